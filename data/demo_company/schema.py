@@ -1,0 +1,163 @@
+"""The demo company's tables: names, columns, types and what each column is for.
+
+Every capability reads these plain tables (pandas DataFrames, or the CSV
+files ``write_csv`` produces), so the same code runs on the demo company, on
+an external CRM's exports and on data read from Odoo. Columns marked
+``hidden`` are the generator's ground truth: they are written to
+``truth.csv`` only, and no model or capability may read them; tests and the
+action simulation use them to check what the software found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Column", "TABLES", "HIDDEN_TABLES", "columns_of"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # "int", "float", "str", "date", "bool", "category"
+    purpose: str
+
+
+def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "customers": _cols(
+        ("customer_id", "int", "key"),
+        ("name", "str", "display on documents"),
+        ("email", "str", "contact channel, used only with consent"),
+        ("phone", "str", "contact channel, used only with consent"),
+        ("segment", "category", "B2B or B2C: pricing, seasonality, reporting"),
+        ("region", "category", "north, south, east, west, export: logistics and reporting"),
+        ("country_code", "str", "ES, MX, AR, CO, GB, US, IE: language and taxes"),
+        ("lang", "category", "es or en: the language we write to the customer in"),
+        ("created_at", "date", "customer tenure"),
+        ("salesperson", "str", "owner of the relationship"),
+        ("consent_email", "bool", "marketing by email allowed"),
+        ("consent_sms", "bool", "marketing by SMS allowed"),
+        ("credit_limit", "float", "credit check at order validation"),
+    ),
+    "products": _cols(
+        ("product_id", "int", "key"),
+        ("default_code", "str", "internal reference"),
+        ("name", "str", "display"),
+        ("category", "category", "margin floor per category, reporting"),
+        ("type", "category", "storable, consumable or service: stock check or not"),
+        ("uom", "str", "unit of measure of the quantities: Units, Dozens, kg"),
+        ("cost", "float", "margin floor"),
+        ("list_price", "float", "pricing"),
+        ("vendor_lead_days", "int", "replenishment lead time"),
+        ("customer_lead_days", "int", "days between shipping and the customer's delivery"),
+    ),
+    "warehouses": _cols(
+        ("warehouse_id", "int", "key"),
+        ("code", "str", "short code, e.g. WH1"),
+        ("name", "str", "display"),
+        ("ship_lines_per_day", "int", "shipping capacity in order lines per working day"),
+    ),
+    "stock": _cols(
+        ("product_id", "int", "key part"),
+        ("warehouse_id", "int", "key part"),
+        ("qty_on_hand", "float", "free stock now (the generation's reference date)"),
+    ),
+    "incoming": _cols(
+        ("move_id", "int", "key"),
+        ("product_id", "int", "product"),
+        ("warehouse_id", "int", "receiving warehouse"),
+        ("date_expected", "date", "when the receipt is expected"),
+        ("qty", "float", "quantity expected"),
+    ),
+    "orders": _cols(
+        ("order_id", "int", "key"),
+        ("customer_id", "int", "customer"),
+        ("warehouse_id", "int", "shipping warehouse"),
+        ("date_order", "date", "order date"),
+        ("channel", "category", "web, mobile, social, messaging, sales_rep, external_crm"),
+        ("state", "category", "quotation, confirmed, delivered, cancelled"),
+        ("commitment_date", "date", "date promised to the customer"),
+        ("delivery_date", "date", "actual delivery date, empty when not delivered"),
+    ),
+    "order_lines": _cols(
+        ("line_id", "int", "key"),
+        ("order_id", "int", "order"),
+        ("product_id", "int", "product"),
+        ("qty", "float", "ordered quantity, in the product's uom"),
+        ("price_unit", "float", "unit price before discount"),
+        ("discount", "float", "discount in percent, 0-100"),
+        ("cost", "float", "unit cost at the order date: margin"),
+        ("qty_returned", "float", "quantity returned by the customer"),
+    ),
+    "invoices": _cols(
+        ("invoice_id", "int", "key"),
+        ("order_id", "int", "invoiced order"),
+        ("customer_id", "int", "customer"),
+        ("date_invoice", "date", "invoice date"),
+        ("date_due", "date", "due date"),
+        ("amount", "float", "total amount"),
+        ("date_paid", "date", "payment date, empty when unpaid"),
+    ),
+    "leads": _cols(
+        ("lead_id", "int", "key"),
+        ("customer_id", "int", "customer, empty for a prospect"),
+        ("name", "str", "lead title"),
+        ("contact_name", "str", "prospect contact"),
+        ("email", "str", "prospect email"),
+        ("created_at", "date", "creation date"),
+        ("stage", "category", "new, qualified, proposition, won, lost"),
+        ("expected_revenue", "float", "funnel value"),
+        ("product_id", "int", "product of interest"),
+        ("source", "category", "web, referral, campaign, trade_show, external_crm"),
+    ),
+    "interactions": _cols(
+        ("interaction_id", "int", "key"),
+        ("customer_id", "int", "customer"),
+        ("date", "date", "when it happened"),
+        ("kind", "category", "call, email, meeting"),
+        ("direction", "category", "inbound or outbound"),
+        ("response_hours", "float", "hours until we answered an inbound contact"),
+        ("summary", "str", "short note in the customer's language"),
+    ),
+    "tickets": _cols(
+        ("ticket_id", "int", "key"),
+        ("customer_id", "int", "customer"),
+        ("order_id", "int", "related order, may be empty"),
+        ("product_id", "int", "related product, may be empty"),
+        ("created_at", "date", "opening date"),
+        ("closed_at", "date", "closing date, empty when open"),
+        ("lang", "category", "language the customer wrote in"),
+        ("subject", "str", "ticket subject"),
+        ("body", "str", "ticket text as the customer wrote it"),
+        ("category", "category", "billing, delivery, product_defect, returns, account_access, other"),
+        ("urgency", "category", "low, normal, high"),
+        ("sentiment", "category", "negative, neutral, positive"),
+        ("feedback_score", "float", "customer rating 1-5 at closing, empty when none"),
+    ),
+}
+
+# Ground truth of the generator: never a model input.
+HIDDEN_TABLES: dict[str, tuple[Column, ...]] = {
+    "truth": _cols(
+        ("customer_id", "int", "key"),
+        ("churn_date", "date", "date the customer stops buying, empty if never"),
+        ("churn_propensity", "float", "latent risk that drove the slowdown"),
+        ("offer_uplift", "float", "how much a retention offer lowers the churn chance"),
+        ("offer_cost_sensitivity", "float", "how the response depends on the discount size"),
+    ),
+    "product_truth": _cols(
+        ("product_id", "int", "key"),
+        ("seasonal_segment", "category", "segment whose demand is seasonal, empty if none"),
+        ("peak_month", "int", "month of the seasonal peak, 0 if none"),
+        ("stock_status", "category", "scarce, normal or overstocked: how stock was drawn"),
+    ),
+}
+
+
+def columns_of(table: str) -> list[str]:
+    """Column names of a public or hidden table, in order."""
+    spec = TABLES.get(table) or HIDDEN_TABLES[table]
+    return [column.name for column in spec]
