@@ -1,0 +1,2 @@
+from . import fusion_data_purpose
+from . import res_config_settings

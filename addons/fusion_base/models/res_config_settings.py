@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fusion_data_purpose_count = fields.Integer(
+        string="Declared data uses", compute="_compute_fusion_data_purpose_count"
+    )
+
+    def _compute_fusion_data_purpose_count(self):
+        count = self.env["fusion.data.purpose"].search_count([])
+        for settings in self:
+            settings.fusion_data_purpose_count = count

@@ -1,0 +1,114 @@
+"""A real Odoo server for the XML-RPC tests, driven with odoorpc.
+
+``tools/odoo_tier.py test`` runs these tests after the addons' own tests and
+passes, in the environment, the Odoo tree, its configuration file and the
+freshly installed database. The server runs on a copy of that database, on a
+free loopback port, for the whole session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from configparser import ConfigParser
+from pathlib import Path
+
+import odoorpc
+import pytest
+
+REQUIRED = ("FUSION_ODOO_CONFIG", "FUSION_ODOO_DB", "FUSION_PG_BIN", "FUSION_PG_PORT")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/web/webclient/version_info",
+        data=json.dumps({"jsonrpc": "2.0", "params": {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Odoo server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(request, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the Odoo server did not answer on port {port} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    """(port, database) of a running Odoo server on a copy of the test database."""
+    missing = [name for name in REQUIRED if not os.environ.get(name)]
+    if missing:
+        pytest.skip(f"run through tools/odoo_tier.py test (missing {', '.join(missing)})")
+    config = ConfigParser()
+    config.read(os.environ["FUSION_ODOO_CONFIG"])
+    options = config["options"]
+    template, database = os.environ["FUSION_ODOO_DB"], os.environ["FUSION_ODOO_DB"] + "_rpc"
+    subprocess.run(
+        [Path(os.environ["FUSION_PG_BIN"]) / "createdb", "-h", "127.0.0.1", "-p", os.environ["FUSION_PG_PORT"],
+         "-U", options["db_user"], "-T", template, database],
+        check=True, env=dict(os.environ, PGPASSWORD=options["db_password"]),
+    )
+    filestore = Path(options["data_dir"]) / "filestore"
+    if (filestore / template).is_dir():
+        shutil.copytree(filestore / template, filestore / database)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "odoo", "-c", os.environ["FUSION_ODOO_CONFIG"], "-d", database,
+             "--db-filter", f"^{database}$", "--http-port", str(port), "--workers", "0", "--log-level", "warn"],
+            stdout=handle, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(port, process)
+        yield port, database
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        errors = [line for line in log.read_text().splitlines() if " ERROR " in line or " CRITICAL " in line]
+        if errors:
+            print("\nOdoo server errors during the XML-RPC tests:\n" + "\n".join(errors[-20:]))
+
+
+def connect(port: int, database: str, login: str, password: str) -> odoorpc.ODOO:
+    client = odoorpc.ODOO("127.0.0.1", port=port, timeout=120)
+    client.login(database, login, password)
+    return client
+
+
+@pytest.fixture(scope="session")
+def admin(odoo_server) -> odoorpc.ODOO:
+    return connect(*odoo_server, "admin", "admin")
+
+
+@pytest.fixture(scope="session")
+def make_user(admin, odoo_server):
+    """Create a user with only the given groups (xml ids); return an odoorpc client logged in as them."""
+
+    def factory(login: str, groups: list[str]) -> odoorpc.ODOO:
+        group_ids = [admin.env.ref(xmlid).id for xmlid in groups]
+        admin.env["res.users"].create(
+            {"name": login, "login": login, "password": login + "-pw-123", "groups_id": [(6, 0, group_ids)]}
+        )
+        return connect(*odoo_server, login, login + "-pw-123")
+
+    return factory

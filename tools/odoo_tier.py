@@ -1,0 +1,384 @@
+"""The Odoo side of the project's tooling: find an Odoo 18, run it on a private PostgreSQL.
+
+Sub-commands
+------------
+``locate``  print the Odoo 18 tree that would be used, or why there is none.
+``test``    the Odoo test tier: a throw-away PostgreSQL cluster, a fresh database
+            with every project addon installed, the addons' own tests through
+            pytest-odoo, then the XML-RPC tests in ``tests/odoo_rpc`` against a
+            real server. When no Odoo 18 is found it says so loudly and exits 0
+            (``--require`` makes that an error).
+``serve``   ``make odoo``: a persistent cluster under ``var/odoo``, a database with
+            every addon and the demo company loaded, served on a loopback port.
+
+How an Odoo is found, first match wins: ``$ODOO_PATH`` (the tree holding the
+``odoo`` package), an ``odoo`` importable by this interpreter, then the usual
+places (``/opt/odoo18``, ``/opt/odoo``, ``~/odoo``, ``../odoo``,
+``/usr/lib/python3/dist-packages``). It must be a 18.0 tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+PROJECT = Path(__file__).resolve().parent.parent
+ADDONS = PROJECT / "addons"
+CACHE = Path(os.environ.get("FUSION_CACHE", Path.home() / ".cache" / "erp-crm-fusion"))
+# Third-party addons the suite integrates with, installed from PyPI wheels.
+OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1"}
+DB_USER = "fusion"
+SEARCH_PATHS = ("/opt/odoo18", "/opt/odoo", "~/odoo18", "~/odoo", str(PROJECT.parent / "odoo"),
+                "/usr/lib/python3/dist-packages")
+
+
+class OdooNotFound(Exception):
+    """No usable Odoo 18: the message says what was tried."""
+
+
+def banner(text: str) -> None:
+    line = "=" * 78
+    print(f"\n{line}\n{text}\n{line}\n", flush=True)
+
+
+def _major_version(root: Path) -> int | None:
+    release = root / "odoo" / "release.py"
+    if not release.is_file():
+        return None
+    match = re.search(r"^version_info\s*=\s*\((\d+)", release.read_text(), re.M)
+    return int(match.group(1)) if match else None
+
+
+def locate_odoo() -> Path:
+    """Root of an Odoo 18 tree (the directory holding the ``odoo`` package)."""
+    tried: list[str] = []
+    explicit = os.environ.get("ODOO_PATH")
+    if explicit:
+        root = Path(explicit).expanduser()
+        if _major_version(root) == 18:
+            return root
+        raise OdooNotFound(f"ODOO_PATH={explicit} holds no Odoo 18 tree (no odoo/release.py with version 18)")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))"],
+        capture_output=True, text=True,
+    )
+    candidates = [probe.stdout.strip()] if probe.returncode == 0 else []
+    tried.append("an 'odoo' importable by " + sys.executable)
+    candidates += [str(Path(p).expanduser()) for p in SEARCH_PATHS]
+    for candidate in candidates:
+        version = _major_version(Path(candidate))
+        if version == 18:
+            return Path(candidate)
+        tried.append(candidate + ("" if version is None else f" (Odoo {version}, not 18)"))
+    raise OdooNotFound(
+        "no Odoo 18 found. Tried ODOO_PATH (unset), " + ", ".join(tried)
+        + ". Point ODOO_PATH at an Odoo 18.0 source tree to run this tier."
+    )
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    kwargs.setdefault("check", True)
+    return subprocess.run([str(c) for c in cmd], **kwargs)
+
+
+# -- Python requirements and third-party addons ---------------------------------
+
+def _stamp_ok(stamp: Path, content: str) -> bool:
+    return stamp.is_file() and stamp.read_text() == content
+
+
+def ensure_odoo_requirements(root: Path) -> None:
+    """Install Odoo's Python requirements into this interpreter's environment, once."""
+    pins = run([sys.executable, PROJECT / "tools" / "odoo_requirements.py", root],
+               capture_output=True, text=True).stdout
+    stamp = Path(sys.prefix) / ".fusion-odoo-requirements"
+    if _stamp_ok(stamp, pins):
+        return
+    print("Installing Odoo's Python requirements...", flush=True)
+    if not shutil.which("pg_config"):
+        _apt_install("libpq-dev")  # psycopg2 builds against libpq
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write(pins)
+    run([sys.executable, "-m", "pip", "install", "-q", "-r", handle.name])
+    stamp.write_text(pins)
+
+
+def ensure_oca_addons() -> Path:
+    """Unpack the third-party addon wheels into a cache folder; return that addons dir."""
+    target = CACHE / "oca-addons-18.0"
+    spec = "\n".join(sorted(OCA_WHEELS.values()))
+    stamp = target / ".stamp"
+    if _stamp_ok(stamp, spec):
+        return target
+    print("Fetching third-party addons from PyPI: " + ", ".join(OCA_WHEELS), flush=True)
+    with tempfile.TemporaryDirectory() as download:
+        run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", download, *OCA_WHEELS.values()])
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for wheel in Path(download).glob("*.whl"):
+            with zipfile.ZipFile(wheel) as archive:
+                for member in archive.namelist():
+                    if member.startswith("odoo/addons/"):
+                        archive.extract(member, download)
+        for addon in (Path(download) / "odoo" / "addons").iterdir():
+            shutil.copytree(addon, target / addon.name)
+    stamp.write_text(spec)
+    return target
+
+
+def project_addons() -> list[str]:
+    names = []
+    for manifest in sorted(ADDONS.glob("*/__manifest__.py")):
+        if ast.literal_eval(manifest.read_text()).get("installable", True):
+            names.append(manifest.parent.name)
+    return names
+
+
+# -- PostgreSQL -------------------------------------------------------------------
+
+def _apt_install(*packages: str) -> None:
+    if os.geteuid() != 0:
+        raise SystemExit(f"Missing {' '.join(packages)}: install them (apt-get install {' '.join(packages)}) "
+                         "or run as root so this script can.")
+    print(f"Installing Debian packages: {' '.join(packages)}", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+
+
+def postgres_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    if not found:
+        _apt_install("postgresql")
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster on a loopback port, owned by the project.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the
+    ``postgres`` system user that Debian's package creates.
+    """
+
+    def __init__(self, datadir: Path, port: int, durable: bool = False) -> None:
+        self.datadir = datadir
+        self.port = port
+        self.durable = durable
+        self.bin = postgres_bin()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _pg(self, tool: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return run([*self.as_postgres, self.bin / tool, *args], **kwargs)
+
+    def start(self) -> None:
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        if self.as_postgres:
+            shutil.chown(self.datadir, "postgres", "postgres")
+        if not (self.datadir / "PG_VERSION").exists():
+            self._pg("initdb", "-D", self.datadir, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                     "--locale=C", stdout=subprocess.DEVNULL)
+        # A test cluster trades crash safety for speed; a served one keeps it.
+        speed = "" if self.durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._pg("pg_ctl", "-D", self.datadir, "-l", self.datadir / "server.log", "-w", "start", "-o",
+                 f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1{speed}",
+                 stdout=subprocess.DEVNULL)
+        exists = self.psql("SELECT 1 FROM pg_roles WHERE rolname = %r" % DB_USER).strip()
+        if not exists:
+            self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_USER}'")
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return self._pg("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
+                        "-tAc", sql, capture_output=True, text=True).stdout
+
+    def stop(self) -> None:
+        self._pg("pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "stop", check=False,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextlib.contextmanager
+def cluster(datadir: Path | None = None, port: int | None = None) -> Iterator[PostgresCluster]:
+    scratch = None
+    if datadir is None:
+        scratch = Path(tempfile.mkdtemp(prefix="fusion-pg-"))
+        scratch.chmod(0o711)  # the server may run as another user: let it reach its data dir
+        datadir = scratch / "data"
+    pg = PostgresCluster(datadir, port or free_port(), durable=scratch is None)
+    pg.start()
+    try:
+        yield pg
+    finally:
+        pg.stop()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+# -- Odoo -------------------------------------------------------------------------
+
+def write_config(path: Path, root: Path, pg: PostgresCluster, data_dir: Path, **extra: str) -> Path:
+    addons_path = [root / "addons", ADDONS, ensure_oca_addons()]
+    options = {
+        "addons_path": ",".join(str(p) for p in addons_path if p.is_dir()),
+        "data_dir": str(data_dir),
+        "db_host": "127.0.0.1",
+        "db_port": str(pg.port),
+        "db_user": DB_USER,
+        "db_password": DB_USER,
+        "admin_passwd": secrets.token_urlsafe(16),
+        "http_interface": "127.0.0.1",
+        "without_demo": "all",
+        "max_cron_threads": "0",
+        "log_level": "warn",
+        "list_db": "False",
+    }
+    options.update(extra)
+    path.write_text("[options]\n" + "".join(f"{key} = {value}\n" for key, value in options.items()))
+    return path
+
+
+def odoo_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ, TZ="UTC")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), str(PROJECT), env.get("PYTHONPATH")]))
+    return env
+
+
+def odoo_cmd(root: Path, config: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "odoo", "-c", str(config), *args]
+
+
+def create_database(root: Path, config: Path, database: str, modules: list[str], log: Path) -> None:
+    started = time.monotonic()
+    print(f"Creating database {database} with {', '.join(modules)} (log: {log})", flush=True)
+    with log.open("w") as handle:
+        result = subprocess.run(
+            odoo_cmd(root, config, "-d", database, "-i", ",".join(modules), "--stop-after-init"),
+            env=odoo_env(root), stdout=handle, stderr=subprocess.STDOUT,
+        )
+    text = log.read_text()
+    if result.returncode != 0 or re.search(r" (ERROR|CRITICAL) ", text):
+        print(text[-6000:])
+        raise SystemExit(f"Installing the addons failed (exit {result.returncode}); see above.")
+    print(f"Database ready in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def load_demo(root: Path, config: Path, database: str, size: str) -> None:
+    run([sys.executable, PROJECT / "tools" / "odoo_load_demo.py", "-c", config, "-d", database, "--size", size],
+        env=odoo_env(root))
+
+
+def command_locate(_args: argparse.Namespace) -> int:
+    try:
+        print(locate_odoo())
+    except OdooNotFound as exc:
+        print(exc)
+        return 1
+    return 0
+
+
+def command_test(args: argparse.Namespace) -> int:
+    try:
+        root = locate_odoo()
+    except OdooNotFound as exc:
+        banner(f"ODOO TIER SKIPPED: {exc}")
+        return 1 if args.require else 0
+    banner(f"ODOO TIER: Odoo 18 at {root}")
+    ensure_odoo_requirements(root)
+    modules = project_addons()
+    if not modules:
+        banner("ODOO TIER SKIPPED: addons/ holds no installable module yet")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="fusion-odoo-") as scratch, cluster() as pg:
+        scratch_dir = Path(scratch)
+        config = write_config(scratch_dir / "odoo.conf", root, pg, scratch_dir / "data")
+        database = "fusion_test"
+        create_database(root, config, database, modules, scratch_dir / "install.log")
+        env = odoo_env(root)
+        env.update(FUSION_ODOO_ROOT=str(root), FUSION_ODOO_CONFIG=str(config), FUSION_ODOO_DB=database,
+                   FUSION_PG_PORT=str(pg.port), FUSION_PG_BIN=str(pg.bin))
+        addon_tests = [str(ADDONS / name) for name in modules if (ADDONS / name / "tests").is_dir()]
+        status = 0
+        if addon_tests:
+            banner("ODOO TIER, addon tests (pytest-odoo): " + ", ".join(Path(p).name for p in addon_tests))
+            status |= subprocess.run(
+                [sys.executable, "-m", "pytest", "-p", "odoo", "-q", "-ra", f"--odoo-config={config}",
+                 f"--odoo-database={database}", "--odoo-log-level=warn", "--rootdir", str(PROJECT),
+                 *args.pytest_args, *addon_tests],
+                env=env, cwd=PROJECT,
+            ).returncode
+        rpc_tests = PROJECT / "tests" / "odoo_rpc"
+        if any(rpc_tests.glob("test_*.py")):
+            banner("ODOO TIER, XML-RPC tests against a running server (odoorpc)")
+            status |= subprocess.run(
+                [sys.executable, "-m", "pytest", "-p", "no:odoo", "-q", "-ra", "--rootdir", str(PROJECT),
+                 *args.pytest_args, str(rpc_tests)],
+                env=env, cwd=PROJECT,
+            ).returncode
+    banner(f"ODOO TIER {'PASSED' if status == 0 else 'FAILED'}")
+    return status
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    try:
+        root = locate_odoo()
+    except OdooNotFound as exc:
+        banner(f"make odoo needs an Odoo 18: {exc}")
+        return 1
+    ensure_odoo_requirements(root)
+    state = PROJECT / "var" / "odoo"
+    state.mkdir(parents=True, exist_ok=True)
+    port_file = state / "pg_port"
+    pg_port = int(port_file.read_text()) if port_file.exists() else free_port()
+    port_file.write_text(str(pg_port))
+    with cluster(state / "pgdata", pg_port) as pg:
+        config = write_config(state / "odoo.conf", root, pg, state / "data", max_cron_threads="1",
+                              log_level="info")
+        database = args.database
+        if not pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'").strip():
+            create_database(root, config, database, project_addons(), state / "install.log")
+            load_demo(root, config, database, args.size)
+        banner(f"Odoo with ERP-CRM Fusion: http://127.0.0.1:{args.port}/odoo  database {database}, "
+               "login admin / password admin.  Ctrl-C stops it.")
+        with contextlib.suppress(KeyboardInterrupt):
+            subprocess.run(odoo_cmd(root, config, "-d", database, "--http-port", str(args.port),
+                                    "--db-filter", f"^{database}$"), env=odoo_env(root))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("locate").set_defaults(func=command_locate)
+    test = sub.add_parser("test")
+    test.add_argument("--require", action="store_true", help="fail when no Odoo 18 is found")
+    test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    test.set_defaults(func=command_test)
+    serve = sub.add_parser("serve")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("ODOO_HTTP_PORT", 8069)))
+    serve.add_argument("--database", default="fusion_demo")
+    serve.add_argument("--size", default="small", choices=["tiny", "small", "default"])
+    serve.set_defaults(func=command_serve)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
