@@ -6,7 +6,7 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["base_setup", "mail"],
+    "depends": ["base_setup", "mail", "sale_stock", "sale_crm"],
     "external_dependencies": {"python": ["crm_bridge"]},
     "data": [
         "security/fusion_security.xml",
