@@ -1,0 +1,711 @@
+"""Support tickets written like customers write them, in Spanish and English.
+
+Each ticket is composed from phrase fragments: an opening that carries the
+mood, one or more problem sentences of its category, details (order
+references such as ``S00123``, product names, dates, amounts), an optional
+urgency cue and a closing. Then people's noise is applied: typos, Spanish
+without accents, all lower or upper case, emoji, very short or long texts,
+a phrase of the other language, a few tickets in French, German or
+Portuguese (``lang == "other"``).
+
+The labels are learnable but not trivially so, as with real helpdesks:
+
+* categories share vocabulary (a broken product may be returned, an
+  invoice lives on the customer portal) and a ticket sometimes mentions a
+  second problem;
+* urgency shows through cues (deadlines, "urgente", "ASAP", a stopped
+  line) that are often absent, and some people shout for small things;
+* about 5% of labels are wrong, like a hurried human labeller's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from demo_company.catalog import make_products
+
+__all__ = [
+    "CATEGORIES", "URGENCIES", "SENTIMENTS",
+    "compose_tickets", "generate_tickets", "make_ticket_corpus",
+]
+
+CATEGORIES = ("billing", "delivery", "product_defect", "returns", "account_access", "other")
+URGENCIES = ("low", "normal", "high")
+SENTIMENTS = ("negative", "neutral", "positive")
+
+LABEL_NOISE = 0.05  # share of tickets whose category was mislabelled
+_CURRENCY = {"es": "€", "en": "$"}
+
+# --- phrase banks -----------------------------------------------------------
+# Placeholders: {order} {product} {date} {amount} {invoice} {qty} {days}
+
+_SUBJECTS = {
+    "es": {
+        "billing": ("Factura incorrecta", "Duda con la factura {invoice}", "Cobro duplicado",
+                    "Error en el importe facturado", "IVA mal aplicado", "Factura {invoice}",
+                    "Me habéis cobrado de más", "Abono pendiente"),
+        "delivery": ("Pedido {order} sin entregar", "Retraso en la entrega", "¿Dónde está mi pedido?",
+                     "Entrega incompleta", "El transportista no ha venido", "Envío {order}",
+                     "Pedido no recibido", "Fecha de entrega"),
+        "product_defect": ("Producto defectuoso", "{product} no funciona", "Avería en {product}",
+                           "Producto roto", "Fallo de calidad", "{product} estropeado",
+                           "Defecto de fabricación", "No enciende"),
+        "returns": ("Devolución pedido {order}", "Solicitud de devolución", "Quiero devolver {product}",
+                    "Cambio de producto", "Reembolso pendiente", "Etiqueta de devolución",
+                    "Devolver material sobrante", "Recogida de devolución"),
+        "account_access": ("No puedo acceder", "Problema con mi contraseña", "Acceso al portal",
+                           "Cuenta bloqueada", "No me llega el correo de verificación",
+                           "Cambio de usuario", "Error al iniciar sesión", "Alta de nuevo usuario"),
+        "other": ("Consulta", "Pregunta sobre el catálogo", "Información", "Sugerencia",
+                  "Horario de atención", "Cambio de dirección", "Presupuesto", "Colaboración"),
+        "_generic": ("Incidencia", "Pedido {order}", "Ayuda", "Problema", "Reclamación", "Urgente",
+                     "Re: pedido {order}", "Consulta pedido", "Aviso"),
+    },
+    "en": {
+        "billing": ("Wrong invoice", "Question about invoice {invoice}", "Double charge",
+                    "Invoiced amount is wrong", "VAT applied incorrectly", "Invoice {invoice}",
+                    "Overcharged", "Credit note missing"),
+        "delivery": ("Order {order} not delivered", "Late delivery", "Where is my order?",
+                     "Incomplete delivery", "Courier never showed up", "Shipment {order}",
+                     "Order not received", "Delivery date"),
+        "product_defect": ("Defective product", "{product} not working", "{product} faulty",
+                           "Broken item", "Quality issue", "{product} damaged",
+                           "Manufacturing defect", "Won't turn on"),
+        "returns": ("Return for order {order}", "Return request", "I want to return {product}",
+                    "Exchange request", "Refund still pending", "Return label",
+                    "Returning surplus stock", "Return pickup"),
+        "account_access": ("Can't log in", "Password problem", "Portal access",
+                           "Account locked", "Verification email not arriving",
+                           "Change of user", "Login error", "New user access"),
+        "other": ("Question", "Catalogue question", "Information request", "Suggestion",
+                  "Opening hours", "Change of address", "Quote request", "Partnership"),
+        "_generic": ("Issue", "Order {order}", "Help", "Problem", "Complaint", "Urgent",
+                     "Re: order {order}", "Order question", "Notice"),
+    },
+}
+
+_PROBLEMS = {
+    "es": {
+        "billing": (
+            "En la factura {invoice} aparece un importe de {amount} que no corresponde con el pedido {order}.",
+            "Nos habéis cobrado dos veces el mismo pedido.",
+            "El descuento acordado no aparece en la factura.",
+            "La factura tiene mal el CIF y la dirección fiscal.",
+            "Hemos pagado {amount} pero seguimos viendo la factura como pendiente.",
+            "El IVA aplicado no es correcto, somos exportadores.",
+            "Nos ha llegado un recordatorio de pago de una factura que ya está pagada.",
+            "El precio unitario facturado es más alto que el de la oferta.",
+            "No encuentro la factura del pedido {order} en el portal.",
+            "Necesito un abono por los {qty} artículos que devolvimos.",
+            "El cargo en la tarjeta no coincide con el total del pedido.",
+            "Las condiciones de pago eran a 60 días y la factura vence a 30.",
+        ),
+        "delivery": (
+            "El pedido {order} tenía que llegar el {date} y todavía no lo hemos recibido.",
+            "El seguimiento del envío no se actualiza desde hace {days} días.",
+            "Ha llegado solo una parte del pedido, faltan {qty} unidades de {product}.",
+            "El transportista dice que la dirección no existe, pero es la de siempre.",
+            "Nos dieron una fecha de entrega y no se ha cumplido.",
+            "La caja llegó abierta y faltaba material.",
+            "Han entregado el pedido en otra dirección.",
+            "El repartidor no llamó y dejó el aviso sin intentar la entrega.",
+            "Necesitamos saber cuándo sale el pedido {order} del almacén.",
+            "El pedido aparece como entregado pero no lo tenemos.",
+            "Llevamos {days} días esperando el envío.",
+        ),
+        "product_defect": (
+            "El {product} que recibimos no funciona desde el primer día.",
+            "El {product} hace un ruido extraño y se apaga a los pocos minutos.",
+            "Varias unidades de {product} vienen rotas de fábrica.",
+            "El producto tiene una fuga y no se puede usar.",
+            "La pieza se ha partido al montarla, parece un defecto de material.",
+            "El {product} se calienta demasiado, creo que es peligroso.",
+            "La pantalla del {product} no enciende.",
+            "Después de {days} días de uso el {product} ha dejado de funcionar.",
+            "Las medidas no coinciden con la ficha técnica.",
+            "Los {qty} que recibimos tienen el mismo fallo.",
+            "El producto llegó dañado y está defectuoso.",
+        ),
+        "returns": (
+            "Queremos devolver el {product} del pedido {order}.",
+            "¿Cómo puedo devolver {qty} unidades que pedimos de más?",
+            "Necesito la etiqueta para la devolución del pedido {order}.",
+            "Devolvimos el material hace {days} días y no hemos recibido el reembolso.",
+            "El producto no es el que esperábamos, queremos cambiarlo por otro modelo.",
+            "El {product} llegó roto y preferimos devolverlo en lugar de repararlo.",
+            "¿Podéis pasar a recoger la devolución?",
+            "Nos equivocamos de referencia y queremos devolver el pedido.",
+            "El reembolso de {amount} todavía no aparece en la cuenta.",
+            "Quiero cambiar el {product} por una talla mayor.",
+            "Tenemos material sobrante del pedido {order} para devolver.",
+        ),
+        "account_access": (
+            "No puedo entrar en el portal, me dice que la contraseña es incorrecta.",
+            "He pedido restablecer la contraseña y no me llega el correo.",
+            "La cuenta aparece bloqueada después de varios intentos.",
+            "Necesitamos dar de alta a un nuevo usuario para ver las facturas.",
+            "El compañero que gestionaba la cuenta se ha ido, ¿podéis cambiar el usuario?",
+            "Al iniciar sesión sale un error y vuelve a la pantalla de inicio.",
+            "No veo mis pedidos anteriores en el portal.",
+            "El código de verificación caduca antes de que llegue.",
+            "Quiero cambiar el correo asociado a la cuenta.",
+            "Desde la actualización no puedo acceder a mi cuenta.",
+        ),
+        "other": (
+            "¿Tenéis catálogo actualizado para este año?",
+            "Queríamos saber si hacéis precios especiales por volumen.",
+            "¿Cuál es el horario de atención en agosto?",
+            "Hemos cambiado de dirección, por favor actualizad los datos.",
+            "¿Distribuís también la marca del {product}?",
+            "Me gustaría recibir un presupuesto para {qty} unidades de {product}.",
+            "¿Tenéis tienda física donde ver los productos?",
+            "Os propongo una colaboración para la próxima feria.",
+            "¿El {product} es compatible con el modelo anterior?",
+            "¿Cuándo vuelve a haber stock de {product}?",
+            "Quería felicitar al comercial por su atención.",
+        ),
+    },
+    "en": {
+        "billing": (
+            "Invoice {invoice} shows an amount of {amount} which doesn't match order {order}.",
+            "We've been charged twice for the same order.",
+            "The agreed discount is missing from the invoice.",
+            "The invoice has the wrong VAT number and billing address.",
+            "We paid {amount} but the invoice still shows as outstanding.",
+            "VAT was applied but we are an export customer.",
+            "We got a payment reminder for an invoice that is already paid.",
+            "The unit price on the invoice is higher than the quote.",
+            "I can't find the invoice for order {order} on the portal.",
+            "I need a credit note for the {qty} items we sent back.",
+            "The card charge doesn't match the order total.",
+            "Our terms are net 60 but the invoice is due in 30 days.",
+        ),
+        "delivery": (
+            "Order {order} was due on {date} and we still haven't received it.",
+            "Tracking hasn't updated in {days} days.",
+            "Only part of the order arrived, {qty} units of {product} are missing.",
+            "The courier says the address doesn't exist, but it's the same as always.",
+            "We were given a delivery date and it was missed.",
+            "The box arrived open and items were missing.",
+            "The order was delivered to the wrong address.",
+            "The driver didn't call and left a card without trying to deliver.",
+            "We need to know when order {order} leaves the warehouse.",
+            "The order shows as delivered but we don't have it.",
+            "We've been waiting {days} days for the shipment.",
+        ),
+        "product_defect": (
+            "The {product} we received hasn't worked since day one.",
+            "The {product} makes a strange noise and shuts down after a few minutes.",
+            "Several units of {product} arrived broken from the factory.",
+            "The product leaks and can't be used.",
+            "The part snapped while fitting it, looks like a material defect.",
+            "The {product} gets far too hot, I think it's dangerous.",
+            "The display on the {product} won't turn on.",
+            "After {days} days of use the {product} stopped working.",
+            "The dimensions don't match the spec sheet.",
+            "All {qty} we received have the same fault.",
+            "The product arrived damaged and is defective.",
+        ),
+        "returns": (
+            "We'd like to return the {product} from order {order}.",
+            "How can I return {qty} units we over-ordered?",
+            "I need a return label for order {order}.",
+            "We sent the goods back {days} days ago and haven't been refunded.",
+            "The product isn't what we expected, we want to swap it for another model.",
+            "The {product} arrived broken and we'd rather return it than repair it.",
+            "Can you arrange a pickup for the return?",
+            "We ordered the wrong reference and want to send it back.",
+            "The refund of {amount} still isn't showing on our account.",
+            "I want to exchange the {product} for a bigger size.",
+            "We have surplus stock from order {order} to return.",
+        ),
+        "account_access": (
+            "I can't log into the portal, it says my password is wrong.",
+            "I requested a password reset and the email never arrives.",
+            "The account is locked after a few attempts.",
+            "We need a new user set up so they can see the invoices.",
+            "The colleague who managed the account has left, can you change the user?",
+            "Logging in throws an error and sends me back to the home page.",
+            "I can't see my previous orders on the portal.",
+            "The verification code expires before it arrives.",
+            "I want to change the email linked to the account.",
+            "Since the update I can't access my account.",
+        ),
+        "other": (
+            "Do you have an updated catalogue for this year?",
+            "We wanted to know if you offer volume pricing.",
+            "What are your opening hours in August?",
+            "We've moved, please update our address.",
+            "Do you also distribute the brand of the {product}?",
+            "I'd like a quote for {qty} units of {product}.",
+            "Do you have a showroom where we can see the products?",
+            "We'd like to propose a partnership for the next trade show.",
+            "Is the {product} compatible with the previous model?",
+            "When will the {product} be back in stock?",
+            "I wanted to compliment your sales rep on their help.",
+        ),
+    },
+}
+
+_VAGUE = {
+    "es": ("Tengo un problema con el pedido {order}, ¿me podéis llamar?",
+           "Hay algo que no cuadra con lo último que os pedimos.",
+           "Necesito hablar con alguien sobre el pedido {order}.",
+           "Lo del {product} sigue sin resolverse.", "Revisad el pedido {order} por favor.",
+           "Os escribo por lo de siempre."),
+    "en": ("I have a problem with order {order}, can someone call me?",
+           "Something doesn't add up with our last order.",
+           "I need to speak to someone about order {order}.",
+           "The {product} issue still isn't sorted.", "Please check order {order}.",
+           "Writing about the usual thing again."),
+}
+
+_DETAILS = {
+    "es": ("El número de pedido es {order}.", "Referencia: {order}.", "Se trata del {product}.",
+           "Lo pedimos el {date}.", "El importe total era {amount}.", "Pedimos {qty} unidades.",
+           "Os adjunto fotos.", "Ya llamé por teléfono la semana pasada.",
+           "Somos clientes desde hace años.", "Pedido {order} del {date}."),
+    "en": ("The order number is {order}.", "Ref: {order}.", "It's the {product}.",
+           "We ordered it on {date}.", "The total was {amount}.", "We ordered {qty} units.",
+           "Photos attached.", "I already called last week.",
+           "We've been customers for years.", "Order {order} from {date}."),
+}
+
+_OPENINGS = {
+    "es": {
+        "neutral": ("Hola,", "Buenos días,", "Buenas tardes,", "Estimados:", "", "Hola buenas,"),
+        "positive": ("Hola, ante todo gracias por la atención de siempre.",
+                     "Buenos días, estamos muy contentos con vuestro servicio, pero tenemos una duda.",
+                     "¡Hola! Gracias por la rapidez de la última vez.", "Hola equipo, un placer como siempre."),
+        "negative": ("Esto es inaceptable.", "Estoy muy molesto.", "Otra vez lo mismo.",
+                     "Es la tercera vez que escribo.", "Estamos hartos.", "Muy mal servicio.",
+                     "Buenos días, aunque de buenos nada."),
+    },
+    "en": {
+        "neutral": ("Hello,", "Hi,", "Good morning,", "Dear support team,", "", "Hi there,"),
+        "positive": ("Hi, thanks for the great service so far.",
+                     "Good morning, we're really happy with you guys, just one question.",
+                     "Hi! Thanks for being so quick last time.", "Hello team, always a pleasure."),
+        "negative": ("This is unacceptable.", "I'm really frustrated.", "Same problem again.",
+                     "Third time I'm writing about this.", "We're fed up.", "Terrible service.",
+                     "Not happy at all."),
+    },
+}
+
+_CLOSINGS = {
+    "es": {
+        "neutral": ("Gracias.", "Saludos.", "Un saludo,", "Quedo a la espera.", "", "Atentamente,"),
+        "positive": ("¡Muchas gracias de antemano!", "Sois los mejores.", "Gracias por todo, como siempre.",
+                     "Un abrazo y gracias.", "Encantados de trabajar con vosotros."),
+        "negative": ("Si no lo solucionáis, buscaremos otro proveedor.", "Espero una respuesta ya.",
+                     "Estoy pensando en cancelar la cuenta.", "Muy decepcionado.",
+                     "Es la última vez que os compramos.", "Vaya desastre."),
+    },
+    "en": {
+        "neutral": ("Thanks.", "Regards,", "Best,", "Looking forward to your reply.", "", "Kind regards,"),
+        "positive": ("Thanks a lot in advance!", "You guys are great.", "Thanks for everything as always.",
+                     "Cheers and thanks!", "Always a pleasure working with you."),
+        "negative": ("If this isn't fixed we'll move to another supplier.", "I expect an answer now.",
+                     "We're thinking of closing the account.", "Very disappointed.",
+                     "This is the last time we order from you.", "What a mess."),
+    },
+}
+
+_URGENCY_CUES = {
+    "es": {
+        "high": ("Es urgente.", "URGENTE.", "Necesitamos una solución hoy mismo.",
+                 "Tenemos la obra parada por esto.", "Nuestros clientes están esperando.",
+                 "Lo necesitamos antes del viernes sin falta.", "Por favor, lo antes posible.",
+                 "Estamos perdiendo ventas cada día."),
+        "normal": ("Cuando podáis, por favor.", "Agradecería una respuesta esta semana.",
+                   "Os agradecería que lo revisarais."),
+        "low": ("No corre prisa.", "Sin prisa, es solo para saberlo.", "Cuando tengáis un momento.",
+                "Es solo para nuestros registros."),
+    },
+    "en": {
+        "high": ("Urgent!", "URGENT.", "We need this fixed today.", "Our site work is stopped because of this.",
+                 "Our customers are waiting on us.", "We need it before Friday, no exceptions.",
+                 "Please, ASAP.", "We're losing sales every day."),
+        "normal": ("When you can, please.", "Would appreciate an answer this week.",
+                   "Could you look into it?"),
+        "low": ("No rush.", "No hurry, just curious.", "Whenever you get a chance.",
+                "Just for our records."),
+    },
+}
+# Probability a ticket carries its urgency cue; the rest say nothing about it.
+_CUE_RATE = {"high": 0.6, "normal": 0.3, "low": 0.45}
+
+_OTHER_LANGUAGE = {  # a sentence per category, for the ~1% in French, German or Portuguese
+    "billing": ("La facture {invoice} est incorrecte, le montant ne correspond pas.",
+                "Die Rechnung {invoice} ist falsch, der Betrag stimmt nicht.",
+                "A fatura {invoice} está errada, o valor não corresponde."),
+    "delivery": ("La commande {order} n'est toujours pas arrivée.",
+                 "Die Bestellung {order} ist immer noch nicht angekommen.",
+                 "A encomenda {order} ainda não chegou."),
+    "product_defect": ("Le produit {product} ne fonctionne pas, il est cassé.",
+                       "Das Produkt {product} funktioniert nicht, es ist kaputt.",
+                       "O produto {product} não funciona, está avariado."),
+    "returns": ("Je voudrais retourner la commande {order}.",
+                "Ich möchte die Bestellung {order} zurückschicken.",
+                "Quero devolver a encomenda {order}."),
+    "account_access": ("Je ne peux pas me connecter au portail.",
+                       "Ich kann mich nicht im Portal anmelden.",
+                       "Não consigo entrar no portal."),
+    "other": ("Avez-vous un catalogue à jour ?", "Haben Sie einen aktuellen Katalog?",
+              "Têm um catálogo atualizado?"),
+}
+
+_EMOJI = {"negative": ("😡", "😤", "👎", "🤬"), "neutral": ("🙂", "📦", "🤔"),
+          "positive": ("😊", "🙏", "👍", "😀")}
+# A second problem a ticket of one category often mentions (overlapping vocabulary).
+_CONFUSABLE = {"billing": "account_access", "delivery": "returns", "product_defect": "returns",
+               "returns": "product_defect", "account_access": "billing", "other": "delivery"}
+_SIGNATURES = ("Ana", "Luis", "Marta", "J. Pérez", "Carlos", "Tom", "Sarah", "Mike", "Dpto. compras",
+               "Purchasing dept.")
+
+
+# --- composition ---------------------------------------------------------
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
+    return options[int(rng.integers(len(options)))]
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _typos(rng: np.random.Generator, text: str, count: int) -> str:
+    """Swap, drop or double a few letters, as fast typists do."""
+    chars = list(text)
+    for _ in range(count):
+        if len(chars) < 4:
+            break
+        at = int(rng.integers(1, len(chars) - 2))
+        if not chars[at].isalpha():
+            continue
+        action = rng.integers(3)
+        if action == 0:
+            chars[at], chars[at + 1] = chars[at + 1], chars[at]
+        elif action == 1:
+            del chars[at]
+        else:
+            chars.insert(at, chars[at])
+    return "".join(chars)
+
+
+def compose_tickets(
+    rng: np.random.Generator,
+    langs: np.ndarray,
+    categories: np.ndarray,
+    urgencies: np.ndarray,
+    sentiments: np.ndarray,
+    context: pd.DataFrame,
+) -> pd.DataFrame:
+    """Write the subject and body of each ticket from its true labels.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    langs, categories, urgencies, sentiments : numpy.ndarray of str
+        True labels per ticket; ``langs`` is ``"es"`` or ``"en"`` (the
+        customer's language; about 1% are then written in another language).
+    context : pandas.DataFrame
+        One row per ticket with the columns ``order`` (e.g. ``"S00123"``),
+        ``product`` (name), ``date`` (text), ``amount`` (number),
+        ``invoice`` and ``qty``: what the customer refers to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lang`` (language actually written: es, en or other),
+        ``subject`` and ``body``, one row per ticket.
+    """
+    written, subjects, bodies = [], [], []
+    for row, lang, category, urgency, sentiment in zip(
+        context.itertuples(index=False), langs, categories, urgencies, sentiments
+    ):
+        values = {
+            "order": row.order, "product": row.product, "date": row.date,
+            "invoice": row.invoice, "qty": row.qty, "days": int(rng.integers(2, 21)),
+            "amount": f"{row.amount:,.2f} {_CURRENCY[lang]}" if lang == "es" else f"{_CURRENCY[lang]}{row.amount:,.2f}",
+        }
+        other = "en" if lang == "es" else "es"
+        draw = rng.random(15)
+        # Subject: often specific, sometimes generic ("Incidencia", "Order S00123").
+        subject = _pick(rng, _SUBJECTS[lang]["_generic" if draw[0] < 0.3 else category])
+        # Mood shows in the opening and closing only part of the time.
+        mood_open = sentiment if draw[12] < 0.55 else "neutral"
+        mood_close = sentiment if draw[13] < 0.5 else "neutral"
+        parts: list[str] = [_pick(rng, _OPENINGS[lang][mood_open])]
+        n_problems = 1 + int(draw[1] < 0.15)  # long tickets tell more than one thing
+        if draw[14] < 0.07:  # vague: the category is only in the labeller's head
+            parts.append(_pick(rng, _VAGUE[lang]))
+        else:
+            parts += [_pick(rng, _PROBLEMS[lang][category]) for _ in range(n_problems)]
+        if draw[2] < 0.4:  # a second, related problem blurs the category
+            parts.insert(1 + int(draw[2] < 0.12), _pick(rng, _PROBLEMS[lang][_CONFUSABLE[category]]))
+        n_details = int(rng.integers(0, 3 + 2 * n_problems))
+        parts += list(rng.choice(_DETAILS[lang], n_details, replace=False))
+        if draw[3] < _CUE_RATE[urgency]:
+            parts.append(_pick(rng, _URGENCY_CUES[lang][urgency]))
+        elif draw[3] > 0.97:  # somebody shouting for a small thing
+            parts.append(_pick(rng, _URGENCY_CUES[lang]["high"]))
+        if draw[4] < 0.05:  # a phrase of the other language (bilingual staff, forwarded mail)
+            parts.insert(int(rng.integers(len(parts) + 1)), _pick(rng, _CLOSINGS[other][sentiment] + _DETAILS[other]))
+        parts.append(_pick(rng, _CLOSINGS[lang][mood_close]))
+        if draw[5] < 0.3:
+            parts.append(_pick(rng, _SIGNATURES))
+        if draw[6] < 0.08:  # very short: a single fragment, like a chat message
+            parts = [_pick(rng, _PROBLEMS[lang][category])]
+        if draw[7] < 0.01:  # written in French, German or Portuguese
+            sentence = _pick(rng, _OTHER_LANGUAGE[category])
+            parts = [sentence] + [_pick(rng, _DETAILS[lang])] * int(draw[8] < 0.3)
+            subject = sentence.split(" {")[0].split(",")[0]
+            lang_written = "other"
+        else:
+            lang_written = lang
+        body = " ".join(part for part in parts if part)
+        body = body.format(**values)
+        subject = subject.format(**values)
+        if draw[9] < 0.12 and sentiment != "neutral":
+            body += " " + _pick(rng, _EMOJI[sentiment])
+        if lang == "es" and draw[10] < 0.35:
+            body, subject = _strip_accents(body), _strip_accents(subject)
+        if draw[11] < 0.3:
+            body = _typos(rng, body, int(rng.integers(1, 4)))
+        case = rng.random()
+        if case < 0.12:
+            body, subject = body.lower(), subject.lower()
+        elif case < 0.15 or (case < 0.25 and sentiment == "negative" and urgency == "high"):
+            body = body.upper()
+        written.append(lang_written)
+        subjects.append(subject)
+        bodies.append(body)
+    return pd.DataFrame({"lang": written, "subject": subjects, "body": bodies})
+
+
+def _mislabel(rng: np.random.Generator, labels: np.ndarray, choices: tuple[str, ...], rate: float) -> np.ndarray:
+    """Replace a share of labels by another choice, as a hurried labeller would."""
+    labels = labels.copy()
+    wrong = rng.random(len(labels)) < rate
+    shift = rng.integers(1, len(choices), wrong.sum())
+    codes = np.searchsorted(np.array(sorted(choices)), labels[wrong])
+    labels[wrong] = np.array(sorted(choices))[(codes + shift) % len(choices)]
+    return labels
+
+
+def _true_labels(
+    rng: np.random.Generator, n: int, negativity: np.ndarray | float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw categories, urgencies and sentiments; ``negativity`` (0-1) sours the mood."""
+    categories = rng.choice(CATEGORIES, n, p=[0.22, 0.27, 0.17, 0.14, 0.08, 0.12])
+    negativity = np.broadcast_to(np.asarray(negativity, dtype=float), (n,))
+    # Mood: base mix 35% negative / 45% neutral / 20% positive, pushed negative by `negativity`.
+    p_negative = 0.35 + 0.55 * negativity
+    p_positive = 0.20 * (1.0 - negativity)
+    u = rng.random(n)
+    sentiments = np.where(u < p_negative, "negative", np.where(u < 1.0 - p_positive, "neutral", "positive"))
+    # Angry customers and delivery or defect problems are more often urgent.
+    p_high = 0.12 + 0.18 * (sentiments == "negative") + 0.08 * np.isin(categories, ["delivery", "product_defect"])
+    p_low = np.where(categories == "other", 0.45, 0.18) * (sentiments != "negative") + 0.05
+    v = rng.random(n)
+    urgencies = np.where(v < p_high, "high", np.where(v < p_high + p_low, "low", "normal"))
+    return categories, urgencies, sentiments
+
+
+def _feedback_scores(rng: np.random.Generator, sentiments: np.ndarray) -> np.ndarray:
+    """Rating 1-5 at closing, following the mood with noise; about 40% never rate."""
+    centre = np.select([sentiments == "negative", sentiments == "positive"], [2.0, 4.5], 3.6)
+    scores = np.clip(np.rint(centre + rng.normal(0, 0.9, len(sentiments))), 1, 5)
+    return np.where(rng.random(len(sentiments)) < 0.6, scores, np.nan)
+
+
+def make_ticket_corpus(n: int = 5000, seed: int = 7) -> pd.DataFrame:
+    """A labelled ticket corpus, standalone (no demo company needed).
+
+    Parameters
+    ----------
+    n : int
+        Number of tickets.
+    seed : int
+        Seed: the same seed gives the same corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lang`` (es, en, other), ``subject``, ``body``,
+        ``category``, ``urgency``, ``sentiment`` (observed labels, with
+        about 5% category noise) and ``true_category`` (before the noise).
+    """
+    rng = np.random.default_rng([seed, 41])
+    langs = rng.choice(np.array(["es", "en"]), n, p=[0.6, 0.4])
+    categories, urgencies, sentiments = _true_labels(rng, n)
+    context = _random_context(rng, n, date(2026, 10, 31))
+    texts = compose_tickets(rng, langs, categories, urgencies, sentiments, context)
+    return texts.assign(
+        category=_mislabel(rng, categories, CATEGORIES, LABEL_NOISE),
+        urgency=urgencies,
+        sentiment=sentiments,
+        true_category=categories,
+    )
+
+
+def _random_context(rng: np.random.Generator, n: int, around: date) -> pd.DataFrame:
+    """Plausible order references, products, dates and amounts without a company."""
+    products = make_products(rng, 120)["name"].to_numpy()
+    days_back = rng.integers(1, 365, n)
+    dates = pd.Timestamp(around) - pd.to_timedelta(days_back, unit="D")
+    order_ids = rng.integers(1, 40000, n)
+    return pd.DataFrame({
+        "order": [f"S{i:05d}" for i in order_ids],
+        "product": products[rng.integers(len(products), size=n)],
+        "date": dates.strftime("%d/%m/%Y"),
+        "amount": np.round(np.exp(rng.normal(5.0, 1.2, n)), 2),
+        "invoice": [f"INV/{d.year}/{i:05d}" for d, i in zip(dates, order_ids)],
+        "qty": rng.integers(1, 50, n),
+    })
+
+
+def generate_tickets(
+    rng: np.random.Generator,
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    order_lines: pd.DataFrame,
+    n: int,
+    *,
+    products: pd.DataFrame,
+    truth: pd.DataFrame,
+    start: date,
+    end: date,
+) -> pd.DataFrame:
+    """The ``tickets`` table of a demo company.
+
+    Customers complain in proportion to how much they buy, and churners
+    complain more, and more angrily, in the months before their churn date
+    (except the silent ones, whose ``churn_propensity`` is low). Each ticket
+    refers to the customer's latest order before it, when there is one.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    customers, orders, order_lines, products : pandas.DataFrame
+        Tables of the company (schema columns).
+    n : int
+        Target number of tickets (the result has about that many).
+    truth : pandas.DataFrame
+        Hidden ``truth`` table: ``churn_date`` and ``churn_propensity``.
+    start, end : datetime.date
+        Window of ticket creation dates (``end`` is the reference date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``tickets`` table (schema columns and order), sorted by date.
+    """
+    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
+    months = pd.date_range(start_ts, end_ts, freq="MS")
+    if len(months) == 0 or months[0] > start_ts:
+        months = months.insert(0, start_ts.to_period("M").to_timestamp())
+    month_mid = (months + pd.Timedelta(days=15)).to_numpy()
+    info = customers[["customer_id", "lang", "created_at"]].merge(
+        truth[["customer_id", "churn_date", "churn_propensity"]], on="customer_id", how="left"
+    )
+    # Activity: customers with more orders write more.
+    order_counts = orders.groupby("customer_id").size().reindex(info["customer_id"], fill_value=0).to_numpy()
+    activity = np.sqrt(1.0 + order_counts)
+    propensity = info["churn_propensity"].fillna(0.0).to_numpy()
+    churn = info["churn_date"].to_numpy(dtype="datetime64[ns]")
+    days_to_churn = (churn[:, None] - month_mid[None, :]) / np.timedelta64(1, "D")  # NaN if never
+    # Pre-churn complaint bump over the ~5 months before churn, scaled by the
+    # latent propensity so that low-propensity churners stay silent.
+    loud = np.clip((propensity - 0.25) / 0.5, 0.0, 1.0)
+    before = np.nan_to_num(np.exp(-np.clip(days_to_churn, 0, None) / 75.0) * (days_to_churn > -15), nan=0.0)
+    bump = before * (loud * 4.0)[:, None]
+    alive = np.isnan(days_to_churn) | (days_to_churn > -20)
+    created = info["created_at"].to_numpy(dtype="datetime64[ns]")
+    exists = created[:, None] <= month_mid[None, :]
+    # Some loyal customers complain a lot anyway (a fussy buyer, a demanding site).
+    fussiness = rng.gamma(1.5, 1.0 / 1.5, len(info))
+    intensity = (activity * fussiness)[:, None] * (1.0 + bump) * alive * exists
+    counts = rng.poisson(intensity * (n / max(intensity.sum(), 1e-9)))
+    cust_index, month_index = np.nonzero(counts)
+    repeats = counts[cust_index, month_index]
+    cust_index, month_index = np.repeat(cust_index, repeats), np.repeat(month_index, repeats)
+    created_at = (months.to_numpy()[month_index]
+                  + pd.to_timedelta(rng.integers(0, 28, len(cust_index)), unit="D").to_numpy())
+    created_at = np.minimum(np.maximum(created_at, start_ts.to_datetime64()), end_ts.to_datetime64())
+    tickets = pd.DataFrame({
+        "customer_id": info["customer_id"].to_numpy()[cust_index],
+        "created_at": pd.to_datetime(created_at).normalize(),
+        "negativity": np.clip(bump[cust_index, month_index] / 3.0, 0, 1) * 0.9,
+        "lang": info["lang"].astype(str).to_numpy()[cust_index],
+    }).sort_values(["created_at", "customer_id"], kind="stable").reset_index(drop=True)
+    tickets = _attach_orders(rng, tickets, orders, order_lines, products)
+    n_tickets = len(tickets)
+    categories, urgencies, sentiments = _true_labels(rng, n_tickets, tickets["negativity"].to_numpy())
+    # Tickets without an order are about accounts or questions, not deliveries.
+    no_order = tickets["order_id"].isna().to_numpy()
+    categories = np.where(no_order & np.isin(categories, ["delivery", "returns", "product_defect"]),
+                          rng.choice(np.array(["account_access", "other", "billing"]), n_tickets), categories)
+    texts = compose_tickets(rng, tickets["lang"].to_numpy(), categories, urgencies, sentiments, tickets)
+    resolution_days = np.rint(rng.lognormal(np.where(urgencies == "high", 0.3, 1.1), 0.8)).astype(int)
+    closed_at = tickets["created_at"] + pd.to_timedelta(resolution_days, unit="D")
+    still_open = (closed_at > end_ts) | (rng.random(n_tickets) < 0.03)
+    closed_at = closed_at.where(~still_open)
+    feedback = np.where(still_open, np.nan, _feedback_scores(rng, sentiments))
+    return pd.DataFrame({
+        "ticket_id": np.arange(1, n_tickets + 1, dtype=np.int64),
+        "customer_id": tickets["customer_id"].astype("int64"),
+        "order_id": tickets["order_id"].astype("Int64"),
+        "product_id": tickets["product_id"].astype("Int64"),
+        "created_at": tickets["created_at"],
+        "closed_at": closed_at,
+        "lang": texts["lang"],
+        "subject": texts["subject"],
+        "body": texts["body"],
+        "category": _mislabel(rng, categories, CATEGORIES, LABEL_NOISE),
+        "urgency": urgencies,
+        "sentiment": sentiments,
+        "feedback_score": feedback,
+    })
+
+
+def _attach_orders(
+    rng: np.random.Generator,
+    tickets: pd.DataFrame,
+    orders: pd.DataFrame,
+    order_lines: pd.DataFrame,
+    products: pd.DataFrame,
+) -> pd.DataFrame:
+    """Link each ticket to the customer's latest order before it (85% of the time)."""
+    line_totals = order_lines.assign(total=order_lines["qty"] * order_lines["price_unit"]
+                                     * (1 - order_lines["discount"] / 100))
+    first_lines = order_lines.drop_duplicates("order_id")[["order_id", "product_id", "qty"]]
+    order_info = (orders[["order_id", "customer_id", "date_order"]]
+                  .merge(line_totals.groupby("order_id", as_index=False)["total"].sum(), on="order_id")
+                  .merge(first_lines, on="order_id")
+                  .sort_values("date_order"))
+    linked = pd.merge_asof(
+        tickets.sort_values("created_at"), order_info, left_on="created_at", right_on="date_order",
+        by="customer_id", direction="backward",
+    ).sort_values(["created_at", "customer_id"], kind="stable").reset_index(drop=True)
+    unlinked = rng.random(len(linked)) < 0.15
+    linked.loc[unlinked, ["order_id", "product_id"]] = np.nan
+    names = products.set_index("product_id")["name"]
+    fallback_names = products["name"].to_numpy()[rng.integers(len(products), size=len(linked))]
+    order_dates = linked["date_order"].fillna(linked["created_at"] - pd.Timedelta(days=10))
+    order_refs = linked["order_id"].fillna(pd.Series(rng.integers(1, 99999, len(linked)))).astype(int)
+    return linked.assign(
+        order=[f"S{i:05d}" for i in order_refs],
+        product=linked["product_id"].map(names).fillna(pd.Series(fallback_names)),
+        date=order_dates.dt.strftime("%d/%m/%Y"),
+        amount=linked["total"].fillna(pd.Series(np.exp(rng.normal(5.0, 1.0, len(linked))))),
+        invoice=[f"INV/{d.year}/{i:05d}" for d, i in zip(order_dates, order_refs)],
+        qty=linked["qty"].fillna(1).astype(int),
+    )
