@@ -59,7 +59,6 @@ __all__ = [
     "ProductSupply",
     "Capacity",
     "PromiseRequest",
-    "Reason",
     "Shipment",
     "LinePromise",
     "OrderPromise",
@@ -334,6 +333,7 @@ class PromiseEngine:
         horizon_days: int = 365,
     ) -> None:
         self.today = to_day(today, "today")
+        self.today_date: dt.date = self.today.astype(dt.date)
         if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or horizon_days < 1:
             raise _bad("horizon_days must be an integer >= 1", "invalid_horizon", "horizon_days", horizon_days)
         self.horizon_days = horizon_days
@@ -713,7 +713,7 @@ class BatchPromise:
         engine = self._engine
         row = int(self._rows[i])
         supply = engine.supplies[row]
-        today = engine.today
+        today = engine.today_date
         split = tuple(
             Shipment(
                 _date(today, self._day[part, i]),
@@ -773,7 +773,7 @@ class BatchPromise:
     def _reasons(self, i: int, supply: ProductSupply, split: tuple[Shipment, ...]) -> list[Reason]:
         flags = int(self.reason_flags[i])
         engine = self._engine
-        today = engine.today
+        today = engine.today_date
         uom = supply.uom
         qty = float(self.qty[i])
         target = int(self._target[i])
@@ -863,8 +863,8 @@ class BatchPromise:
         return reasons
 
 
-def _date(today: np.datetime64, offset: int) -> dt.date:
-    return (today + np.timedelta64(int(offset), "D")).astype(dt.date)
+def _date(today: dt.date, offset: int) -> dt.date:
+    return today + dt.timedelta(days=int(offset))
 
 
 def _date_or_none(day: np.datetime64) -> dt.date | None:
