@@ -302,7 +302,7 @@ def command_test(args: argparse.Namespace) -> int:
         return 1 if args.require else 0
     banner(f"ODOO TIER: Odoo 18 at {root}")
     ensure_odoo_requirements(root)
-    modules = project_addons()
+    modules = args.modules.split(",") if args.modules else project_addons()
     if not modules:
         banner("ODOO TIER SKIPPED: addons/ holds no installable module yet")
         return 0
@@ -324,12 +324,14 @@ def command_test(args: argparse.Namespace) -> int:
                  *args.pytest_args, *addon_tests],
                 env=env, cwd=PROJECT,
             ).returncode
-        rpc_tests = PROJECT / "tests" / "odoo_rpc"
-        if any(rpc_tests.glob("test_*.py")):
+        # XML-RPC test files are named after the addon they exercise: test_<addon>*.py
+        rpc_tests = sorted(str(path) for path in (PROJECT / "tests" / "odoo_rpc").glob("test_*.py")
+                           if any(path.stem.startswith(f"test_{name}") for name in modules))
+        if rpc_tests:
             banner("ODOO TIER, XML-RPC tests against a running server (odoorpc)")
             status |= subprocess.run(
                 [sys.executable, "-m", "pytest", "-p", "no:odoo", "-q", "-ra", "--rootdir", str(PROJECT),
-                 *args.pytest_args, str(rpc_tests)],
+                 *args.pytest_args, *rpc_tests],
                 env=env, cwd=PROJECT,
             ).returncode
     banner(f"ODOO TIER {'PASSED' if status == 0 else 'FAILED'}")
@@ -369,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("locate").set_defaults(func=command_locate)
     test = sub.add_parser("test")
     test.add_argument("--require", action="store_true", help="fail when no Odoo 18 is found")
+    test.add_argument("--modules", help="comma-separated addons to install and test (default: every addon)")
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     test.set_defaults(func=command_test)
     serve = sub.add_parser("serve")
