@@ -383,14 +383,13 @@ class PromiseEngine:
         self._moves = (np.array(move_rows, dtype=np.int64), np.array(move_days, dtype=np.int64), np.array(move_qty))
 
     def _product_rows(self, product_ids: Any, n: int) -> np.ndarray:
-        try:
-            ids = np.asarray(product_ids, dtype=np.int64)
-        except (TypeError, ValueError, OverflowError):
-            ids = None
-        if ids is None or ids.shape != (n,):
+        ids = np.asarray(product_ids)
+        if ids.dtype.kind not in "iu":  # floats would truncate silently: reject them
             for i, pid in enumerate(list(product_ids)):
                 if isinstance(pid, bool) or not isinstance(pid, (int, np.integer)):
                     raise _bad("product_id must be an integer", "invalid_product", f"lines[{i}].product_id", pid)
+            ids = np.array(list(product_ids), dtype=np.int64)
+        if ids.shape != (n,):
             raise _bad(f"expected {n} product ids", "length_mismatch", "product_id")
         pos = np.minimum(np.searchsorted(self._sorted_ids, ids), max(len(self._ids) - 1, 0))
         known = (self._sorted_ids[pos] == ids) if len(self._ids) else np.zeros(n, bool)
@@ -472,7 +471,10 @@ class PromiseEngine:
         rows = self._product_rows(product_ids, n)
         qty = _line_quantities(qty, n)
         asked = _asked_offsets(date_asked, n, self.today)
-        partial = np.broadcast_to(np.asarray(allow_partial, dtype=bool), (n,))
+        partial = np.asarray(allow_partial, dtype=bool)
+        if partial.ndim and partial.shape != (n,):
+            raise _bad(f"expected {n} allow_partial flags", "length_mismatch", "allow_partial")
+        partial = np.broadcast_to(partial, (n,))
         groups = np.zeros(n, np.int64) if order_keys is None else np.unique(np.asarray(order_keys), return_inverse=True)[1]
         if groups.shape != (n,):
             raise _bad(f"expected {n} order keys", "length_mismatch", "order_keys")
@@ -484,7 +486,7 @@ class PromiseEngine:
         target = np.where(latest_ship >= 0, grid.prev_work[np.clip(latest_ship, 0, grid.length - 1)], -1)
         line_order = np.lexsort((np.arange(n), target, groups))
         stock = _allocate_stock(grid, rows, qty, target, groups, kind == _STORABLE, partial)
-        shipments = _shipments(stock, qty, kind, target, grid.length)
+        shipments = _shipments(stock, qty, kind)
         ship_day, capacity_bound, too_big = self._allocate_capacity(grid, shipments, line_order, groups, target)
         return BatchPromise._assemble(
             self, grid, rows, qty, asked, target, kind, stock, shipments, ship_day, capacity_bound, too_big
@@ -599,12 +601,11 @@ def _allocate_stock(grid, rows, qty, target, groups, storable, partial) -> dict[
             curve = grid.atp[rows[chunk[0]]]
             ready_full[chunk] = np.searchsorted(curve, served_before[chunk] + qty[chunk] - QTY_TOL)
             ready_part[chunk] = np.searchsorted(curve, served_before[chunk] + atp_qty[chunk] - QTY_TOL)
-    return {"atp_qty": atp_qty, "split": split, "ready_full": ready_full, "ready_part": ready_part, "before": served_before}
+    return {"atp_qty": atp_qty, "split": split, "ready_full": ready_full, "ready_part": ready_part}
 
 
-def _shipments(stock, qty, kind, target, length) -> dict[str, np.ndarray]:
+def _shipments(stock, qty, kind) -> dict[str, np.ndarray]:
     """Flat table of shipments: one per shipping line, two for a split line."""
-    n = len(qty)
     ships = kind != _SERVICE
     split = stock["split"]
     first_line = np.flatnonzero(ships)
@@ -616,7 +617,6 @@ def _shipments(stock, qty, kind, target, length) -> dict[str, np.ndarray]:
         "part": np.concatenate([np.zeros(len(first_line), np.int8), np.ones(len(second_line), np.int8)]),
         "qty": np.concatenate([first_qty, (qty - stock["atp_qty"])[second_line]]),
         "ready": np.concatenate([first_ready, stock["ready_full"][second_line]]),
-        "n_lines": np.int64(n),
     }
 
 
@@ -681,9 +681,10 @@ class BatchPromise:
         flags |= np.where(kind == _SERVICE, _BIT["service_no_stock_check"], 0)
         flags |= np.where(kind == _CONSUMABLE, _BIT["consumable_no_stock_check"], 0)
         short = storable & (self.atp_qty < qty - QTY_TOL)
-        flags |= np.where(storable & ~short, _BIT["in_stock"], 0)
+        replenished = storable & ~stuck & (repl >= 0) & (stock["ready_full"] >= repl)
+        flags |= np.where(storable & ~short & ~replenished, _BIT["in_stock"], 0)
         flags |= np.where(short, _BIT["stock_short"], 0)
-        flags |= np.where(storable & ~stuck & (repl >= 0) & (stock["ready_full"] >= repl), _BIT["replenishment"], 0)
+        flags |= np.where(replenished, _BIT["replenishment"], 0)
         flags |= np.where(stuck & (repl < 0), _BIT["no_replenishment"], 0)
         flags |= np.where(stuck & (repl >= 0), _BIT["beyond_horizon"], 0)
         flags |= np.where((kind != _SERVICE) & (target < 0), _BIT["lead_time"], 0)
