@@ -655,21 +655,18 @@ class BatchPromise:
         qty_shipped = (part_qty * shipped).sum(axis=0)
         qty_on_time = (part_qty * on_time).sum(axis=0)
         all_shipped = qty_shipped >= qty - QTY_TOL
-        status = np.where(
-            all_shipped,
-            np.where(qty_on_time >= qty - QTY_TOL, _ON_TIME, _LATE),
-            _IMPOSSIBLE,
+        status = np.select(
+            [kind == _SERVICE, qty_on_time >= qty - QTY_TOL, qty_on_time > QTY_TOL, all_shipped],
+            [_ON_TIME, _ON_TIME, _PARTIAL, _LATE],
+            default=_IMPOSSIBLE,
         )
-        status = np.where(~all_shipped | (status == _LATE), np.where(qty_on_time > QTY_TOL, _PARTIAL, status), status)
-        status[kind == _SERVICE] = _ON_TIME
         self.status = status.astype(np.int8)
 
-        today = engine.today
+        today, nat = engine.today, np.datetime64("NaT")
         last_day = np.where(shipped, day, -1).max(axis=0)
         self._day, self._part_qty, self._shipped = day, part_qty, shipped
-        self.ship_date = np.where(all_shipped & (kind != _SERVICE), today + last_day, np.datetime64("NaT"))
+        self.ship_date = np.where(all_shipped & (kind != _SERVICE), today + last_day, nat)
         self.promised_date = np.where(kind == _SERVICE, today + asked, self.ship_date + lead)
-        nat = np.datetime64("NaT")
         self.first_ship_date = np.where(shipped[0], today + day[0], nat)
         self.second_ship_date = np.where(shipped[1], today + day[1], nat)
         self.first_qty, self.second_qty = part_qty[0], part_qty[1]
@@ -689,15 +686,15 @@ class BatchPromise:
         flags |= np.where(stuck & (repl >= 0), _BIT["beyond_horizon"], 0)
         flags |= np.where((kind != _SERVICE) & (target < 0), _BIT["lead_time"], 0)
         flags |= np.where(stock["split"], _BIT["split"], 0)
-        line_flag = np.zeros(n, bool)
-        np.logical_or.at(line_flag, s_line, capacity_bound & (shipments["ready"] < length) & ~too_big)
-        flags |= np.where(line_flag, _BIT["capacity_full"], 0)
-        capacity_stuck = np.zeros(n, bool)
-        np.logical_or.at(capacity_stuck, s_line, (ship_day >= length) & (shipments["ready"] < length) & ~too_big)
-        flags |= np.where(capacity_stuck, _BIT["beyond_horizon"], 0)
-        line_flag[:] = False
-        np.logical_or.at(line_flag, s_line, too_big)
-        flags |= np.where(line_flag, _BIT["units_exceed_daily"], 0)
+        def any_shipment(mask: np.ndarray) -> np.ndarray:
+            per_line = np.zeros(n, bool)
+            np.logical_or.at(per_line, s_line, mask)
+            return per_line
+
+        could_ship = (shipments["ready"] < length) & ~too_big
+        flags |= np.where(any_shipment(capacity_bound & could_ship), _BIT["capacity_full"], 0)
+        flags |= np.where(any_shipment((ship_day >= length) & could_ship), _BIT["beyond_horizon"], 0)
+        flags |= np.where(any_shipment(too_big), _BIT["units_exceed_daily"], 0)
         self.reason_flags = flags
         self._first_ship = grid.next_work[0]
         return self

@@ -109,6 +109,11 @@ def test_replenishment_lead_time_fallback_and_impossible_without_it():
     assert too_far.status == "impossible" and "beyond_horizon" in codes(too_far.lines[0])
 
 
+def test_replenishment_in_time_is_on_time_and_says_so():
+    line = one_line(ProductSupply(1, 0, replenish_lead_days=3), 5, D(10))
+    assert line.status == "on_time" and codes(line) == ["replenishment"]
+
+
 def test_partial_split_ships_what_is_free_and_the_rest_on_receipt():
     supply = ProductSupply(1, 12, [(D(9), 50)])
     line = one_line(supply, 40, D(3), partial=True)
