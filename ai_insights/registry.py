@@ -1,0 +1,108 @@
+"""Versioned model registry on disk, on top of :mod:`ai_insights.model_store`.
+
+Layout under ``root``::
+
+    v0001/   model.skops, card.json, SHA256SUMS   (save_model's directory)
+    v0002/   ...
+    ACTIVE   the version label in use
+
+Registering never activates by itself unless nothing is active yet, so a new
+model can be reviewed (its card) before it is switched on; ``activate`` of an
+older version is the rollback. Each version's bytes are what
+:func:`~ai_insights.model_store.dumps_model` returns, so the Odoo addon can
+store the same bytes and card in its database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from ai_insights.model_store import ModelCard, load_model, save_model
+from crm_bridge.errors import NotFoundError
+
+__all__ = ["ModelRegistry", "CHURN_TRUSTED_TYPES"]
+
+# Types the churn and lifetime-value models need beyond skops' defaults: trusted on load.
+CHURN_TRUSTED_TYPES = (
+    "ai_insights.churn.ChurnModel",
+    "ai_insights.clv.CLVModel",
+    "numpy.dtype",
+    "scipy.interpolate._bsplines.BSpline",
+    "scipy._lib.array_api_compat.numpy._aliases.asarray",  # a harmless function SplineTransformer keeps
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+)
+
+_VERSION = re.compile(r"^v(\d{4,})$")
+_ACTIVE_FILE = "ACTIVE"
+
+
+class ModelRegistry:
+    """Numbered versions of one model family in a directory, one of them active.
+
+    Parameters
+    ----------
+    root : path
+        Directory of the family (created on first registration).
+    trusted : sequence of str
+        Types to trust when loading, beyond skops' defaults.
+    """
+
+    def __init__(self, root: str | Path, trusted: Sequence[str] = CHURN_TRUSTED_TYPES) -> None:
+        self.root = Path(root)
+        self.trusted = tuple(trusted)
+
+    def versions(self) -> list[str]:
+        """Registered version labels, oldest first."""
+        if not self.root.is_dir():
+            return []
+        found = [path.name for path in self.root.iterdir() if path.is_dir() and _VERSION.match(path.name)]
+        return sorted(found, key=lambda name: int(name[1:]))
+
+    def register(self, estimator: Any, card: ModelCard) -> str:
+        """Save a new version (its card's ``version`` becomes the label) and return the label.
+
+        The first registered version becomes active.
+        """
+        existing = self.versions()
+        version = f"v{int(existing[-1][1:]) + 1 if existing else 1:04d}"
+        save_model(estimator, self.root / version, replace(card, version=version))
+        if self.active() is None:
+            self.activate(version)
+        return version
+
+    def active(self) -> str | None:
+        """The active version label, or None when nothing was registered."""
+        marker = self.root / _ACTIVE_FILE
+        return marker.read_text().strip() if marker.is_file() else None
+
+    def activate(self, version: str) -> None:
+        """Make ``version`` the one :meth:`load` returns by default (also the rollback)."""
+        self._check(version)
+        temporary = self.root / (_ACTIVE_FILE + ".tmp")
+        temporary.write_text(version + "\n")
+        temporary.replace(self.root / _ACTIVE_FILE)  # atomic: readers never see a half-written marker
+
+    def load(self, version: str | None = None) -> tuple[Any, ModelCard]:
+        """Load ``version`` (default: the active one) after checking its checksums and types.
+
+        Raises
+        ------
+        NotFoundError
+            When the version does not exist or nothing is active.
+        UntrustedModelError
+            When the files were altered or need untrusted types.
+        """
+        version = version or self.active()
+        if version is None:
+            raise NotFoundError(f"no active model in {self.root}", field="version")
+        self._check(version)
+        return load_model(self.root / version, trusted=self.trusted)
+
+    def _check(self, version: str) -> None:
+        if version not in self.versions():
+            raise NotFoundError(f"model version {version!r} is not registered in {self.root}", field="version")
