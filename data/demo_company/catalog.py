@@ -12,15 +12,15 @@ import pandas as pd
 
 __all__ = ["CATEGORIES", "make_products"]
 
-# category -> (code prefix, base items, variants, uom choices, margin range, kind)
+# category -> (code prefix, base items, variants, share sold by the dozen, margin range, kind)
 # kind: "storable", "consumable" or "service".
-CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[float, float], str]] = {
+CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], float, tuple[float, float], str]] = {
     "Garden": (
         "GAR",
         ("Garden hose", "Pruning shears", "Lawn mower", "Hedge trimmer", "Sprinkler",
          "Planter box", "Wheelbarrow", "Leaf blower", "Garden rake", "Seed mix"),
-        ("15 m", "25 m", "Pro", "Compact", "XL", "Eco", "Deluxe", "Basic"),
-        ("Units", "Units", "Units", "kg"),
+        ("Classic", "Pro", "Compact", "XL", "Eco", "Deluxe", "Basic", "Premium"),
+        0.0,
         (0.25, 0.55),
         "storable",
     ),
@@ -29,7 +29,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Oil radiator", "Gas heater", "Boiler valve", "Thermostat", "Heat pump",
          "Radiator panel", "Pellet stove", "Fan heater", "Underfloor kit", "Flue pipe"),
         ("1500 W", "2000 W", "Smart", "Wall", "Pro", "Compact", "Eco", "600 mm"),
-        ("Units",),
+        0.0,
         (0.18, 0.40),
         "storable",
     ),
@@ -38,7 +38,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Cordless drill", "Impact driver", "Angle grinder", "Socket set", "Tape measure",
          "Spirit level", "Hammer", "Screwdriver set", "Jigsaw", "Workbench"),
         ("18 V", "12 V", "Pro", "Heavy duty", "Compact", "Kit", "Basic", "XL"),
-        ("Units",),
+        0.0,
         (0.20, 0.50),
         "storable",
     ),
@@ -47,7 +47,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("LED bulb", "Extension cord", "Circuit breaker", "Cable reel", "Wall socket",
          "Floodlight", "Junction box", "Motion sensor", "Power strip", "Switch plate"),
         ("E27", "GU10", "10 m", "25 m", "IP65", "Smart", "Double", "White"),
-        ("Units", "Units", "Dozens"),
+        0.2,
         (0.25, 0.60),
         "storable",
     ),
@@ -56,7 +56,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Mixer tap", "PVC pipe", "Ball valve", "Shower head", "Siphon",
          "Pipe fitting", "Water filter", "Pressure pump", "Flexible hose", "Sealant"),
         ("1/2\"", "3/4\"", "32 mm", "Chrome", "Pro", "Eco", "Basic", "XL"),
-        ("Units", "Units", "Dozens"),
+        0.2,
         (0.20, 0.45),
         "storable",
     ),
@@ -65,7 +65,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Safety gloves", "Hard hat", "Safety goggles", "Hi-vis vest", "Ear defenders",
          "First aid kit", "Dust mask", "Safety boots", "Harness", "Fire extinguisher"),
         ("S", "M", "L", "XL", "Pro", "EN 397", "Pack", "Basic"),
-        ("Units", "Dozens"),
+        0.3,
         (0.30, 0.60),
         "storable",
     ),
@@ -74,7 +74,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Floor detergent", "Degreaser", "Paper towels", "Disinfectant", "Bin bags",
          "Hand soap", "Microfibre cloths", "Glass cleaner", "Absorbent granules", "Mop heads"),
         ("5 L", "10 L", "Pack 12", "Pack 50", "Industrial", "Eco", "Lemon", "Refill"),
-        ("Units", "Units", "kg", "Dozens"),
+        0.15,
         (0.15, 0.35),
         "consumable",
     ),
@@ -83,7 +83,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ..
         ("Installation", "Maintenance contract", "Boiler service", "Delivery and assembly",
          "Tool repair", "Technical visit"),
         ("Standard", "Premium", "Annual", "Express"),
-        ("Units",),
+        0.0,
         (0.35, 0.60),
         "service",
     ),
@@ -94,6 +94,7 @@ _CATEGORY_SHARE = {
     "Garden": 0.15, "Heating": 0.13, "Tools": 0.15, "Electrical": 0.15,
     "Plumbing": 0.14, "Safety": 0.11, "Cleaning": 0.13, "Services": 0.04,
 }
+_SOLD_BY_WEIGHT = {"Seed mix", "Absorbent granules", "Sealant"}
 _PRICE_RANGE = {  # typical unit cost range per category, in currency units
     "Garden": (3.0, 250.0), "Heating": (8.0, 900.0), "Tools": (4.0, 300.0),
     "Electrical": (1.0, 120.0), "Plumbing": (1.5, 220.0), "Safety": (2.0, 90.0),
@@ -121,7 +122,7 @@ def make_products(rng: np.random.Generator, n: int) -> pd.DataFrame:
     counts[0] += n - counts.sum()  # rounding remainder goes to the first category
     rows = []
     for category, count in zip(names, counts):
-        prefix, items, variants, uoms, (margin_lo, margin_hi), kind = CATEGORIES[category]
+        prefix, items, variants, dozen_share, (margin_lo, margin_hi), kind = CATEGORIES[category]
         # Unique (item, variant) pairs, so product names never repeat.
         pairs = rng.permutation(len(items) * len(variants))[:count]
         if count > len(pairs):  # tiny catalogues never get here; huge ones reuse with a series
@@ -136,7 +137,7 @@ def make_products(rng: np.random.Generator, n: int) -> pd.DataFrame:
                 "category": category,
                 "name": f"{item} {variant}{series}",
                 "type": kind,
-                "uom": uoms[rng.integers(len(uoms))],
+                "uom": "kg" if item in _SOLD_BY_WEIGHT else ("Dozens" if rng.random() < dozen_share else "Units"),
                 "cost": round(float(cost), 2),
                 # margin on price: price = cost / (1 - margin)
                 "list_price": round(float(cost / (1.0 - margin)), 2),

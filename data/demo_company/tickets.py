@@ -26,6 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from demo_company.behaviour import churn_pressure, warning_strength
 from demo_company.catalog import make_products
 
 __all__ = [
@@ -622,11 +623,8 @@ def generate_tickets(
     propensity = info["churn_propensity"].fillna(0.0).to_numpy()
     churn = info["churn_date"].to_numpy(dtype="datetime64[ns]")
     days_to_churn = (churn[:, None] - month_mid[None, :]) / np.timedelta64(1, "D")  # NaN if never
-    # Pre-churn complaint bump over the ~5 months before churn, scaled by the
-    # latent propensity so that low-propensity churners stay silent.
-    loud = np.clip((propensity - 0.25) / 0.5, 0.0, 1.0)
-    before = np.nan_to_num(np.exp(-np.clip(days_to_churn, 0, None) / 75.0) * (days_to_churn > -15), nan=0.0)
-    bump = before * (loud * 4.0)[:, None]
+    # Complaints swell in the months before churn, loudly for high-propensity churners only.
+    bump = churn_pressure(days_to_churn) * (warning_strength(propensity) * 4.0)[:, None]
     alive = np.isnan(days_to_churn) | (days_to_churn > -20)
     created = info["created_at"].to_numpy(dtype="datetime64[ns]")
     exists = created[:, None] <= month_mid[None, :]

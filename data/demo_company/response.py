@@ -1,0 +1,175 @@
+"""Hidden response model: what happens to customers after a retention offer.
+
+The "prediction to action" capability picks customers and offers them a
+discount; this module plays the world's part, so the software's choices
+can be scored against a control group. It reads the hidden ``truth`` table
+and must never be used as a model input.
+
+Model, for each customer over ``horizon_days`` from ``start``:
+
+* **Baseline churn chance** ``p0``: 1.0 when the hidden ``churn_date`` is
+  already past (they have gone), 0.85 when it falls in the horizon, 0.5
+  when it falls in the 180 days after it (they may leave early), else a
+  hazard ``1 - exp(-2 * churn_propensity * horizon / 365)``.
+* **Treatment** (an offer with ``discount_pct``): the response to the
+  discount is ``r = 1 - exp(-offer_cost_sensitivity * discount_pct / 10)``
+  (0 without discount, saturating for large ones).
+
+  - persuadables (``offer_uplift > 0``) see their churn chance cut
+    relatively: ``p1 = p0 * (1 - offer_uplift * r)``; the cut is large in
+    points only where ``p0`` is high;
+  - sleeping dogs (``offer_uplift < 0``) are reminded to leave, whatever
+    the discount: ``p1 = p0 + (1 - p0) * |offer_uplift|``;
+  - everybody else (uplift near 0) just takes the discount.
+
+  High-risk customers are mostly persuadable and low-risk ones include
+  more sleeping dogs, so the true effect is a cut of roughly 10 points of
+  churn on the riskiest fifth and about zero or harmful on low-risk
+  customers: a rule that targets the wrong customers shows no uplift.
+* **Outcome**: ``churned`` when a uniform draw is below the churn chance.
+  The same draws serve both arms (common random numbers), so a customer's
+  treated and untreated outcomes differ only through the treatment.
+  Customers who stay reorder with the chance their past order rate gives
+  over the horizon; ``revenue`` is their usual order value times the
+  orders drawn, less the discount when treated; ``margin`` uses their past
+  margin rate, so a discount given to a loyal customer costs margin.
+
+Deterministic given ``seed`` (and the company).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from crm_bridge.errors import ValidationError
+from demo_company.company import DemoCompany
+
+__all__ = ["simulate_outcomes"]
+
+IMMINENT_CHURN_CHANCE = 0.85  # churn chance when the hidden churn date falls in the horizon
+SOON_CHURN_CHANCE = 0.5  # ... when it falls in the SOON_DAYS after the horizon (they may leave early)
+SOON_DAYS = 180
+BASE_HAZARD = 2.0  # yearly churn hazard per unit of propensity for everybody else
+
+
+def simulate_outcomes(
+    company: DemoCompany,
+    customer_ids: np.ndarray | list[int],
+    treated: np.ndarray,
+    discount_pct: float | np.ndarray,
+    start: date,
+    horizon_days: int = 90,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Simulate churn, reorders, revenue and margin after a retention offer.
+
+    Parameters
+    ----------
+    company : DemoCompany
+        The generated company (its hidden ``truth`` drives the outcomes).
+    customer_ids : array-like of int
+        Customers to simulate, each at most once.
+    treated : numpy.ndarray of bool
+        Whether each customer received the offer.
+    discount_pct : float or numpy.ndarray
+        Discount offered, in percent (0-100), one value or one per customer;
+        ignored for untreated customers.
+    start : datetime.date
+        First day of the horizon (usually the reference date).
+    horizon_days : int
+        Length of the horizon in days.
+    seed : int
+        Seed of the outcome draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id``, ``churned`` (bool), ``reordered`` (bool),
+        ``revenue`` and ``margin`` (float), in the order of ``customer_ids``.
+
+    Raises
+    ------
+    ValidationError
+        On unknown or repeated customers, mismatched lengths, a discount
+        outside 0-100 or a non-positive horizon.
+    """
+    ids = np.asarray(customer_ids, dtype=np.int64)
+    treated = np.asarray(treated, dtype=bool)
+    discount = np.broadcast_to(np.asarray(discount_pct, dtype=float), ids.shape) if ids.size else np.zeros(0)
+    _validate(company, ids, treated, discount, horizon_days)
+    truth = company.truth.set_index("customer_id").loc[ids]
+    start_ts = pd.Timestamp(start)
+    horizon_end = start_ts + pd.Timedelta(days=horizon_days)
+    churn_date = truth["churn_date"]
+    propensity = truth["churn_propensity"].to_numpy()
+    p0 = np.select(
+        [churn_date.lt(start_ts).to_numpy(), churn_date.lt(horizon_end).to_numpy(),
+         churn_date.lt(horizon_end + pd.Timedelta(days=SOON_DAYS)).to_numpy()],
+        [1.0, IMMINENT_CHURN_CHANCE, SOON_CHURN_CHANCE],
+        1.0 - np.exp(-BASE_HAZARD * propensity * horizon_days / 365.0),
+    )
+    uplift = truth["offer_uplift"].to_numpy()
+    response = 1.0 - np.exp(-truth["offer_cost_sensitivity"].to_numpy() * discount / 10.0)
+    p1 = np.where(uplift >= 0, p0 * (1.0 - np.clip(uplift, 0, 1) * response),
+                  p0 + (1.0 - p0) * np.clip(-uplift, 0, 1))
+    churn_chance = np.where(treated, p1, p0)
+
+    rng = np.random.default_rng([int(seed), 90210])
+    draws = rng.random((len(ids), 2))
+    churned = draws[:, 0] < churn_chance
+    monthly_orders, order_value, margin_rate = _history(company, ids, start_ts)
+    expected_orders = monthly_orders * horizon_days / 30.4
+    reordered = ~churned & (draws[:, 1] < 1.0 - np.exp(-expected_orders))
+    n_orders = np.where(reordered, 1 + rng.poisson(np.maximum(expected_orders - 1, 0)), 0)
+    gross = n_orders * order_value
+    paid_share = np.where(treated, 1.0 - discount / 100.0, 1.0)
+    revenue = gross * paid_share
+    # Cost is unchanged by the discount: the discount comes out of the margin.
+    margin = revenue - gross * (1.0 - margin_rate)
+    return pd.DataFrame({
+        "customer_id": ids,
+        "churned": churned,
+        "reordered": reordered,
+        "revenue": np.round(revenue, 2),
+        "margin": np.round(margin, 2),
+    })
+
+
+def _validate(company: DemoCompany, ids: np.ndarray, treated: np.ndarray, discount: np.ndarray,
+              horizon_days: int) -> None:
+    if treated.shape != ids.shape:
+        raise ValidationError("treated must have one flag per customer.", code="length_mismatch",
+                              field="treated", details={"customers": len(ids), "flags": len(treated)})
+    unknown = np.setdiff1d(ids, company.truth["customer_id"].to_numpy())
+    if unknown.size:
+        raise ValidationError("Unknown customers.", code="unknown_customer", field="customer_ids",
+                              details={"unknown": unknown[:10].tolist()})
+    if len(np.unique(ids)) != len(ids):
+        raise ValidationError("Each customer may appear only once.", code="duplicate_customer",
+                              field="customer_ids")
+    if discount.size and (np.isnan(discount).any() or discount.min() < 0 or discount.max() > 100):
+        raise ValidationError("Discounts must be percentages between 0 and 100.", code="invalid_discount",
+                              field="discount_pct")
+    if not isinstance(horizon_days, (int, np.integer)) or horizon_days <= 0:
+        raise ValidationError("The horizon must be a positive number of days.", code="invalid_horizon",
+                              field="horizon_days", details={"value": repr(horizon_days)})
+
+
+def _history(company: DemoCompany, ids: np.ndarray,
+             before: pd.Timestamp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per customer, from orders before ``before``: orders per month, mean order value, margin rate."""
+    orders = company.orders[(company.orders["date_order"] < before) & (company.orders["state"] != "cancelled")]
+    lines = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")
+    net = lines["qty"] * lines["price_unit"] * (1 - lines["discount"] / 100)
+    per_customer = pd.DataFrame({"customer_id": lines["customer_id"], "net": net,
+                                 "cost": lines["qty"] * lines["cost"]}).groupby("customer_id").sum()
+    counts = orders.groupby("customer_id").size()
+    first = orders.groupby("customer_id")["date_order"].min()
+    months = ((before - first).dt.days / 30.4).clip(lower=1.0)
+    monthly = (counts / months).reindex(ids).fillna(0.0).to_numpy()
+    value = (per_customer["net"] / counts).reindex(ids).fillna(0.0).to_numpy()
+    rate = (1 - per_customer["cost"] / per_customer["net"]).clip(-1, 1).reindex(ids).fillna(0.0).to_numpy()
+    return monthly, value, rate
