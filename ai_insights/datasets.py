@@ -27,6 +27,7 @@ __all__ = [
     "future_purchases",
     "calibration_holdout",
     "rfm_summary",
+    "latest_cutoffs",
 ]
 
 # Tables the feature builder reads.
@@ -89,6 +90,16 @@ def demo_tables(company: Any) -> dict[str, pd.DataFrame]:
 def data_end(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
     """The day after the last order of any state: the first day nothing is known about."""
     return pd.to_datetime(tables["orders"]["date_order"]).max().normalize() + pd.Timedelta(days=1)
+
+
+def latest_cutoffs(tables: Mapping[str, pd.DataFrame], horizon_days: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The latest (training, evaluation) cut-offs whose windows both end by :func:`data_end`.
+
+    The evaluation window is the last ``horizon_days`` of the data and the
+    training window the ``horizon_days`` before it, so the two never overlap.
+    """
+    evaluation = data_end(tables) - pd.Timedelta(days=horizon_days)
+    return evaluation - pd.Timedelta(days=horizon_days), evaluation
 
 
 def future_purchases(tables: Mapping[str, pd.DataFrame], cutoff, horizon_days: int, customer_ids) -> pd.Series:

@@ -1,0 +1,170 @@
+"""Churn risk and lifetime value: quality against BG/NBD and Pareto/NBD, and scoring speed.
+
+Figures
+-------
+Demo company (``demo_company.generate(seed=7)``; skipped with ``demo_status``
+while the generator is not available): the churn model trained on the
+180-day window after ``T1`` and evaluated on the 180 days after ``T2`` (the
+last 180 days of data), next to 1 - BG/NBD probability alive on the same
+customers: ``demo_auc``, ``demo_auc_baseline``, ``demo_pr_auc``,
+``demo_brier``, ``demo_brier_baseline`` and the calibration table.
+
+CDNOW (lifetimes' copy; calibration 1997-01-01..1997-09-30, holdout
+1997-10-01..1998-06-30, 273 days). The supervised models are trained on an
+earlier pair inside the calibration period (features as of 1997-07-01, target
+in 1997-07-01..1997-09-30) so they never see the holdout; the baselines are
+fitted on the whole calibration period.
+
+* churn (no repeat purchase in the holdout): ``cdnow_auc`` against
+  ``cdnow_auc_bgnbd`` (1 - probability alive, as specified) and
+  ``cdnow_auc_bgnbd_expected`` (the stronger ranking by BG/NBD expected
+  purchases, for honesty);
+* holdout repeat purchases per customer: ``cdnow_mae``, ``cdnow_rmse``,
+  ``cdnow_r`` for ``CLVModel`` and the ``_bgnbd`` and ``_pnbd`` baselines.
+
+Speed: ``churn_score_100k_s`` = features + probabilities + reasons for
+100,000 customers (the demo company's tables replicated with shifted dates;
+CDNOW when the generator is missing), best of two runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ai_insights.churn import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
+from ai_insights.clv import CLVModel, fit_rfm_model, rfm_forecast
+from ai_insights.datasets import (
+    CDNOW_CALIBRATION_END,
+    CDNOW_HOLDOUT_END,
+    calibration_holdout,
+    demo_tables,
+    latest_cutoffs,
+    load_cdnow,
+    rfm_summary,
+)
+from ai_insights.features import build_features
+
+DEMO_HORIZON_DAYS = 180
+CDNOW_TRAIN_CUTOFF = pd.Timestamp("1997-07-01")
+SCORED_CUSTOMERS = 100_000
+
+
+def _demo() -> dict[str, pd.DataFrame] | None:
+    try:
+        from demo_company import generate
+    except ImportError:
+        return None
+    return demo_tables(generate(seed=7, size="default"))
+
+
+def _count_errors(suffix: str, predicted: np.ndarray, actual: np.ndarray) -> Iterator[tuple[str, float]]:
+    yield f"cdnow_mae{suffix}", float(np.mean(np.abs(predicted - actual)))
+    yield f"cdnow_rmse{suffix}", float(np.sqrt(np.mean((predicted - actual) ** 2)))
+    yield f"cdnow_r{suffix}", float(np.corrcoef(predicted, actual)[0, 1])
+
+
+def _demo_figures(tables: Mapping[str, pd.DataFrame]) -> Iterator[tuple[str, object]]:
+    train_cutoff, eval_cutoff = latest_cutoffs(tables, DEMO_HORIZON_DAYS)
+    model, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=DEMO_HORIZON_DAYS)
+    yield "demo_window", f"train {train_cutoff.date()} eval {eval_cutoff.date()} horizon {DEMO_HORIZON_DAYS}d"
+    yield "demo_customers_eval", card.extra["eval_customers"]
+    yield "demo_churn_rate", card.metrics["churn_rate"]
+    yield "demo_auc", card.metrics["roc_auc"]
+    yield "demo_auc_baseline", card.metrics["roc_auc_baseline_bgnbd"]
+    yield "demo_pr_auc", card.metrics["pr_auc"]
+    yield "demo_pr_auc_baseline", card.metrics["pr_auc_baseline_bgnbd"]
+    yield "demo_brier", card.metrics["brier"]
+    yield "demo_brier_baseline", card.metrics["brier_baseline_bgnbd"]
+    yield "demo_calibration", " ".join(
+        f"{row['predicted']:.2f}/{row['observed']:.2f}" for row in card.extra["calibration_table"]
+    )
+
+
+def _cdnow_figures() -> Iterator[tuple[str, object]]:
+    tables = load_cdnow()
+    holdout_days = (CDNOW_HOLDOUT_END - CDNOW_CALIBRATION_END).days
+    train_days = (CDNOW_CALIBRATION_END - CDNOW_TRAIN_CUTOFF).days
+    X_train, bought_train = calibration_holdout(tables, CDNOW_TRAIN_CUTOFF, train_days)
+    X_eval, bought_eval = calibration_holdout(tables, CDNOW_CALIBRATION_END, holdout_days)
+    actual = bought_eval.to_numpy()
+
+    churn = ChurnModel(horizon_days=train_days).fit(X_train, bought_train == 0)
+    metrics, _ = churn_metrics(actual == 0, churn.predict_proba(X_eval)[:, 1])
+    yield "cdnow_auc", metrics["roc_auc"]
+    yield "cdnow_pr_auc", metrics["pr_auc"]
+    yield "cdnow_auc_bgnbd", churn_metrics(actual == 0, bgnbd_churn_baseline(X_eval))[0]["roc_auc"]
+
+    summary = rfm_summary(tables, CDNOW_CALIBRATION_END, X_eval.index)
+    started = time.perf_counter()
+    forecasts = {anchor: rfm_forecast(summary, fit_rfm_model(summary, anchor), anchor, holdout_days)
+                 for anchor in ("bgnbd", "pareto")}
+    yield "cdnow_baselines_fit_s", time.perf_counter() - started
+    bgnbd_zero = np.exp(-forecasts["bgnbd"]["expected"].to_numpy())  # Poisson chance of no purchase: a ranking
+    yield "cdnow_auc_bgnbd_expected", churn_metrics(actual == 0, bgnbd_zero)[0]["roc_auc"]
+
+    started = time.perf_counter()
+    clv = CLVModel(horizon_days=train_days).fit(X_train, bought_train)
+    yield "cdnow_clv_fit_s", time.perf_counter() - started
+    yield from _count_errors("", clv.predict(X_eval, holdout_days), actual)
+    yield from _count_errors("_bgnbd", forecasts["bgnbd"]["expected"].to_numpy(), actual)
+    yield from _count_errors("_pnbd", forecasts["pareto"]["expected"].to_numpy(), actual)
+
+
+def _replicate(tables: Mapping[str, pd.DataFrame], copies: int, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Copies of the tables with new customer and order ids and each copy's dates shifted by up to 30 days."""
+    rng = np.random.default_rng(seed)
+    customer_step = int(tables["orders"]["customer_id"].max()) + 1
+    order_step = int(tables["orders"]["order_id"].max()) + 1
+    date_columns = {"orders": ["date_order", "commitment_date", "delivery_date"],
+                    "invoices": ["date_invoice", "date_due", "date_paid"],
+                    "tickets": ["created_at", "closed_at"], "interactions": ["date"]}
+    replicated = {}
+    for name, table in tables.items():
+        parts = []
+        for copy in range(copies):
+            part = table.copy()
+            shift = pd.Timedelta(days=int(rng.integers(-30, 31)))
+            for column in date_columns.get(name, []):
+                part[column] = pd.to_datetime(part[column]) + shift
+            if "customer_id" in part:
+                part["customer_id"] = part["customer_id"] + copy * customer_step
+            if "order_id" in part:
+                part["order_id"] = part["order_id"] + copy * order_step
+            parts.append(part)
+        replicated[name] = pd.concat(parts, ignore_index=True)
+    return replicated
+
+
+def _score_speed(tables: Mapping[str, pd.DataFrame], source: str) -> Iterator[tuple[str, object]]:
+    train_cutoff, eval_cutoff = latest_cutoffs(tables, DEMO_HORIZON_DAYS)
+    X, bought = calibration_holdout(tables, train_cutoff, DEMO_HORIZON_DAYS)
+    model = ChurnModel(horizon_days=DEMO_HORIZON_DAYS).fit(X, bought == 0)
+    # Enough copies that at least 100,000 customers have bought before the cut-off (the ones scored).
+    big = _replicate(tables, -(-SCORED_CUSTOMERS // len(build_features(tables, eval_cutoff))) + 1)
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        features = build_features(big, eval_cutoff)
+        scores = model.score(features)
+        timings.append(time.perf_counter() - started)
+    yield "score_100k_source", source
+    yield "score_100k_customers_scored", len(scores)
+    yield "churn_score_100k_s", min(timings)
+
+
+def run() -> Iterator[tuple[str, object]]:
+    demo = _demo()
+    if demo is None:
+        yield "demo_status", "demo_company.generate is not available yet: demo figures skipped"
+    else:
+        yield from _demo_figures(demo)
+    yield from _cdnow_figures()
+    yield from _score_speed(demo if demo is not None else load_cdnow(), "demo" if demo is not None else "cdnow")
+    # Odoo-side figures, measured by the churn addon's benchmark once it exists:
+    # churn_cron_10k_s (the scheduled action on 10,000 partners) and
+    # churn_cron_queries (SQL queries it issues).
