@@ -180,11 +180,11 @@ def _truth(rng: np.random.Generator, customers: pd.DataFrame, start: pd.Timestam
     # chance), sleeping dogs (contact reminds them to leave) and the rest.
     high_risk = propensity > 0.35
     kind = rng.random(n)
-    p_persuadable = np.where(high_risk, 0.65, 0.15)
-    p_sleeping_dog = np.where(high_risk, 0.08, 0.20)
+    p_persuadable = np.where(high_risk, 0.7, 0.15)
+    p_sleeping_dog = np.where(high_risk, 0.06, 0.20)
     uplift = np.select(
         [kind < p_persuadable, kind < p_persuadable + p_sleeping_dog],
-        [rng.uniform(0.4, 0.9, n), -rng.uniform(0.1, 0.35, n)],
+        [rng.uniform(0.5, 0.95, n), -rng.uniform(0.1, 0.35, n)],
         rng.normal(0.0, 0.03, n),
     )
     return pd.DataFrame({
@@ -264,13 +264,21 @@ def _orders(rng: np.random.Generator, customers: pd.DataFrame, truth: pd.DataFra
     })
 
 
+_SEASON_AMPLITUDE = 1.3  # log of the peak-to-average demand ratio of a seasonal product
+
+
+def _is_seasonal(product_truth: pd.DataFrame, segment: np.ndarray, product_index: np.ndarray) -> np.ndarray:
+    """Whether each product's demand is seasonal in the given segment."""
+    peak = product_truth["peak_month"].to_numpy()[product_index]
+    return (peak > 0) & (product_truth["seasonal_segment"].to_numpy()[product_index] == segment)
+
+
 def _season_factor(product_truth: pd.DataFrame, segment: np.ndarray, month: np.ndarray,
                    product_index: np.ndarray) -> np.ndarray:
     """Demand multiplier of each line's product in its segment and month (1 when not seasonal)."""
     peak = product_truth["peak_month"].to_numpy()[product_index]
-    seasonal_segment = product_truth["seasonal_segment"].to_numpy()[product_index]
-    in_season_segment = (peak > 0) & (seasonal_segment == segment)
-    return np.where(in_season_segment, np.exp(1.3 * np.cos(2 * np.pi * (month - peak) / 12)), 1.0)
+    wave = np.exp(_SEASON_AMPLITUDE * np.cos(2 * np.pi * (month - peak) / 12))
+    return np.where(_is_seasonal(product_truth, segment, product_index), wave, 1.0)
 
 
 def _order_lines(rng: np.random.Generator, orders: pd.DataFrame, customers: pd.DataFrame,
@@ -296,6 +304,10 @@ def _order_lines(rng: np.random.Generator, orders: pd.DataFrame, customers: pd.D
                            for _ in range(len(customers))])
     from_favourites = rng.random(len(order_of_line)) < np.where(line_segment == "B2B", 0.65, 0.35)
     product_index = favourites[customer_index[order_of_line], rng.integers(0, 8, len(order_of_line))]
+    # Off season, a seasonal favourite is often skipped for something else.
+    factor = _season_factor(product_truth, line_segment, line_month, product_index)
+    keep = np.where(_is_seasonal(product_truth, line_segment, product_index), factor / np.exp(_SEASON_AMPLITUDE), 1.0)
+    from_favourites &= rng.random(len(order_of_line)) < keep
     # Free picks follow popularity times seasonality of the line's segment and month.
     for seg in ("B2B", "B2C"):
         for m in range(1, 13):
