@@ -58,13 +58,28 @@ def fit_rfm_model(summary: pd.DataFrame, anchor: str = "bgnbd") -> dict[str, flo
 
     The fit runs on the unique (frequency, recency, T) rows weighted by their
     count: the likelihood is the same, and Pareto/NBD becomes fast.
+
+    Raises
+    ------
+    InsufficientDataError
+        When the fit does not converge even with a light penalty.
     """
+    from lifetimes.utils import ConvergenceError
+
     unique = summary.groupby(["frequency", "recency", "T"]).size().rename("weight").reset_index()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifetimes' convergence chatter
-        fitter = _fitter_class(anchor)(penalizer_coef=0.0).fit(
-            unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"]
-        )
+    # Small populations can fail to converge unpenalised; a light penalty is the documented remedy.
+    for penalizer in (0.0, 0.001, 0.01):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # lifetimes' convergence chatter
+                fitter = _fitter_class(anchor)(penalizer_coef=penalizer).fit(
+                    unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"]
+                )
+            break
+        except ConvergenceError:
+            continue
+    else:
+        raise InsufficientDataError(f"the {anchor} model does not converge on these customers", field="X")
     return {name: float(value) for name, value in fitter.params_.items()}
 
 

@@ -1,0 +1,44 @@
+"""Lifetime value: non-negative, sensible, longer horizons expect more."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _customer_fixtures import synthetic_company
+
+from ai_insights.clv import VALUE_COLUMNS, CLVModel
+from ai_insights.datasets import calibration_holdout
+from crm_bridge.errors import InsufficientDataError, ValidationError
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    tables = synthetic_company(600, seed=2)
+    X_train, bought_train = calibration_holdout(tables, "2023-10-01", 180)
+    X_eval, bought_eval = calibration_holdout(tables, "2024-04-01", 180)
+    return CLVModel(horizon_days=180, anchor="bgnbd").fit(X_train, bought_train), X_eval, bought_eval
+
+
+def test_values_are_non_negative_and_follow_purchases(fitted):
+    model, X, bought = fitted
+    value = model.value(X)
+    assert list(value.columns) == list(VALUE_COLUMNS)
+    assert (value[["expected_purchases", "expected_revenue"]] >= 0).all().all()
+    assert value["p_alive"].between(0, 1).all()
+    assert np.corrcoef(value["expected_purchases"], bought)[0, 1] > 0.5
+    assert value["expected_purchases"].sum() == pytest.approx(bought.sum(), rel=0.5)
+    # Margin follows the lines' costs: 60 cost on a 100 price.
+    assert (value["expected_margin"] <= value["expected_revenue"]).all()
+
+
+def test_longer_horizons_expect_more(fitted):
+    model, X, _ = fitted
+    assert (model.predict(X, 360) >= model.predict(X, 90) - 1e-9).all()
+
+
+def test_refuses_too_few_customers_and_unknown_anchor(fitted):
+    _, X, bought = fitted
+    with pytest.raises(InsufficientDataError):
+        CLVModel(min_customers=100).fit(X.iloc[:30], bought.iloc[:30])
+    with pytest.raises(ValidationError):
+        CLVModel(anchor="crystal_ball").fit(X, bought)
