@@ -68,7 +68,8 @@ def test_reasons_are_words_pointing_the_right_way(trained, held_out):
     assert list(explained.columns) == list(EXPLAIN_COLUMNS)
     lapse = model.explain(X.loc[[lapsed]], top=len(model.features_used_)).set_index("feature").loc["recency_days"]
     assert lapse["direction"] == "raises risk" and lapse["impact"] > 0
-    assert lapse["reason"] == f"No order for {X.loc[lapsed, 'recency_days']:.0f} days (typical customer: {lapse['typical']:.0f})"
+    days, typical = X.loc[lapsed, "recency_days"], lapse["typical"]
+    assert lapse["reason"] == f"No order for {days:.0f} days (typical customer: {typical:.0f})"
     assert ((explained["impact"] > 0) == (explained["direction"] == "raises risk")).all()
     assert not explained["reason"].str.contains(r"\{|nan", regex=True).any()
 
