@@ -266,7 +266,10 @@ def train_churn_model(
     if churned_eval.all() or not churned_eval.any():
         raise InsufficientDataError("the evaluation window has only one kind of customer", field="eval_cutoff")
     metrics, calibration = churn_metrics(churned_eval, model.predict_proba(X_eval)[:, 1])
-    baseline, _ = churn_metrics(churned_eval, bgnbd_churn_baseline(X_eval))
+    try:
+        baseline, _ = churn_metrics(churned_eval, bgnbd_churn_baseline(X_eval))
+    except InsufficientDataError:  # the baseline failing must not block the model: its figures stay NaN
+        baseline = {"roc_auc": float("nan"), "pr_auc": float("nan"), "brier": float("nan")}
     metrics.update({f"{name}_baseline_bgnbd": value for name, value in baseline.items() if name != "churn_rate"})
     card = ModelCard(
         name="churn",

@@ -13,6 +13,8 @@ for customers with few orders) times the margin rate.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -70,8 +72,9 @@ def fit_rfm_model(summary: pd.DataFrame, anchor: str = "bgnbd") -> dict[str, flo
     # Small populations can fail to converge unpenalised; a light penalty is the documented remedy.
     for penalizer in (0.0, 0.001, 0.01):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # lifetimes' convergence chatter
+            # lifetimes reports non-convergence by printing and warning: keep both quiet.
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                warnings.simplefilter("ignore")
                 fitter = _fitter_class(anchor)(penalizer_coef=penalizer).fit(
                     unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"]
                 )

@@ -40,6 +40,17 @@ def test_beats_trivial_and_recency_baselines(trained, held_out):
     assert card.metrics["roc_auc"] > card.metrics["roc_auc_baseline_bgnbd"]
 
 
+def test_beats_baselines_on_the_small_demo_company():
+    from demo_company import generate
+
+    from ai_insights.datasets import demo_tables, latest_cutoffs
+
+    demo = demo_tables(generate(seed=7, size="small"))  # 200 customers, one year of orders
+    model, card = train_churn_model(demo, *latest_cutoffs(demo, 120), horizon_days=120)
+    assert card.metrics["roc_auc"] > max(0.65, card.metrics["roc_auc_baseline_bgnbd"])
+    assert card.metrics["brier"] < card.metrics["churn_rate"] * (1 - card.metrics["churn_rate"])
+
+
 def test_card_describes_window_features_metrics_and_calibration(trained):
     _, card = trained
     assert card.name == "churn" and card.version == "7" and card.data_window[1] == "2023-10-01"
