@@ -321,6 +321,8 @@ def command_test(args: argparse.Namespace) -> int:
             status |= subprocess.run(
                 [sys.executable, "-m", "pytest", "-p", "odoo", "-q", "-ra", f"--odoo-config={config}",
                  f"--odoo-database={database}", "--odoo-log-level=warn", "--rootdir", str(PROJECT),
+                 # pytest-odoo imports odoo.tests before test mode is on, which Odoo logs as an error
+                 "--odoo-extra=log-handler=odoo.tests.common:CRITICAL",
                  *args.pytest_args, *addon_tests],
                 env=env, cwd=PROJECT,
             ).returncode
