@@ -1,0 +1,462 @@
+"""Ticket analyzer: language, category, urgency, sentiment and key phrases of a ticket.
+
+Each ticket goes through :func:`~ai_insights.nlp.pipeline.build_ticket_nlp`;
+from the processed doc come three views, shared by every task:
+
+- lemmas with negation scope marked (``no llegar`` -> ``no neg_llegar``), as
+  TF-IDF word 1-2 grams: what the ticket is about and its tone, the same
+  across inflections;
+- the lower-cased text as TF-IDF character 2-5 grams: robust to typos,
+  unseen inflections and emoji;
+- a few dense cues: VADER sentiment (English), exclamation and question
+  marks, shouting, urgency words, negations, length and the language.
+
+One multinomial logistic regression per task (the tasks are the columns of the
+training labels, the classes whatever labels they hold) reads their union.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import spacy_lookups_data
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from spacy.tokens import Doc
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from ai_insights.model_store import ModelCard, load_model, save_model
+from ai_insights.nlp.card import evaluate_task
+from ai_insights.nlp.keyphrases import candidate_phrases, rank_phrases
+from ai_insights.nlp.pipeline import build_ticket_nlp
+from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
+from crm_bridge.errors import InsufficientDataError, ValidationError
+
+__all__ = ["TicketAnalyzer", "split_holdout", "check_training_labels", "TRUSTED_TYPES"]
+
+# Types inside a saved analyzer beyond skops' defaults; anything else is refused at load.
+TRUSTED_TYPES = (
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.preprocessing._data.StandardScaler",
+    "builtins.bytes",
+    "numpy.float64",
+)
+_FORMAT_VERSION = 1
+
+_NEGATIONS = frozenset(
+    "no not never nothing nobody none nor neither without cannot nunca jamás ni sin tampoco nada nadie ningún ninguno"
+    .split()
+)
+_URGENCY_WORDS = frozenset(
+    "urgent urgently asap immediately immediate emergency critical today now tomorrow deadline "
+    "urgente urgentemente urgencia inmediato inmediatamente inmediata crítico emergencia hoy ya ahora mañana plazo"
+    .split()
+)
+_NEGATION_SCOPE = 3  # words after a negation whose meaning it flips
+_DIGITS = re.compile(r"\d")
+CUE_COLUMNS = (
+    "vader_compound", "vader_positive", "vader_negative", "exclamations", "questions", "shouting",
+    "urgency_words", "negations", "length", "is_es", "is_en", "is_other",
+)
+_CUE_PURPOSES = {
+    "vader_compound": "English sentiment lexicon score (0 for other languages)",
+    "vader_positive": "share of positive English words",
+    "vader_negative": "share of negative English words",
+    "exclamations": "exclamation marks: urgency and anger",
+    "questions": "question marks: neutral enquiries",
+    "shouting": "share of words in capitals: anger, urgency",
+    "urgency_words": "words such as urgente/asap/hoy: urgency",
+    "negations": "negation count: complaints",
+    "length": "log token count",
+    "is_es": "language indicator",
+    "is_en": "language indicator",
+    "is_other": "language indicator",
+}
+# Flags under which no task is trusted: the models never saw such text.
+_UNTRUSTED_FLAGS = ("empty", "other_language", "undetermined_language")
+
+
+def check_training_labels(labels: pd.DataFrame, min_examples: int, min_per_class: int) -> None:
+    """Raise :class:`InsufficientDataError` unless every task has enough labelled tickets.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame
+        One column per task; missing labels are ignored for that task.
+    min_examples : int
+        Fewest labelled tickets per task.
+    min_per_class : int
+        Fewest tickets per label; a label with fewer cannot be learned.
+    """
+    for task in labels.columns:
+        counts = labels[task].dropna().astype(str).value_counts()
+        total = int(counts.sum())
+        details = {"task": task, "n_examples": total, "min_examples": min_examples,
+                   "min_per_class": min_per_class, "counts": {k: int(v) for k, v in counts.items()}}
+        if total < min_examples:
+            raise InsufficientDataError(
+                f"{task}: {total} labelled tickets, at least {min_examples} are needed", field=task, details=details)
+        if len(counts) < 2:
+            raise InsufficientDataError(f"{task}: a single label, nothing to learn", field=task, details=details)
+        scarce = {label: int(n) for label, n in counts.items() if n < min_per_class}
+        if scarce:
+            raise InsufficientDataError(
+                f"{task}: labels with fewer than {min_per_class} tickets: "
+                + ", ".join(f"{label} ({n})" for label, n in scarce.items()),
+                field=task, details={**details, "scarce": scarce})
+
+
+def split_holdout(labels: pd.DataFrame, test_size: float = 0.2, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded split of row positions into train and held-out, stratified on the first task."""
+    strata = labels.iloc[:, 0].astype(str).fillna("<missing>").to_numpy()
+    positions = np.arange(len(labels))
+    train, test = train_test_split(positions, test_size=test_size, random_state=random_state, stratify=strata)
+    return np.sort(train), np.sort(test)
+
+
+def _lemma_view(doc: Doc) -> str:
+    """Lemmas with numbers collapsed and words in a negation's scope prefixed ``neg_``."""
+    words, scope = [], 0
+    for token in doc:
+        if token.is_punct or token.is_space:
+            scope = 0
+            continue
+        lemma = "<num>" if _DIGITS.search(token.text) else token.lemma_
+        lower = token.lower_
+        if lower in _NEGATIONS or lower.endswith(("n't", "n’t")):
+            words.append(lemma)
+            scope = _NEGATION_SCOPE
+        elif scope:
+            words.append("neg_" + lemma)
+            scope -= 1
+        else:
+            words.append(lemma)
+    return " ".join(words)
+
+
+class TicketAnalyzer(BaseEstimator):
+    """Classify support tickets (Spanish and English) and pull their key phrases.
+
+    Parameters
+    ----------
+    confidence_threshold : float or dict
+        Below this confidence (per task when a dict) a task is listed in
+        ``needs_review``.
+    max_chars : int
+        Longest text analysed; longer bodies are cut and flagged ``truncated``.
+    max_key_phrases : int
+        Key phrases per ticket.
+    min_examples, min_per_class : int
+        Training refuses fewer labelled tickets per task / per label.
+    holdout : float
+        Share of tickets held out to measure the model for its card (0 skips it).
+    refit : bool
+        After measuring, refit on all tickets (held-out ones included).
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    random_state : int
+        Seed of the held-out split.
+
+    Attributes
+    ----------
+    tasks_ : list of str
+        Tasks learned (the label columns).
+    classes_ : dict
+        Task -> its labels.
+    card_ : ModelCard
+        Held-out metrics, confusion matrices, training window.
+    """
+
+    def __init__(
+        self,
+        confidence_threshold: float | Mapping[str, float] = 0.5,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        max_key_phrases: int = 5,
+        min_examples: int = 200,
+        min_per_class: int = 5,
+        holdout: float = 0.2,
+        refit: bool = True,
+        C: float = 10.0,
+        random_state: int = 0,
+    ) -> None:
+        self.confidence_threshold = confidence_threshold
+        self.max_chars = max_chars
+        self.max_key_phrases = max_key_phrases
+        self.min_examples = min_examples
+        self.min_per_class = min_per_class
+        self.holdout = holdout
+        self.refit = refit
+        self.C = C
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ training
+    def fit(self, texts: Sequence[str], labels: pd.DataFrame, dates: Iterable | None = None,
+            version: str | None = None) -> "TicketAnalyzer":
+        """Learn every task in ``labels`` from the ticket ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Ticket texts (see :func:`ai_insights.nlp.text.ticket_texts`).
+        labels : pandas.DataFrame
+            One column per task (e.g. ``category``, ``urgency``,
+            ``sentiment``), aligned with ``texts``.
+        dates : iterable of date-like, optional
+            Ticket dates, for the card's data window.
+        version : str, optional
+            Card version; the training timestamp by default.
+
+        Raises
+        ------
+        InsufficientDataError
+            Too few tickets in total or for some label.
+        ValidationError
+            ``texts`` and ``labels`` differ in length, or ``labels`` has no column.
+        """
+        if not isinstance(labels, pd.DataFrame) or labels.shape[1] == 0:
+            raise ValidationError("labels must be a DataFrame with one column per task", field="labels")
+        if len(texts) != len(labels):
+            raise ValidationError(f"{len(texts)} texts but {len(labels)} label rows", field="labels")
+        labels = labels.reset_index(drop=True)
+        check_training_labels(labels, self.min_examples, self.min_per_class)
+        self.tasks_ = [str(task) for task in labels.columns]
+        self._vader = SentimentIntensityAnalyzer()
+        self.nlp_ = build_ticket_nlp()
+        frame, docs, flags = self._analyse(list(texts))
+        metrics, extra = {}, {}
+        if self.holdout:
+            train, test = split_holdout(labels, self.holdout, self.random_state)
+            self._fit_models(frame.iloc[train], labels.iloc[train])
+            metrics, extra = self.evaluate_frame(frame.iloc[test], labels.iloc[test],
+                                                 [docs[i]._.language for i in test])
+            extra.update(n_train=len(train), n_holdout=len(test))
+        if self.refit or not self.holdout:
+            self._fit_models(frame, labels)
+        self.card_ = self._make_card(labels, metrics, extra, dates, version)
+        return self
+
+    def _fit_models(self, frame: pd.DataFrame, labels: pd.DataFrame) -> None:
+        self.features_ = ColumnTransformer([
+            ("lemmas", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2,
+                                       sublinear_tf=True, dtype=np.float32), "lemmas"),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=60_000,
+                                      sublinear_tf=True, dtype=np.float32), "text"),
+            ("cues", StandardScaler(), list(CUE_COLUMNS)),
+        ])
+        matrix = self.features_.fit_transform(frame)
+        self.heads_ = {}
+        for task in self.tasks_:
+            known = labels[task].notna().to_numpy()
+            head = LogisticRegression(C=self.C, max_iter=2000)
+            self.heads_[task] = head.fit(matrix[known], labels[task][known].astype(str).to_numpy())
+        self.classes_ = {task: [str(label) for label in head.classes_] for task, head in self.heads_.items()}
+        self._index_lemma_idf()
+
+    def _index_lemma_idf(self) -> None:
+        # Key phrase words are weighted by how rare they were in the training tickets.
+        vectorizer = self.features_.named_transformers_["lemmas"]
+        self._lemma_idf = {term: float(vectorizer.idf_[column]) for term, column in vectorizer.vocabulary_.items()
+                           if " " not in term}
+        self._unseen_idf = float(vectorizer.idf_.max())
+
+    def evaluate(self, texts: Sequence[str], labels: pd.DataFrame) -> tuple[dict[str, float], dict]:
+        """Macro-F1 (overall and per detected language), calibration error and
+        confusion matrix of every task on labelled tickets."""
+        frame, docs, _ = self._analyse(list(texts))
+        return self.evaluate_frame(frame, labels.reset_index(drop=True), [doc._.language for doc in docs])
+
+    def evaluate_frame(self, frame: pd.DataFrame, labels: pd.DataFrame, languages: Sequence[str]):
+        matrix = self.features_.transform(frame)
+        metrics, confusion = {}, {}
+        for task, head in self.heads_.items():
+            known = labels[task].notna().to_numpy()
+            proba = head.predict_proba(matrix[known])
+            predicted = head.classes_[proba.argmax(axis=1)]
+            task_metrics, confusion[task] = evaluate_task(
+                task, labels[task][known].astype(str), predicted, proba.max(axis=1),
+                np.asarray(languages, dtype=object)[known], head.classes_)
+            metrics.update(task_metrics)
+        return metrics, {"confusion_matrices": confusion}
+
+    def _make_card(self, labels, metrics, extra, dates, version) -> ModelCard:
+        window = ("", "")
+        if dates is not None:
+            parsed = pd.to_datetime(pd.Series(list(dates)), errors="coerce").dropna()
+            if len(parsed):
+                window = (parsed.min().date().isoformat(), parsed.max().date().isoformat())
+        features = {
+            "lemmas": "lookup lemmas (es/en), word 1-2 grams, negation scope marked: topic and tone",
+            "chars": "character 2-5 grams of the text: typos, unseen inflections, emoji",
+            **{f"cue_{name}": purpose for name, purpose in _CUE_PURPOSES.items()},
+        }
+        label_counts = {task: {str(k): int(v) for k, v in labels[task].value_counts().items()} for task in self.tasks_}
+        return ModelCard(
+            name="ticket_nlp",
+            version=version or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S"),
+            data_window=window,
+            features=features,
+            metrics={name: round(value, 4) for name, value in metrics.items()},
+            notes=(f"{len(labels)} tickets; held-out share {self.holdout} (seed {self.random_state}), "
+                   f"refit on all: {self.refit}. Per-language metrics use the detected language. "
+                   "Confidence = predicted probability of the chosen label (ece_* = calibration error)."),
+            extra={**extra, "tasks": self.tasks_, "classes": self.classes_, "label_counts": label_counts,
+                   "spacy_lookups_data": spacy_lookups_data.__version__},
+        )
+
+    # ---------------------------------------------------------------- prediction
+    def _analyse(self, texts: list, batch_size: int = 256) -> tuple[pd.DataFrame, list[Doc], list[list[str]]]:
+        cleaned = [clean_text(text, self.max_chars) for text in texts]
+        docs = list(self.nlp_.pipe((text for text, _ in cleaned), batch_size=batch_size))
+        rows = [self._row(doc) for doc in docs]
+        return pd.DataFrame(rows, columns=["lemmas", "text", *CUE_COLUMNS]), docs, [flags for _, flags in cleaned]
+
+    def _row(self, doc: Doc) -> tuple:
+        language = doc._.language
+        vader = (self._vader.polarity_scores(doc.text[:2000]) if language == "en"
+                 else {"compound": 0.0, "pos": 0.0, "neg": 0.0})
+        words = [token for token in doc if token.is_alpha]
+        shouting = sum(1 for token in words if len(token) > 1 and token.is_upper) / max(len(words), 1)
+        return (
+            _lemma_view(doc),
+            _DIGITS.sub("0", doc.text.lower()),
+            vader["compound"], vader["pos"], vader["neg"],
+            math.log1p(doc.text.count("!")), math.log1p(doc.text.count("?")), shouting,
+            math.log1p(sum(1 for token in words if token.lemma_ in _URGENCY_WORDS or token.lower_ in _URGENCY_WORDS)),
+            math.log1p(sum(1 for token in doc if token.lower_ in _NEGATIONS or token.lower_.endswith("n't"))),
+            math.log1p(len(doc)),
+            float(language == "es"), float(language == "en"), float(language == "other"),
+        )
+
+    def _threshold(self, task: str) -> float:
+        if isinstance(self.confidence_threshold, Mapping):
+            return float(self.confidence_threshold.get(task, 0.5))
+        return float(self.confidence_threshold)
+
+    def predict_many(self, texts: Sequence[str | None], batch_size: int = 256) -> list[dict]:
+        """Analyse tickets in one ``nlp.pipe`` pass.
+
+        Parameters
+        ----------
+        texts : sequence of str or None
+            Ticket texts as received (HTML allowed, any length); ``None`` and
+            ``False`` count as empty. Never modified.
+
+        Returns
+        -------
+        list of dict
+            Per ticket: ``language`` ("es", "en" or "other"),
+            ``detected_language`` (ISO code or None), ``language_confidence``,
+            for each task ``<task>`` and ``<task>_confidence``,
+            ``sentiment_score`` in [-1, 1], ``key_phrases`` (list of str),
+            ``needs_review`` (tasks below their threshold, or all tasks when
+            the text is empty or in another language) and ``flags`` (among
+            "empty", "truncated", "html_stripped", "other_language",
+            "undetermined_language", "mixed_language").
+        """
+        frame, docs, flags = self._analyse(list(texts), batch_size)
+        matrix = self.features_.transform(frame)
+        probabilities = {task: head.predict_proba(matrix) for task, head in self.heads_.items()}
+        return [
+            self._result(position, doc, ticket_flags, probabilities)
+            for position, (doc, ticket_flags) in enumerate(zip(docs, flags))
+        ]
+
+    def predict(self, text: str | None) -> dict:
+        """Analyse one ticket; see :meth:`predict_many` for the result."""
+        return self.predict_many([text])[0]
+
+    def _result(self, position: int, doc: Doc, flags: list[str], probabilities: dict) -> dict:
+        flags = list(flags)
+        if "empty" not in flags:
+            if doc._.detected_language is None:
+                flags.append("undetermined_language")
+            elif doc._.language == "other":
+                flags.append("other_language")
+            if doc._.mixed_language:
+                flags.append("mixed_language")
+        result = {
+            "language": doc._.language,
+            "detected_language": doc._.detected_language,
+            "language_confidence": doc._.language_confidence,
+        }
+        untrusted = any(flag in flags for flag in _UNTRUSTED_FLAGS)
+        needs_review = []
+        for task, proba in probabilities.items():
+            best = int(proba[position].argmax())
+            confidence = float(proba[position, best])
+            result[task] = self.classes_[task][best]
+            result[f"{task}_confidence"] = round(confidence, 4)
+            if untrusted or confidence < self._threshold(task):
+                needs_review.append(task)
+        result["sentiment_score"] = self._sentiment_score(position, probabilities, doc)
+        result["key_phrases"] = rank_phrases(
+            candidate_phrases(doc), lambda word: self._lemma_idf.get(word, self._unseen_idf), self.max_key_phrases)
+        result["needs_review"] = needs_review
+        result["flags"] = flags
+        return result
+
+    def _sentiment_score(self, position: int, probabilities: dict, doc: Doc) -> float:
+        """P(positive) - P(negative) when a sentiment task knows both, else VADER (English) or 0."""
+        classes = self.classes_.get("sentiment", [])
+        if "positive" in classes and "negative" in classes:
+            proba = probabilities["sentiment"][position]
+            return round(float(proba[classes.index("positive")] - proba[classes.index("negative")]), 4)
+        if doc._.language == "en":
+            return round(self._vader.polarity_scores(doc.text[:2000])["compound"], 4)
+        return 0.0
+
+    def candidate_phrases(self, texts: Sequence[str | None], batch_size: int = 256) -> list[list[str]]:
+        """Every candidate phrase of each ticket, for
+        :func:`~ai_insights.nlp.keyphrases.group_key_phrases` and
+        :func:`~ai_insights.nlp.keyphrases.trending_phrases`."""
+        cleaned = (clean_text(text, self.max_chars)[0] for text in texts)
+        return [candidate_phrases(doc) for doc in self.nlp_.pipe(cleaned, batch_size=batch_size)]
+
+    # --------------------------------------------------------------- persistence
+    def save(self, directory: str | Path) -> Path:
+        """Write the fitted analyzer and its card (skops + checksums, see :mod:`ai_insights.model_store`)."""
+        payload = {
+            "format": _FORMAT_VERSION,
+            "params": self.get_params(),
+            "tasks": self.tasks_,
+            "features": self.features_,
+            "heads": self.heads_,
+            "lemma_tables": self.nlp_.get_pipe("ticket_lemmatizer").to_bytes(),
+        }
+        return save_model(payload, directory, self.card_)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "TicketAnalyzer":
+        """Load an analyzer written by :meth:`save`.
+
+        Raises
+        ------
+        UntrustedModelError
+            A file was altered, or the model needs types outside ``TRUSTED_TYPES``.
+        """
+        payload, card = load_model(directory, trusted=TRUSTED_TYPES)
+        if payload.get("format") != _FORMAT_VERSION:
+            raise ValidationError(f"unsupported ticket model format {payload.get('format')!r}", field="format")
+        analyzer = cls(**payload["params"])
+        analyzer.tasks_ = list(payload["tasks"])
+        analyzer.features_ = payload["features"]
+        analyzer.heads_ = dict(payload["heads"])
+        analyzer.classes_ = {task: [str(c) for c in head.classes_] for task, head in analyzer.heads_.items()}
+        analyzer.nlp_ = build_ticket_nlp(lemma_tables=payload["lemma_tables"])
+        analyzer.card_ = card
+        analyzer._vader = SentimentIntensityAnalyzer()
+        analyzer._index_lemma_idf()
+        return analyzer

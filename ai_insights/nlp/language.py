@@ -1,0 +1,138 @@
+"""Fast, deterministic language identification from spaCy's stop word lists.
+
+Every language spaCy ships stop words for votes with the stop words it finds
+in the text; a word shared by several languages splits its vote between them,
+and a few letters only some languages use (``ñ``, ``ã``, ``ß``...) add
+evidence. No model file, no randomness: the same text always gets the same
+answer, in microseconds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language"]
+
+SUPPORTED_LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGES = ("es", "en", "fr", "de", "pt", "it", "nl", "ca", "ro", "sv", "da", "nb", "pl", "tr", "fi", "cs")
+OTHER = "other"
+
+_LETTER_HINTS = {
+    "ñ": ("es",), "¿": ("es",), "¡": ("es",),
+    "ã": ("pt",), "õ": ("pt",), "ç": ("pt", "fr", "ca"),
+    "ß": ("de",), "ł": ("pl",), "ą": ("pl",), "ę": ("pl",), "ğ": ("tr",), "ı": ("tr",),
+    "ř": ("cs",), "ě": ("cs",), "ø": ("da", "nb"), "æ": ("da", "nb"), "å": ("sv", "da", "nb"),
+}
+_HINT_PATTERN = re.compile("[" + "".join(_LETTER_HINTS) + "]")
+# English clitics the multi-language tokenizer leaves attached: "don't" -> "do", "n't".
+_CLITIC = re.compile(r"^([^\W\d_]+?)(n't|'s|'re|'m|'d|'ll|'ve)$")
+
+for _name in ("language", "detected_language", "language_confidence", "mixed_language"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@lru_cache(maxsize=8)
+def _stop_word_votes(languages: tuple[str, ...]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Word -> ((language, vote), ...), each word's vote split among its languages."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for code in languages:
+        for word in importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS:
+            owners[word.lower()].append(code)
+    return {word: tuple((code, 1.0 / len(codes)) for code in codes) for word, codes in owners.items()}
+
+
+def detect_language(
+    words: list[str],
+    text: str = "",
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    mixed_share: float = 0.25,
+) -> dict:
+    """Identify the language of a text from its lower-cased words.
+
+    Parameters
+    ----------
+    words : list of str
+        Lower-cased words of the text.
+    text : str
+        The text itself, scanned for language-specific letters.
+    languages : tuple of str
+        spaCy language codes that can be recognised.
+    mixed_share : float
+        Share of the evidence the runner-up among the supported languages
+        needs for the text to count as mixed.
+
+    Returns
+    -------
+    dict
+        ``language`` (``"es"``, ``"en"`` or ``"other"``), ``detected_language``
+        (a code, or ``None`` when there is no evidence at all),
+        ``language_confidence`` in [0, 1] and ``mixed_language`` (bool).
+    """
+    votes = _stop_word_votes(tuple(languages))
+    scores: dict[str, float] = defaultdict(float)
+    for word in words:
+        for code, vote in votes.get(word, ()):
+            scores[code] += vote
+    for letter in _HINT_PATTERN.findall(text.lower()):
+        owners = [code for code in _LETTER_HINTS[letter] if code in languages]
+        for code in owners:
+            scores[code] += 1.0 / len(owners)
+    total = sum(scores.values())
+    if total == 0:
+        return {"language": OTHER, "detected_language": None, "language_confidence": 0.0, "mixed_language": False}
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    best, best_score = ranked[0]
+    # A short text with few stop words is weak evidence even if unanimous.
+    confidence = best_score / total * total / (total + 1.0)
+    supported_scores = sorted((scores.get(code, 0.0) for code in SUPPORTED_LANGUAGES), reverse=True)
+    mixed = best in SUPPORTED_LANGUAGES and supported_scores[1] / total >= mixed_share
+    return {
+        "language": best if best in SUPPORTED_LANGUAGES else OTHER,
+        "detected_language": best,
+        "language_confidence": round(confidence, 4),
+        "mixed_language": mixed,
+    }
+
+
+class LanguageDetector:
+    """spaCy component writing the detected language on ``doc._``.
+
+    Sets ``doc._.language``, ``doc._.detected_language``,
+    ``doc._.language_confidence`` and ``doc._.mixed_language`` (see
+    :func:`detect_language`). Only the first ``max_words`` tokens are read,
+    so long texts cost the same as short ones.
+    """
+
+    def __init__(self, languages: tuple[str, ...], mixed_share: float, max_words: int) -> None:
+        self.languages = tuple(languages)
+        self.mixed_share = mixed_share
+        self.max_words = max_words
+        _stop_word_votes(self.languages)  # build the vote table now, not on the first ticket
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = []
+        for token in doc[: self.max_words]:
+            if token.is_alpha:
+                words.append(token.lower_)
+            elif clitic := _CLITIC.match(token.lower_.replace("\u2019", "'")):
+                words.extend(clitic.groups())
+        head = doc.text[: doc[: self.max_words].end_char] if len(doc) else ""
+        result = detect_language(words, head, self.languages, self.mixed_share)
+        for name, value in result.items():
+            setattr(doc._, name, value)
+        return doc
+
+
+@Language.factory(
+    "ticket_language",
+    default_config={"languages": list(DEFAULT_LANGUAGES), "mixed_share": 0.25, "max_words": 400},
+)
+def make_language_detector(nlp: Language, name: str, languages: list[str], mixed_share: float, max_words: int):
+    return LanguageDetector(tuple(languages), mixed_share, max_words)

@@ -1,0 +1,285 @@
+"""Suggested replies: per category, in the customer's language, filled with the
+ticket's operational context (order, delivery, invoice, stock).
+
+A template is a list of sentences; a sentence is a string with ``{field}``
+placeholders, or a tuple of alternatives tried in order. A sentence whose
+fields are not all in the context is left out, so a reply never says "None"
+and never promises what we do not know.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from string import Formatter
+from typing import Any, Mapping, Sequence
+
+from crm_bridge.errors import ValidationError
+
+__all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester"]
+
+CONTEXT_FIELDS = {
+    "customer_name": "greeting",
+    "order_name": "which order we talk about",
+    "order_state": "quotation, confirmed, delivered, cancelled (or Odoo's draft/sent/sale/done/cancel)",
+    "promised_date": "delivery date promised to the customer",
+    "delivery_date": "actual delivery date, when delivered",
+    "invoice_name": "which invoice we talk about",
+    "invoice_state": "paid, not_paid, partial, in_payment, overdue, reversed",
+    "invoice_amount": "invoice total",
+    "currency": "currency code or symbol of the amount",
+    "invoice_due_date": "invoice due date",
+    "product_name": "product concerned",
+    "stock_qty": "free stock of the product now",
+    "next_receipt_date": "next expected receipt of the product",
+}
+# Placeholders computed from the context, and the context fields each one needs.
+_DERIVED_FIELDS = {
+    "late_days": ("promised_date", "delivery_date"),  # delivered after the promise
+    "pending_state": ("order_state",),  # state of an order not delivered yet
+    "in_stock_qty": ("stock_qty",),  # only when stock > 0
+    "restock_date": ("next_receipt_date",),  # only when there is no stock
+}
+
+_STATE_NAMES = {
+    "es": {
+        "quotation": "presupuesto", "draft": "presupuesto", "sent": "presupuesto enviado",
+        "confirmed": "confirmado", "sale": "confirmado", "delivered": "entregado", "done": "cerrado",
+        "cancelled": "cancelado", "cancel": "cancelado",
+        "paid": "pagada", "not_paid": "pendiente de pago", "partial": "pagada en parte",
+        "in_payment": "en proceso de pago", "overdue": "vencida", "reversed": "anulada",
+    },
+    "en": {
+        "quotation": "quotation", "draft": "quotation", "sent": "quotation sent", "confirmed": "confirmed",
+        "sale": "confirmed", "delivered": "delivered", "done": "closed", "cancelled": "cancelled",
+        "cancel": "cancelled", "paid": "paid", "not_paid": "awaiting payment", "partial": "partly paid",
+        "in_payment": "being paid", "overdue": "overdue", "reversed": "reversed",
+    },
+}
+_MONTHS = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+_ES_CLOSING = "\n\nUn saludo,\nEquipo de atención al cliente"
+_EN_CLOSING = "\n\nKind regards,\nCustomer care team"
+_ES_GREETING = ("Hola {customer_name}:\n\n", "Hola:\n\n")
+_EN_GREETING = ("Dear {customer_name},\n\n", "Hello,\n\n")
+
+DEFAULT_TEMPLATES: dict[str, dict[str, list]] = {
+    "billing": {
+        "es": [_ES_GREETING, "Gracias por escribirnos sobre la facturación.",
+               ("Hemos revisado la factura {invoice_name} de {invoice_amount}.",
+                "Hemos revisado su factura de {invoice_amount}.", "Hemos revisado su factura."),
+               "Su estado actual es: {invoice_state}.", "La fecha de vencimiento es el {invoice_due_date}.",
+               "Si detecta algún importe incorrecto, responda a este mensaje y la corregiremos.", _ES_CLOSING],
+        "en": [_EN_GREETING, "Thank you for contacting us about your invoice.",
+               ("We have checked invoice {invoice_name} for {invoice_amount}.",
+                "We have checked your invoice for {invoice_amount}.", "We have checked your invoice."),
+               "Its current status is: {invoice_state}.", "It is due on {invoice_due_date}.",
+               "If any amount looks wrong, reply to this message and we will correct it.", _EN_CLOSING],
+    },
+    "delivery": {
+        "es": [_ES_GREETING, "Sentimos las molestias con la entrega.",
+               ("Hemos revisado el pedido {order_name}.", "Hemos revisado su pedido."),
+               "Le prometimos la entrega para el {promised_date}.", "Se entregó el {delivery_date}.",
+               "Llegó con {late_days} días de retraso; le pedimos disculpas.",
+               "Su estado actual es: {pending_state}.",
+               "Le avisaremos en cuanto haya cualquier novedad.", _ES_CLOSING],
+        "en": [_EN_GREETING, "We are sorry for the trouble with your delivery.",
+               ("We have looked into order {order_name}.", "We have looked into your order."),
+               "We promised delivery for {promised_date}.", "It was delivered on {delivery_date}.",
+               "It arrived {late_days} days late, and we apologise.",
+               "Its current status is: {pending_state}.",
+               "We will let you know as soon as anything changes.", _EN_CLOSING],
+    },
+    "product_defect": {
+        "es": [_ES_GREETING, ("Sentimos que {product_name} le haya llegado con un defecto.",
+                              "Sentimos que el producto le haya llegado con un defecto."),
+               "Tenemos {in_stock_qty} unidades disponibles, así que podemos enviarle una sustitución de inmediato.",
+               "Esperamos recibir más unidades el {restock_date} y le enviaremos la sustitución entonces.",
+               ("Indíquenos si prefiere sustitución o reembolso del pedido {order_name}.",
+                "Indíquenos si prefiere sustitución o reembolso."), _ES_CLOSING],
+        "en": [_EN_GREETING, ("We are sorry that your {product_name} arrived faulty.",
+                              "We are sorry that your product arrived faulty."),
+               "We have {in_stock_qty} units in stock, so we can send a replacement straight away.",
+               "We expect new stock on {restock_date} and will ship your replacement then.",
+               ("Please tell us whether you prefer a replacement or a refund for order {order_name}.",
+                "Please tell us whether you prefer a replacement or a refund."), _EN_CLOSING],
+    },
+    "returns": {
+        "es": [_ES_GREETING, ("Hemos recibido su solicitud de devolución del pedido {order_name}.",
+                              "Hemos recibido su solicitud de devolución."),
+               "Le enviaremos las instrucciones y la etiqueta de envío en un próximo mensaje.",
+               "Si prefiere un cambio, tenemos {in_stock_qty} unidades de {product_name} disponibles.",
+               "El reembolso se hará por el mismo medio de pago.", _ES_CLOSING],
+        "en": [_EN_GREETING, ("We have received your return request for order {order_name}.",
+                              "We have received your return request."),
+               "We will send you the instructions and a shipping label shortly.",
+               "If you prefer an exchange, we have {in_stock_qty} units of {product_name} available.",
+               "The refund will go back to your original payment method.", _EN_CLOSING],
+    },
+    "account_access": {
+        "es": [_ES_GREETING, "Sentimos que no pueda acceder a su cuenta.",
+               "Por seguridad, use la opción «¿Ha olvidado su contraseña?» para recibir un enlace nuevo.",
+               "Si el problema continúa, responda a este mensaje y lo revisaremos personalmente.", _ES_CLOSING],
+        "en": [_EN_GREETING, "We are sorry you cannot get into your account.",
+               "For your security, please use the \"Forgot your password?\" link to receive a new one.",
+               "If the problem persists, reply to this message and we will look into it personally.", _EN_CLOSING],
+    },
+    "other": {
+        "es": [_ES_GREETING, "Gracias por su mensaje.",
+               ("Lo hemos asociado a su pedido {order_name}.", ""),
+               "Un miembro del equipo lo revisará y le responderá lo antes posible.", _ES_CLOSING],
+        "en": [_EN_GREETING, "Thank you for your message.",
+               ("We have linked it to your order {order_name}.", ""),
+               "A member of our team will review it and get back to you shortly.", _EN_CLOSING],
+    },
+}
+
+_FORMATTER = Formatter()
+_SPACE_BEFORE_BREAK = re.compile(r"[ \t]+\n")
+
+
+def _fields(sentence: str) -> set[str]:
+    return {name for _, name, _, _ in _FORMATTER.parse(sentence) if name}
+
+
+def _context_fields(placeholders: set[str]) -> set[str]:
+    return {field for name in placeholders for field in _DERIVED_FIELDS.get(name, (name,))}
+
+
+def _is_missing(value: Any) -> bool:
+    # False is Odoo's empty field value; 0 is a real quantity.
+    if value is None or value is False or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)[:10]).date()
+    except ValueError:
+        return None
+
+
+def _format_date(value: Any, language: str) -> str:
+    day = _as_date(value)
+    if day is None:
+        return str(value)
+    month = _MONTHS[language][day.month - 1]
+    return f"{day.day} de {month} de {day.year}" if language == "es" else f"{day.day} {month} {day.year}"
+
+
+def _format_number(value: float, language: str, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}"  # English grouping; Spanish swaps the separators
+    return text.translate(str.maketrans(",.", ".,")) if language == "es" else text
+
+
+class ReplySuggester:
+    """Fill reply templates with a ticket's operational context.
+
+    Parameters
+    ----------
+    templates : dict, optional
+        Category -> language -> list of sentences (see module docstring);
+        :data:`DEFAULT_TEMPLATES` by default. Date, amount, quantity and
+        state formatting is known for ``es`` and ``en``; other languages get
+        ISO dates and plain numbers.
+    fallback_language : str
+        Language used when the ticket's language has no template ("other").
+    fallback_category : str
+        Category used when the predicted one has no template.
+    """
+
+    def __init__(self, templates: Mapping[str, Mapping[str, Sequence]] | None = None,
+                 fallback_language: str = "en", fallback_category: str = "other") -> None:
+        self.templates = DEFAULT_TEMPLATES if templates is None else templates
+        self.fallback_language = fallback_language
+        self.fallback_category = fallback_category
+        if fallback_category not in self.templates or fallback_language not in self.templates[fallback_category]:
+            raise ValidationError(
+                f"templates need a {fallback_category!r} category in {fallback_language!r}", field="templates")
+
+    def suggest(self, category: str, language: str, context: Mapping[str, Any] | None = None) -> dict:
+        """Build the reply.
+
+        Parameters
+        ----------
+        category : str
+            Predicted (or chosen) ticket category.
+        language : str
+            The customer's language ("es", "en", "other"...).
+        context : dict, optional
+            Plain values keyed by :data:`CONTEXT_FIELDS`; missing, ``None``,
+            ``False`` or empty values are simply not mentioned.
+
+        Returns
+        -------
+        dict
+            ``{"category", "language", "text", "used_context", "missing_context"}``:
+            the template actually used, the reply, and which context fields
+            went into it or would have been mentioned had they been given.
+        """
+        if context is not None and not isinstance(context, Mapping):
+            raise ValidationError("context must be a dict", field="context")
+        category = category if category in self.templates else self.fallback_category
+        by_language = self.templates[category]
+        language = language if language in by_language else self.fallback_language
+        if language not in by_language:
+            category, by_language = self.fallback_category, self.templates[self.fallback_category]
+        values = self._values(context or {}, language)
+        used, missing, parts = set(), set(), []
+        for sentence in by_language[language]:
+            alternatives = (sentence,) if isinstance(sentence, str) else tuple(sentence)
+            chosen = next((alt for alt in alternatives if _fields(alt) <= values.keys()), None)
+            missing |= set().union(*map(_fields, alternatives)) - values.keys()
+            if chosen:
+                used |= _fields(chosen)
+                parts.append(chosen.format_map(values))
+        text = "".join(part if part.endswith("\n") else part + " " for part in parts)
+        given = {key for key, value in (context or {}).items() if not _is_missing(value)}
+        return {
+            "category": category,
+            "language": language,
+            "text": _SPACE_BEFORE_BREAK.sub("\n", text).strip(),
+            "used_context": sorted(_context_fields(used)),
+            "missing_context": sorted(_context_fields(missing) - given),
+        }
+
+    @staticmethod
+    def _values(context: Mapping[str, Any], language: str) -> dict[str, str]:
+        present = {key: value for key, value in context.items() if not _is_missing(value)}
+        states = _STATE_NAMES.get(language, _STATE_NAMES["en"])
+        known_language = language in _MONTHS
+        values = {}
+        for key, value in present.items():
+            if key.endswith("_date"):
+                values[key] = _format_date(value, language) if known_language else str(value)[:10]
+            elif key.endswith("_state"):
+                values[key] = states.get(str(value), str(value))
+            elif key == "invoice_amount" and isinstance(value, (int, float)):
+                amount = _format_number(float(value), language, 2)
+                values[key] = f"{amount} {present['currency']}" if "currency" in present else amount
+            elif key == "stock_qty" and isinstance(value, (int, float)):
+                values[key] = _format_number(float(value), language, 0 if float(value).is_integer() else 2)
+            else:
+                values[key] = str(value)
+        promised, delivered = _as_date(present.get("promised_date")), _as_date(present.get("delivery_date"))
+        if promised and delivered and delivered > promised:
+            values["late_days"] = str((delivered - promised).days)
+        if "delivery_date" not in present and "order_state" in present:
+            values["pending_state"] = values["order_state"]
+        stock = present.get("stock_qty")
+        if isinstance(stock, (int, float)) and stock > 0:
+            values["in_stock_qty"] = values["stock_qty"]
+        elif "next_receipt_date" in present:
+            values["restock_date"] = values["next_receipt_date"]
+        return values
