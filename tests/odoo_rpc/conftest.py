@@ -8,45 +8,18 @@ free loopback port, for the whole session.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from configparser import ConfigParser
 from pathlib import Path
 
 import odoorpc
 import pytest
 
+from tools.odoo_server import running_server
+
 REQUIRED = ("FUSION_ODOO_CONFIG", "FUSION_ODOO_DB", "FUSION_PG_BIN", "FUSION_PG_PORT")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/web/webclient/version_info",
-        data=json.dumps({"jsonrpc": "2.0", "params": {}}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Odoo server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(request, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"the Odoo server did not answer on port {port} within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="session")
@@ -67,26 +40,9 @@ def odoo_server(tmp_path_factory):
     filestore = Path(options["data_dir"]) / "filestore"
     if (filestore / template).is_dir():
         shutil.copytree(filestore / template, filestore / database)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("odoo") / "server.log"
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "odoo", "-c", os.environ["FUSION_ODOO_CONFIG"], "-d", database,
-             "--db-filter", f"^{database}$", "--http-port", str(port), "--workers", "0", "--log-level", "warn"],
-            stdout=handle, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(port, process)
+    with running_server(os.environ["FUSION_ODOO_CONFIG"], database,
+                        tmp_path_factory.mktemp("odoo") / "server.log") as port:
         yield port, database
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        errors = [line for line in log.read_text().splitlines() if " ERROR " in line or " CRITICAL " in line]
-        if errors:
-            print("\nOdoo server errors during the XML-RPC tests:\n" + "\n".join(errors[-20:]))
 
 
 def connect(port: int, database: str, login: str, password: str) -> odoorpc.ODOO:

@@ -1,0 +1,23 @@
+{
+    "name": "ERP-CRM Fusion: CRM Bridge",
+    "summary": "External CRMs work with Odoo over XML-RPC; leads and partners show the ERP side",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "ERP-CRM Fusion",
+    "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
+    "license": "LGPL-3",
+    "depends": ["fusion_base", "crm", "sale_crm", "sale_stock", "account"],
+    "external_dependencies": {"python": ["crm_bridge"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/fusion_bridge_security.xml",
+        "views/fusion_bridge_source_views.xml",
+        "views/fusion_bridge_log_views.xml",
+        "views/erp_panel_templates.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/fusion_bridge_menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

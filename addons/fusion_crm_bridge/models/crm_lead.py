@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+FUSION_USER = "fusion_base.group_fusion_user"
+
+
+class CrmLead(models.Model):
+    """The ERP side of the lead's customer, without leaving the lead."""
+
+    _inherit = "crm.lead"
+
+    fusion_erp_panel = fields.Html("ERP", compute="_compute_fusion_erp", sanitize=False, groups=FUSION_USER)
+    fusion_overdue_invoice_count = fields.Integer(
+        "Overdue invoices", compute="_compute_fusion_erp", groups=FUSION_USER)
+    fusion_open_order_count = fields.Integer("Open orders", compute="_compute_fusion_erp", groups=FUSION_USER)
+
+    def _compute_fusion_erp(self):
+        partners = self.partner_id
+        summaries = partners._get_fusion_erp_summaries()
+        for lead in self:
+            summary = summaries.get(lead.partner_id._origin.commercial_partner_id.id)
+            lead.fusion_open_order_count = len(summary["orders"]) if summary else 0
+            lead.fusion_overdue_invoice_count = len(summary["overdue"]) if summary else 0
+            lead.fusion_erp_panel = partners._render_fusion_erp_panel(summary) if summary else False

@@ -1,0 +1,692 @@
+"""The public bridge API: what an external CRM calls over XML-RPC (or JSON-RPC).
+
+Every public method answers the same envelope, never raises on purpose and
+never returns ``None`` (XML-RPC cannot carry it)::
+
+    {"api_version": "1.0", "operation": str, "ok": bool,
+     "error": False | {"code", "field", "message"},      # the call as a whole was refused
+     "results": [...] }                                  # record operations: one per record
+
+A refused call (caller without the API group or source, operation not
+allowed or unavailable, malformed batch) writes nothing. Within an accepted
+call each record is written whole or not at all (savepoints), and fails alone.
+"""
+
+import base64
+import binascii
+import datetime
+import json
+import logging
+from collections import defaultdict
+
+import psycopg2
+from markupsafe import Markup
+
+from crm_bridge import schemas
+from crm_bridge.errors import FusionError, NotFoundError, ValidationError
+
+from odoo import Command, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+# Operations that need an optional model: refused with ``operation_unavailable`` without it.
+OPTIONAL_MODELS = {"push_tickets": "helpdesk.ticket"}
+INTERACTION_TARGETS = {"partner": "res.partner", "lead": "crm.lead", "order": "sale.order", "ticket": "helpdesk.ticket"}
+ACTIVITY_TYPES = {
+    "call": "mail.mail_activity_data_call",
+    "meeting": "mail.mail_activity_data_meeting",
+    "email": "mail.mail_activity_data_email",
+    "note": "mail.mail_activity_data_todo",
+}
+INTERACTION_MODELS = ("mail.message", "mail.activity")
+SETTLE_PARAMETER = "fusion_crm_bridge.changes_settle_seconds"
+
+
+class FusionBridge(models.AbstractModel):
+    _name = "fusion.bridge"
+    _description = "ERP-CRM Fusion: CRM bridge API"
+
+    # -- public methods ------------------------------------------------------------
+
+    @api.model
+    def api_version(self):
+        """The contract this server speaks: version, limits and operations."""
+        return {
+            "api_version": schemas.API_VERSION,
+            "max_batch": schemas.MAX_BATCH,
+            "max_changes": schemas.MAX_CHANGES,
+            "operations": sorted(schemas.OPERATIONS),
+        }
+
+    @api.model
+    def upsert_partners(self, records):
+        return self._call_records("upsert_partners", records)
+
+    @api.model
+    def upsert_leads(self, records):
+        return self._call_records("upsert_leads", records)
+
+    @api.model
+    def upsert_orders(self, records):
+        """Quotations (``confirm``: orders); each result carries ``check``, ``state`` and ``name``."""
+        return self._call_records("upsert_orders", records)
+
+    @api.model
+    def push_interactions(self, records):
+        """Calls, emails, meetings and notes: a chatter message, or a planned activity with ``due_date``."""
+        return self._call_records("push_interactions", records)
+
+    @api.model
+    def push_tickets(self, records):
+        return self._call_records("push_tickets", records)
+
+    @api.model
+    def watch_products(self, product_codes, watch=True):
+        """Follow (or stop following) products' availability in the changes feed."""
+
+        def work(bridge, source):
+            codes = schemas.validate_product_codes(product_codes)
+            if not isinstance(watch, bool):
+                raise ValidationError("watch must be true or false", code="invalid_type", field="watch")
+            return {"results": bridge._watch_products(source, codes, watch)}
+
+        return self._call("watch_products", work)
+
+    @api.model
+    def changes(self, cursor=False, limit=200):
+        """Changes since ``cursor`` (``False`` to start): orders, deliveries, invoices and payments,
+        availability of watched products. Answers ``changes``, the next ``cursor`` and ``more``."""
+
+        def work(bridge, source):
+            cursor_text, page_size = schemas.validate_cursor_limit(cursor, limit)
+            return bridge._get_changes(source, self._decode_cursor(cursor_text), page_size)
+
+        return self._call("changes", work)
+
+    # -- call handling -------------------------------------------------------------
+
+    def _call(self, operation, work):
+        try:
+            source = self._get_caller_source(operation)
+            bridge = self._as_source(source)
+            # Work that fails as a whole leaves nothing behind.
+            with self.env.cr.savepoint():
+                payload = work(bridge, source.with_env(bridge.env))
+        except FusionError as exc:
+            _logger.info("CRM bridge refused %s for user %s: %s", operation, self.env.uid, exc.code)
+            empty = {"results": []} if operation in schemas.RECORD_OPERATIONS else {}
+            return self._response(operation, error=exc, **empty)
+        return self._response(operation, **payload)
+
+    def _call_records(self, operation, records):
+        def work(bridge, source):
+            checked = schemas.validate_batch(operation, records)
+            return {"results": bridge._process_records(source, operation, records, checked)}
+
+        return self._call(operation, work)
+
+    @api.model
+    def _response(self, operation, error=None, **payload):
+        return {
+            "api_version": schemas.API_VERSION,
+            "operation": operation,
+            "ok": error is None,
+            "error": schemas.error_dict(error) if error else False,
+            **payload,
+        }
+
+    @api.model
+    def _get_caller_source(self, operation):
+        """The source of the calling technical user, once it may call ``operation``."""
+        if not self.env.user.has_group("fusion_base.group_fusion_api"):
+            raise FusionError("only bridge API users may call the bridge", code="access_denied")
+        source = self.env["fusion.bridge.source"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
+        if not source:
+            raise FusionError("no active bridge source uses this user", code="access_denied")
+        if not source._allows(operation):
+            raise FusionError(f"source {source.code} may not call {operation}", code="operation_not_allowed")
+        model = OPTIONAL_MODELS.get(operation)
+        if model and model not in self.env:
+            raise FusionError(f"{operation} needs {model}, which is not installed", code="operation_unavailable")
+        return source
+
+    @api.model
+    def _as_source(self, source):
+        """Elevated, but scoped to the source's company: checks below enforce that scope."""
+        return self.sudo().with_company(source.company_id).with_context(
+            allowed_company_ids=source.company_id.ids,
+            # Savepoint rollbacks drop pending tracking; the request log records what the bridge wrote.
+            tracking_disable=True,
+            mail_create_nosubscribe=True,
+            mail_create_nolog=True,
+        )
+
+    # -- records -------------------------------------------------------------------
+
+    def _process_records(self, source, operation, records, checked):
+        spec = schemas.RECORD_OPERATIONS[operation]
+        results = [schemas.error_result(raw, item) if isinstance(item, FusionError) else None
+                   for raw, item in zip(records, checked)]
+        valid = [item for item in checked if isinstance(item, schemas.ValidatedRecord)]
+        stored = {
+            request.idempotency_key: request
+            for request in self.env["fusion.bridge.request"].search(
+                [("source_id", "=", source.id), ("idempotency_key", "in", [r.idempotency_key for r in valid])]
+            )
+        }
+        allowed = source._get_allowed_fields()
+        first_by_key, todo, repeats = {}, [], []
+        for record in valid:
+            previous = stored.get(record.idempotency_key)
+            if previous:
+                results[record.index] = self._replay(record, previous.payload_hash, previous._get_result())
+            elif record.idempotency_key in first_by_key:
+                repeats.append(record)  # settled once the first record with this key is written
+            else:
+                try:
+                    schemas.check_allowlist(spec, record.values, allowed)
+                except FusionError as exc:
+                    results[record.index] = schemas.error_result(record, exc)
+                    continue
+                first_by_key[record.idempotency_key] = record
+                todo.append(record)
+        write = self._write_interactions if spec.kind == "interaction" else self._write_upserts
+        for index, result in write(source, spec, todo).items():
+            results[index] = result
+        for record in repeats:
+            first = first_by_key[record.idempotency_key]
+            first_result = results[first.index]
+            results[record.index] = (self._replay(record, first.payload_hash, first_result)
+                                     if first_result["status"] != "error" else dict(first_result))
+        self._log_requests(source, operation, spec, todo, results)
+        return results
+
+    @api.model
+    def _replay(self, record, stored_hash, stored_result):
+        if stored_hash != record.payload_hash:
+            return schemas.error_result(record, ValidationError(
+                f"idempotency key {record.idempotency_key} was used with another payload",
+                code="idempotency_conflict", field="idempotency_key",
+            ))
+        return dict(stored_result, status="replayed", first_status=stored_result["status"])
+
+    def _log_requests(self, source, operation, spec, records, results):
+        """The request log, one create per call: it is the idempotency store too."""
+        vals_list = []
+        for record in records:
+            result = results[record.index]
+            if result["status"] in ("created", "updated"):
+                vals_list.append({
+                    "source_id": source.id,
+                    "operation": operation,
+                    "idempotency_key": record.idempotency_key,
+                    "external_id": record.external_id,
+                    "payload_hash": record.payload_hash,
+                    "status": result["status"],
+                    "model_name": result.get("model", spec.model),
+                    "res_id": result["id"],
+                    "result": json.dumps(result),
+                })
+        self.env["fusion.bridge.request"].create(vals_list)
+
+    def _write_upserts(self, source, spec, records):
+        """Create the unbound records in one ``create``, update the bound ones one by one."""
+        Model = self.env[spec.model]
+        bound = self.env["fusion.bridge.binding"]._get_res_ids(source, spec.model, [r.external_id for r in records])
+        references = self._resolve_references(source, spec, records)
+        targets = self._get_targets(source, spec, records, bound)
+        results, creates, updates = {}, [], []
+        for record in records:
+            try:
+                target_id = targets[record.index]
+                if isinstance(target_id, FusionError):
+                    raise target_id
+                vals = self._prepare_bridge_vals(source, spec, record, references, update=bool(target_id))
+                if target_id:
+                    updates.append((record, Model.browse(target_id), vals, record.external_id not in bound))
+                else:
+                    missing = schemas.missing_for_create(spec, record.values)
+                    if missing:
+                        raise missing
+                    creates.append((record, vals))
+            except FusionError as exc:
+                results[record.index] = schemas.error_result(record, exc)
+        results.update(self._create_records(source, spec.model, creates, spec))
+        results.update(self._update_records(source, spec, updates))
+        return results
+
+    def _get_targets(self, source, spec, records, bound):
+        """{index: existing record id, 0 to create, or the FusionError} for each record."""
+        Model = self.env[spec.model]
+        explicit = [r.odoo_id for r in records if r.odoo_id]
+        existing = Model.browse(set(bound.values()) | set(explicit)).exists()
+        company_of = {rec.id: rec.company_id.id for rec in existing} if "company_id" in Model._fields else {}
+        bound_elsewhere = self.env["fusion.bridge.binding"]._get_external_ids(source, spec.model, explicit)
+        targets = {}
+        for record in records:
+            target_id = bound.get(record.external_id, 0)
+            if record.odoo_id:
+                other_external_id = bound_elsewhere.get(record.odoo_id, record.external_id)
+                if target_id and target_id != record.odoo_id or other_external_id != record.external_id:
+                    targets[record.index] = ValidationError(
+                        f"external id {record.external_id} and record {record.odoo_id} are bound elsewhere",
+                        code="binding_conflict", field="id")
+                    continue
+                target_id = record.odoo_id
+            if target_id and target_id not in existing.ids:
+                targets[record.index] = NotFoundError(f"{spec.model} {target_id} does not exist", field="id")
+            elif target_id and company_of.get(target_id) not in (None, False, source.company_id.id):
+                targets[record.index] = FusionError(
+                    f"{spec.model} {target_id} belongs to another company", code="other_company", field="id")
+            else:
+                targets[record.index] = target_id
+        return targets
+
+    def _create_records(self, source, model_name, items, spec=None):
+        """One ``create`` for the batch; when it fails, one savepoint per record finds the culprit."""
+        if not items:
+            return {}
+        try:
+            with self.env.cr.savepoint():
+                created = self.env[model_name].create([vals for _record, vals in items])
+                self._bind(source, model_name, [(record.external_id, rec.id) for (record, _), rec in zip(items, created)])
+                extras = self._after_write(spec, created, [record for record, _vals in items])
+        except Exception as exc:  # noqa: BLE001 - Odoo refuses values with many exception types
+            self._raise_if_transient(exc)
+            if len(items) == 1:
+                return {items[0][0].index: schemas.error_result(items[0][0], self._odoo_error(exc))}
+            results = {}
+            for item in items:
+                results.update(self._create_records(source, model_name, [item], spec))
+            return results
+        return {
+            record.index: schemas.record_result(record, "created", rec.id, **extras.get(rec.id, {}))
+            for (record, _vals), rec in zip(items, created)
+        }
+
+    def _update_records(self, source, spec, updates):
+        results = {}
+        for record, target, vals, bind in updates:
+            try:
+                with self.env.cr.savepoint():
+                    self._check_updatable(spec, target)
+                    target.write(vals)
+                    if bind:
+                        self._bind(source, spec.model, [(record.external_id, target.id)])
+                    extras = self._after_write(spec, target, [record])
+                results[record.index] = schemas.record_result(record, "updated", target.id,
+                                                              **extras.get(target.id, {}))
+            except FusionError as exc:
+                results[record.index] = schemas.error_result(record, exc)
+            except Exception as exc:  # noqa: BLE001
+                self._raise_if_transient(exc)
+                results[record.index] = schemas.error_result(record, self._odoo_error(exc))
+        return results
+
+    @api.model
+    def _raise_if_transient(self, exc):
+        """Concurrency faults go up so Odoo retries the whole call, as it does for any RPC."""
+        if isinstance(exc, psycopg2.OperationalError) and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise exc
+
+    @api.model
+    def _odoo_error(self, exc):
+        if isinstance(exc, psycopg2.Error):
+            message = (exc.pgerror or str(exc)).strip().splitlines()[0]
+        else:
+            message = str(exc.args[0]) if exc.args else type(exc).__name__
+        _logger.info("CRM bridge record refused by Odoo: %s", message)
+        return FusionError(message, code="odoo_error")
+
+    def _bind(self, source, model_name, pairs):
+        self.env["fusion.bridge.binding"].create([
+            {"source_id": source.id, "model_name": model_name, "external_id": external_id, "res_id": res_id}
+            for external_id, res_id in pairs
+        ])
+
+    @api.model
+    def _check_updatable(self, spec, target):
+        if spec.kind == "order" and target.state not in ("draft", "sent"):
+            raise FusionError(f"order {target.name} is {target.state}: only quotations can be changed",
+                              code="order_locked")
+
+    def _after_write(self, spec, records, validated):
+        """{record id: extra result keys} once records are written; orders are checked and confirmed."""
+        if spec is None or spec.kind != "order":
+            return {}
+        checks = self._fusion_bridge_check_orders(records)
+        confirm_ids = [
+            order.id for order, record in zip(records, validated)
+            if record.values.get("confirm") and order.state in ("draft", "sent")
+            and checks.get(order.id, {"ok": True})["ok"]
+        ]
+        records.browse(confirm_ids).action_confirm()
+        return {order.id: {"check": checks.get(order.id, False), "state": order.state, "name": order.name}
+                for order in records}
+
+    def _fusion_bridge_check_orders(self, orders):
+        """Hook: the promise and pricing checks of orders the bridge wrote.
+
+        Return ``{order_id: {"ok": bool, "reasons": [reason dicts]}}``; an order
+        left out was not checked (its result's ``check`` is ``False``). An order
+        whose check is not ok stays a quotation even when ``confirm`` was asked.
+        ``fusion_sale_promise`` (through a glue module) extends this.
+        """
+        return {}
+
+    # -- values --------------------------------------------------------------------
+
+    @api.model
+    def _get_bridge_defaults(self, source, spec):
+        """Hook: values of a record the bridge creates, before the payload's (company, team, pricelist)."""
+        company = source.company_id.id
+        salesperson = source.team_id.user_id.id or False  # never the technical user
+        defaults = {
+            "partner": {"company_id": company},
+            "lead": {"company_id": company, "team_id": source.team_id.id, "user_id": salesperson},
+            "order": {"company_id": company, "team_id": source.team_id.id, "user_id": salesperson,
+                      "pricelist_id": source.pricelist_id.id},
+            "ticket": {"company_id": company},
+        }.get(spec.kind, {})
+        # An empty team or pricelist leaves Odoo's default; the salesperson is set even when empty.
+        return {name: value for name, value in defaults.items() if value or name == "user_id"}
+
+    def _prepare_bridge_vals(self, source, spec, record, references, update=False):
+        """Hook: Odoo values of one validated record; raises ``FusionError`` on an unresolved reference."""
+        vals = {} if update else self._get_bridge_defaults(source, spec)
+        vals.update(self._convert_values(spec, record.values, references, update))
+        return vals
+
+    def _convert_values(self, spec, values, references, update, prefix=""):
+        Model = self.env[spec.model]
+        vals = {}
+        for key, value in values.items():
+            field_spec = spec.fields[key]
+            name = field_spec.odoo_field
+            if not name:
+                continue
+            if value is False or field_spec.type in ("char", "float", "int", "bool", "date", "datetime", "selection"):
+                vals[name] = value
+            elif field_spec.type == "text":
+                vals[name] = plaintext2html(value) if Model._fields[name].type == "html" else value
+            elif field_spec.type == "lines":
+                commands = [Command.clear()] if update else []
+                vals[name] = commands + [
+                    Command.create(self._convert_values(field_spec.lines_spec, line, references, False,
+                                                        prefix=f"{prefix}{key}[{i}]."))
+                    for i, line in enumerate(value)
+                ]
+            else:  # ref, product, country
+                kind = field_spec.ref_kind or field_spec.type
+                if (kind, value) not in references:
+                    raise NotFoundError(f"no {kind} {value!r} is known to this source", field=f"{prefix}{key}")
+                vals[name] = references[(kind, value)]
+        return vals
+
+    def _resolve_references(self, source, spec, records):
+        """{(kind, key): id} of every partner, product and country the records name: one search per kind."""
+        wanted = defaultdict(set)
+
+        def collect(record_spec, values):
+            for key, value in values.items():
+                field_spec = record_spec.fields[key]
+                if value is False:
+                    continue
+                if field_spec.type in ("ref", "product", "country"):
+                    wanted[field_spec.ref_kind or field_spec.type].add(value)
+                elif field_spec.type == "lines":
+                    for line in value:
+                        collect(field_spec.lines_spec, line)
+
+        for record in records:
+            collect(spec, record.values)
+        company_domain = [("company_id", "in", [False, source.company_id.id])]
+        references = {}
+        for kind, keys in wanted.items():
+            if kind == "country":
+                rows = self.env["res.country"].search_read([("code", "in", list(keys))], ["code"])
+                references.update({("country", row["code"]): row["id"] for row in rows})
+            elif kind == "product":
+                rows = self.env["product.product"].search_read(
+                    [("default_code", "in", list(keys)), ("sale_ok", "=", True)] + company_domain, ["default_code"])
+                references.update({("product", row["default_code"]): row["id"] for row in rows})
+            else:
+                model = schemas.SPECS_BY_KIND[kind].model
+                bound = self.env["fusion.bridge.binding"]._get_res_ids(source, model, keys)
+                visible = self.env[model].browse(bound.values()).exists().filtered_domain(company_domain)
+                references.update({(kind, key): res_id for key, res_id in bound.items() if res_id in visible.ids})
+        return references
+
+    # -- interactions --------------------------------------------------------------
+
+    def _write_interactions(self, source, spec, records):
+        """Append-only: a logged chatter message, or a planned activity when ``due_date`` is given."""
+        Binding = self.env["fusion.bridge.binding"]
+        targets = {}
+        for kind, model in INTERACTION_TARGETS.items():
+            keys = {r.values["target_external_id"] for r in records if r.values["target_kind"] == kind}
+            if keys and model in self.env:
+                bound = Binding._get_res_ids(source, model, keys)
+                alive = self.env[model].browse(bound.values()).exists()
+                targets.update({(kind, key): alive.browse(res_id) for key, res_id in bound.items()
+                                if res_id in alive.ids})
+        taken = set(Binding.search([
+            ("source_id", "=", source.id), ("model_name", "in", INTERACTION_MODELS),
+            ("external_id", "in", [r.external_id for r in records]),
+        ]).mapped("external_id"))
+        results, messages, activities = {}, [], []
+        for record in records:
+            values = record.values
+            target = targets.get((values["target_kind"], values["target_external_id"]))
+            if record.external_id in taken:
+                error = ValidationError(f"interaction {record.external_id} was pushed before",
+                                        code="duplicate_external_id", field="external_id")
+            elif target is None:
+                error = NotFoundError(f"no {values['target_kind']} {values['target_external_id']!r} is known to "
+                                      "this source", field="target_external_id")
+            else:
+                error = None
+                if values.get("due_date"):
+                    activities.append((record, self._prepare_activity_vals(source, record, target)))
+                else:
+                    messages.append((record, self._prepare_message_vals(record, target)))
+            if error:
+                results[record.index] = schemas.error_result(record, error)
+        for model_name, items in (("mail.message", messages), ("mail.activity", activities)):
+            for index, result in self._create_records(source, model_name, items).items():
+                results[index] = dict(result, model=model_name) if result["status"] != "error" else result
+        return results
+
+    @api.model
+    def _prepare_message_vals(self, record, target):
+        """Hook: a logged call, email, meeting or note in the target's chatter."""
+        values = record.values
+        label = Markup("<p><b>%s</b></p>") % values["kind"].capitalize()
+        vals = {
+            "model": target._name,
+            "res_id": target.id,
+            "message_type": "email" if values["kind"] == "email" else "comment",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "author_id": self.env.user.partner_id.id,
+            "subject": values.get("subject") or False,
+            "body": label + plaintext2html(values.get("body") or ""),
+        }
+        if values.get("date"):
+            vals["date"] = values["date"]
+        return vals
+
+    @api.model
+    def _prepare_activity_vals(self, source, record, target):
+        """Hook: a planned call, email, meeting or to-do on the target, for its salesperson."""
+        values = record.values
+        owner = (target.user_id if "user_id" in target._fields else target.browse()) or source.team_id.user_id
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(target._name),
+            "res_id": target.id,
+            "activity_type_id": self.env["ir.model.data"]._xmlid_to_res_id(ACTIVITY_TYPES[values["kind"]]),
+            "summary": values.get("subject") or False,
+            "note": plaintext2html(values.get("body") or ""),
+            "date_deadline": values["due_date"],
+            "user_id": owner.id or self.env.ref("base.user_admin").id,
+        }
+
+    # -- products and the changes feed --------------------------------------------------
+
+    def _watch_products(self, source, codes, watch):
+        Watch = self.env["fusion.bridge.watch"]
+        products = self.env["product.product"].search_read(
+            [("default_code", "in", codes), ("company_id", "in", [False, source.company_id.id])], ["default_code"])
+        product_of = {row["default_code"]: row["id"] for row in products}
+        watched = Watch.search([("source_id", "=", source.id), ("product_id", "in", list(product_of.values()))])
+        if watch:
+            new_ids = set(product_of.values()) - set(watched.product_id.ids)
+            Watch.create([{"source_id": source.id, "product_id": pid} for pid in new_ids])._refresh_availability()
+        else:
+            watched.unlink()
+        results = []
+        for code in codes:
+            if code in product_of:
+                results.append({"product_code": code, "status": "watched" if watch else "unwatched",
+                                "id": product_of[code], "error": False})
+            else:
+                error = NotFoundError(f"no product {code!r} in this source's company", field="product_codes")
+                results.append({"product_code": code, "status": "error", "id": False,
+                                "error": schemas.error_dict(error)})
+        return results
+
+    @api.model
+    def _decode_cursor(self, text):
+        """{stream: (write_date, id)} from an opaque cursor ("" = from the beginning)."""
+        if not text:
+            return {}
+        try:
+            data = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
+            positions = {
+                str(stream): (datetime.datetime.fromisoformat(moment).isoformat(" "), int(res_id))
+                for stream, (moment, res_id) in data["p"].items()
+            }
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, binascii.Error):
+            raise ValidationError("cursor is not one this server issued", code="invalid_value",
+                                  field="cursor") from None
+        return positions
+
+    @api.model
+    def _encode_cursor(self, positions):
+        text = json.dumps({"v": 1, "p": {stream: list(position) for stream, position in positions.items()}})
+        return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+
+    def _get_change_streams(self, source):
+        """Hook: {stream: (model, domain, serializer)} of what the source follows.
+
+        A serializer takes the source and a recordset and returns ``{id: dict}`` of plain
+        XML-RPC values. The default streams follow the customers bound to the
+        source: their orders, deliveries, invoices (with payment state), and
+        the source's watched products.
+        """
+        bindings = self.env["fusion.bridge.binding"].search_read(
+            [("source_id", "=", source.id), ("model_name", "=", "res.partner")], ["res_id"])
+        partners = self.env["res.partner"].browse([row["res_id"] for row in bindings]).exists()
+        customers = partners.commercial_partner_id.ids
+        company = source.company_id.id
+        return {
+            "order": ("sale.order", [("company_id", "=", company),
+                                     ("partner_id.commercial_partner_id", "in", customers)], self._serialize_orders),
+            "delivery": ("stock.picking", [("company_id", "=", company), ("picking_type_code", "=", "outgoing"),
+                                           ("sale_id.partner_id.commercial_partner_id", "in", customers)],
+                         self._serialize_deliveries),
+            "invoice": ("account.move", [("company_id", "=", company), ("state", "!=", "draft"),
+                                         ("move_type", "in", ("out_invoice", "out_refund")),
+                                         ("commercial_partner_id", "in", customers)], self._serialize_invoices),
+            "availability": ("fusion.bridge.watch", [("source_id", "=", source.id)], self._serialize_availability),
+        }
+
+    def _get_changes(self, source, positions, page_size):
+        source.watch_ids._refresh_availability()
+        settle = int(self.env["ir.config_parameter"].get_param(SETTLE_PARAMETER, "5"))
+        streams = self._get_change_streams(source)
+        candidates = []
+        for stream, (model, domain, _serializer) in streams.items():
+            rows = self._changed_since(model, domain, positions.get(stream), page_size, settle)
+            candidates += [(moment, stream, res_id) for res_id, moment in rows]
+        candidates.sort()
+        page = candidates[:page_size]
+        new_positions = dict(positions)
+        ids_by_stream = defaultdict(list)
+        for moment, stream, res_id in page:
+            new_positions[stream] = (moment.isoformat(" "), res_id)
+            ids_by_stream[stream].append(res_id)
+        serialized = {
+            stream: streams[stream][2](source, self.env[streams[stream][0]].browse(ids))
+            for stream, ids in ids_by_stream.items()
+        }
+        changes = [
+            {"type": stream, "id": res_id, "changed_at": fields.Datetime.to_string(moment),
+             **serialized[stream][res_id]}
+            for moment, stream, res_id in page
+        ]
+        return {"changes": changes, "cursor": self._encode_cursor(new_positions), "more": len(candidates) > page_size}
+
+    def _changed_since(self, model, domain, position, limit, settle_seconds):
+        """[(id, write_date)] after ``position`` in (write_date, id) order, one query.
+
+        Rows younger than ``settle_seconds`` wait for the next poll, so a
+        transaction still running when the cursor moves on is not skipped.
+        """
+        Model = self.env[model]
+        query = Model._search(domain)
+        write_date, res_id = SQL.identifier(query.table, "write_date"), SQL.identifier(query.table, "id")
+        moment, last_id = position or ("1970-01-01 00:00:00", 0)
+        query.add_where(SQL("(%s, %s) > (%s::timestamp, %s)", write_date, res_id, moment, last_id))
+        query.add_where(SQL("%s <= (now() AT TIME ZONE 'UTC') - make_interval(secs => %s)", write_date,
+                            settle_seconds))
+        query.order = SQL("%s, %s", write_date, res_id)
+        query.limit = limit + 1
+        return self.env.execute_query(query.select(res_id, write_date))
+
+    @api.model
+    def _plain(self, value):
+        """An ORM read value as XML-RPC carries it: ids for many2one, strings for dates."""
+        if isinstance(value, tuple):
+            return value[0]
+        if isinstance(value, datetime.datetime):
+            return fields.Datetime.to_string(value)
+        if isinstance(value, datetime.date):
+            return fields.Date.to_string(value)
+        return value
+
+    def _serialize(self, records, field_names, external_of=None):
+        rows = records.read(field_names)
+        return {row["id"]: {name: self._plain(row[name]) for name in field_names} | (external_of or {}).get(
+            row["id"], {}) for row in rows}
+
+    def _external_ids(self, source, model, res_ids):
+        return self.env["fusion.bridge.binding"]._get_external_ids(source, model, res_ids)
+
+    def _serialize_orders(self, source, orders):
+        order_ext = self._external_ids(source, "sale.order", orders.ids)
+        partner_ext = self._external_ids(source, "res.partner", orders.partner_id.ids)
+        extra = {order.id: {"external_id": order_ext.get(order.id, False),
+                            "partner_external_id": partner_ext.get(order.partner_id.id, False)} for order in orders}
+        return self._serialize(orders, ["name", "state", "partner_id", "client_order_ref", "commitment_date",
+                                        "expected_date", "effective_date", "delivery_status", "invoice_status",
+                                        "amount_total", "currency_id"], extra)
+
+    def _serialize_deliveries(self, source, pickings):
+        order_ext = self._external_ids(source, "sale.order", pickings.sale_id.ids)
+        extra = {p.id: {"order_external_id": order_ext.get(p.sale_id.id, False)} for p in pickings}
+        return self._serialize(pickings, ["name", "state", "sale_id", "scheduled_date", "date_deadline",
+                                          "date_done"], extra)
+
+    def _serialize_invoices(self, source, moves):
+        partner_ext = self._external_ids(source, "res.partner", moves.commercial_partner_id.ids)
+        extra = {m.id: {"partner_external_id": partner_ext.get(m.commercial_partner_id.id, False)} for m in moves}
+        return self._serialize(moves, ["name", "move_type", "state", "payment_state", "invoice_origin",
+                                       "invoice_date", "invoice_date_due", "amount_total", "amount_residual",
+                                       "currency_id"], extra)
+
+    def _serialize_availability(self, source, watches):
+        extra = {w.id: {"product_id": w.product_id.id, "product_code": w.product_id.default_code or False}
+                 for w in watches}
+        return self._serialize(watches, ["free_qty", "qty_available", "virtual_available"], extra)

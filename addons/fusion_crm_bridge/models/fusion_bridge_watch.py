@@ -1,0 +1,36 @@
+from odoo import fields, models
+
+
+class FusionBridgeWatch(models.Model):
+    """A product a source watches, with the availability last published to it.
+
+    The changes feed refreshes these rows; a row whose quantities moved gets a
+    new write date and so shows up in the feed.
+    """
+
+    _name = "fusion.bridge.watch"
+    _description = "ERP-CRM Fusion: product watched by a CRM bridge source"
+    _order = "source_id, product_id"
+
+    source_id = fields.Many2one("fusion.bridge.source", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="source_id.company_id", store=True)
+    product_id = fields.Many2one("product.product", required=True, ondelete="cascade")
+    free_qty = fields.Float("Free quantity", digits="Product Unit of Measure")
+    qty_available = fields.Float("On hand", digits="Product Unit of Measure")
+    virtual_available = fields.Float("Forecasted", digits="Product Unit of Measure")
+
+    _sql_constraints = [
+        ("product_unique", "unique(source_id, product_id)", "A source watches a product once."),
+    ]
+
+    def _refresh_availability(self):
+        """Store current quantities where they moved (computed in one batch per company)."""
+        for company in self.company_id:
+            watches = self.filtered(lambda watch: watch.company_id == company)
+            products = watches.product_id.with_company(company).with_context(allowed_company_ids=company.ids)
+            quantities = {row["id"]: row for row in products.read(["free_qty", "qty_available", "virtual_available"])}
+            for watch in watches:
+                current = quantities[watch.product_id.id]
+                vals = {name: current[name] for name in ("free_qty", "qty_available", "virtual_available")}
+                if any(watch[name] != value for name, value in vals.items()):
+                    watch.write(vals)

@@ -1,0 +1,3 @@
+from . import test_bridge_api
+from . import test_bridge_security
+from . import test_one_view
