@@ -1,0 +1,224 @@
+"""The whole prediction-to-action loop on the demo company, scored by its hidden response model.
+
+1. **Predict**: a churn model is trained on the company's history
+   (:func:`ai_insights.churn.train_churn_model`) and scores every customer
+   as of the reference date, with reasons.
+2. **Act**: the rules are evaluated (:func:`evaluate_rules`): consent,
+   episodes, a deterministic control group; customers acted on with an
+   ``offer`` get a discount on a product they buy that can be delivered in
+   time, capped by the pricing guardrail (:func:`plan_offers`).
+3. **Observe**: what customers do over the next ``horizon_days`` is decided
+   by ``demo_company.simulate_outcomes``, the generator's hidden response
+   model (persuadables, sleeping dogs, loyal customers who simply take the
+   discount), never by the code under test.
+4. **Measure**: treated against control (:func:`measure_impact`), intent to
+   treat: everybody the rule acted on counts as treated, with or without an
+   offer.
+
+The comparison is the only thing a real company would see. The demo can
+also tell the true effect on the same customers (everybody given the rule's
+discount against nobody, with the same random draws): it is reported as ``true_uplift``, for
+the demo only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ai_insights.actions.evaluate import evaluate_rules
+from ai_insights.actions.impact import ImpactReport, measure_impact
+from ai_insights.actions.offers import plan_offers
+from ai_insights.actions.rules import Rule
+from ai_insights.churn import train_churn_model
+from ai_insights.datasets import data_end, demo_tables, latest_cutoffs
+from ai_insights.features import build_features
+from crm_bridge.pricing import PricingPolicy
+
+__all__ = ["DEMO_RULES", "RuleSimulation", "DemoSimulation", "demo_subjects", "demo_offer_inputs", "simulate_rules"]
+
+# A good rule (risky customers, a call and an offer) and a bad one (a discount mailed to loyal customers).
+DEMO_RULES = (
+    Rule(1, "Retention call and offer to high-risk customers", trigger="churn_risk", threshold=0.6,
+         actions=("activity", "offer"), discount=0.10, control_share=0.5, action_cost=15.0),
+    Rule(2, "Discount email to low-risk customers", trigger="churn_risk", threshold=0.0, max_risk=0.3,
+         actions=("email", "offer"), discount=0.10, control_share=0.5, action_cost=0.05),
+)
+CHURN_HORIZON_DAYS = 120
+OFFER_DAYS = 14  # an offered product must reach the customer within this many days
+COVER_WINDOW_DAYS = 90  # sales window of the days-of-cover estimate
+
+
+@dataclass(frozen=True)
+class RuleSimulation:
+    """One rule's run: decisions, offers, measured impact and (demo only) the true effect."""
+
+    rule: Rule
+    decisions: dict[str, int]
+    offers: dict[str, int]
+    impact: ImpactReport
+    true_uplift: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule.name, "rule_id": self.rule.rule_id, "decisions": self.decisions,
+                "offers": self.offers, "impact": self.impact.to_dict(), "true_uplift": self.true_uplift}
+
+
+@dataclass(frozen=True)
+class DemoSimulation:
+    """Every rule's run on the demo company, plus the churn model's version and quality."""
+
+    rules: tuple[RuleSimulation, ...]
+    model_version: str
+    model_metrics: dict[str, float] = field(default_factory=dict)
+
+    def summary_lines(self) -> list[str]:
+        """Sentences for the main job's summary, one per rule."""
+        return [f"{run.impact.summary()} (true effect in the demo: {run.true_uplift:+.1%})" for run in self.rules]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_version": self.model_version, "model_metrics": self.model_metrics,
+                "rules": [run.to_dict() for run in self.rules]}
+
+    def chart_data(self) -> dict[str, Any]:
+        """Matplotlib-ready: per rule, churn rate treated vs control and the uplift with its interval.
+
+        ``{"rules": [...], "treated": [...], "control": [...], "uplift": [...],
+        "err_low": [...], "err_high": [...], "true_uplift": [...]}``.
+        """
+        primary = [run.impact.primary for run in self.rules]
+        return {
+            "rules": [run.rule.name for run in self.rules],
+            "outcome": primary[0].outcome if primary else "churned",
+            "treated": [m.treated_rate for m in primary],
+            "control": [m.control_rate for m in primary],
+            "uplift": [m.uplift for m in primary],
+            "err_low": [m.uplift - m.ci_low for m in primary],
+            "err_high": [m.ci_high - m.uplift for m in primary],
+            "true_uplift": [run.true_uplift for run in self.rules],
+        }
+
+
+def demo_subjects(company: Any, model_version: str = "churn v1", horizon_days: int = CHURN_HORIZON_DAYS
+                  ) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Customers as subjects for :func:`evaluate_rules`: churn risk with reasons, segment, contact, consent.
+
+    Trains the churn model on the company's latest windows and scores every
+    customer as of the end of the data. Returns the subjects and the model's
+    held-out metrics.
+    """
+    tables = demo_tables(company)
+    model, card = train_churn_model(tables, *latest_cutoffs(tables, horizon_days), horizon_days=horizon_days,
+                                    version=model_version)
+    scores = model.score(build_features(tables, data_end(tables)))
+    reasons = scores.filter(like="reason_").apply(lambda row: "; ".join(r for r in row if r), axis=1)
+    customers = company.customers.set_index("customer_id").loc[scores.index]
+    subjects = pd.DataFrame({
+        "subject_id": scores.index.to_numpy(),
+        "churn_risk": scores["churn_probability"].to_numpy(),
+        "segment": customers["segment"].astype(str).to_numpy(),
+        "email": customers["email"].to_numpy(),
+        "consent_email": customers["consent_email"].to_numpy(bool),
+        "phone": customers["phone"].to_numpy(),
+        "consent_sms": customers["consent_sms"].to_numpy(bool),
+        "model_version": f"{card.name} {card.version}",
+        "reasons": reasons.to_numpy(),
+    })
+    return subjects, card.metrics
+
+
+def demo_offer_inputs(company: Any, today: date, top: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each customer's ``top`` most bought products, and the products' guardrail and delivery inputs.
+
+    A product is deliverable when there is stock, or it can be bought in
+    within :data:`OFFER_DAYS`; its days of cover are the stock over the
+    average daily quantity sold in the last :data:`COVER_WINDOW_DAYS`.
+    """
+    orders = company.orders[company.orders["state"] != "cancelled"]
+    lines = company.order_lines.merge(orders[["order_id", "customer_id", "date_order"]], on="order_id")
+    bought = lines.groupby(["customer_id", "product_id"], as_index=False)["qty"].sum()
+    bought["rank"] = bought.groupby("customer_id")["qty"].rank(method="first", ascending=False)
+    candidates = bought[bought["rank"] <= top]
+    since = pd.Timestamp(today) - pd.Timedelta(days=COVER_WINDOW_DAYS)
+    daily = lines[pd.to_datetime(lines["date_order"]) >= since].groupby("product_id")["qty"].sum() / COVER_WINDOW_DAYS
+    on_hand = company.stock.groupby("product_id")["qty_on_hand"].sum()
+    products = company.products.set_index("product_id")
+    stock = on_hand.reindex(products.index).fillna(0.0)
+    cover = stock / daily.reindex(products.index)  # NaN without sales: cover unknown
+    products = pd.DataFrame({
+        "product_id": products.index.to_numpy(),
+        "cost": products["cost"].to_numpy(float),
+        "list_price": products["list_price"].to_numpy(float),
+        "category": products["category"].astype(str).to_numpy(),
+        "cover_days": cover.replace(np.inf, np.nan).to_numpy(float),
+        "deliverable": ((stock >= 1) | (products["vendor_lead_days"] <= OFFER_DAYS)).to_numpy(),
+    })
+    return candidates, products
+
+
+def simulate_rules(
+    company: Any,
+    rules: Sequence[Rule] = DEMO_RULES,
+    policy: PricingPolicy | None = None,
+    horizon_days: int = 90,
+    seed: int = 0,
+) -> DemoSimulation:
+    """Run the loop (predict, act, observe, measure) for each rule on a demo company.
+
+    Parameters
+    ----------
+    company : demo_company.DemoCompany
+        The generated company; only the response model reads its hidden truth.
+    rules : sequence of Rule
+        Customer rules to run side by side (each on its own customers).
+    policy : PricingPolicy, optional
+        The guardrail for the offers (default: the company policy's defaults).
+    horizon_days : int
+        Days over which outcomes are observed after the reference date.
+    seed : int
+        Seed of the response model's draws.
+    """
+    from demo_company import simulate_outcomes
+
+    policy = policy or PricingPolicy()
+    today = company.reference_date
+    subjects, metrics = demo_subjects(company)
+    decisions = evaluate_rules(rules, subjects, today)
+    candidates, products = demo_offer_inputs(company, today)
+    by_id = subjects.set_index("subject_id")
+    runs = []
+    for rule in rules:
+        mine = decisions[decisions["rule_id"] == rule.rule_id]
+        counts = {status: int(n) for status, n in mine["status"].value_counts().items()}
+        acted = mine[mine["status"] == "act"]
+        discount = np.zeros(len(acted))
+        offer_counts: dict[str, int] = {}
+        if "offer" in rule.actions and len(acted):
+            customers = pd.DataFrame({"customer_id": acted["subject_id"].to_numpy(),
+                                      "churn_risk": by_id.loc[acted["subject_id"], "churn_risk"].to_numpy()})
+            offers = plan_offers(customers, candidates, products, rule.discount, policy)
+            discount = offers["discount"].to_numpy(float)
+            offer_counts = {reason: int(n) for reason, n in offers["reason"].value_counts().items()}
+        held_out = mine[mine["status"] == "control"]
+        ids = np.concatenate([acted["subject_id"].to_numpy(), held_out["subject_id"].to_numpy()])
+        treated = np.arange(len(ids)) < len(acted)
+        discount_pct = np.concatenate([discount, np.zeros(len(held_out))]) * 100
+        observed = simulate_outcomes(company, ids, treated, discount_pct, today, horizon_days, seed)
+        # Discount given = what the treated would have paid without it.
+        given = observed["revenue"].to_numpy() * discount_pct / np.maximum(100 - discount_pct, 1e-9)
+        outcomes = observed.assign(group=np.where(treated, "treated", "control"),
+                                   cost=np.where(treated, rule.action_cost + given, 0.0))
+        nobody = simulate_outcomes(company, ids, np.zeros(len(ids), bool), 0.0, today, horizon_days, seed)
+        everybody = simulate_outcomes(company, ids, np.ones(len(ids), bool), rule.discount * 100, today,
+                                      horizon_days, seed)
+        runs.append(RuleSimulation(
+            rule=rule, decisions=counts, offers=offer_counts,
+            impact=measure_impact(outcomes, rule=rule.name),
+            true_uplift=float(nobody["churned"].mean() - everybody["churned"].mean()),
+        ))
+    return DemoSimulation(tuple(runs), model_version=str(subjects["model_version"].iloc[0]),
+                          model_metrics={k: float(v) for k, v in metrics.items()})
