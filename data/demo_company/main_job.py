@@ -179,6 +179,10 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     lines = company.order_lines.merge(quotations[["order_id", "warehouse_id", "commitment_date", "customer_id"]],
                                       on="order_id")
     lines["date_asked"] = lines["commitment_date"].fillna(today)
+    if lines.empty:
+        ctx.summary.append("promises: no open quotation to check")
+        return Section("Order-to-Cash: can we keep the promises on open quotations?",
+                       notes=[f"No open quotation to check ({expired.sum()} have a promised date already passed)."])
     results = []
     for warehouse_id, mine in lines.groupby("warehouse_id"):
         batch = engines[int(warehouse_id)].check_batch(mine["product_id"].to_numpy(), mine["qty"].to_numpy(),
