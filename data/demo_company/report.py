@@ -65,7 +65,7 @@ TEMPLATE = """<!doctype html>
  .figure b { display: block; font-size: 1.35rem; color: #714b67; }
  .figure span { font-size: .85rem; color: #4b5563; }
  .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
- .chart { flex: 1 1 480px; } .chart svg { width: 100%; height: auto; }
+ .chart { flex: 1 1 460px; max-width: 540px; } .chart svg { width: 100%; height: auto; }
  .caption { font-size: .9rem; color: #4b5563; margin: .25rem 0 1rem; }
  table.data { border-collapse: collapse; font-size: .85rem; width: 100%; margin-bottom: 1rem; }
  table.data th { text-align: left; background: #f5f3f7; }
