@@ -1,0 +1,23 @@
+{
+    "name": "ERP-CRM Fusion: Prediction to Action",
+    "summary": "Automated, guarded actions on predictions and events, with a control group and measured uplift",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "ERP-CRM Fusion",
+    "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
+    "license": "LGPL-3",
+    "depends": ["fusion_base", "sale_stock"],
+    "external_dependencies": {"python": ["ai_insights", "crm_bridge", "numpy", "pandas", "scipy"]},
+    "data": [
+        "security/fusion_actions_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "views/fusion_action_rule_views.xml",
+        "views/fusion_action_log_views.xml",
+        "views/fusion_action_signal_views.xml",
+        "views/res_partner_views.xml",
+        "views/fusion_actions_menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}
