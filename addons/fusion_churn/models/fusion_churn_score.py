@@ -1,0 +1,90 @@
+import math
+
+from odoo import api, fields, models
+
+RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# Scores are created this many at a time: one INSERT batch, bounded memory.
+BATCH = 1000
+
+
+class FusionChurnScore(models.Model):
+    """A customer's current churn risk and lifetime value in a company, as last scored.
+
+    Scoring replaces a company's scores as a whole. Segment and salesperson are
+    copied at scoring time so the risk report groups customers as they were
+    when scored.
+    """
+
+    _name = "fusion.churn.score"
+    _description = "ERP-CRM Fusion: customer churn risk"
+    _order = "probability desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade",
+                                 readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    model_id = fields.Many2one("fusion.churn.model", "Model version", ondelete="set null", readonly=True)
+    probability = fields.Float("Churn probability", digits=(3, 3), aggregator="avg", readonly=True,
+                               help="Chance that the customer buys nothing during the model's horizon.")
+    risk_level = fields.Selection(RISK_LEVELS, "Churn risk", compute="_compute_risk_level", store=True,
+                                  index=True)
+    reason_1 = fields.Char("Main reason", readonly=True)
+    reason_2 = fields.Char("Second reason", readonly=True)
+    reason_3 = fields.Char("Third reason", readonly=True)
+    expected_orders = fields.Float("Expected orders (12 months)", digits=(16, 1), readonly=True)
+    expected_revenue = fields.Monetary("Expected revenue (12 months)", readonly=True)
+    lifetime_value = fields.Monetary("Lifetime value", readonly=True,
+                                     help="Expected margin over the next 12 months.")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    segment = fields.Selection([("b2b", "B2B"), ("b2c", "B2C")], readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    scored_at = fields.Datetime("Scored on", readonly=True)
+
+    _sql_constraints = [
+        ("partner_company_unique", "unique(partner_id, company_id)", "A customer has one current score per company."),
+    ]
+
+    @api.depends("probability", "company_id.fusion_churn_medium_threshold", "company_id.fusion_churn_high_threshold")
+    def _compute_risk_level(self):
+        for score in self:
+            score.risk_level = score.company_id._fusion_churn_level(score.probability)
+
+    @api.model
+    def _replace_scores(self, company, version, result, scored_at):
+        """Replace ``company``'s scores by ``result`` (indexed by partner id), in batches; return them.
+
+        ``result`` holds ``ChurnModel.score`` columns joined with ``CLVModel.value`` ones.
+        """
+        partner_ids = [int(partner_id) for partner_id in result.index]
+        partners = {row["id"]: row for row in self.env["fusion.churn.dataset"]._read_declared(
+            "res.partner", [("id", "in", partner_ids)], ["is_company", "user_id"])}
+        self.search([("company_id", "=", company.id)]).unlink()
+        rows = list(result.itertuples())
+        score_ids = []
+        for start in range(0, len(rows), BATCH):
+            score_ids += self.create([
+                self._prepare_score_vals(company, version, row, partners[int(row.Index)], scored_at)
+                for row in rows[start:start + BATCH]
+            ]).ids
+        return self.browse(score_ids)
+
+    @api.model
+    def _prepare_score_vals(self, company, version, row, partner, scored_at):
+        """Values of one score from a row of the scoring result and the partner's segment and salesperson."""
+        probability = float(row.churn_probability)
+        return {
+            "partner_id": int(row.Index), "company_id": company.id, "model_id": version.id,
+            "probability": probability,
+            # Given here so creating does not recompute it record by record.
+            "risk_level": company._fusion_churn_level(probability),
+            "reason_1": row.reason_1 or False, "reason_2": row.reason_2 or False, "reason_3": row.reason_3 or False,
+            "expected_orders": _number(row.expected_purchases), "expected_revenue": _number(row.expected_revenue),
+            "lifetime_value": _number(row.expected_margin),
+            "segment": "b2b" if partner["is_company"] else "b2c", "user_id": partner["user_id"],
+            "scored_at": scored_at,
+        }
+
+
+def _number(value):
+    """A model figure for a float field: unknown (NaN) is stored as empty."""
+    return False if value is None or math.isnan(value) else float(value)

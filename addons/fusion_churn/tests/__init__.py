@@ -1,0 +1,3 @@
+from . import test_churn_registry
+from . import test_churn_scoring
+from . import test_churn_insufficient_data

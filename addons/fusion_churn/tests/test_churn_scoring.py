@@ -1,0 +1,81 @@
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import ChurnDemoCommon
+
+SCORE_MODULE = "odoo.addons.fusion_churn.models.fusion_churn_score"
+
+
+@tagged("post_install", "-at_install")
+class TestChurnScoring(ChurnDemoCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"fusion_churn_medium_threshold": 30.0, "fusion_churn_high_threshold": 60.0})
+        cls.env["fusion.churn.model"]._cron_score()
+        cls.scores = cls.Score.search([("company_id", "=", cls.company.id)])
+        cls.high = cls.scores.filtered(lambda score: score.risk_level == "high")
+
+    def test_cron_scores_every_customer_with_a_purchase_in_batches(self):
+        self.assertEqual(self.scores.partner_id, self.buyers)
+        self.assertTrue(self.high, "the demo company has customers drifting away")
+        create = type(self.Score).create
+        with patch(f"{SCORE_MODULE}.BATCH", 50), \
+                patch.object(type(self.Score), "create", autospec=True, side_effect=create) as created:
+            self.env["fusion.churn.model"]._cron_score()
+        self.assertEqual(created.call_count, -(-len(self.buyers) // 50))
+        rescored = self.Score.search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(rescored), len(self.buyers), "scoring again replaces the scores")
+
+    def test_scores_carry_probability_level_reasons_and_value(self):
+        for score in self.scores:
+            self.assertTrue(0 <= score.probability <= 1)
+            self.assertEqual(score.risk_level, self.company._fusion_churn_level(score.probability))
+        for score in self.high:
+            self.assertTrue(score.reason_1, "a high risk is explained")
+        self.assertTrue(any(self.scores.mapped("lifetime_value")))
+        self.assertEqual(set(self.scores.mapped("segment")), {"b2b", "b2c"})
+
+    def test_salesperson_sees_risk_on_partner_list_filter_order_and_lead(self):
+        partners = self.env["res.partner"].with_user(self.salesperson)
+        at_risk = partners.search([("fusion_churn_level", "=", "high"), ("ref", "=like", "DEMO-C%")])
+        self.assertEqual(at_risk, self.high.partner_id)
+        self.assertEqual(partners.search([("fusion_churn_level", "!=", "high"), ("id", "in", self.customers.ids)]),
+                         self.customers - self.high.partner_id)
+        self.assertEqual(partners.search([("fusion_churn_level", "=", False), ("id", "in", self.customers.ids)]),
+                         self.customers - self.scores.partner_id)
+        score = self.high[0]
+        customer = at_risk.browse(score.partner_id.id)
+        self.assertEqual(customer.fusion_churn_level, "high")
+        self.assertAlmostEqual(customer.fusion_churn_probability, score.probability)
+        self.assertEqual(customer.fusion_churn_top_reason, score.reason_1)
+        self.assertIn(score.reason_1, customer.fusion_churn_reasons)
+        self.assertEqual(customer.fusion_churn_scored_at, score.scored_at)
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": score.partner_id.id})
+        self.assertEqual(contact.with_user(self.salesperson).fusion_churn_level, "high",
+                         "a contact shows its company's risk")
+
+        order = self.env["sale.order"].search([("partner_id", "=", score.partner_id.id)], limit=1)
+        self.assertEqual(order.with_user(self.salesperson).fusion_churn_level, "high")
+        self.assertEqual(order.with_user(self.salesperson).fusion_churn_top_reason, score.reason_1)
+        lead = self.env["crm.lead"].create({"name": "Renewal", "partner_id": contact.id})
+        self.assertEqual(lead.with_user(self.salesperson).fusion_churn_top_reason, score.reason_1)
+
+    def test_thresholds_relevel_the_scores(self):
+        self.company.fusion_churn_high_threshold = 99.9
+        self.assertFalse(self.scores.filtered(lambda score: score.risk_level == "high"))
+        self.assertEqual(self.high.mapped("risk_level"), ["medium"] * len(self.high))
+
+    def test_risk_report_groups_by_segment_and_salesperson(self):
+        groups = self.Score.with_user(self.salesperson)._read_group(
+            [], ["segment", "user_id", "risk_level"], ["__count", "probability:avg"])
+        self.assertEqual(sum(count for *_, count, _avg in groups), len(self.scores))
+        self.assertTrue(all(0 <= avg <= 1 for *_, avg in groups))
+
+    def test_api_user_sees_no_risk(self):
+        with self.assertRaises(AccessError):
+            self.Score.with_user(self.api_user).search([])
+        with self.assertRaises(AccessError):
+            self.high[0].partner_id.with_user(self.api_user).read(["fusion_churn_level"])
