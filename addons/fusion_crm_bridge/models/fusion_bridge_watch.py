@@ -28,6 +28,8 @@ class FusionBridgeWatch(models.Model):
         for company in self.company_id:
             watches = self.filtered(lambda watch: watch.company_id == company)
             products = watches.product_id.with_company(company).with_context(allowed_company_ids=company.ids)
+            # Quantities are computed from quants, which their dependencies do not cover: read them afresh.
+            products.invalidate_recordset(["free_qty", "qty_available", "virtual_available"])
             quantities = {row["id"]: row for row in products.read(["free_qty", "qty_available", "virtual_available"])}
             for watch in watches:
                 current = quantities[watch.product_id.id]
