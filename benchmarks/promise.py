@@ -20,7 +20,11 @@ Best of three runs: the machine is shared and noisy.
 The data are synthetic, drawn with a fixed seed to the shapes of the demo
 company's ``products``, ``stock``, ``incoming`` and ``warehouses`` tables.
 
-The Odoo figures are not measured here yet: see the end of ``run``.
+Odoo figures (inside a throw-away Odoo 18 database, see ``_measure_in_odoo``):
+``promise_queries_20``, ``promise_queries_200`` (SQL queries of the addon's full check
+of a 20- and a 200-line quotation: equal, they do not grow with the lines) and
+``promise_vs_native_ratio`` (that check's time over Odoo's own ``_compute_qty_at_date``
+on the same 200 lines). They say "skipped" when no Odoo 18 is found.
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ def _best_seconds(work: Callable[[], object]) -> float:
     return best
 
 
-def run() -> Iterator[tuple[str, float]]:
+def run() -> Iterator[tuple[str, object]]:
     rng = np.random.default_rng(2026)
     supplies = _supplies(rng)
     warehouses = [
@@ -119,8 +123,121 @@ def run() -> Iterator[tuple[str, float]]:
     yield "promise_core_order_200_dicts_ms", 1000 * _best_seconds(
         lambda: warehouses[0].check_batch(**order).order().to_dict()
     )
-    # ---- Odoo figures: room kept for code running inside Odoo (the addon's tier), to be added:
-    # promise_queries_20, promise_queries_200: SQL queries to promise a 20-line and a 200-line
-    #   sale order through the addon;
-    # promise_vs_native_ratio: addon promise time over Odoo's native availability check on the
-    #   same order.
+    yield from _odoo_figures()
+
+
+# ---------------------------------------------------------------- Odoo figures
+
+ODOO_FIGURES = ("promise_queries_20", "promise_queries_200", "promise_vs_native_ratio")
+
+
+def _odoo_figures() -> Iterator[tuple[str, object]]:
+    """Measured inside a throw-away Odoo 18 database with fusion_sale_promise installed.
+
+    The measuring code runs in a subprocess that loads the registry (this file
+    run as a script, ``_measure_in_odoo``); without an Odoo 18 every figure
+    says "skipped" and why.
+    """
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(project / "tools"))
+    import odoo_tier
+
+    try:
+        root = odoo_tier.locate_odoo()
+    except odoo_tier.OdooNotFound as exc:
+        for figure in ODOO_FIGURES:
+            yield figure, f"skipped ({exc})"
+        return
+    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
+        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
+        database = "fusion_bench_promise"
+        odoo_tier.create_database(root, config, database, ["fusion_sale_promise"], Path(scratch) / "install.log")
+        result = subprocess.run(
+            [sys.executable, __file__, "-c", str(config), "-d", database],
+            env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True,
+        )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for figure in ODOO_FIGURES:
+        yield figure, figures[figure]
+
+
+def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
+    """Queries and time of the addon's promise check on 20- and 200-line quotations.
+
+    * ``promise_queries_N``: SQL queries of ``sale.order.fusion_check_order`` (stock,
+      moves, capacity, calendar, lead times, demand, pricing: everything) on an
+      N-line quotation, with a cold ORM cache.
+    * ``promise_vs_native_ratio``: on the 200-line quotation, that full check's time
+      over Odoo's own ``_compute_qty_at_date`` (the sale_stock availability
+      widget) with the cache invalidated before each; best of ``REPEATS`` each.
+    """
+    import odoo
+    from odoo import SUPERUSER_ID, Command, api
+
+    odoo.tools.config.parse_config(odoo_args)
+    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    rng = np.random.default_rng(2026)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        warehouse.fusion_lines_per_day = 400
+        vendor = env["res.partner"].create({"name": "Bench vendor"})
+        products = env["product.product"].create([
+            {"name": f"Bench product {i}", "type": "consu", "is_storable": True, "list_price": 100.0,
+             "standard_price": float(rng.integers(20, 80)), "sale_delay": int(rng.integers(0, 5))}
+            for i in range(LINES_PER_ORDER)
+        ])
+        env["product.supplierinfo"].create([
+            {"product_tmpl_id": product.product_tmpl_id.id, "partner_id": vendor.id, "delay": int(rng.integers(5, 30))}
+            for product in products[::2]
+        ])
+        for product in products:
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, float(rng.integers(0, 40)))
+        customer = env["res.partner"].create({"name": "Bench customer"})
+        commitment = odoo.fields.Datetime.now() + dt.timedelta(days=10)
+
+        def quotation(n_lines: int):
+            return env["sale.order"].create({
+                "partner_id": customer.id, "commitment_date": commitment,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": float(rng.integers(1, 12)),
+                                               "discount": float(rng.integers(0, 20))})
+                               for product in products[:n_lines]],
+            })
+
+        orders = {n: quotation(n) for n in (20, LINES_PER_ORDER)}
+        Order = env["sale.order"]
+        env.invalidate_all()
+        Order.fusion_check_order(orders[20].id)  # warm the registry caches (groups, rules, defaults)
+        figures: dict[str, float] = {}
+        for n, order in orders.items():
+            env.invalidate_all()
+            before = cr.sql_log_count
+            Order.fusion_check_order(order.id)
+            figures[f"promise_queries_{n}"] = cr.sql_log_count - before
+
+        lines = orders[LINES_PER_ORDER].order_line
+
+        def timed(work: Callable[[], object]) -> Callable[[], object]:
+            def run_cold() -> object:
+                env.invalidate_all()
+                return work()
+            return run_cold
+
+        promise = _best_seconds(timed(lambda: Order.fusion_check_order(lines.order_id.id)))
+        native = _best_seconds(timed(lambda: lines._compute_qty_at_date()))
+        figures["promise_vs_native_ratio"] = promise / native
+        cr.rollback()
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(_measure_in_odoo(sys.argv[1:])))

@@ -1,0 +1,1 @@
+from . import fusion_promise_approval
