@@ -246,11 +246,60 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     return section
 
 
+def actions_and_impact(ctx: JobContext) -> Section:
+    """Predictions wired to actions, a control group per rule, and the impact measured afterwards."""
+    if getattr(ctx.company, "truth", None) is None:
+        return Section("Prediction to action: measured impact",
+                       notes=["On a live company the impact is measured in Odoo as outcomes come in "
+                              "(ERP-CRM Fusion > Action impact); the simulation needs the demo company."])
+    from ai_insights.actions.simulation import simulate_rules
+
+    simulation = simulate_rules(ctx.company)
+    ctx.results["actions"] = simulation
+    section = Section(
+        "Prediction to action: measured impact",
+        "Each rule acts on the customers its prediction selects, except a random control group that gets "
+        "nothing. What customers did in the next 90 days was decided by the demo's hidden response model, not by "
+        "this software, so a bad rule shows up as no effect or harm.",
+    )
+    for run in simulation.rules:
+        primary = run.impact.primary
+        section.figures[f"{run.rule.name}: churn uplift"] = (
+            f"{primary.uplift:+.1%} [{primary.ci_low:+.1%}, {primary.ci_high:+.1%}]")
+    data = simulation.chart_data()
+    figure, axes = new_figure(6.4, 2.6)
+    positions = np.arange(len(data["rules"]))
+    axes.errorbar(np.array(data["uplift"]) * 100, positions, color="#714b67", fmt="o", capsize=4,
+                  xerr=[np.array(data["err_low"]) * 100, np.array(data["err_high"]) * 100], label="measured")
+    axes.scatter(np.array(data["true_uplift"]) * 100, positions, marker="x", color="#9ca3af",
+                 label="true effect (demo only)")
+    axes.axvline(0, color="#9ca3af", linewidth=0.8)
+    axes.set_yticks(positions, data["rules"])
+    axes.set_xlabel("churn uplift, points (positive = fewer customers lost)")
+    axes.legend(loc="lower right", fontsize=8)
+    section.add_chart("Uplift with its 95% interval, per rule.", figure)
+    section.add_table("Rules, what they did and what it was worth", pd.DataFrame([{
+        "rule": run.rule.name,
+        "acted on": run.decisions.get("act", 0),
+        "control": run.decisions.get("control", 0),
+        "skipped": sum(n for status, n in run.decisions.items() if status not in ("act", "control")),
+        "churn treated": f"{run.impact.primary.treated_rate:.1%}",
+        "churn control": f"{run.impact.primary.control_rate:.1%}",
+        "margin per customer": run.impact.margin_uplift,
+        "cost of actions": run.impact.cost,
+        "verdict": run.impact.verdict,
+    } for run in simulation.rules]))
+    section.notes.extend(run.impact.summary() for run in simulation.rules)
+    ctx.summary.extend(f"actions: {line}" for line in simulation.summary_lines())
+    return section
+
+
 Step = tuple[str, Callable[[JobContext], Section | None]]
 STEPS: list[Step] = [
     ("Company overview", overview),
     ("Churn risk and lifetime value", churn_and_value),
     ("Promises and pricing on open quotations", promises_and_pricing),
+    ("Prediction to action: simulation and measured impact", actions_and_impact),
 ]
 
 
