@@ -17,7 +17,7 @@ class ResPartner(models.Model):
         "Churn probability", compute="_compute_fusion_churn", groups=FUSION_USER,
         help="Chance that the customer buys nothing during the churn horizon, as last scored.")
     fusion_churn_level = fields.Selection(
-        RISK_LEVELS, "Churn risk", compute="_compute_fusion_churn", search="_search_fusion_churn_level",
+        RISK_LEVELS, "Churn risk level", compute="_compute_fusion_churn", search="_search_fusion_churn_level",
         groups=FUSION_USER)
     fusion_churn_top_reason = fields.Char("Main churn reason", compute="_compute_fusion_churn", groups=FUSION_USER)
     fusion_churn_reasons = fields.Text("Why at risk", compute="_compute_fusion_churn", groups=FUSION_USER)

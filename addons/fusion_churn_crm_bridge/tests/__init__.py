@@ -1,0 +1,1 @@
+from . import test_one_view_churn

@@ -1,0 +1,23 @@
+from odoo.tests import tagged
+
+from odoo.addons.fusion_churn.tests.common import ChurnCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOneViewChurn(ChurnCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Drifting Ltd", "is_company": True})
+        cls.Score.create({"partner_id": cls.customer.id, "company_id": cls.company.id, "probability": 0.8,
+                          "reason_1": "No order for 200 days (typical customer: 40)"})
+
+    def test_panel_shows_the_risk_and_its_main_reason(self):
+        partner = self.customer.with_user(self.salesperson)
+        self.assertAlmostEqual(partner.fusion_churn_risk, 0.8)
+        self.assertEqual(partner.fusion_next_best_action, "No order for 200 days (typical customer: 40)")
+        self.assertIn("next best action", partner.fusion_erp_panel)
+
+    def test_unscored_customer_shows_no_risk(self):
+        other = self.env["res.partner"].create({"name": "New Co"}).with_user(self.salesperson)
+        self.assertEqual(other.fusion_churn_risk, 0.0)
