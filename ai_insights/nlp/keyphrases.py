@@ -10,7 +10,6 @@ wins over "pantalla" and "rota" when they always come together.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections import Counter
 from functools import lru_cache
@@ -19,6 +18,8 @@ from typing import Callable, Hashable, Iterable, Sequence
 import pandas as pd
 from spacy.tokens import Doc
 
+from ai_insights.nlp.language import stop_words
+
 __all__ = ["candidate_phrases", "rank_phrases", "group_key_phrases", "trending_phrases"]
 
 # A shorter phrase is redundant when a longer phrase containing it has at least this share of its count.
@@ -26,11 +27,11 @@ _REDUNDANCY_SHARE = 0.8
 
 
 @lru_cache(maxsize=32)
-def _stop_words(language: str | None) -> frozenset[str]:
+def _phrase_stop_words(language: str | None) -> frozenset[str]:
     try:
-        return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
-    except (ImportError, TypeError):
-        return _stop_words("es") | _stop_words("en")
+        return stop_words(language)
+    except (FileNotFoundError, TypeError):  # undetermined language, or one spaCy has no list for
+        return stop_words("es") | stop_words("en")
 
 
 def candidate_phrases(doc: Doc, max_words: int = 3) -> list[str]:
@@ -43,13 +44,13 @@ def candidate_phrases(doc: Doc, max_words: int = 3) -> list[str]:
     max_words : int
         Longest phrase, in words.
     """
-    stop_words = _stop_words(doc._.detected_language)
+    excluded = _phrase_stop_words(doc._.detected_language)
     phrases: list[str] = []
     run: list[str] = []
     for token in [*doc, None]:
         lemma = token.lemma_ if token is not None else ""
-        if token is not None and token.is_alpha and len(lemma) > 1 and lemma not in stop_words \
-                and token.lower_ not in stop_words:
+        if token is not None and token.is_alpha and len(lemma) > 1 and lemma not in excluded \
+                and token.lower_ not in excluded:
             run.append(lemma)
             continue
         for size in range(1, max_words + 1):

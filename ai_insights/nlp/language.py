@@ -9,15 +9,18 @@ answer, in microseconds.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import re
 from collections import defaultdict
 from functools import lru_cache
+from itertools import islice
+from pathlib import Path
 
+import spacy.lang
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language"]
+__all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language", "stop_words"]
 
 SUPPORTED_LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGES = ("es", "en", "fr", "de", "pt", "it", "nl", "ca", "ro", "sv", "da", "nb", "pl", "tr", "fi", "cs")
@@ -38,13 +41,28 @@ for _name in ("language", "detected_language", "language_confidence", "mixed_lan
         Doc.set_extension(_name, default=None)
 
 
+@lru_cache(maxsize=None)
+def stop_words(code: str) -> frozenset[str]:
+    """spaCy's stop words of a language, read from ``spacy/lang/<code>/stop_words.py`` alone.
+
+    Importing ``spacy.lang.<code>.stop_words`` the usual way first runs the
+    language package, which for French compiles tokenizer exceptions for
+    seconds; the stop word file itself has no imports.
+    """
+    path = Path(spacy.lang.__path__[0]) / code / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_ticket_stop_words_{code}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(word.lower() for word in module.STOP_WORDS)
+
+
 @lru_cache(maxsize=8)
 def _stop_word_votes(languages: tuple[str, ...]) -> dict[str, tuple[tuple[str, float], ...]]:
     """Word -> ((language, vote), ...), each word's vote split among its languages."""
     owners: dict[str, list[str]] = defaultdict(list)
     for code in languages:
-        for word in importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS:
-            owners[word.lower()].append(code)
+        for word in stop_words(code):
+            owners[word].append(code)
     return {word: tuple((code, 1.0 / len(codes)) for code in codes) for word, codes in owners.items()}
 
 
@@ -61,7 +79,7 @@ def detect_language(
     words : list of str
         Lower-cased words of the text.
     text : str
-        The text itself, scanned for language-specific letters.
+        The lower-cased text, scanned for language-specific letters.
     languages : tuple of str
         spaCy language codes that can be recognised.
     mixed_share : float
@@ -80,7 +98,7 @@ def detect_language(
     for word in words:
         for code, vote in votes.get(word, ()):
             scores[code] += vote
-    for letter in _HINT_PATTERN.findall(text.lower()):
+    for letter in _HINT_PATTERN.findall(text):
         owners = [code for code in _LETTER_HINTS[letter] if code in languages]
         for code in owners:
             scores[code] += 1.0 / len(owners)
@@ -89,8 +107,9 @@ def detect_language(
         return {"language": OTHER, "detected_language": None, "language_confidence": 0.0, "mixed_language": False}
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best, best_score = ranked[0]
-    # A short text with few stop words is weak evidence even if unanimous.
-    confidence = best_score / total * total / (total + 1.0)
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    # Margin over the runner-up, shrunk when there is little evidence (a short text).
+    confidence = best_score / (best_score + runner_up) * total / (total + 1.0)
     supported_scores = sorted((scores.get(code, 0.0) for code in SUPPORTED_LANGUAGES), reverse=True)
     mixed = best in SUPPORTED_LANGUAGES and supported_scores[1] / total >= mixed_share
     return {
@@ -117,14 +136,15 @@ class LanguageDetector:
         _stop_word_votes(self.languages)  # build the vote table now, not on the first ticket
 
     def __call__(self, doc: Doc) -> Doc:
-        words = []
-        for token in doc[: self.max_words]:
+        words, lowers = [], []
+        for token in islice(doc, self.max_words):
+            lower = token.lower_
+            lowers.append(lower)
             if token.is_alpha:
-                words.append(token.lower_)
-            elif clitic := _CLITIC.match(token.lower_.replace("\u2019", "'")):
+                words.append(lower)
+            elif clitic := _CLITIC.match(lower.replace("\u2019", "'")):
                 words.extend(clitic.groups())
-        head = doc.text[: doc[: self.max_words].end_char] if len(doc) else ""
-        result = detect_language(words, head, self.languages, self.mixed_share)
+        result = detect_language(words, " ".join(lowers), self.languages, self.mixed_share)
         for name, value in result.items():
             setattr(doc._, name, value)
         return doc

@@ -36,13 +36,25 @@ class BilingualLemmatizer:
         self.languages = tuple(languages)
         self.tables: dict[str, dict[str, str]] = {}
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        """Read the lemma lookup tables from ``spacy-lookups-data``."""
-        self.tables = {
-            code: {form.lower(): lemma.lower() for form, lemma in
-                   load_language_data(registry.lookups.get(code)["lemma_lookup"]).items()}
-            for code in self.languages
-        }
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, keep_forms: Iterable[str] = ()) -> None:
+        """Read the lemma lookup tables from ``spacy-lookups-data``.
+
+        Only forms in the language's word-frequency list (``lexeme_prob``,
+        the million most frequent words) or in ``keep_forms`` (e.g. the
+        training vocabulary) are kept: a fifth of the Spanish table, which
+        keeps model loading well under a second. Other forms keep their
+        lower-cased text as lemma.
+        """
+        keep = {form.lower() for form in keep_forms}
+        self.tables = {}
+        for code in self.languages:
+            files = registry.lookups.get(code)
+            frequent = load_language_data(files["lexeme_prob"]) if "lexeme_prob" in files else None
+            self.tables[code] = {
+                form.lower(): lemma.lower()
+                for form, lemma in load_language_data(files["lemma_lookup"]).items()
+                if frequent is None or form in frequent or form.lower() in frequent or form.lower() in keep
+            }
 
     def __call__(self, doc: Doc) -> Doc:
         table = self.tables.get(doc._.language, {})
@@ -72,6 +84,7 @@ def make_bilingual_lemmatizer(nlp: Language, name: str, languages: list[str]) ->
 
 def build_ticket_nlp(
     lemma_tables: bytes | None = None,
+    keep_forms: Iterable[str] = (),
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
     mixed_share: float = 0.25,
 ) -> Language:
@@ -82,6 +95,9 @@ def build_ticket_nlp(
     lemma_tables : bytes, optional
         Output of the lemmatizer's ``to_bytes`` (as stored with a saved
         model). When omitted the tables are read from ``spacy-lookups-data``.
+    keep_forms : iterable of str
+        Word forms whose lemmas must be kept however rare (the training
+        vocabulary); see :meth:`BilingualLemmatizer.initialize`.
     languages : tuple of str
         Languages the detector can recognise.
     mixed_share : float
@@ -91,7 +107,7 @@ def build_ticket_nlp(
     nlp.add_pipe("ticket_language", config={"languages": list(languages), "mixed_share": mixed_share})
     lemmatizer = nlp.add_pipe("ticket_lemmatizer")
     if lemma_tables is None:
-        lemmatizer.initialize()
+        lemmatizer.initialize(keep_forms=keep_forms)
     else:
         lemmatizer.from_bytes(lemma_tables)
     return nlp
