@@ -110,7 +110,7 @@ def _conditions(rule: Rule, subjects: pd.DataFrame) -> np.ndarray:
     score = pd.to_numeric(pd.Series(_column(subjects, rule.trigger, rule)), errors="coerce").to_numpy(float)
     match = rule.triggered(score) & ~np.isnan(score)
     if rule.segments:
-        match &= np.isin(_column(subjects, "segment", rule).astype(str), np.asarray(rule.segments, dtype=str))
+        match &= pd.Series(_column(subjects, "segment", rule)).astype(str).isin(rule.segments).to_numpy()
     for name, low, high in (("clv", rule.min_clv, rule.max_clv), ("churn_risk", rule.min_risk, rule.max_risk)):
         if low is None and high is None:
             continue
@@ -139,11 +139,12 @@ def _duplicates(rule: Rule, ids: np.ndarray, episodes: np.ndarray, today: date,
     if history is None or history.empty:
         return np.zeros(len(ids), bool)
     past = history[history["rule_id"].to_numpy() == rule.rule_id]
-    duplicate = np.isin(episodes, past["episode"].to_numpy())
+    # Hash-based membership: np.isin on object arrays compares every pair.
+    duplicate = pd.Series(episodes).isin(past["episode"]).to_numpy(copy=True)
     if not rule.is_event:  # a prediction episode also lasts cooldown_days from its last decision
         since = pd.Timestamp(today) - pd.Timedelta(days=rule.cooldown_days)
         recent = past.loc[pd.to_datetime(past["date"]).to_numpy() > since.to_datetime64(), "subject_id"]
-        duplicate |= np.isin(ids, recent.to_numpy(dtype=np.int64))
+        duplicate |= pd.Series(ids).isin(recent.astype(np.int64)).to_numpy()
     return duplicate
 
 
