@@ -188,9 +188,11 @@ def test_changes_feed_with_a_cursor(crm, admin):
     assert [c["commitment_date"] for c in moved if c["type"] == "order"] == ["2031-01-02 09:00:00"]
     product = admin.env["product.product"].search([("default_code", "=", "WID-RPC")])[0]
     location = admin.env["stock.warehouse"].search_read([], ["lot_stock_id"], limit=1)[0]["lot_stock_id"][0]
-    quant = admin.env["stock.quant"].create({"product_id": product, "location_id": location,
-                                             "inventory_quantity": 7.0})
-    admin.execute_kw("stock.quant", "action_apply_inventory", [[quant]])
+    inventory = {"inventory_mode": True}
+    quant = admin.execute_kw("stock.quant", "create", [{"product_id": product, "location_id": location,
+                                                        "inventory_quantity": 7.0}], {"context": inventory})
+    admin.execute_kw("stock.quant", "action_apply_inventory", [[quant]], {"context": inventory})
+    assert admin.env["product.product"].read(product, ["qty_available"])[0]["qty_available"] == 7.0
     availability = [c for c in client.changes()["changes"] if c["type"] == "availability"]
     assert availability and availability[0]["qty_available"] == 7.0
     with pytest.raises(BridgeCallError) as refused:

@@ -635,6 +635,7 @@ class FusionBridge(models.AbstractModel):
         transaction still running when the cursor moves on is not skipped.
         """
         Model = self.env[model]
+        Model.flush_model()  # raw columns below carry no field metadata for execute_query to flush
         query = Model._search(domain)
         write_date, res_id = SQL.identifier(query.table, "write_date"), SQL.identifier(query.table, "id")
         moment, last_id = position or ("1970-01-01 00:00:00", 0)
