@@ -83,8 +83,8 @@ def detect_language(
     languages : tuple of str
         spaCy language codes that can be recognised.
     mixed_share : float
-        Share of the evidence the runner-up among the supported languages
-        needs for the text to count as mixed.
+        Share of the Spanish + English evidence the weaker of the two needs
+        for the text to count as mixed.
 
     Returns
     -------
@@ -111,7 +111,7 @@ def detect_language(
     # Margin over the runner-up, shrunk when there is little evidence (a short text).
     confidence = best_score / (best_score + runner_up) * total / (total + 1.0)
     supported_scores = sorted((scores.get(code, 0.0) for code in SUPPORTED_LANGUAGES), reverse=True)
-    mixed = best in SUPPORTED_LANGUAGES and supported_scores[1] / total >= mixed_share
+    mixed = best in SUPPORTED_LANGUAGES and supported_scores[1] / sum(supported_scores) >= mixed_share
     return {
         "language": best if best in SUPPORTED_LANGUAGES else OTHER,
         "detected_language": best,

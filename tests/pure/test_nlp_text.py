@@ -1,0 +1,40 @@
+"""Cleaning of ticket texts: HTML mail, huge bodies, empty values."""
+
+import time
+
+import pytest
+
+from ai_insights.nlp.text import clean_text
+from crm_bridge.errors import ValidationError
+
+
+def test_html_mail_stripped():
+    html = ("<html><head><style>p {color: red}</style></head><body><p>Hola,&nbsp;la factura</p>"
+            "<p>est&aacute; mal &amp; duplicada<br>Gracias</p><script>alert(1)</script></body></html>")
+    text, flags = clean_text(html)
+    assert flags == ["html_stripped"]
+    assert text == "Hola, la factura\n\nestá mal & duplicada\nGracias"
+
+
+def test_plain_text_untouched_apart_from_spaces():
+    assert clean_text("  Where is my order?  I paid <3 weeks ago ") == ("Where is my order? I paid <3 weeks ago", [])
+
+
+def test_one_megabyte_body_truncated_fast():
+    body = "El pedido llegó roto. " * 50_000
+    start = time.perf_counter()
+    text, flags = clean_text(body, max_chars=10_000)
+    assert time.perf_counter() - start < 0.5
+    assert flags == ["truncated"] and 9_900 <= len(text) <= 10_000
+    assert body.startswith(text) and body[len(text)] == " "  # cut between words
+
+
+@pytest.mark.parametrize("value", [None, False, "", "  \n "])
+def test_empty(value):
+    assert clean_text(value) == ("", ["empty"])
+
+
+def test_non_text_refused():
+    with pytest.raises(ValidationError) as error:
+        clean_text(42)
+    assert error.value.field == "text"
