@@ -9,6 +9,12 @@ trees cannot), the correction carries what recency and frequency alone miss
 (payment delays, complaints, order rhythm...). The value of the expected
 purchases is the customer's mean order value (shrunk towards the population's
 for customers with few orders) times the margin rate.
+
+:meth:`CLVModel.predict` and :meth:`CLVModel.value` are expected values (the
+right input for a lifetime value, and the forecast scored by squared error).
+:meth:`CLVModel.predict_median` is the point forecast for absolute error: the
+median of the predictive count distribution, which is 0 for most customers of
+a shop where most buyers never come back.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.utils.validation import check_is_fitted
@@ -26,7 +33,10 @@ from sklearn.utils.validation import check_is_fitted
 from ai_insights.features import check_declared
 from crm_bridge.errors import InsufficientDataError, ValidationError
 
-__all__ = ["CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "VALUE_COLUMNS"]
+__all__ = [
+    "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median",
+    "VALUE_COLUMNS",
+]
 
 # Columns of CLVModel.value(), in order.
 VALUE_COLUMNS = ("expected_purchases", "p_alive", "expected_revenue", "expected_margin")
@@ -100,6 +110,38 @@ def rfm_forecast(summary: pd.DataFrame, params: dict[str, float], anchor: str, h
     )
 
 
+def count_median(expected, p_alive, shape) -> np.ndarray:
+    """Median purchase count: dead with ``1 - p_alive``, else a negative binomial count.
+
+    The predictive distribution of a Pareto/NBD or BG/NBD customer: dead
+    (no purchase) with probability ``1 - p_alive``; alive, a Poisson count
+    whose rate has the anchor's gamma posterior, i.e. a negative binomial of
+    ``shape`` = r + repeat purchases, whose mean is set so that the mixture's
+    mean is ``expected``. The median minimises the expected absolute error.
+
+    Parameters
+    ----------
+    expected, p_alive, shape : array-like
+        Expected purchases in the horizon, probability alive, and the negative
+        binomial's shape, per customer.
+
+    Returns
+    -------
+    ndarray
+        Integer-valued medians (float; NaN where ``expected`` is NaN).
+    """
+    expected, p_alive, shape = (np.asarray(v, dtype=float) for v in (expected, p_alive, shape))
+    alive = np.clip(p_alive, 1e-12, 1.0)
+    rate_alive = np.maximum(expected, 0) / alive
+    # P(dead) + P(alive) * F(n) >= 1/2  <=>  F(n) >= 1 - 1 / (2 P(alive)); below 0: the median is 0.
+    level = np.clip(1 - 0.5 / alive, 0.0, 1.0)
+    with np.errstate(all="ignore"):
+        median = stats.nbinom.ppf(level, shape, shape / (shape + rate_alive))
+    median = np.where(level > 0, median, 0.0)
+    median[np.isnan(expected)] = np.nan
+    return median
+
+
 class CLVModel(RegressorMixin, BaseEstimator):
     """Expected purchases in a horizon, corrected by the fused features, and their value.
 
@@ -118,6 +160,21 @@ class CLVModel(RegressorMixin, BaseEstimator):
         Fewer training customers raise :class:`InsufficientDataError`.
     random_state : int
         Seed of the boosting.
+
+    Notes
+    -----
+    Point forecasts: :meth:`predict` (and :meth:`value`) give the expected
+    number of purchases; :meth:`predict_median` gives the median of the
+    predictive distribution (:func:`count_median`: dead with probability
+    1 - ``p_alive``, else negative binomial with the anchor's posterior shape
+    r + repeat purchases and the corrected mean), which minimises absolute
+    error. The negative binomial follows from the anchor's gamma posterior
+    of the purchase rate (dying within the horizon is left to the mean). On
+    CDNOW it was checked against a zero-inflated Poisson on validation pairs
+    inside the calibration period (models trained as of 1997-04-01 and
+    1997-05-01, scored on purchases in 1997-07-01..1997-09-30): lower or equal
+    absolute error in 3 of 4 cases. The median adds no fitted or tuned
+    parameter: nothing of it is chosen on a holdout.
     """
 
     def __init__(
@@ -192,6 +249,16 @@ class CLVModel(RegressorMixin, BaseEstimator):
         NaN for customers without any purchase (nothing to extrapolate from).
         """
         return self._forecast(X, horizon_days)[0]
+
+    def predict_median(self, X: pd.DataFrame, horizon_days: float | None = None) -> np.ndarray:
+        """Median number of purchases in the next ``horizon_days``: the forecast for absolute error.
+
+        Same predictive distribution as :meth:`predict` (whose mean it is);
+        see :func:`count_median`. NaN for customers without any purchase.
+        """
+        expected, alive = self._forecast(X, horizon_days)
+        shape = self.anchor_params_["r"] + rfm_from_features(X)["frequency"].to_numpy()
+        return count_median(expected, alive, shape)
 
     def value(self, X: pd.DataFrame, horizon_days: float | None = None) -> pd.DataFrame:
         """Per customer: ``expected_purchases``, ``p_alive``, ``expected_revenue``, ``expected_margin``.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from _customer_fixtures import synthetic_company
 
-from ai_insights.clv import VALUE_COLUMNS, CLVModel
+from ai_insights.clv import VALUE_COLUMNS, CLVModel, count_median
 from ai_insights.datasets import calibration_holdout
 from crm_bridge.errors import InsufficientDataError, ValidationError
 
@@ -34,6 +34,27 @@ def test_values_are_non_negative_and_follow_purchases(fitted):
 def test_longer_horizons_expect_more(fitted):
     model, X, _ = fitted
     assert (model.predict(X, 360) >= model.predict(X, 90) - 1e-9).all()
+
+
+def test_median_is_the_point_forecast_for_absolute_error(fitted):
+    model, X, bought = fitted
+    median = model.predict_median(X)
+    assert np.all(median == np.round(median)) and (median >= 0).all()
+    assert (model.predict_median(X, 360) >= median).all()
+    assert np.mean(np.abs(median - bought)) <= np.mean(np.abs(model.predict(X) - bought))
+
+
+def test_count_median_matches_the_mixture():
+    # Dead at least half the time: the median is 0 whatever the rate.
+    assert count_median([5.0], [0.5], [2.0])[0] == 0
+    # Always alive with a huge shape: a Poisson(3.7), whose median is 3 or 4; NaN stays NaN.
+    median = count_median([3.7, np.nan], [1.0, 1.0], [1e9, 1.0])
+    assert median[0] == 4 and np.isnan(median[1])
+    rng = np.random.default_rng(0)
+    alive, shape, rate = 0.8, 1.5, 2.0
+    counts = rng.negative_binomial(shape, shape / (shape + rate), 200_000)
+    draws = np.where(rng.random(200_000) < alive, counts, 0)
+    assert count_median([alive * rate], [alive], [shape])[0] == np.median(draws)
 
 
 def test_refuses_too_few_customers_and_unknown_anchor(fitted):
