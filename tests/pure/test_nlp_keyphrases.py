@@ -20,7 +20,7 @@ def test_candidates_are_content_lemmas_in_both_languages(nlp):
     assert "pantalla romper" in spanish and "caja abierta" in spanish  # "llegó" is a spaCy stop word
     assert all(word not in spanish for word in ("la", "en", "una", "llegar"))
     english = candidate_phrases(nlp("The screens arrived cracked, and the batteries are dead."))
-    assert "screen arrive cracked" in english and "battery dead" in english
+    assert "screen arrive cracked" in english and {"battery", "dead"} <= set(english)
     assert all(word not in english for word in ("the", "and", "are"))
 
 
