@@ -246,6 +246,107 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     return section
 
 
+TICKET_TASKS = ["category", "urgency", "sentiment"]
+
+
+def _ticket_context(company, ticket) -> dict[str, Any]:
+    """The operational context of one ticket, as the reply suggester takes it."""
+    context: dict[str, Any] = {"customer_name": company.customers.set_index("customer_id").at[ticket.customer_id,
+                                                                                            "name"]}
+    if pd.notna(ticket.order_id):
+        order = company.orders.set_index("order_id").loc[int(ticket.order_id)]
+        context.update(order_name=f"S{int(ticket.order_id):05d}", order_state=order["state"],
+                       promised_date=order["commitment_date"], delivery_date=order["delivery_date"])
+        invoices = company.invoices[company.invoices["order_id"] == int(ticket.order_id)]
+        if len(invoices):
+            invoice = invoices.iloc[0]
+            context.update(invoice_name=f"INV/{int(invoice['invoice_id']):05d}", invoice_amount=invoice["amount"],
+                           invoice_due_date=invoice["date_due"], currency="EUR",
+                           invoice_state="paid" if pd.notna(invoice["date_paid"]) else "not_paid")
+    if pd.notna(ticket.product_id):
+        product_id = int(ticket.product_id)
+        context.update(product_name=company.products.set_index("product_id").at[product_id, "name"],
+                       stock_qty=company.stock.loc[company.stock["product_id"] == product_id, "qty_on_hand"].sum())
+        receipts = company.incoming[company.incoming["product_id"] == product_id]
+        if len(receipts):
+            context["next_receipt_date"] = receipts["date_expected"].min()
+    return context
+
+
+def tickets_and_replies(ctx: JobContext) -> Section:
+    """Learn from closed tickets, read the open ones, and draft replies with the operational context."""
+    from ai_insights.nlp import ReplySuggester, TicketAnalyzer, group_key_phrases, ticket_texts, trending_phrases
+
+    company = ctx.company
+    tickets = company.tickets
+    closed = tickets[tickets["closed_at"].notna()]
+    analyzer = TicketAnalyzer().fit(ticket_texts(closed), closed[TICKET_TASKS].astype(str).reset_index(drop=True),
+                                    dates=closed["created_at"])
+    card = analyzer.card_
+    open_tickets = tickets[tickets["closed_at"].isna()]
+    predictions = pd.DataFrame(analyzer.predict_many(ticket_texts(open_tickets)), index=open_tickets.index)
+    phrases = analyzer.candidate_phrases(ticket_texts(tickets))
+    names = company.products.set_index("product_id")["name"]
+
+    section = Section(
+        "Service-to-Resolution: what customers write about, and the replies ready to send",
+        f"The ticket model learnt category, urgency and sentiment from {len(closed):,} closed tickets in Spanish "
+        f"and English (a fifth held out to judge it), then read the {len(open_tickets):,} open tickets.",
+    )
+    section.figures = {f"macro-F1 {task} (held out)": f"{card.metrics[f'macro_f1_{task}']:.3f}"
+                       for task in TICKET_TASKS}
+    churn = ctx.results.get("churn")
+    value = (churn["expected_revenue"].reindex(open_tickets["customer_id"]).fillna(0).to_numpy()
+             if churn is not None else np.zeros(len(open_tickets)))
+    valuable = value >= np.quantile(value, 0.8) if len(value) else value.astype(bool)
+    escalate = (predictions["urgency"] == "high") | ((predictions["sentiment_score"] < -0.6) & valuable)
+    section.figures["open tickets to escalate"] = f"{int(escalate.sum()):,}"
+    section.figures["left to a person (low confidence)"] = f"{int(predictions['needs_review'].map(bool).sum()):,}"
+
+    matrix = card.extra["confusion_matrices"]["category"]
+    figure, axes = new_figure(5.0, 4.0)
+    axes.imshow(np.array(matrix["matrix"]), cmap="Purples")
+    axes.set_xticks(range(len(matrix["labels"])), matrix["labels"], rotation=45, ha="right")
+    axes.set_yticks(range(len(matrix["labels"])), matrix["labels"])
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("labelled")
+    section.add_chart("Category confusion on held-out tickets: returns and defects are the usual mix-up.", figure)
+    counts = predictions.groupby(["category", "sentiment"]).size().unstack(fill_value=0)
+    figure, axes = new_figure(5.0, 3.2)
+    counts.plot.barh(stacked=True, ax=axes, color={"negative": "#fca5a5", "neutral": "#e5e7eb",
+                                                    "positive": "#a7f3d0"})
+    axes.set_xlabel("open tickets")
+    axes.set_ylabel("")
+    section.add_chart("Open tickets by predicted category and sentiment.", figure)
+
+    with_product = tickets["product_id"].notna().to_numpy()
+    per_product = group_key_phrases([p for p, keep in zip(phrases, with_product) if keep],
+                                    tickets.loc[with_product, "product_id"].astype(int).tolist(), top_n=3)
+    busiest = tickets["product_id"].value_counts().head(8).index.astype(int)
+    section.add_table("What customers say about the most discussed products", pd.DataFrame([
+        {"product": names[pid], "tickets": int((tickets["product_id"] == pid).sum()),
+         "key phrases": ", ".join(item["phrase"] for item in per_product.get(pid, []))} for pid in busiest]))
+    trending = trending_phrases(phrases, tickets["created_at"], reference_date=company.reference_date)
+    if trending:
+        section.add_table("Trending in the last 30 days", pd.DataFrame(trending)[
+            ["phrase", "recent_count", "previous_count", "lift"]])
+
+    suggester = ReplySuggester()
+    examples = []
+    for index in predictions.index[escalate.to_numpy()][:3].tolist() or predictions.index[:3].tolist():
+        ticket, prediction = tickets.loc[index], predictions.loc[index]
+        reply = suggester.suggest(prediction["category"], prediction["language"], _ticket_context(company, ticket))
+        examples.append({"ticket": f"{ticket['subject']}", "category": prediction["category"],
+                         "urgency": prediction["urgency"], "sentiment": prediction["sentiment"],
+                         "suggested reply": reply["text"]})
+    section.add_table("Suggested replies, in the customer's language, with the order and invoice facts",
+                      pd.DataFrame(examples))
+    ctx.summary.append(f"tickets: macro-F1 category {card.metrics['macro_f1_category']:.3f}, urgency "
+                       f"{card.metrics['macro_f1_urgency']:.3f}, sentiment {card.metrics['macro_f1_sentiment']:.3f}; "
+                       f"{int(escalate.sum())} of {len(open_tickets)} open tickets to escalate")
+    return section
+
+
 def actions_and_impact(ctx: JobContext) -> Section:
     """Predictions wired to actions, a control group per rule, and the impact measured afterwards."""
     if getattr(ctx.company, "truth", None) is None:
@@ -299,6 +400,7 @@ STEPS: list[Step] = [
     ("Company overview", overview),
     ("Churn risk and lifetime value", churn_and_value),
     ("Promises and pricing on open quotations", promises_and_pricing),
+    ("Ticket NLP, escalations and suggested replies", tickets_and_replies),
     ("Prediction to action: simulation and measured impact", actions_and_impact),
 ]
 
