@@ -239,7 +239,8 @@ def promises_and_pricing(ctx: JobContext) -> Section:
                       over.assign(customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
                                   product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
                       [["order_id", "customer", "product", "discount", "max_discount"]]
-                      .sort_values("discount", ascending=False))
+                      .sort_values("discount", ascending=False)
+                      .rename(columns={"discount": "discount %", "max_discount": "allowed %"}))
     ctx.summary.append(f"promises: {status_counts['on_time']:,} of {len(order_status):,} open quotations on time, "
                        f"{status_counts['late'] + status_counts['impossible']:,} late or impossible; "
                        f"{len(over):,} lines over the discount guardrail")

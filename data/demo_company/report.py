@@ -42,8 +42,10 @@ class Section:
         self.charts.append((caption, svg[svg.index("<svg"):]))
 
     def add_table(self, caption: str, frame: pd.DataFrame, max_rows: int = 15) -> None:
-        self.tables.append((caption, frame.head(max_rows).to_html(index=False, border=0, classes="data",
-                                                                  float_format=lambda v: f"{v:,.2f}")))
+        table = frame.head(max_rows).to_html(index=False, border=0, classes="data",
+                                             float_format=lambda v: f"{v:,.2f}")
+        # pandas escapes line breaks inside cells as a literal "\n"; show them as breaks
+        self.tables.append((caption, table.replace("\\n", "<br>")))
 
 
 def new_figure(width: float = 6.4, height: float = 3.2) -> tuple[plt.Figure, plt.Axes]:
