@@ -31,6 +31,16 @@ fitted on the whole calibration period.
 Speed: ``churn_score_100k_s`` = features + probabilities + reasons for
 100,000 customers (the demo company's tables replicated with shifted dates;
 CDNOW when the generator is missing), best of two runs.
+
+Odoo (inside a throw-away Odoo 18 database with ``fusion_churn``, see
+``_measure_in_odoo``; "skipped" when no Odoo 18 is found): ``churn_cron_1k_s``
+and ``churn_cron_10k_s``, the scoring of every customer of a company with
+1,000 and 10,000 customers, writes included (target: under 60 s), with the SQL
+queries it issues, ``churn_cron_queries_1k`` and ``churn_cron_queries`` (for
+10,000: no query per customer; they grow only with the write batches, Odoo
+inserting 100 rows per INSERT); ``churn_train_s`` and ``churn_train_auc``,
+training a version on the 1,000 customers (synthetic churners simply stop
+buying, so that AUC is a smoke test, not a quality figure: see ``demo_auc``).
 """
 
 from __future__ import annotations
@@ -180,6 +190,139 @@ def run() -> Iterator[tuple[str, object]]:
         yield from _demo_figures(demo)
     yield from _cdnow_figures()
     yield from _score_speed(demo if demo is not None else load_cdnow(), "demo" if demo is not None else "cdnow")
-    # Odoo-side figures, measured by the churn addon's benchmark once it exists:
-    # churn_cron_10k_s (the scheduled action on 10,000 partners) and
-    # churn_cron_queries (SQL queries it issues).
+    yield from _odoo_figures()
+
+
+# ---------------------------------------------------------------- Odoo figures
+
+ODOO_FIGURES = ("churn_cron_1k_s", "churn_cron_queries_1k", "churn_cron_10k_s", "churn_cron_queries",
+                "churn_cron_customers", "churn_train_s", "churn_train_auc")
+ODOO_CUSTOMERS = (1_000, 10_000)
+
+
+def _odoo_figures() -> Iterator[tuple[str, object]]:
+    """Measured inside a throw-away Odoo 18 database with fusion_churn installed.
+
+    The measuring code runs in a subprocess that loads the registry (this file
+    run as a script, ``_measure_in_odoo``); without an Odoo 18 every figure
+    says "skipped" and why.
+    """
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import odoo_tier
+
+    try:
+        root = odoo_tier.locate_odoo()
+    except odoo_tier.OdooNotFound as exc:
+        for figure in ODOO_FIGURES:
+            yield figure, f"skipped ({exc})"
+        return
+    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
+        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
+        database = "fusion_bench_churn"
+        odoo_tier.create_database(root, config, database, ["fusion_churn"], Path(scratch) / "install.log")
+        result = subprocess.run(
+            [sys.executable, __file__, "-c", str(config), "-d", database],
+            env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True,
+        )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for figure in ODOO_FIGURES:
+        yield figure, figures[figure]
+
+
+def _synthetic_history(rng: np.random.Generator, n: int, today: pd.Timestamp) -> pd.DataFrame:
+    """Orders of ``n`` customers over two years: about 1 in 3 stops buying at some point.
+
+    One row per order: ``customer`` (0..n-1), ``date``, ``amount``, ``qty``.
+    """
+    orders = 1 + rng.poisson(2.0, n)
+    gap = rng.uniform(30, 200, n)  # each customer's rhythm in days
+    stops = np.where(rng.random(n) < 0.35, rng.uniform(60, 600, n), 0.0)  # days before today they stopped
+    customer = np.repeat(np.arange(n), orders)
+    rank = np.concatenate([np.arange(k) for k in orders])
+    days_ago = stops[customer] + rank * gap[customer] + rng.uniform(0, 30, len(customer))
+    keep = days_ago < 720
+    customer, days_ago = customer[keep], days_ago[keep]
+    return pd.DataFrame({
+        "customer": customer,
+        "date": today - pd.to_timedelta(days_ago.round(), unit="D"),
+        "amount": np.round(rng.lognormal(5, 0.6, len(customer)), 2),
+        "qty": rng.integers(1, 6, len(customer)).astype(float),
+    })
+
+
+def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
+    """Time and SQL queries of the scoring cron on 1,000 and on 10,000 customers.
+
+    Customers and their confirmed orders (one line each, about three orders a
+    customer over two years) are created with batched ORM ``create`` calls and
+    tracking off; a version is trained on the first 1,000 (``churn_train_s``,
+    ``churn_train_auc``). ``fusion.churn.model._score`` then runs on 1,000 and
+    on 10,000 customers: reading the company, features, probabilities, reasons,
+    lifetime values, and every score written. Query counts come from the
+    cursor's counter.
+    """
+    import sys
+
+    import odoo
+    from odoo import SUPERUSER_ID, Command, api
+
+    odoo.tools.config.parse_config(odoo_args)
+    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    rng = np.random.default_rng(2026)
+    figures: dict[str, object] = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
+                                                  "mail_notrack": True})
+        company = env.company
+        product = env["product.product"].create({"name": "Bench goods", "list_price": 100.0, "standard_price": 60.0,
+                                                 "taxes_id": [Command.clear()]})
+        today = pd.Timestamp(odoo.fields.Datetime.now()).normalize()
+        created = 0
+        for target in ODOO_CUSTOMERS:
+            history = _synthetic_history(rng, target - created, today)
+            partners = env["res.partner"].create([
+                {"name": f"Bench customer {created + i}", "is_company": bool(i % 3), "customer_rank": 1}
+                for i in range(target - created)])
+            for start in range(0, len(history), 1000):
+                batch = history.iloc[start:start + 1000]
+                # Recorded as confirmed history (as the demo loader does): no deliveries to launch.
+                env["sale.order"].create([{
+                    "partner_id": partners[int(row.customer)].id, "date_order": row.date.to_pydatetime(),
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": row.qty,
+                                                   "price_unit": row.amount / row.qty})],
+                } for row in batch.itertuples()]).write({"state": "sale"})
+                env.invalidate_all()  # bounded memory: the ORM cache would keep every order
+                print(f"{created + len(partners)} customers: {start + len(batch)} orders", file=sys.stderr,
+                      flush=True)
+            created = target
+            if target == ODOO_CUSTOMERS[0]:
+                started = time.perf_counter()
+                version = env["fusion.churn.model"]._train(company)
+                figures["churn_train_s"] = time.perf_counter() - started
+                figures["churn_train_auc"] = version.roc_auc if version.state == "trained" else version.message
+            env["fusion.churn.model"]._score(company)  # warm: registry caches, model loading code paths
+            env.invalidate_all()
+            before, started = cr.sql_log_count, time.perf_counter()
+            summary = env["fusion.churn.model"]._score(company)
+            env.flush_all()
+            seconds, queries = time.perf_counter() - started, cr.sql_log_count - before
+            if target == ODOO_CUSTOMERS[0]:
+                figures.update(churn_cron_1k_s=seconds, churn_cron_queries_1k=queries)
+            else:
+                figures.update(churn_cron_10k_s=seconds, churn_cron_queries=queries,
+                               churn_cron_customers=summary["scored"])
+        cr.rollback()
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
