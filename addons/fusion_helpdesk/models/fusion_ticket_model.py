@@ -1,0 +1,208 @@
+import io
+import json
+import tempfile
+import zipfile
+from collections import OrderedDict
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ai_insights.model_store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
+from ai_insights.nlp import TicketAnalyzer, ticket_texts
+from crm_bridge.errors import InsufficientDataError
+from demo_company import make_ticket_corpus
+
+
+TASKS = ("category", "urgency", "sentiment")
+# The only members a stored analyzer archive may hold (what TicketAnalyzer.save writes).
+ARCHIVE_MEMBERS = (MODEL_FILE, CARD_FILE, SUMS_FILE)
+DEMO_CORPUS_SIZE = 2000
+DEMO_CORPUS_SEED = 7
+# Loaded analyzers by (database, version id, training date): loading takes a fraction of a second,
+# analysing a ticket milliseconds, so each worker keeps the last few.
+_ANALYZERS = OrderedDict()
+_CACHE_SIZE = 4
+
+
+class FusionTicketModel(models.Model):
+    """One trained version of a company's ticket analyzer, with its card.
+
+    The analyzer (spaCy lemma tables and scikit-learn models) is saved by
+    :meth:`TicketAnalyzer.save` (skops, card and checksums) and stored as a
+    zip of that directory; loading unpacks only the expected files and lets
+    :meth:`TicketAnalyzer.load` verify the checksums and the trusted types.
+    """
+
+    _name = "fusion.ticket.model"
+    _inherit = ["fusion.model.version.mixin"]
+    _description = "ERP-CRM Fusion: ticket analyzer version"
+
+    source = fields.Selection(
+        [("tickets", "Closed tickets"), ("demo_corpus", "Bundled demo corpus")], readonly=True,
+        help="What the version learnt from: the company's closed tickets, or the demo corpus when they were too few.")
+    ticket_count = fields.Integer("Training tickets", readonly=True)
+    macro_f1_category = fields.Float("Macro-F1 category", digits=(4, 3), readonly=True)
+    macro_f1_urgency = fields.Float("Macro-F1 urgency", digits=(4, 3), readonly=True)
+    macro_f1_sentiment = fields.Float("Macro-F1 sentiment", digits=(4, 3), readonly=True)
+    label_count = fields.Integer("Corrections", compute="_compute_label_count",
+                                 help="Predictions of this version that a person corrected.")
+
+    def _compute_label_count(self):
+        groups = self.env["fusion.ticket.label"]._read_group(
+            [("model_version", "in", self.mapped("name")), ("company_id", "in", self.company_id.ids)],
+            ["model_version", "company_id"], ["__count"])
+        counts = {(name, company.id): count for name, company, count in groups}
+        for version in self:
+            version.label_count = counts.get((version.name, version.company_id.id), 0)
+
+    def _get_quality(self):
+        return (self.macro_f1_category + self.macro_f1_urgency + self.macro_f1_sentiment) / len(TASKS)
+
+    def _get_card_html_sections(self, card):
+        """Macro-F1 per task and language, then the confusion matrices, before the generic sections."""
+        metrics = card.get("metrics", {})
+        languages = sorted({name.rsplit("_", 1)[1] for name in metrics
+                            if name.startswith("macro_f1_") and name.count("_") == 3})
+        header = Markup().join(Markup("<th>%s</th>") % language for language in ["all", *languages])
+        rows = Markup().join(
+            Markup("<tr><th>%s</th>%s</tr>") % (task, Markup().join(
+                Markup("<td>%s</td>") % _figure(metrics.get(f"macro_f1_{task}" + (f"_{lang}" if lang else "")))
+                for lang in ["", *languages]))
+            for task in TASKS)
+        matrices = Markup().join(
+            _confusion_html(task, matrix) for task, matrix in card.get("extra", {}).get("confusion_matrices", {}).items())
+        return [
+            Markup("<h5>Macro-F1 on held-out tickets, per detected language</h5>"
+                   "<table class='table table-sm'><tr><th>Task</th>%s</tr>%s</table>") % (header, rows),
+            Markup("<h5>Confusion matrices (rows: true label, columns: predicted)</h5>%s") % matrices,
+            *super()._get_card_html_sections(card),
+        ]
+
+    # ------------------------------------------------------------------ storage
+
+    @api.model
+    def _dumps_model(self, model):
+        """A zip of the directory :meth:`TicketAnalyzer.save` writes."""
+        buffer = io.BytesIO()
+        with tempfile.TemporaryDirectory() as directory:
+            model.save(directory)
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name in ARCHIVE_MEMBERS:
+                    archive.write(Path(directory) / name, name)
+        return buffer.getvalue()
+
+    def _load_model(self, fname="model_data"):
+        self.ensure_one()
+        with tempfile.TemporaryDirectory() as directory, \
+                zipfile.ZipFile(io.BytesIO(self.sudo()[fname])) as archive:
+            if sorted(archive.namelist()) != sorted(ARCHIVE_MEMBERS):
+                raise UntrustedModelError(f"unexpected files in the analyzer archive: {archive.namelist()}")
+            for name in ARCHIVE_MEMBERS:
+                (Path(directory) / name).write_bytes(archive.read(name))
+            return TicketAnalyzer.load(directory)
+
+    def _get_analyzer(self):
+        """The loaded analyzer of this version, from this worker's cache when it is there."""
+        self.ensure_one()
+        key = (self.env.cr.dbname, self.id, str(self.trained_at))
+        analyzer = _ANALYZERS.get(key)
+        if analyzer is None:
+            analyzer = _ANALYZERS[key] = self._load_model()
+            while len(_ANALYZERS) > _CACHE_SIZE:
+                _ANALYZERS.popitem(last=False)
+        _ANALYZERS.move_to_end(key)
+        return analyzer
+
+    # ------------------------------------------------------------------ training
+
+    @api.model
+    def _get_demo_corpus_size(self):
+        """Tickets of the bundled demo corpus used when a company has too few closed tickets."""
+        return DEMO_CORPUS_SIZE
+
+    @api.model
+    def _get_training_set(self, company):
+        """(texts, labels, dates) of ``company``'s closed tickets with at least one label.
+
+        Labels are the tickets' final values: the category's analysis code, the
+        urgency (set from the priority a person chose, or the confident
+        prediction nobody changed) and the sentiment; a missing one is left out
+        of that task only.
+        """
+        tickets = self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search_read(
+            [("company_id", "=", company.id), ("stage_id.closed", "=", True)],
+            ["name", "description", "category_id", "fusion_urgency", "fusion_sentiment", "create_date"], load=None)
+        codes = dict(self.env["helpdesk.ticket.category"].sudo().with_context(active_test=False).search(
+            [("id", "in", list({t["category_id"] for t in tickets if t["category_id"]}))]).mapped(
+            lambda category: (category.id, category.fusion_code)))
+        frame = pd.DataFrame([{
+            "subject": ticket["name"], "body": ticket["description"] or "",
+            "category": codes.get(ticket["category_id"]) or None,
+            "urgency": ticket["fusion_urgency"] or None, "sentiment": ticket["fusion_sentiment"] or None,
+            "date": ticket["create_date"],
+        } for ticket in tickets], columns=["subject", "body", *TASKS, "date"])
+        frame = frame[frame[list(TASKS)].notna().any(axis=1)]
+        return ticket_texts(frame), frame[list(TASKS)].reset_index(drop=True), frame["date"].tolist()
+
+    @api.model
+    def _prepare_trained_vals(self, company, label):
+        texts, labels, dates = self._get_training_set(company)
+        analyzer = TicketAnalyzer(confidence_threshold=company.fusion_helpdesk_confidence)
+        source, note = "tickets", ""
+        try:
+            analyzer.fit(texts, labels, dates=dates, version=label)
+        except InsufficientDataError as exc:
+            corpus = make_ticket_corpus(n=self._get_demo_corpus_size(), seed=DEMO_CORPUS_SEED)
+            texts, labels = ticket_texts(corpus), corpus[list(TASKS)]
+            analyzer.fit(texts, labels, version=label)
+            source = "demo_corpus"
+            note = self.env._(
+                "Trained on the bundled demo corpus (%(count)d tickets): the company's closed tickets are too few "
+                "(%(why)s).", count=len(texts), why=exc.message)
+        card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])))
+        metrics = card.metrics
+        return {
+            "source": source, "ticket_count": len(texts), "message": note or False,
+            "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
+            "card_json": json.dumps(card.to_dict(), default=str, sort_keys=True),
+            **{f"macro_f1_{task}": metrics.get(f"macro_f1_{task}", 0.0) for task in TASKS},
+            "model_data": self._dumps_model(analyzer),
+        }
+
+    @api.model
+    def action_train_now(self):
+        """Train a version now for the current company from its closed tickets and open it (managers)."""
+        self._check_manager()
+        version = self._train(self.env.company)
+        if version.state != "trained":
+            raise UserError(version.message)
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": version.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    @api.model
+    def _cron_train(self):
+        """Retrain every company that has tickets (scheduled)."""
+        companies = self.env["res.company"].browse(
+            [company.id for (company,) in self.env["helpdesk.ticket"].sudo()._read_group([], ["company_id"])])
+        for done, company in enumerate(companies, 1):
+            self._train(company)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+
+
+def _figure(value):
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _confusion_html(task, matrix):
+    labels = matrix["labels"]
+    header = Markup().join(Markup("<th>%s</th>") % label for label in labels)
+    rows = Markup().join(
+        Markup("<tr><th>%s</th>%s</tr>") % (label, Markup().join(Markup("<td>%d</td>") % n for n in counts))
+        for label, counts in zip(labels, matrix["matrix"]))
+    return Markup("<h6>%s</h6><table class='table table-sm table-bordered'><tr><th></th>%s</tr>%s</table>") % (
+        task, header, rows)

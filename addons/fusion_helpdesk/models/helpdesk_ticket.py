@@ -1,0 +1,511 @@
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, plaintext2html
+
+from ai_insights.nlp import ReplySuggester
+
+LANGUAGES = [("es", "Spanish"), ("en", "English"), ("other", "Other")]
+URGENCIES = [("low", "Low"), ("normal", "Normal"), ("high", "High")]
+SENTIMENTS = [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")]
+RATINGS = [("1", "Very unhappy"), ("2", "Unhappy"), ("3", "Neutral"), ("4", "Happy"), ("5", "Very happy")]
+URGENCY_PRIORITY = {"low": "0", "normal": "1", "high": "2"}
+PRIORITY_URGENCY = {"0": "low", "1": "normal", "2": "high", "3": "high"}
+ESCALATED_PRIORITY = "3"
+DEFAULT_PRIORITY = "1"
+# Ticket fields a person may correct, and the analysis task each one labels.
+LABELLED_FIELDS = {"category_id": "category", "priority": "urgency", "fusion_urgency": "urgency",
+                   "fusion_sentiment": "sentiment"}
+# Operational context: how far back, and how many orders and invoices the panel lists.
+CONTEXT_DAYS = 365
+CONTEXT_ROWS = 5
+# Order and invoice numbers the ticket mentions are looked for in this much of its description.
+MENTION_SCAN_CHARS = 50_000
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    fusion_analysis_state = fields.Selection(
+        [("done", "Analysed"), ("review", "Needs review"), ("no_model", "No analyzer")], "Analysis",
+        readonly=True, copy=False, index=True)
+    fusion_model_version = fields.Char("Analyzer version", readonly=True, copy=False)
+    fusion_language = fields.Selection(LANGUAGES, "Language", readonly=True, copy=False)
+    fusion_predicted_category = fields.Char("Predicted category", readonly=True, copy=False)
+    fusion_category_confidence = fields.Float("Category confidence", digits=(3, 2), readonly=True, copy=False)
+    fusion_predicted_urgency = fields.Selection(URGENCIES, "Predicted urgency", readonly=True, copy=False)
+    fusion_urgency = fields.Selection(
+        URGENCIES, "Urgency", copy=False,
+        help="The confident prediction, or the urgency of the priority a person chose: the retraining label.")
+    fusion_urgency_confidence = fields.Float("Urgency confidence", digits=(3, 2), readonly=True, copy=False)
+    fusion_predicted_sentiment = fields.Selection(SENTIMENTS, "Predicted sentiment", readonly=True, copy=False)
+    fusion_sentiment = fields.Selection(SENTIMENTS, "Sentiment", copy=False, tracking=True)
+    fusion_sentiment_confidence = fields.Float("Sentiment confidence", digits=(3, 2), readonly=True, copy=False)
+    fusion_sentiment_score = fields.Float(
+        "Sentiment score", digits=(3, 2), readonly=True, copy=False, help="From -1 (very negative) to 1 (very positive).")
+    fusion_key_phrases = fields.Char("Key phrases", readonly=True, copy=False)
+    fusion_needs_review = fields.Char(
+        "To review", readonly=True, copy=False,
+        help="Analysis tasks whose prediction was not confident enough: a person decides them.")
+    fusion_analysis_flags = fields.Char(
+        "Analysis flags", readonly=True, copy=False,
+        help="What the analysis met: empty text, truncated (very long), html_stripped, other_language, "
+             "undetermined_language, mixed_language. The description itself is never modified.")
+    fusion_escalated = fields.Boolean("Escalated", readonly=True, copy=False, tracking=True)
+    fusion_escalation_reason = fields.Char("Escalation reason", readonly=True, copy=False)
+    fusion_resolution = fields.Text("Resolution", copy=False, tracking=True)
+    fusion_feedback_rating = fields.Selection(RATINGS, "Customer feedback", copy=False, tracking=True)
+    fusion_label_ids = fields.One2many("fusion.ticket.label", "ticket_id", "Corrections")
+    fusion_context_html = fields.Html(
+        "Operational context", compute="_compute_fusion_context", sanitize=False,
+        help="The customer's recent orders with promised and actual delivery dates, deliveries and invoices.")
+    fusion_customer_value = fields.Float("Customer lifetime value", compute="_compute_fusion_context")
+    fusion_customer_churn = fields.Char("Customer churn risk", compute="_compute_fusion_context")
+    fusion_reply_suggestion = fields.Text("Suggested reply", compute="_compute_fusion_context")
+    fusion_reply_language = fields.Char("Reply language", compute="_compute_fusion_context")
+    fusion_reply_missing = fields.Char(
+        "Not in the reply", compute="_compute_fusion_context",
+        help="Context the reply would mention if it were known (e.g. no promised date on the order).")
+
+    # ------------------------------------------------------------------ analysis on creation
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        chosen = {ticket.id: self._get_fusion_chosen_fields(vals) for ticket, vals in zip(tickets, vals_list)}
+        tickets.sudo()._fusion_analyse(chosen)
+        return tickets
+
+    @api.model
+    def _get_fusion_chosen_fields(self, vals):
+        """Fields the creator set, which the analysis must not override.
+
+        The form always sends the default priority, so only another one counts as chosen.
+        """
+        chosen = {name for name in ("category_id", "team_id", "user_id", "fusion_sentiment") if vals.get(name)}
+        if vals.get("priority") not in (None, False, DEFAULT_PRIORITY):
+            chosen.add("priority")
+        return chosen
+
+    def _get_fusion_texts(self):
+        """What the analyzer reads: title and description (HTML, any length; cleaned by the core)."""
+        return [f"{ticket.name or ''}\n\n{ticket.description or ''}".strip() for ticket in self]
+
+    def _fusion_analyse(self, chosen=None):
+        """Analyse, route and escalate tickets: one ``predict_many`` per company.
+
+        ``chosen`` maps a ticket id to the fields its creator set (see
+        :meth:`_get_fusion_chosen_fields`). Runs as superuser: it is the
+        system acting on tickets the caller could create.
+        """
+        chosen = chosen or {}
+        tickets = self.with_context(fusion_analysis=True)
+        for company, company_tickets in tickets.grouped("company_id").items():
+            version = self.env["fusion.ticket.model"].sudo()._get_active(company)
+            if not version:
+                company_tickets.write({"fusion_analysis_state": "no_model"})
+                continue
+            analyzer = version._get_analyzer()
+            analyzer.set_params(confidence_threshold=company.fusion_helpdesk_confidence)
+            results = analyzer.predict_many(company_tickets._get_fusion_texts())
+            categories = self.env["helpdesk.ticket.category"]._get_fusion_categories(company)
+            company_tickets._fusion_write_grouped({
+                ticket: ticket._prepare_fusion_analysis_vals(result, version, categories, chosen.get(ticket.id, set()))
+                for ticket, result in zip(company_tickets, results)})
+            if company.fusion_helpdesk_auto_route:
+                company_tickets._fusion_route(chosen)
+            company_tickets._fusion_escalate()
+            company_tickets._fusion_push_action_signals()
+
+    def _prepare_fusion_analysis_vals(self, result, version, categories, chosen):
+        """Ticket values from one analysis ``result`` (see ``TicketAnalyzer.predict_many``).
+
+        Every prediction and its confidence is stored; only the confident ones
+        set the category, priority, urgency and sentiment, and never a field
+        a person chose (a chosen priority gives the urgency label instead).
+        """
+        self.ensure_one()
+        review = set(result["needs_review"])
+        vals = {
+            "fusion_analysis_state": "review" if review else "done",
+            "fusion_model_version": version.name,
+            "fusion_language": result["language"],
+            "fusion_predicted_category": result["category"],
+            "fusion_category_confidence": result["category_confidence"],
+            "fusion_predicted_urgency": result["urgency"],
+            "fusion_urgency_confidence": result["urgency_confidence"],
+            "fusion_predicted_sentiment": result["sentiment"],
+            "fusion_sentiment_confidence": result["sentiment_confidence"],
+            "fusion_sentiment_score": result["sentiment_score"],
+            "fusion_key_phrases": ", ".join(result["key_phrases"]) or False,
+            "fusion_needs_review": ", ".join(sorted(review)) or False,
+            "fusion_analysis_flags": ", ".join(result["flags"]) or False,
+        }
+        if "category" not in review and "category_id" not in chosen and result["category"] in categories:
+            vals["category_id"] = categories[result["category"]].id
+        if "priority" in chosen:
+            vals["fusion_urgency"] = PRIORITY_URGENCY[self.priority]
+        elif "urgency" not in review:
+            vals.update(fusion_urgency=result["urgency"], priority=URGENCY_PRIORITY[result["urgency"]])
+        if "sentiment" not in review and "fusion_sentiment" not in chosen:
+            vals["fusion_sentiment"] = result["sentiment"]
+        return vals
+
+    def _fusion_write_grouped(self, vals_by_ticket):
+        """Write ``{ticket: vals}`` with one ``write`` per distinct vals."""
+        groups = defaultdict(lambda: self.browse())
+        for ticket, vals in vals_by_ticket.items():
+            groups[tuple(sorted(vals.items()))] |= ticket
+        for items, tickets in groups.items():
+            tickets.with_context(fusion_analysis=True).write(dict(items))
+
+    # ------------------------------------------------------------------ routing and escalation
+
+    def _fusion_route(self, chosen=None):
+        """Give tickets without an assignee the team of their category and its least loaded member.
+
+        The team is the first (by sequence) whose categories include the
+        ticket's; the member is the one with the fewest open tickets, counted
+        with one grouped query and updated as the batch is assigned.
+        """
+        chosen = chosen or {}
+        todo = self.filtered(lambda ticket: not ticket.user_id and "user_id" not in chosen.get(ticket.id, ()))
+        teams = self.env["helpdesk.ticket.team"].sudo().search([
+            ("category_ids", "in", todo.category_id.ids), ("company_id", "in", [False, *todo.company_id.ids])])
+        team_of = {}
+        for team in teams:
+            for category in team.category_ids:
+                team_of.setdefault((category.id, team.company_id.id), team)
+        load = self._get_fusion_open_load((teams | todo.team_id).user_ids)
+        vals_by_ticket = {}
+        for ticket in todo:
+            team = ticket.team_id or team_of.get((ticket.category_id.id, ticket.company_id.id)) \
+                or team_of.get((ticket.category_id.id, False))
+            if not team:
+                continue
+            members = team.user_ids.filtered(lambda user: not user.share and ticket.company_id in user.company_ids)
+            vals_by_ticket[ticket] = {"team_id": team.id}
+            if members:
+                user = min(members, key=lambda member: (load[member.id], member.id))
+                load[user.id] += 1
+                vals_by_ticket[ticket]["user_id"] = user.id
+        self._fusion_write_grouped(vals_by_ticket)
+
+    @api.model
+    def _get_fusion_open_load(self, users):
+        """{user id: open tickets assigned} for ``users``, in one grouped query."""
+        groups = self.sudo()._read_group(
+            [("user_id", "in", users.ids), ("stage_id.closed", "=", False)], ["user_id"], ["__count"])
+        load = defaultdict(int)
+        load.update({user.id: count for user, count in groups})
+        return load
+
+    def _get_fusion_escalation_reason(self, customer_value):
+        """Why this ticket must be escalated, or an empty string.
+
+        High urgency, or a very negative sentiment (score under the company's
+        threshold) from a valuable customer (lifetime value from the churn
+        model, when installed).
+        """
+        self.ensure_one()
+        company = self.company_id
+        if self.fusion_urgency == "high":
+            return self.env._("high urgency (confidence %(confidence).0f%%)",
+                              confidence=100 * self.fusion_urgency_confidence)
+        if (self.fusion_sentiment == "negative" and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score
+                and customer_value >= company.fusion_helpdesk_valuable_clv):
+            return self.env._("very negative (score %(score).2f) from a valuable customer (lifetime value %(value).0f)",
+                              score=self.fusion_sentiment_score, value=customer_value)
+        return ""
+
+    def _fusion_escalate(self):
+        """Raise priority, assign the team leader (or the company's escalation user), note and activity."""
+        values = self._get_fusion_customer_values(self.commercial_partner_id)
+        for ticket in self.filtered(lambda ticket: not ticket.fusion_escalated):
+            reason = ticket._get_fusion_escalation_reason(values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0))
+            if not reason:
+                continue
+            assignee = ticket.team_id.user_id or ticket.company_id.fusion_helpdesk_escalation_user_id or ticket.user_id
+            ticket.message_post(body=self.env._("Escalated: %(reason)s.", reason=reason),
+                                subtype_xmlid="mail.mt_note")
+            if assignee:
+                ticket.activity_schedule("mail.mail_activity_data_todo", user_id=assignee.id,
+                                         summary=self.env._("Escalated ticket"), note=reason)
+            vals = {"priority": ESCALATED_PRIORITY, "fusion_escalated": True, "fusion_escalation_reason": reason}
+            if assignee:
+                vals["user_id"] = assignee.id
+            ticket.with_context(fusion_analysis=True).write(vals)
+
+    @api.model
+    def _get_fusion_customer_values(self, partners):
+        """{commercial partner id: {"clv": lifetime value, "churn": risk label}} when fusion_churn is installed.
+
+        Read as superuser: the helpdesk user needs the figure, not the churn model.
+        """
+        fields_ = self.env["res.partner"]._fields
+        if "fusion_lifetime_value" not in fields_:
+            return {}
+        selection = dict(fields_["fusion_churn_level"]._description_selection(self.env))
+        return {
+            partner.id: {"clv": partner.fusion_lifetime_value,
+                         "churn": partner.fusion_churn_level and "%s (%.0f%%)" % (
+                             selection.get(partner.fusion_churn_level), 100 * partner.fusion_churn_probability)}
+            for partner in partners.sudo()
+        }
+
+    def _fusion_push_action_signals(self):
+        """Push a "negative ticket" signal per negative ticket of a customer to fusion_actions, when installed."""
+        if "fusion.action.signal" not in self.env:
+            return
+        negative = self.filtered(lambda ticket: ticket.fusion_sentiment == "negative" and ticket.commercial_partner_id)
+        values = self._get_fusion_customer_values(negative.commercial_partner_id)
+        self.env["fusion.action.signal"].sudo().create([{
+            "trigger": "negative_ticket",
+            "company_id": ticket.company_id.id,
+            "partner_id": ticket.commercial_partner_id.id,
+            "score": ticket.fusion_sentiment_confidence,
+            "event_ref": f"{ticket._name},{ticket.id}",
+            "model_version": ticket.fusion_model_version,
+            "reasons": ticket.fusion_key_phrases or ticket.name,
+            "clv": values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0),
+        } for ticket in negative])
+
+    # ------------------------------------------------------------------ corrections become labels
+
+    def write(self, vals):
+        if self.env.context.get("fusion_analysis") or not LABELLED_FIELDS.keys() & vals.keys():
+            return super().write(vals)
+        if vals.get("priority") and "fusion_urgency" not in vals:
+            vals = dict(vals, fusion_urgency=PRIORITY_URGENCY[vals["priority"]])
+        analysed = self.filtered("fusion_model_version")
+        before = {ticket: ticket._get_fusion_labels() for ticket in analysed}
+        result = super().write(vals)
+        analysed._fusion_record_corrections(before)
+        return result
+
+    def _get_fusion_labels(self):
+        self.ensure_one()
+        return {"category": self.category_id.fusion_code or False, "urgency": self.fusion_urgency or False,
+                "sentiment": self.fusion_sentiment or False}
+
+    def _fusion_record_corrections(self, before):
+        """Record each label a person changed on analysed tickets, and take it off "to review"."""
+        labels, vals_by_ticket = [], {}
+        for ticket in self:
+            changed = {task: label for task, label in ticket._get_fusion_labels().items()
+                       if label and label != before[ticket][task]}
+            if not changed:
+                continue
+            labels += [{
+                "ticket_id": ticket.id, "task": task, "label": label,
+                "predicted": ticket[f"fusion_predicted_{task}"] or False,
+                "confidence": ticket[f"fusion_{task}_confidence"],
+                "model_version": ticket.fusion_model_version, "user_id": self.env.uid,
+            } for task, label in changed.items()]
+            review = [task for task in (ticket.fusion_needs_review or "").split(", ") if task and task not in changed]
+            vals_by_ticket[ticket] = {"fusion_needs_review": ", ".join(review) or False,
+                                      "fusion_analysis_state": "review" if review else "done"}
+        self.env["fusion.ticket.label"].sudo().create(labels)
+        self.sudo()._fusion_write_grouped(vals_by_ticket)
+
+    # ------------------------------------------------------------------ operational context and reply
+
+    @api.depends("partner_id.commercial_partner_id", "category_id.fusion_code", "fusion_predicted_category",
+                 "fusion_language", "name", "company_id")
+    def _compute_fusion_context(self):
+        contexts = self._get_fusion_operational_context()
+        values = self._get_fusion_customer_values(self.commercial_partner_id)
+        suggester = ReplySuggester()
+        for ticket in self:
+            context = contexts.get(ticket.id, {})
+            customer = values.get(ticket.commercial_partner_id.id, {})
+            language = ticket._get_fusion_reply_language()
+            reply = suggester.suggest(ticket.category_id.fusion_code or ticket.fusion_predicted_category or "other",
+                                      language, context.get("reply", {}))
+            ticket.fusion_customer_value = customer.get("clv", 0.0)
+            ticket.fusion_customer_churn = customer.get("churn") or False
+            ticket.fusion_reply_suggestion = reply["text"]
+            ticket.fusion_reply_language = reply["language"]
+            ticket.fusion_reply_missing = ", ".join(reply["missing_context"]) or False
+            ticket.fusion_context_html = ticket._get_fusion_context_html(context) if ticket.partner_id else False
+
+    def _get_fusion_reply_language(self):
+        """The ticket's language, or the customer's when the ticket's is neither Spanish nor English."""
+        self.ensure_one()
+        if self.fusion_language in ("es", "en"):
+            return self.fusion_language
+        return "es" if (self.partner_id.lang or "").startswith("es") else "en"
+
+    def _get_fusion_operational_context(self):
+        """{ticket id: {"orders", "invoices", "pickings", "reply"}}: the customers' recent operations.
+
+        One query per model for all tickets (orders, their deliveries and lines,
+        invoices, incoming receipts), read as superuser within each ticket's
+        company: a support agent sees the facts without needing sales or
+        accounting rights. ``reply`` holds :data:`ai_insights.nlp.replies.CONTEXT_FIELDS`
+        values for the order and invoice the ticket mentions, else the latest.
+        """
+        tickets = self.filtered("commercial_partner_id")
+        if not tickets:
+            return {}
+        since = fields.Datetime.now() - timedelta(days=CONTEXT_DAYS)
+        partners = tickets.commercial_partner_id
+        orders = self.env["sale.order"].sudo().search([
+            ("partner_id", "child_of", partners.ids), ("company_id", "in", tickets.company_id.ids),
+            ("date_order", ">=", since)], order="date_order desc, id desc")
+        invoices = self.env["account.move"].sudo().search([
+            ("commercial_partner_id", "in", partners.ids), ("company_id", "in", tickets.company_id.ids),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("invoice_date", ">=", since.date())],
+            order="invoice_date desc, id desc")
+        orders_of, invoices_of = defaultdict(list), defaultdict(list)
+        for order in orders:
+            orders_of[(order.partner_id.commercial_partner_id.id, order.company_id.id)].append(order)
+        for invoice in invoices:
+            invoices_of[(invoice.commercial_partner_id.id, invoice.company_id.id)].append(invoice)
+        result, chosen_orders = {}, {}
+        for ticket in tickets:
+            key = (ticket.commercial_partner_id.id, ticket.company_id.id)
+            text = f"{ticket.name or ''} {html2plaintext((ticket.description or '')[:MENTION_SCAN_CHARS])}"
+            ticket_orders, ticket_invoices = orders_of[key], invoices_of[key]
+            order = next((o for o in ticket_orders if o.name in text), ticket_orders[0] if ticket_orders else None)
+            invoice = next((i for i in ticket_invoices if i.name in text),
+                           ticket_invoices[0] if ticket_invoices else None)
+            chosen_orders[ticket.id] = order
+            result[ticket.id] = {"orders": ticket_orders[:CONTEXT_ROWS], "invoices": ticket_invoices[:CONTEXT_ROWS],
+                                 "reply": ticket._prepare_fusion_reply_context(order, invoice)}
+        self._add_fusion_product_context(result, chosen_orders)
+        return result
+
+    def _prepare_fusion_reply_context(self, order, invoice):
+        """Reply context (customer, order, invoice) of this ticket; products are added by
+        :meth:`_add_fusion_product_context`."""
+        self.ensure_one()
+        context = {"customer_name": self.partner_id.name}
+        if order:
+            delivered = order.effective_date
+            context.update({
+                "order_name": order.name,
+                "order_state": "delivered" if delivered else order.state,
+                "promised_date": order.commitment_date or order.expected_date,
+                "delivery_date": delivered,
+            })
+        if invoice:
+            overdue = (invoice.payment_state in ("not_paid", "partial") and invoice.invoice_date_due
+                       and invoice.invoice_date_due < fields.Date.context_today(self))
+            context.update({
+                "invoice_name": invoice.name,
+                "invoice_state": "overdue" if overdue else invoice.payment_state,
+                "invoice_amount": invoice.amount_total,
+                "currency": invoice.currency_id.symbol,
+                "invoice_due_date": invoice.invoice_date_due,
+            })
+        return context
+
+    def _add_fusion_product_context(self, result, chosen_orders):
+        """Add the first product of each ticket's order, its free stock and next receipt, in batch."""
+        order_ids = [order.id for order in chosen_orders.values() if order]
+        lines = self.env["sale.order.line"].sudo().search(
+            [("order_id", "in", order_ids), ("display_type", "=", False), ("product_id", "!=", False)],
+            order="order_id, sequence, id")
+        first_line = {}
+        for line in lines:
+            first_line.setdefault(line.order_id.id, line)
+        products = self.env["product.product"].sudo().browse({line.product_id.id for line in first_line.values()})
+        receipts = self.env["stock.move"].sudo().search([
+            ("product_id", "in", products.ids), ("picking_code", "=", "incoming"),
+            ("state", "not in", ("draft", "done", "cancel"))], order="date, id")
+        next_receipt = {}
+        for move in receipts:
+            next_receipt.setdefault(move.product_id.id, move.date)
+        for ticket_id, order in chosen_orders.items():
+            line = first_line.get(order.id) if order else None
+            if line:
+                product = line.product_id.with_company(order.company_id)
+                result[ticket_id]["reply"].update({
+                    "product_name": product.name,
+                    "stock_qty": product.free_qty if product.is_storable else None,
+                    "next_receipt_date": next_receipt.get(product.id),
+                })
+
+    def _get_fusion_context_html(self, context):
+        """The context panel: recent orders (promised and actual delivery, deliveries) and invoices."""
+        self.ensure_one()
+        order_states = dict(self.env["sale.order"]._fields["state"]._description_selection(self.env))
+        payment_states = dict(self.env["account.move"]._fields["payment_state"]._description_selection(self.env))
+        order_rows = [(
+            order.name, _day(order.date_order), order_states.get(order.state),
+            _day(order.commitment_date or order.expected_date), _day(order.effective_date),
+            ", ".join(f"{picking.name} ({picking.state})" for picking in order.picking_ids) or "–",
+        ) for order in context.get("orders", [])]
+        invoice_rows = [(
+            invoice.name, _day(invoice.invoice_date), f"{invoice.amount_total:,.2f} {invoice.currency_id.symbol}",
+            _day(invoice.invoice_date_due), payment_states.get(invoice.payment_state),
+        ) for invoice in context.get("invoices", [])]
+        _ = self.env._
+        return (_table(_("Recent orders"), "o_fusion_orders",
+                       [_("Order"), _("Date"), _("State"), _("Promised"), _("Delivered"), _("Deliveries")],
+                       order_rows, _("No order in the last year."))
+                + _table(_("Recent invoices"), "o_fusion_invoices",
+                         [_("Invoice"), _("Date"), _("Amount"), _("Due"), _("Payment")],
+                         invoice_rows, _("No invoice in the last year.")))
+
+    # ------------------------------------------------------------------ buttons
+
+    def action_fusion_send_reply(self):
+        """Open the composer with the suggested reply to the customer, in their language."""
+        self.ensure_one()
+        if not self.fusion_reply_suggestion:
+            raise UserError(self.env._("There is no suggested reply for this ticket."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_subtype_xmlid": "mail.mt_comment",
+                "default_partner_ids": self.partner_id.ids,
+                "default_body": plaintext2html(self.fusion_reply_suggestion),
+            },
+        }
+
+    def action_fusion_analyse(self):
+        """Analyse the ticket again with the analyzer in use, keeping what people set or corrected."""
+        self.ensure_one()
+        corrected = set(self.fusion_label_ids.mapped("task"))
+        chosen = {name for name in ("team_id", "user_id") if self[name]}
+        chosen |= {field for field, task in (("category_id", "category"), ("priority", "urgency"),
+                                             ("fusion_sentiment", "sentiment")) if task in corrected}
+        self.sudo()._fusion_analyse({self.id: chosen})
+        return True
+
+    def action_fusion_close(self):
+        """Open the closing dialog: resolution, customer feedback and closing stage."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fusion_helpdesk.action_fusion_ticket_close")
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+
+def _day(value):
+    """A date or datetime as an ISO day, a dash when empty."""
+    if not value:
+        return "–"
+    return fields.Date.to_string(value.date() if isinstance(value, datetime) else value)
+
+
+def _table(title, css_class, header, rows, empty):
+    heading = Markup("<h6>%s</h6>") % title
+    if not rows:
+        return heading + Markup("<p class='text-muted'>%s</p>") % empty
+    head = Markup().join(Markup("<th>%s</th>") % cell for cell in header)
+    body = Markup().join(Markup("<tr>%s</tr>") % Markup().join(Markup("<td>%s</td>") % cell for cell in row)
+                         for row in rows)
+    return heading + Markup("<table class='table table-sm %s'><tr>%s</tr>%s</table>") % (css_class, head, body)
