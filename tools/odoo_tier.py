@@ -314,6 +314,9 @@ def command_test(args: argparse.Namespace) -> int:
         env = odoo_env(root)
         env.update(FUSION_ODOO_ROOT=str(root), FUSION_ODOO_CONFIG=str(config), FUSION_ODOO_DB=database,
                    FUSION_PG_PORT=str(pg.port), FUSION_PG_BIN=str(pg.bin))
+        # Glue addons install themselves (auto_install) when their dependencies are there: test them too.
+        installed = set(pg.psql("SELECT name FROM ir_module_module WHERE state = 'installed'", database).split())
+        modules = [name for name in project_addons() if name in installed]
         addon_tests = [str(ADDONS / name) for name in modules if (ADDONS / name / "tests").is_dir()]
         status = 0
         if addon_tests:

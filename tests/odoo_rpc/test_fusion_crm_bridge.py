@@ -43,8 +43,11 @@ def source(admin):
     })
     admin.execute_kw("fusion.bridge.source", "action_create_technical_user", [[source_id]])
     action = admin.execute_kw("fusion.bridge.source", "action_generate_api_key", [[source_id]])
+    vendor = admin.env["res.partner"].create({"name": "Widget maker"})
+    # Bought in within a week: when the promise check is installed, orders of it are never impossible.
     admin.env["product.product"].create({"name": "Widget", "default_code": "WID-RPC", "type": "consu",
-                                         "is_storable": True, "list_price": 9.0})
+                                         "is_storable": True, "list_price": 9.0,
+                                         "seller_ids": [(0, 0, {"partner_id": vendor, "delay": 5})]})
     return {"id": source_id, "login": "bridge-rpc", "key": action["context"]["default_key"]}
 
 

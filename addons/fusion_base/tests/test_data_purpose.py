@@ -10,7 +10,7 @@ class TestDataPurpose(FusionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.declaration = cls.env["fusion.data.purpose"].create(
-            {"consumer": "churn model", "model_name": "res.partner", "field_name": "email",
+            {"consumer": "test consumer", "model_name": "res.partner", "field_name": "email",
              "purpose": "identify the customer", "personal_data": True}
         )
 
@@ -22,9 +22,9 @@ class TestDataPurpose(FusionCommon):
 
     def test_manager_declares(self):
         purposes = self.env["fusion.data.purpose"].with_user(self.fusion_manager)
-        purposes.create({"consumer": "churn model", "model_name": "res.partner", "field_name": "name",
+        purposes.create({"consumer": "test consumer", "model_name": "res.partner", "field_name": "name",
                          "purpose": "greet the customer"})
-        self.assertEqual(purposes._get_allowed_fields("churn model", "res.partner"), {"email", "name"})
+        self.assertEqual(purposes._get_allowed_fields("test consumer", "res.partner"), {"email", "name"})
 
     def test_unknown_field_refused(self):
         with self.assertRaises(ValidationError):
