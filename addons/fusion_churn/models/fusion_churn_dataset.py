@@ -105,16 +105,24 @@ class FusionChurnDataset(models.AbstractModel):
         } for move in moves], columns=INVOICE_COLUMNS)
 
     @api.model
+    def _get_ticket_fields(self):
+        """{tickets column: helpdesk.ticket field} to read; glue modules add sentiment and feedback."""
+        return {"customer_id": "commercial_partner_id", "created_at": "create_date", "closed_at": "closed_date"}
+
+    @api.model
     def _get_tickets(self, company):
-        """Helpdesk tickets when a helpdesk is installed and its fields are declared, else None."""
+        """Helpdesk tickets when a helpdesk is installed and its fields are declared, else None.
+
+        Columns without a field (sentiment, feedback) stay empty: their features are unknown.
+        """
         if "helpdesk.ticket" not in self.env:
             return None
-        tickets = self._read_declared(
-            "helpdesk.ticket", [("company_id", "=", company.id)],
-            ["commercial_partner_id", "create_date", "closed_date"], required=False)
+        columns = self._get_ticket_fields()
+        tickets = self._read_declared("helpdesk.ticket", [("company_id", "=", company.id)], list(columns.values()),
+                                      required=False)
         if tickets is None:
             return None
-        return pd.DataFrame([{
-            "customer_id": ticket["commercial_partner_id"], "created_at": ticket["create_date"],
-            "closed_at": ticket["closed_date"] or None, "sentiment": None, "feedback_score": float("nan"),
-        } for ticket in tickets], columns=TICKET_COLUMNS)
+        frame = pd.DataFrame({column: [ticket[fname] or None for ticket in tickets]
+                              for column, fname in columns.items()}, columns=TICKET_COLUMNS)
+        frame["feedback_score"] = pd.to_numeric(frame["feedback_score"], errors="coerce")
+        return frame
