@@ -319,6 +319,7 @@ def command_test(args: argparse.Namespace) -> int:
         modules = [name for name in project_addons() if name in installed]
         addon_tests = [str(ADDONS / name) for name in modules if (ADDONS / name / "tests").is_dir()]
         status = 0
+        no_tests_selected = 5  # pytest's exit code when a -k filter leaves nothing: not a failure here
         if addon_tests:
             banner("ODOO TIER, addon tests (pytest-odoo): " + ", ".join(Path(p).name for p in addon_tests))
             status |= subprocess.run(
@@ -328,7 +329,7 @@ def command_test(args: argparse.Namespace) -> int:
                  "--odoo-extra=log-handler=odoo.tests.common:CRITICAL",
                  *args.pytest_args, *addon_tests],
                 env=env, cwd=PROJECT,
-            ).returncode
+            ).returncode not in (0, no_tests_selected)
         # XML-RPC test files are named after the addon they exercise: test_<addon>*.py
         rpc_tests = sorted(str(path) for path in (PROJECT / "tests" / "odoo_rpc").glob("test_*.py")
                            if any(path.stem.startswith(f"test_{name}") for name in modules))
@@ -338,7 +339,7 @@ def command_test(args: argparse.Namespace) -> int:
                 [sys.executable, "-m", "pytest", "-p", "no:odoo", "-q", "-ra", "--rootdir", str(PROJECT),
                  *args.pytest_args, *rpc_tests],
                 env=env, cwd=PROJECT,
-            ).returncode
+            ).returncode not in (0, no_tests_selected)
     banner(f"ODOO TIER {'PASSED' if status == 0 else 'FAILED'}")
     return status
 
