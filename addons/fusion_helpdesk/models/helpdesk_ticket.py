@@ -166,40 +166,43 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------ routing and escalation
 
     def _fusion_route(self, chosen=None):
-        """Give tickets without an assignee the team of their category and its least loaded member.
+        """Give tickets the team of their category and its least loaded member.
 
-        The team is the first (by sequence) whose categories include the
-        ticket's; the member is the one with the fewest open tickets, counted
-        with one grouped query and updated as the batch is assigned.
+        What the creator chose stays (``chosen``: ticket id -> field names); a
+        user that only came from helpdesk_mgmt's default (the creator, e.g. the
+        bridge's API user) is replaced. The team is the first (by sequence)
+        whose categories include the ticket's, else the ticket's own; the
+        member is the one with the fewest open tickets, counted with one
+        grouped query and updated as the batch is assigned.
         """
         chosen = chosen or {}
-        todo = self.filtered(lambda ticket: not ticket.user_id and "user_id" not in chosen.get(ticket.id, ()))
+        todo = self.filtered(lambda ticket: "user_id" not in chosen.get(ticket.id, ()))
         teams = self.env["helpdesk.ticket.team"].sudo().search([
             ("category_ids", "in", todo.category_id.ids), ("company_id", "in", [False, *todo.company_id.ids])])
         team_of = {}
         for team in teams:
             for category in team.category_ids:
                 team_of.setdefault((category.id, team.company_id.id), team)
-        load = self._get_fusion_open_load((teams | todo.team_id).user_ids)
+        load = self._get_fusion_open_load((teams | todo.team_id).user_ids, exclude=todo)
         vals_by_ticket = {}
         for ticket in todo:
-            team = ticket.team_id or team_of.get((ticket.category_id.id, ticket.company_id.id)) \
-                or team_of.get((ticket.category_id.id, False))
-            if not team:
-                continue
+            team = ticket.team_id if "team_id" in chosen.get(ticket.id, ()) else (
+                team_of.get((ticket.category_id.id, ticket.company_id.id))
+                or team_of.get((ticket.category_id.id, False)) or ticket.team_id)
             members = team.user_ids.filtered(lambda user: not user.share and ticket.company_id in user.company_ids)
-            vals_by_ticket[ticket] = {"team_id": team.id}
-            if members:
-                user = min(members, key=lambda member: (load[member.id], member.id))
-                load[user.id] += 1
-                vals_by_ticket[ticket]["user_id"] = user.id
+            if not members:
+                continue
+            user = min(members, key=lambda member: (load[member.id], member.id))
+            load[user.id] += 1
+            vals_by_ticket[ticket] = {"team_id": team.id, "user_id": user.id}
         self._fusion_write_grouped(vals_by_ticket)
 
     @api.model
-    def _get_fusion_open_load(self, users):
-        """{user id: open tickets assigned} for ``users``, in one grouped query."""
+    def _get_fusion_open_load(self, users, exclude=None):
+        """{user id: open tickets assigned} for ``users``, in one grouped query, ``exclude`` not counted."""
         groups = self.sudo()._read_group(
-            [("user_id", "in", users.ids), ("stage_id.closed", "=", False)], ["user_id"], ["__count"])
+            [("user_id", "in", users.ids), ("stage_id.closed", "=", False), ("id", "not in", (exclude or self).ids)],
+            ["user_id"], ["__count"])
         load = defaultdict(int)
         load.update({user.id: count for user, count in groups})
         return load

@@ -1,0 +1,70 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import Form, tagged
+
+from .common import FusionHelpdeskCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTicketContext(FusionHelpdeskCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Silla ergonómica", "type": "consu", "is_storable": True, "list_price": 120.0})
+        cls.promised = datetime.now().replace(microsecond=0) + timedelta(days=5)
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "commitment_date": cls.promised,
+            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 2})],
+        })
+        cls.order.action_confirm()
+
+    def _ticket_about_the_order(self, language):
+        text, _expected = self._probe(language=language, category="delivery")
+        title, _, body = text.partition("\n\n")
+        return self._create_ticket(f"{title} {self.order.name}\n\n{body}")
+
+    def test_context_panel(self):
+        ticket = self._ticket_about_the_order("es")
+        html = str(ticket.fusion_context_html)
+        self.assertIn(self.order.name, html)
+        self.assertIn(self.promised.date().isoformat(), html, "the promised delivery date")
+        self.assertIn(self.order.picking_ids.name, html, "the delivery")
+        self.assertFalse(ticket.fusion_customer_churn, "no churn figure without fusion_churn")
+
+    def test_suggested_reply_in_spanish_and_english(self):
+        spanish, english = self._ticket_about_the_order("es"), self._ticket_about_the_order("en")
+        self.assertEqual((spanish.fusion_reply_language, english.fusion_reply_language), ("es", "en"))
+        self.assertTrue(spanish.fusion_reply_suggestion.startswith("Hola Lucía Pérez"))
+        self.assertTrue(english.fusion_reply_suggestion.startswith("Dear Lucía Pérez"))
+        for ticket in spanish | english:
+            self.assertIn(self.order.name, ticket.fusion_reply_suggestion)
+        self.assertIn(f"{self.promised.day} de ", spanish.fusion_reply_suggestion, "promised date, in Spanish")
+        self.assertIn(f"{self.promised.day} {self.promised:%B} {self.promised.year}", english.fusion_reply_suggestion)
+
+    def test_send_suggested_reply(self):
+        ticket = self._ticket_about_the_order("en")
+        action = ticket.with_user(ticket.user_id).action_fusion_send_reply()
+        composer = Form(self.env["mail.compose.message"].with_user(ticket.user_id).with_context(action["context"]))
+        composer.save().action_send_mail()
+        message = ticket.message_ids.filtered(lambda m: m.message_type == "comment" and self.order.name in m.body)
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.customer, message.partner_ids)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+
+    def test_close_with_resolution_and_feedback(self):
+        ticket = self._ticket_about_the_order("es")
+        agent = ticket.user_id
+        action = ticket.with_user(agent).action_fusion_close()
+        wizard = Form(self.env[action["res_model"]].with_user(agent).with_context(action["context"]))
+        wizard.resolution = "Reenviado con mensajería urgente; llegó al día siguiente."
+        wizard.feedback_rating = "4"
+        wizard.save().action_close()
+        self.assertTrue(ticket.closed)
+        self.assertTrue(ticket.closed_date)
+        self.assertEqual(ticket.fusion_feedback_rating, "4")
+        self.assertIn("mensajería urgente", ticket.fusion_resolution)
+        self.assertIn("Resolution", ticket.message_ids[0].body)
+        texts, labels, _dates = self.env["fusion.ticket.model"]._get_training_set(self.company)
+        self.assertEqual(len(texts), 1, "the closed ticket joins the training set")
+        self.assertEqual(labels.iloc[0]["category"], "delivery")

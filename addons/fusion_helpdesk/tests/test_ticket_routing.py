@@ -1,0 +1,73 @@
+from unittest.mock import patch
+
+from odoo.tests import new_test_user, tagged
+
+from .common import FusionHelpdeskCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTicketRouting(FusionHelpdeskCommon):
+    def _open_tickets(self, user, count):
+        stage = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        self.env["helpdesk.ticket"].create([
+            {"name": f"Open {n}", "description": "<p>open</p>", "team_id": self.team.id, "user_id": user.id,
+             "stage_id": stage.id} for n in range(count)])
+
+    def test_least_loaded_member_gets_the_ticket(self):
+        self._open_tickets(self.agent_a, 2)
+        text, _expected = self._probe(language="es", category="delivery", urgency="normal")
+        ticket = self._create_ticket(text)
+        self.assertEqual(ticket.user_id, self.agent_b)
+        self.assertEqual(ticket.team_id, self.team)
+
+    def test_batch_spreads_the_load(self):
+        self._open_tickets(self.agent_a, 1)
+        texts = [self._probe(language="en", category="billing", urgency="normal")[0]] * 3
+        tickets = self.env["helpdesk.ticket"].with_user(self.agent_a).create([
+            {"name": f"Ticket {n}", "description": text, "team_id": self.team.id} for n, text in enumerate(texts)
+        ]).with_env(self.env)
+        # agent_b starts with no open ticket and agent_a with one: 1 + 1 + 2 = 2 + 2 open tickets each at the end.
+        self.assertEqual(len(tickets.filtered(lambda t: t.user_id == self.agent_b)), 2)
+        self.assertEqual(len(tickets.filtered(lambda t: t.user_id == self.agent_a)), 1)
+
+    def test_team_is_chosen_by_category(self):
+        returns_desk = self.env["helpdesk.ticket.team"].create({
+            "name": "Returns desk", "sequence": 1, "category_ids": [(6, 0, self.categories["returns"].ids)],
+            "user_ids": [(6, 0, self.agent_a.ids)]})
+        dispatcher = new_test_user(self.env, "fusion_dispatcher", groups="helpdesk_mgmt.group_helpdesk_user")
+        text, _expected = self._probe(category="returns", urgency="normal")
+        title, _, body = text.partition("\n\n")
+        ticket = self.env["helpdesk.ticket"].with_user(dispatcher).create(
+            {"name": title, "description": body, "partner_id": self.customer.id}).with_env(self.env)
+        self.assertEqual((ticket.team_id, ticket.user_id), (returns_desk, self.agent_a))
+
+    def test_high_urgency_is_escalated_to_the_team_leader(self):
+        text, _expected = self._probe(urgency="high")
+        ticket = self._create_ticket(text)
+        self.assertTrue(ticket.fusion_escalated)
+        self.assertIn("high urgency", ticket.fusion_escalation_reason)
+        self.assertEqual(ticket.priority, "3")
+        self.assertEqual(ticket.user_id, self.leader)
+        self.assertEqual(ticket.activity_ids.user_id, self.leader)
+        self.assertIn("Escalated", ticket.message_ids[0].body)
+
+    def test_very_negative_valuable_customer_is_escalated(self):
+        text, _expected = self._probe(sentiment="negative", urgency="normal", sentiment_below=-0.5)
+        escalation_user = new_test_user(self.env, "fusion_escalation", groups="helpdesk_mgmt.group_helpdesk_user")
+        self.company.fusion_helpdesk_escalation_user_id = escalation_user
+        self.team.user_id = False
+        values = {self.customer.id: {"clv": 5000.0, "churn": "High (70%)"}}
+        with patch.object(type(self.env["helpdesk.ticket"]), "_get_fusion_customer_values", return_value=values):
+            ticket = self._create_ticket(text)
+        self.assertTrue(ticket.fusion_escalated)
+        self.assertIn("valuable customer", ticket.fusion_escalation_reason)
+        self.assertEqual((ticket.priority, ticket.user_id), ("3", escalation_user))
+        self.assertEqual(ticket.activity_ids.user_id, escalation_user)
+
+    def test_negative_ordinary_customer_is_not_escalated(self):
+        text, _expected = self._probe(sentiment="negative", urgency="normal", sentiment_below=-0.5)
+        values = {self.customer.id: {"clv": 50.0, "churn": False}}
+        with patch.object(type(self.env["helpdesk.ticket"]), "_get_fusion_customer_values", return_value=values):
+            ticket = self._create_ticket(text)
+        self.assertFalse(ticket.fusion_escalated)
+        self.assertIn(ticket.user_id, self.agent_a | self.agent_b)
