@@ -53,7 +53,7 @@ class FusionTicketModel(models.Model):
                                  help="Predictions of this version that a person corrected.")
 
     def _compute_label_count(self):
-        groups = self.env["fusion.ticket.label"]._read_group(
+        groups = self.env["fusion.ticket.label"].sudo()._read_group(
             [("model_version", "in", self.mapped("name")), ("company_id", "in", self.company_id.ids)],
             ["model_version", "company_id"], ["__count"])
         counts = {(name, company.id): count for name, company, count in groups}
@@ -74,8 +74,8 @@ class FusionTicketModel(models.Model):
                 Markup("<td>%s</td>") % _figure(metrics.get(f"macro_f1_{task}" + (f"_{lang}" if lang else "")))
                 for lang in ["", *languages]))
             for task in TASKS)
-        matrices = Markup().join(
-            _confusion_html(task, matrix) for task, matrix in card.get("extra", {}).get("confusion_matrices", {}).items())
+        confusion = card.get("extra", {}).get("confusion_matrices", {})
+        matrices = Markup().join(_confusion_html(task, matrix) for task, matrix in confusion.items())
         return [
             Markup("<h5>Macro-F1 on held-out tickets, per detected language</h5>"
                    "<table class='table table-sm'><tr><th>Task</th>%s</tr>%s</table>") % (header, rows),

@@ -46,7 +46,8 @@ class HelpdeskTicket(models.Model):
     fusion_sentiment = fields.Selection(SENTIMENTS, "Sentiment", copy=False, tracking=True)
     fusion_sentiment_confidence = fields.Float("Sentiment confidence", digits=(3, 2), readonly=True, copy=False)
     fusion_sentiment_score = fields.Float(
-        "Sentiment score", digits=(3, 2), readonly=True, copy=False, help="From -1 (very negative) to 1 (very positive).")
+        "Sentiment score", digits=(3, 2), readonly=True, copy=False,
+        help="From -1 (very negative) to 1 (very positive).")
     fusion_key_phrases = fields.Char("Key phrases", readonly=True, copy=False)
     fusion_needs_review = fields.Char(
         "To review", readonly=True, copy=False,
@@ -219,8 +220,9 @@ class HelpdeskTicket(models.Model):
         if self.fusion_urgency == "high":
             return self.env._("high urgency (confidence %(confidence).0f%%)",
                               confidence=100 * self.fusion_urgency_confidence)
-        if (self.fusion_sentiment == "negative" and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score
-                and customer_value >= company.fusion_helpdesk_valuable_clv):
+        very_negative = (self.fusion_sentiment == "negative"
+                         and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score)
+        if very_negative and customer_value >= company.fusion_helpdesk_valuable_clv:
             return self.env._("very negative (score %(score).2f) from a valuable customer (lifetime value %(value).0f)",
                               score=self.fusion_sentiment_score, value=customer_value)
         return ""
@@ -229,7 +231,8 @@ class HelpdeskTicket(models.Model):
         """Raise priority, assign the team leader (or the company's escalation user), note and activity."""
         values = self._get_fusion_customer_values(self.commercial_partner_id)
         for ticket in self.filtered(lambda ticket: not ticket.fusion_escalated):
-            reason = ticket._get_fusion_escalation_reason(values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0))
+            customer_value = values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0)
+            reason = ticket._get_fusion_escalation_reason(customer_value)
             if not reason:
                 continue
             assignee = ticket.team_id.user_id or ticket.company_id.fusion_helpdesk_escalation_user_id or ticket.user_id

@@ -43,7 +43,8 @@ class FusionHelpdeskCommon(TransactionCase):
     def _probe(cls, sentiment_below=None, **wanted):
         """A corpus text the analyzer reads with the ``wanted`` predictions, every task well above the threshold."""
         for text, result in zip(cls.probe_texts, cls.probe_results):
-            sure = all(result[f"{task}_confidence"] >= PROBE_CONFIDENCE for task in ("category", "urgency", "sentiment"))
+            sure = all(result[f"{task}_confidence"] >= PROBE_CONFIDENCE
+                       for task in ("category", "urgency", "sentiment"))
             if (sure and all(result[key] == value for key, value in wanted.items())
                     and (sentiment_below is None or result["sentiment_score"] < sentiment_below)):
                 return text, result

@@ -16,7 +16,8 @@ class TestTicketModel(FusionHelpdeskCommon):
         super().setUpClass()
         cls.manager = new_test_user(cls.env, "fusion_ticket_manager",
                                     groups="base.group_user,fusion_base.group_fusion_manager")
-        cls.fusion_user = new_test_user(cls.env, "fusion_ticket_user", groups="base.group_user,fusion_base.group_fusion_user")
+        cls.fusion_user = new_test_user(cls.env, "fusion_ticket_user",
+                                        groups="base.group_user,fusion_base.group_fusion_user")
 
     def test_installed_version(self):
         self.assertTrue(self.version.is_active)
