@@ -103,3 +103,97 @@ def run():
         detect(text)
     yield "langdetect_per_s", 200 / (time.perf_counter() - start)
     yield "load_average_1min", os.getloadavg()[0]
+    yield from _odoo_figures()
+
+
+# ---------------------------------------------------------------- Odoo figures
+
+ODOO_FIGURES = ("ticket_odoo_install_s", "ticket_odoo_batch_create_per_s", "ticket_odoo_batch_queries_per_ticket",
+                "ticket_odoo_create_one_ms", "ticket_odoo_queries_one")
+ODOO_BATCH = 500
+ODOO_SINGLE = 20
+
+
+def _odoo_figures():
+    """Ticket creation with analysis, routing and escalation inside a throw-away Odoo 18 database.
+
+    ``fusion_helpdesk`` is installed (its install trains the analyzer on the
+    bundled demo corpus: ``ticket_odoo_install_s`` covers the whole install);
+    the measuring code runs in a subprocess that loads the registry (this file
+    run as a script, ``_measure_in_odoo``). Without an Odoo 18 every figure
+    says "skipped" and why.
+    """
+    import json
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import odoo_tier
+
+    try:
+        root = odoo_tier.locate_odoo()
+    except odoo_tier.OdooNotFound as exc:
+        for figure in ODOO_FIGURES:
+            yield figure, f"skipped ({exc})"
+        return
+    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
+        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
+        database = "fusion_bench_tickets"
+        started = time.perf_counter()
+        odoo_tier.create_database(root, config, database, ["fusion_helpdesk"], Path(scratch) / "install.log")
+        install_s = time.perf_counter() - started
+        result = subprocess.run([sys.executable, __file__, "-c", str(config), "-d", database],
+                                env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True)
+    figures = dict(json.loads(result.stdout.strip().splitlines()[-1]), ticket_odoo_install_s=install_s)
+    for figure in ODOO_FIGURES:
+        yield figure, figures[figure]
+
+
+def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
+    """Time and SQL queries of ``helpdesk.ticket.create`` with the analysis.
+
+    A team with three agents handles every category; ``ODOO_BATCH`` demo
+    tickets (a corpus the analyzer did not learn from) are created in one call
+    (one ``predict_many``, one load query for the routing), then
+    ``ODOO_SINGLE`` one by one, as the form does. Query counts come from the
+    cursor's counter; everything is rolled back.
+    """
+    import odoo
+    from odoo import SUPERUSER_ID, Command, api
+
+    odoo.tools.config.parse_config(odoo_args)
+    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    corpus = make_ticket_corpus(n=ODOO_BATCH + ODOO_SINGLE, seed=31)
+    vals = [{"name": row.subject, "description": row.body} for row in corpus.itertuples()]
+    figures = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+        agents = env["res.users"].create([{"name": f"Bench agent {n}", "login": f"bench_agent_{n}"} for n in range(3)])
+        env["helpdesk.ticket.team"].create({
+            "name": "Bench care", "user_ids": [Command.set(agents.ids)],
+            "category_ids": [Command.set(env["helpdesk.ticket.category"].search([("fusion_code", "!=", False)]).ids)],
+        })
+        env["helpdesk.ticket"].create(vals[:1])  # warm: analyzer loaded into this worker's cache
+        env.flush_all()
+        before, started = cr.sql_log_count, time.perf_counter()
+        env["helpdesk.ticket"].create(vals[:ODOO_BATCH])
+        env.flush_all()
+        seconds, queries = time.perf_counter() - started, cr.sql_log_count - before
+        figures.update(ticket_odoo_batch_create_per_s=ODOO_BATCH / seconds,
+                       ticket_odoo_batch_queries_per_ticket=queries / ODOO_BATCH)
+        timings, counts = [], []
+        for single in vals[ODOO_BATCH:]:
+            before, started = cr.sql_log_count, time.perf_counter()
+            env["helpdesk.ticket"].create(single)
+            env.flush_all()
+            timings.append((time.perf_counter() - started) * 1000)
+            counts.append(cr.sql_log_count - before)
+        figures.update(ticket_odoo_create_one_ms=float(np.median(timings)),
+                       ticket_odoo_queries_one=float(np.median(counts)))
+        cr.rollback()
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
