@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
@@ -44,11 +44,12 @@ import pandas as pd
 
 from ai_insights.actions import Rule, evaluate_rules
 
+from benchmarks._common import best_seconds, odoo_figures
+
 N_CUSTOMERS = 100_000
 ODOO_PARTNERS = 10_000
 ODOO_FIGURES = ("actions_cron_10k_s", "actions_cron_queries", "actions_cron_acted", "actions_cron_rerun_10k_s")
 TODAY = date(2026, 10, 31)
-REPEATS = 3
 
 
 def _subjects(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -65,15 +66,6 @@ def _subjects(rng: np.random.Generator, n: int) -> pd.DataFrame:
     })
 
 
-def _best_seconds(work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def run() -> Iterator[tuple[str, object]]:
     rng = np.random.default_rng(2026)
     subjects = _subjects(rng, N_CUSTOMERS)
@@ -85,7 +77,7 @@ def run() -> Iterator[tuple[str, object]]:
     past = rng.choice(N_CUSTOMERS, 20_000, replace=False) + 1
     history = pd.DataFrame({"rule_id": 1, "subject_id": past, "episode": [f"1-{i}-w0" for i in past],
                             "date": pd.Timestamp(TODAY) - pd.Timedelta(days=10)})
-    yield "actions_eval_100k_s", _best_seconds(lambda: evaluate_rules(rules, subjects, TODAY, history))
+    yield "actions_eval_100k_s", best_seconds(lambda: evaluate_rules(rules, subjects, TODAY, history))
     yield from _demo_figures()
     yield from _odoo_figures()
 
@@ -109,30 +101,8 @@ def _demo_figures() -> Iterator[tuple[str, object]]:
 
 
 def _odoo_figures() -> Iterator[tuple[str, object]]:
-    """Measured inside a throw-away Odoo 18 database (this file run as a script, ``_measure_in_odoo``)."""
-    import json
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-    import odoo_tier
-
-    try:
-        root = odoo_tier.locate_odoo()
-    except odoo_tier.OdooNotFound as exc:
-        for figure in ODOO_FIGURES:
-            yield figure, f"skipped ({exc})"
-        return
-    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
-        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
-        database = "fusion_bench_actions"
-        odoo_tier.create_database(root, config, database, ["fusion_actions"], Path(scratch) / "install.log")
-        result = subprocess.run([sys.executable, __file__, "-c", str(config), "-d", database],
-                                env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True)
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for figure in ODOO_FIGURES:
-        yield figure, figures[figure]
+    """Measured inside a throw-away Odoo 18 database (this file run as a script: ``_measure_in_odoo``)."""
+    return odoo_figures(__file__, ["fusion_actions"], ODOO_FIGURES)
 
 
 def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:

@@ -65,6 +65,8 @@ from ai_insights.datasets import (
 )
 from ai_insights.features import build_features
 
+from benchmarks._common import odoo_figures
+
 DEMO_HORIZON_DAYS = 180
 CDNOW_TRAIN_CUTOFF = pd.Timestamp("1997-07-01")
 SCORED_CUSTOMERS = 100_000
@@ -201,38 +203,8 @@ ODOO_CUSTOMERS = (1_000, 10_000)
 
 
 def _odoo_figures() -> Iterator[tuple[str, object]]:
-    """Measured inside a throw-away Odoo 18 database with fusion_churn installed.
-
-    The measuring code runs in a subprocess that loads the registry (this file
-    run as a script, ``_measure_in_odoo``); without an Odoo 18 every figure
-    says "skipped" and why.
-    """
-    import json
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-    import odoo_tier
-
-    try:
-        root = odoo_tier.locate_odoo()
-    except odoo_tier.OdooNotFound as exc:
-        for figure in ODOO_FIGURES:
-            yield figure, f"skipped ({exc})"
-        return
-    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
-        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
-        database = "fusion_bench_churn"
-        odoo_tier.create_database(root, config, database, ["fusion_churn"], Path(scratch) / "install.log")
-        result = subprocess.run(
-            [sys.executable, __file__, "-c", str(config), "-d", database],
-            env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True,
-        )
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for figure in ODOO_FIGURES:
-        yield figure, figures[figure]
+    """Measured inside a throw-away Odoo 18 database (this file run as a script: ``_measure_in_odoo``)."""
+    return odoo_figures(__file__, ["fusion_churn"], ODOO_FIGURES)
 
 
 def _synthetic_history(rng: np.random.Generator, n: int, today: pd.Timestamp) -> pd.DataFrame:

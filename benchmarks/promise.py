@@ -30,7 +30,6 @@ on the same 200 lines). They say "skipped" when no Odoo 18 is found.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -38,11 +37,12 @@ import numpy as np
 from crm_bridge.calendar import WorkingCalendar
 from crm_bridge.promise import Capacity, ProductSupply, PromiseEngine
 
+from benchmarks._common import best_seconds, odoo_figures
+
 TODAY = dt.date(2026, 3, 2)
 N_PRODUCTS = 300
 N_ORDERS = 500
 LINES_PER_ORDER = 200
-REPEATS = 3
 
 
 def _supplies(rng: np.random.Generator) -> list[ProductSupply]:
@@ -85,15 +85,6 @@ def _lines(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     }
 
 
-def _best_seconds(work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def run() -> Iterator[tuple[str, object]]:
     rng = np.random.default_rng(2026)
     supplies = _supplies(rng)
@@ -115,12 +106,12 @@ def run() -> Iterator[tuple[str, object]]:
             engine.check_batch(**wh_lines, order_keys=keys)
 
     quotations()  # builds and caches the day grids
-    yield "promise_core_lines_per_s", n / _best_seconds(quotations)
-    yield "promise_core_shared_lines_per_s", n / _best_seconds(lambda: warehouses[0].check_batch(**lines))
+    yield "promise_core_lines_per_s", n / best_seconds(quotations)
+    yield "promise_core_shared_lines_per_s", n / best_seconds(lambda: warehouses[0].check_batch(**lines))
 
     order = {key: values[:LINES_PER_ORDER] for key, values in lines.items()}
-    yield "promise_core_order_200_ms", 1000 * _best_seconds(lambda: warehouses[0].check_batch(**order))
-    yield "promise_core_order_200_dicts_ms", 1000 * _best_seconds(
+    yield "promise_core_order_200_ms", 1000 * best_seconds(lambda: warehouses[0].check_batch(**order))
+    yield "promise_core_order_200_dicts_ms", 1000 * best_seconds(
         lambda: warehouses[0].check_batch(**order).order().to_dict()
     )
     yield from _odoo_figures()
@@ -132,41 +123,8 @@ ODOO_FIGURES = ("promise_queries_20", "promise_queries_200", "promise_vs_native_
 
 
 def _odoo_figures() -> Iterator[tuple[str, object]]:
-    """Measured inside a throw-away Odoo 18 database with fusion_sale_promise installed.
-
-    The measuring code runs in a subprocess that loads the registry (this file
-    run as a script, ``_measure_in_odoo``); without an Odoo 18 every figure
-    says "skipped" and why.
-    """
-    import json
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    project = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(project / "tools"))
-    import odoo_tier
-
-    try:
-        root = odoo_tier.locate_odoo()
-    except odoo_tier.OdooNotFound as exc:
-        for figure in ODOO_FIGURES:
-            yield figure, f"skipped ({exc})"
-        return
-    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
-        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
-        database = "fusion_bench_promise"
-        odoo_tier.create_database(root, config, database, ["fusion_sale_promise"], Path(scratch) / "install.log")
-        result = subprocess.run(
-            [sys.executable, __file__, "-c", str(config), "-d", database],
-            env=odoo_tier.odoo_env(root), capture_output=True, text=True,
-        )
-    if result.returncode != 0:
-        raise RuntimeError(f"measuring inside Odoo failed:\n{result.stderr[-3000:]}")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for figure in ODOO_FIGURES:
-        yield figure, figures[figure]
+    """Measured inside a throw-away Odoo 18 database (this file run as a script: ``_measure_in_odoo``)."""
+    return odoo_figures(__file__, ["fusion_sale_promise"], ODOO_FIGURES)
 
 
 def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
@@ -177,7 +135,7 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
       N-line quotation, with a cold ORM cache.
     * ``promise_vs_native_ratio``: on the 200-line quotation, that full check's time
       over Odoo's own ``_compute_qty_at_date`` (the sale_stock availability
-      widget) with the cache invalidated before each; best of ``REPEATS`` each.
+      widget) with the cache invalidated before each; best of three each.
     """
     import odoo
     from odoo import SUPERUSER_ID, Command, api
@@ -231,8 +189,8 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
                 return work()
             return run_cold
 
-        promise = _best_seconds(timed(lambda: Order.fusion_check_order(lines.order_id.id)))
-        native = _best_seconds(timed(lambda: lines._compute_qty_at_date()))
+        promise = best_seconds(timed(lambda: Order.fusion_check_order(lines.order_id.id)))
+        native = best_seconds(timed(lambda: lines._compute_qty_at_date()))
         figures["promise_vs_native_ratio"] = promise / native
         cr.rollback()
     return figures
