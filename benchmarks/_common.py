@@ -32,11 +32,12 @@ def best_seconds(work: Callable[[], object], repeats: int = 3) -> float:
     return best
 
 
-def odoo_figures(script: str, modules: Sequence[str], figures: Sequence[str]) -> Iterator[tuple[str, object]]:
+def odoo_figures(script: str, modules: Sequence[str], figures: Sequence[str],
+                 install_figure: str = "odoo_install_s") -> Iterator[tuple[str, object]]:
     """Run ``script -c CONFIG -d DB`` in a fresh database with ``modules``; yield ``figures`` from its JSON.
 
-    ``odoo_install_s``, the time the addons took to install, is available to
-    ``figures`` besides what the script printed.
+    The time the addons took to install is available to ``figures`` as
+    ``install_figure``, besides what the script printed.
     """
     try:
         root = odoo_tier.locate_odoo()
@@ -55,6 +56,6 @@ def odoo_figures(script: str, modules: Sequence[str], figures: Sequence[str]) ->
                                 env=odoo_tier.odoo_env(root), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"measuring inside Odoo failed:\n{result.stderr[-3000:]}")
-    measured = dict(json.loads(result.stdout.strip().splitlines()[-1]), odoo_install_s=install_s)
+    measured = dict(json.loads(result.stdout.strip().splitlines()[-1]), **{install_figure: install_s})
     for figure in figures:
         yield figure, measured[figure]

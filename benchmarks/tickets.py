@@ -26,6 +26,8 @@ from sklearn.metrics import f1_score
 from ai_insights.nlp import TicketAnalyzer, split_holdout, ticket_texts
 from demo_company.tickets import make_ticket_corpus
 
+from benchmarks._common import odoo_figures
+
 TASKS = ("category", "urgency", "sentiment")
 _LOAD_SNIPPET = (
     "import sys, time\n"
@@ -119,33 +121,9 @@ def _odoo_figures():
 
     ``fusion_helpdesk`` is installed (its install trains the analyzer on the
     bundled demo corpus: ``ticket_odoo_install_s`` covers the whole install);
-    the measuring code runs in a subprocess that loads the registry (this file
-    run as a script, ``_measure_in_odoo``). Without an Odoo 18 every figure
-    says "skipped" and why.
+    the measuring code runs in this file run as a script (``_measure_in_odoo``).
     """
-    import json
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-    import odoo_tier
-
-    try:
-        root = odoo_tier.locate_odoo()
-    except odoo_tier.OdooNotFound as exc:
-        for figure in ODOO_FIGURES:
-            yield figure, f"skipped ({exc})"
-        return
-    with tempfile.TemporaryDirectory(prefix="fusion-bench-") as scratch, odoo_tier.cluster() as pg:
-        config = odoo_tier.write_config(Path(scratch) / "odoo.conf", root, pg, Path(scratch) / "data")
-        database = "fusion_bench_tickets"
-        started = time.perf_counter()
-        odoo_tier.create_database(root, config, database, ["fusion_helpdesk"], Path(scratch) / "install.log")
-        install_s = time.perf_counter() - started
-        result = subprocess.run([sys.executable, __file__, "-c", str(config), "-d", database],
-                                env=odoo_tier.odoo_env(root), capture_output=True, text=True, check=True)
-    figures = dict(json.loads(result.stdout.strip().splitlines()[-1]), ticket_odoo_install_s=install_s)
-    for figure in ODOO_FIGURES:
-        yield figure, figures[figure]
+    return odoo_figures(__file__, ["fusion_helpdesk"], ODOO_FIGURES, install_figure="ticket_odoo_install_s")
 
 
 def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
