@@ -7,7 +7,7 @@
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
     "depends": ["base_setup", "mail", "sale_stock", "sale_crm"],
-    "external_dependencies": {"python": ["crm_bridge"]},
+    "external_dependencies": {"python": ["crm_bridge", "ai_insights", "skops"]},
     "data": [
         "security/fusion_security.xml",
         "security/ir.model.access.csv",

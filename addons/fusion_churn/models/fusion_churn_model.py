@@ -6,19 +6,17 @@ import pandas as pd
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ai_insights.churn import train_churn_model
 from ai_insights.clv import CLVModel
 from ai_insights.datasets import calibration_holdout, latest_cutoffs
 from ai_insights.features import build_features
-from ai_insights.model_store import dumps_model, loads_model
 from ai_insights.registry import CHURN_TRUSTED_TYPES
 from crm_bridge.errors import InsufficientDataError
 
 _logger = logging.getLogger(__name__)
 
-MANAGER = "fusion_base.group_fusion_manager"
 # Lifetime value is the expected margin over this many days.
 VALUE_HORIZON_DAYS = 365
 # A retrained version replaces the active one unless its ROC-AUC is worse by more than this
@@ -37,17 +35,11 @@ class FusionChurnModel(models.Model):
     """
 
     _name = "fusion.churn.model"
+    _inherit = ["fusion.model.version.mixin"]
     _description = "ERP-CRM Fusion: churn model version"
-    _order = "company_id, version desc"
+    _fusion_trusted_types = CHURN_TRUSTED_TYPES
+    _fusion_promotion_tolerance = PROMOTION_TOLERANCE
 
-    name = fields.Char(required=True, readonly=True)
-    version = fields.Integer(required=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
-    is_active = fields.Boolean("In use", readonly=True, help="The version the scheduled scoring uses.")
-    state = fields.Selection(
-        [("trained", "Trained"), ("insufficient_data", "Insufficient data")], required=True, readonly=True)
-    message = fields.Text(readonly=True, help="Why the training stopped, or how the version was promoted.")
-    trained_at = fields.Datetime(readonly=True)
     data_start = fields.Date("Data from", readonly=True)
     data_end = fields.Date("Data to", readonly=True)
     train_cutoff = fields.Date(readonly=True, help="Features as of this date, labels from the horizon after it.")
@@ -63,31 +55,24 @@ class FusionChurnModel(models.Model):
     brier_baseline = fields.Float("Brier score of BG/NBD", digits=(4, 3), readonly=True)
     clv_mae = fields.Float("Purchases forecast MAE", digits=(4, 2), readonly=True,
                            help="Mean absolute error of the expected number of purchases on the held-out window.")
-    card_json = fields.Text("Model card", readonly=True)
-    card_html = fields.Html("Card", compute="_compute_card_html", sanitize=False)
-    model_data = fields.Binary("Churn model (skops)", attachment=False, readonly=True, groups=MANAGER)
-    clv_data = fields.Binary("Lifetime value model (skops)", attachment=False, readonly=True, groups=MANAGER)
+    clv_data = fields.Binary("Lifetime value model (skops)", attachment=False, readonly=True,
+                              groups="fusion_base.group_fusion_manager")
     score_count = fields.Integer("Customers scored", compute="_compute_score_count")
 
-    _sql_constraints = [
-        ("version_unique", "unique(company_id, version)", "A version number is used once per company."),
-    ]
+    def _get_quality(self):
+        return self.roc_auc
 
-    @api.depends("card_json")
-    def _compute_card_html(self):
-        for version in self:
-            card = json.loads(version.card_json) if version.card_json else {}
-            rows = Markup().join(Markup("<tr><td><code>%s</code></td><td>%s</td></tr>") % item
-                                 for item in card.get("features", {}).items())
-            calibration = Markup().join(
-                Markup("<tr><td>%.2f</td><td>%.2f</td><td>%d</td></tr>")
-                % (row["predicted"], row["observed"], row["customers"])
-                for row in card.get("extra", {}).get("calibration_table", []))
-            version.card_html = Markup(
-                "<p>%s</p><h5>Features and their purpose</h5><table class='table table-sm'>%s</table>"
-                "<h5>Calibration on the held-out window</h5><table class='table table-sm'>"
-                "<tr><th>Predicted</th><th>Observed</th><th>Customers</th></tr>%s</table>"
-            ) % (card["notes"], rows, calibration) if card else False
+    def _get_card_html_sections(self, card):
+        """The generic sections, then the calibration table of the held-out window."""
+        calibration = Markup().join(
+            Markup("<tr><td>%.2f</td><td>%.2f</td><td>%d</td></tr>")
+            % (row["predicted"], row["observed"], row["customers"])
+            for row in card.get("extra", {}).get("calibration_table", []))
+        return [
+            *super()._get_card_html_sections(card),
+            Markup("<h5>Calibration on the held-out window</h5><table class='table table-sm'>"
+                   "<tr><th>Predicted</th><th>Observed</th><th>Customers</th></tr>%s</table>") % calibration,
+        ]
 
     def _compute_score_count(self):
         counts = dict(self.env["fusion.churn.score"]._read_group(
@@ -95,40 +80,9 @@ class FusionChurnModel(models.Model):
         for version in self:
             version.score_count = counts.get(version, 0)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_active(self):
-        if any(version.is_active for version in self):
-            raise UserError(self.env._("The version in use cannot be deleted: activate another one first."))
-
-    # ------------------------------------------------------------------ registry
-
-    @api.model
-    def _get_active(self, company):
-        return self.search([("company_id", "=", company.id), ("is_active", "=", True)], limit=1)
-
-    def _activate(self):
-        self.ensure_one()
-        self._get_active(self.company_id).is_active = False
-        self.is_active = True
-
     def _load(self):
         """(churn model, lifetime value model) of this version, refusing any untrusted type."""
-        self.ensure_one()
-        data = self.sudo()
-        return (loads_model(data.model_data, CHURN_TRUSTED_TYPES), loads_model(data.clv_data, CHURN_TRUSTED_TYPES))
-
-    def _check_manager(self):
-        if not self.env.su and not self.env.user.has_group(MANAGER):
-            raise AccessError(self.env._("Only an ERP-CRM Fusion manager can train, score or roll back churn models."))
-
-    def action_activate(self):
-        """Put this version in use (a rollback when it is older than the active one)."""
-        self.ensure_one()
-        self._check_manager()
-        if self.state != "trained":
-            raise UserError(self.env._("Version %(name)s has no model: %(why)s", name=self.name, why=self.message))
-        self.sudo()._activate()
-        return True
+        return self._load_model(), self._load_model("clv_data")
 
     def action_view_scores(self):
         self.ensure_one()
@@ -137,28 +91,6 @@ class FusionChurnModel(models.Model):
         return action
 
     # ------------------------------------------------------------------ training
-
-    @api.model
-    def _train(self, company):
-        """Train a new version on ``company``'s history and register it; return it.
-
-        Too little history gives a version in state ``insufficient_data`` with
-        the reason, and no model. A trained version is put in use when nothing
-        is active or when it is about as good as the active one (see
-        :data:`PROMOTION_TOLERANCE`); otherwise it waits for a manager.
-        """
-        previous = self.search([("company_id", "=", company.id)], limit=1)
-        vals = {"version": previous.version + 1, "name": f"v{previous.version + 1:04d}", "company_id": company.id}
-        try:
-            vals.update(self._prepare_trained_vals(company, vals["name"]))
-        except InsufficientDataError as exc:
-            _logger.warning("Churn model for %s not trained: %s", company.name, exc.message)
-            return self.sudo().create(dict(vals, state="insufficient_data", message=self.env._(
-                "Not enough history to train a churn model: %(why)s. Nothing will be scored with this version.",
-                why=exc.message)))
-        version = self.sudo().create(dict(vals, state="trained"))
-        version._promote()
-        return version.with_env(self.env)
 
     @api.model
     def _prepare_trained_vals(self, company, label):
@@ -183,7 +115,7 @@ class FusionChurnModel(models.Model):
             "brier_baseline": _finite(metrics["brier_baseline_bgnbd"]),
             "clv_mae": clv_mae,
             "card_json": json.dumps(_card_with_clv(card, clv_mae).to_dict(), default=str, sort_keys=True),
-            "model_data": dumps_model(churn), "clv_data": dumps_model(clv),
+            "model_data": self._dumps_model(churn), "clv_data": self._dumps_model(clv),
         }
 
     @api.model
@@ -194,18 +126,6 @@ class FusionChurnModel(models.Model):
         X_eval, bought_eval = calibration_holdout(tables, eval_cutoff, horizon)
         mae = (pd.Series(clv.predict(X_eval), index=X_eval.index) - bought_eval).abs().mean()
         return clv, float(mae)
-
-    def _promote(self):
-        self.ensure_one()
-        active = self._get_active(self.company_id)
-        if not active or self.roc_auc >= active.roc_auc - PROMOTION_TOLERANCE:
-            self._activate()
-            self.message = self.env._("In use since training (previous version: %(previous)s).",
-                                      previous=active.name or self.env._("none"))
-        else:
-            self.message = self.env._(
-                "Kept for review: ROC-AUC %(new).3f against %(old).3f for %(active)s, which stays in use.",
-                new=self.roc_auc, old=active.roc_auc, active=active.name)
 
     # ------------------------------------------------------------------ scoring
 

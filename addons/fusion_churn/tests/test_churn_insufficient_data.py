@@ -26,7 +26,7 @@ class TestChurnInsufficientData(ChurnCommon):
     def test_training_records_why_and_scores_nothing(self):
         version = self.Version._train(self.company)
         self.assertEqual(version.state, "insufficient_data")
-        self.assertIn("Not enough history", version.message)
+        self.assertIn("Not enough data", version.message)
         self.assertFalse(version.is_active)
         self.assertFalse(version.sudo().model_data)
         summary = self.Version._score(self.company)
@@ -35,7 +35,7 @@ class TestChurnInsufficientData(ChurnCommon):
         self.assertFalse(self.Score.search([]))
 
     def test_train_now_tells_the_manager(self):
-        with self.assertRaisesRegex(UserError, "Not enough history"):
+        with self.assertRaisesRegex(UserError, "Not enough data"):
             self.Version.with_user(self.manager).action_train_now()
 
     def test_undeclared_field_is_never_read(self):

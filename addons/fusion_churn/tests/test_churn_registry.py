@@ -28,6 +28,7 @@ class TestChurnRegistry(ChurnDemoCommon):
             self.assertEqual(purpose, FEATURES[name].purpose)
         self.assertIn("calibration_table", card["extra"])
         self.assertIn("Features and their purpose", version.card_html)
+        self.assertIn("Calibration on the held-out window", version.card_html)
         churn, clv = version._load()
         self.assertEqual(churn.horizon_days, 90)
         self.assertTrue(hasattr(clv, "regressor_"))
