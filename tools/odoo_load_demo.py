@@ -37,10 +37,26 @@ def main(argv: list[str] | None = None) -> int:
                               progress=lambda step, n: print(f"  {step}: {n}", flush=True))
     if not counts:
         print("The demo company is already loaded: nothing to do.")
-    else:
-        print("Loaded " + ", ".join(f"{n} {model}" for model, n in counts.items())
-              + f" in {time.monotonic() - started:.0f} s")
+        return 0
+    print("Loaded " + ", ".join(f"{n} {model}" for model, n in counts.items())
+          + f" in {time.monotonic() - started:.0f} s")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        if "fusion.churn.model" in env:
+            score_customers(env, company)
     return 0
+
+
+def score_customers(env, company) -> None:
+    """Train and run the churn model once, so the customers show their risk from the first click."""
+    months = (company.orders["date_order"].max() - company.orders["date_order"].min()).days / 30
+    # Training needs two windows of the horizon's length: fit the horizon to the history loaded.
+    env.company.fusion_churn_horizon_days = min(180, int(months * 30 / 4))
+    version = env["fusion.churn.model"]._train(env.company)
+    if version.state == "trained":
+        print(env["fusion.churn.model"]._score(env.company)["message"])
+    else:
+        print(f"Churn model not trained: {version.message}")
 
 
 if __name__ == "__main__":

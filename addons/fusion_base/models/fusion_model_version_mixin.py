@@ -141,6 +141,16 @@ class FusionModelVersionMixin(models.AbstractModel):
         return version.with_env(self.env)
 
     @api.model
+    def action_train_now(self):
+        """Train a version now for the current company and open it (managers)."""
+        self._check_manager()
+        version = self._train(self.env.company)
+        if version.state != "trained":
+            raise UserError(version.message)
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": version.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    @api.model
     def _prepare_trained_vals(self, company, label):
         """Values of a trained version labelled ``label``: card, metrics, model bytes.
 

@@ -6,7 +6,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ai_insights.churn import train_churn_model
 from ai_insights.clv import CLVModel
@@ -155,16 +154,6 @@ class FusionChurnModel(models.Model):
                                       scored=len(scores), version=version.name, high=high)}
 
     # ------------------------------------------------------------------ entry points: buttons, RPC, crons
-
-    @api.model
-    def action_train_now(self):
-        """Train a version now for the current company and open it (managers)."""
-        self._check_manager()
-        version = self._train(self.env.company)
-        if version.state != "trained":
-            raise UserError(version.message)
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": version.id,
-                "view_mode": "form", "views": [(False, "form")]}
 
     @api.model
     def score_customers(self):

@@ -10,7 +10,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ai_insights.model_store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 from ai_insights.nlp import TicketAnalyzer, ticket_texts
@@ -173,16 +172,6 @@ class FusionTicketModel(models.Model):
             **{f"macro_f1_{task}": metrics.get(f"macro_f1_{task}", 0.0) for task in TASKS},
             "model_data": self._dumps_model(analyzer),
         }
-
-    @api.model
-    def action_train_now(self):
-        """Train a version now for the current company from its closed tickets and open it (managers)."""
-        self._check_manager()
-        version = self._train(self.env.company)
-        if version.state != "trained":
-            raise UserError(version.message)
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": version.id,
-                "view_mode": "form", "views": [(False, "form")]}
 
     @api.model
     def _cron_train(self):
