@@ -48,6 +48,10 @@ class CompanyTables:
     tickets: pd.DataFrame
     reference_date: date
 
+    def public_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables every capability may read, by name."""
+        return {name: getattr(self, name) for name in TABLES}
+
 
 def connect_from_env() -> Any:
     """An odoorpc client logged in with the ``ODOO_*`` environment variables."""

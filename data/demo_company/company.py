@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_bridge.errors import ValidationError
+from crm_bridge.odoo_tables import CompanyTables
 from demo_company.schema import HIDDEN_TABLES, TABLES, Column
 
 __all__ = ["DemoCompany", "conform"]
@@ -65,33 +66,17 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class DemoCompany:
+class DemoCompany(CompanyTables):
     """A generated company: one DataFrame per table of the schema.
 
     ``truth`` and ``product_truth`` are the generator's hidden ground truth:
     tests and the response simulation read them, models never do.
     """
 
-    customers: pd.DataFrame
-    products: pd.DataFrame
-    warehouses: pd.DataFrame
-    stock: pd.DataFrame
-    incoming: pd.DataFrame
-    orders: pd.DataFrame
-    order_lines: pd.DataFrame
-    invoices: pd.DataFrame
-    leads: pd.DataFrame
-    interactions: pd.DataFrame
-    tickets: pd.DataFrame
     truth: pd.DataFrame
     product_truth: pd.DataFrame
-    reference_date: date
     seed: int
     size: str
-
-    def public_tables(self) -> dict[str, pd.DataFrame]:
-        """The tables a capability may read (everything but the hidden truth)."""
-        return {name: getattr(self, name) for name in TABLES}
 
     def hidden_tables(self) -> dict[str, pd.DataFrame]:
         """The generator's ground truth (never a model input)."""
