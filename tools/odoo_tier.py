@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -199,9 +200,11 @@ class PostgresCluster:
                      "--locale=C", stdout=subprocess.DEVNULL)
         # A test cluster trades crash safety for speed; a served one keeps it.
         speed = "" if self.durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._pg("pg_ctl", "-D", self.datadir, "-l", self.datadir / "server.log", "-w", "start", "-o",
-                 f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1{speed}",
-                 stdout=subprocess.DEVNULL)
+        running = self._pg("pg_ctl", "-D", self.datadir, "status", check=False, stdout=subprocess.DEVNULL)
+        if running.returncode != 0:  # a server left by a run that was killed is reused
+            self._pg("pg_ctl", "-D", self.datadir, "-l", self.datadir / "server.log", "-w", "start", "-o",
+                     f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1{speed}",
+                     stdout=subprocess.DEVNULL)
         exists = self.psql("SELECT 1 FROM pg_roles WHERE rolname = %r" % DB_USER).strip()
         if not exists:
             self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_USER}'")
@@ -345,6 +348,8 @@ def command_test(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
+    # Stopped by a signal, still stop PostgreSQL and Odoo on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         root = locate_odoo()
     except OdooNotFound as exc:
