@@ -1,0 +1,49 @@
+from odoo.tests import tagged
+
+from odoo.addons.fusion_sale_promise.tests.common import PromiseCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPromiseSignals(PromiseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.waiting = Partner.create({"name": "Waiting customer", "email": "waiting@example.com"})
+        cls.served = Partner.create({"name": "Served customer", "email": "served@example.com"})
+        # No stock and no vendor: tomorrow's commitment cannot be kept.
+        cls.backordered = cls._make_product("Backordered lamp", is_storable=True)
+        cls.late_order = cls._make_order([(cls.backordered, 3)], commitment_days=1, partner_id=cls.waiting.id)
+        cls.on_time_order = cls._make_order([(cls.chair, 2)], commitment_days=1, partner_id=cls.served.id)
+        # Superuser mode: the approval gate does not apply to trusted server code.
+        (cls.late_order | cls.on_time_order).sudo().action_confirm()
+        cls.rule = cls.env["fusion.action.rule"].create({
+            "name": "Late promise follow-up", "trigger": "late_promise", "threshold": 0.5, "control_share": 0.0,
+            "purpose": "service", "do_activity": True, "user_id": cls.manager.id,
+        })
+
+    def test_late_promise_signals_come_from_the_promise_check(self):
+        self.assertEqual(self.late_order.state, "sale")
+        self.assertIn(self.late_order.fusion_promise_status, ("partial", "late", "impossible"))
+        signals = self.rule._get_fusion_action_signals("late_promise", self.company, self.today)
+        refs = set(signals["event_ref"])
+        self.assertIn(f"sale.order,{self.late_order.id}", refs)
+        self.assertNotIn(f"sale.order,{self.on_time_order.id}", refs, "an order kept on time is no event")
+        row = signals.set_index("event_ref").loc[f"sale.order,{self.late_order.id}"]
+        self.assertEqual(row["subject_id"], self.waiting.id)
+        self.assertEqual(row["model_version"], "promise check")
+
+        self.rule._run_rules()
+        Log = self.env["fusion.action.log"]
+        logs = Log.search([("rule_id", "=", self.rule.id), ("partner_id", "=", self.waiting.id)])
+        self.assertEqual(logs.mapped("status"), ["act"])
+        self.assertIn(f"sale.order,{self.late_order.id}", logs.episode)
+        self.assertIn(self.late_order.name, logs.reasons)
+        self.assertIn("activity", logs.actions_done)
+        self.assertTrue(self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.waiting.id)]))
+        self.assertFalse(Log.search([("rule_id", "=", self.rule.id), ("partner_id", "=", self.served.id)]))
+
+        self.rule._run_rules()
+        self.assertEqual(Log.search_count([("rule_id", "=", self.rule.id), ("partner_id", "=", self.waiting.id),
+                                           ("status", "=", "act")]), 1, "one episode per order: no second action")
