@@ -3,7 +3,10 @@ import pandas as pd
 
 from odoo import models
 
+from crm_bridge.promise_inputs import NO_DEMAND_COVER_DAYS
+
 BROKEN_STATUSES = ("partial", "late", "impossible")
+COVER_TRIGGERS = ("scarce_product", "overstock_product")
 
 
 class FusionActionRule(models.Model):
@@ -18,6 +21,8 @@ class FusionActionRule(models.Model):
         episode). Pushed signals about other events still count.
         """
         signals = super()._get_fusion_action_signals(trigger, company, today)
+        if trigger in COVER_TRIGGERS:
+            return self._get_fusion_cover_signals(trigger, company, signals)
         if trigger != "late_promise":
             return signals
         # The rules' runner (the scheduler, a manager) acts for the whole company, whatever its sales rights.
@@ -53,3 +58,33 @@ class FusionActionRule(models.Model):
         if signals.empty:
             return frame
         return pd.concat([frame, signals[~signals["event_ref"].isin(frame["event_ref"])]], ignore_index=True)
+
+    def _get_fusion_cover_signals(self, trigger, company, signals):
+        """Days of cover of the company's storable products: free stock over the last 90 days' daily sales.
+
+        The same free stock and demand the pricing guardrail reads (one query per
+        warehouse and one for the demand); a product in stock that did not sell
+        has ``NO_DEMAND_COVER_DAYS``. Pushed signals count for the other products.
+        """
+        products = self.env["product.product"].sudo().with_company(company).search(
+            [("is_storable", "=", True), ("company_id", "in", [company.id, False])])
+        free = pd.Series(0.0, index=products.ids)
+        for warehouse in self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)]):
+            free = free.add(pd.Series(warehouse._fusion_get_free_qty(products), dtype=float), fill_value=0.0)
+        daily = pd.Series(products._fusion_get_daily_demand(company), dtype=float).reindex(free.index)
+        cover = (free.clip(lower=0) / daily.where(daily > 0)).fillna(NO_DEMAND_COVER_DAYS)
+        cover = cover[(daily > 0) | (free > 0)]  # neither stocked nor sold: nothing to say
+        frame = pd.DataFrame({
+            "subject_id": cover.index.to_numpy(),
+            trigger: cover.round(1).to_numpy(),
+            "churn_risk": np.nan,
+            "clv": np.nan,
+            "event_ref": [str(product_id) for product_id in cover.index],
+            "model_version": "stock cover",
+            "reasons": [self.env._("%(free)s free, %(daily)s sold a day: %(days)s days of cover", free=round(free[pid], 1),
+                                   daily=round(daily[pid], 2) if daily[pid] > 0 else 0, days=round(cover[pid]))
+                        for pid in cover.index],
+        })
+        if signals.empty:
+            return frame
+        return pd.concat([frame, signals[~signals["subject_id"].isin(frame["subject_id"])]], ignore_index=True)

@@ -47,3 +47,25 @@ class TestPromiseSignals(PromiseCommon):
         self.rule._run_rules()
         self.assertEqual(Log.search_count([("rule_id", "=", self.rule.id), ("partner_id", "=", self.waiting.id),
                                            ("status", "=", "act")]), 1, "one episode per order: no second action")
+
+
+@tagged("post_install", "-at_install")
+class TestCoverSignals(PromiseCommon):
+    def test_scarce_and_overstocked_products_come_from_stock_and_sales(self):
+        # Desk: 10 in stock; 90 sold in the last 90 days (1 a day) -> 10 days of cover.
+        sold = self._make_order([(self.desk, 90)], partner_id=self.customer.id)
+        sold.sudo().action_confirm()
+        idle = self._make_product("Idle shelf", is_storable=True, stock=40)
+        scarce = self.env["fusion.action.rule"].create({
+            "name": "Scarce", "trigger": "scarce_product", "threshold": 15, "control_share": 0.0,
+            "do_activity": False, "do_hold_promotion": True, "user_id": self.manager.id,
+        })
+        signals = scarce._get_fusion_action_signals("scarce_product", self.company, self.today).set_index("subject_id")
+        self.assertAlmostEqual(signals.loc[self.desk.id, "scarce_product"], 0.0, delta=0.5,
+                               msg="the 90 sold are reserved against the 10 in stock: nothing free")
+        self.assertEqual(signals.loc[self.chair.id, "scarce_product"], 3650.0, "in stock, never sold")
+        self.assertIn(idle.id, signals.index)
+        scarce._run_rules()
+        self.assertTrue(self.desk.product_tmpl_id.fusion_promotion_hold)
+        self.assertFalse(self.chair.product_tmpl_id.fusion_promotion_hold)
+        self.assertFalse(idle.product_tmpl_id.fusion_promotion_hold)
