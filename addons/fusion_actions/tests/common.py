@@ -1,17 +1,14 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.fusion_base.tests.common import FusionCommon
 
 
-class FusionActionsCommon(TransactionCase):
+class FusionActionsCommon(FusionCommon):
     """Customers with and without consent, churn signals, a template, and least-privilege users."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.fusion_user = new_test_user(cls.env, "fa_user", groups="base.group_user,fusion_base.group_fusion_user")
-        cls.fusion_manager = new_test_user(cls.env, "fa_manager",
-                                           groups="base.group_user,fusion_base.group_fusion_manager")
-        cls.api_user = new_test_user(cls.env, "fa_api", groups="base.group_user,fusion_base.group_fusion_api")
         cls.owner = new_test_user(cls.env, "fa_owner", groups="base.group_user")
         Partner = cls.env["res.partner"]
         cls.risky = Partner.create([{"name": f"Risky {i}", "email": f"risky{i}@example.com", "user_id": cls.owner.id}
