@@ -13,7 +13,7 @@ key, or the password).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 from urllib.parse import urlparse
@@ -26,8 +26,6 @@ from .errors import ValidationError
 __all__ = ["CompanyTables", "connect_from_env", "read_company", "read_company_from_env"]
 
 PAGE = 2000
-TABLES = ("customers", "products", "warehouses", "stock", "incoming", "orders", "order_lines", "invoices",
-          "leads", "interactions", "tickets")
 ORDER_STATES = {"draft": "quotation", "sent": "quotation", "sale": "confirmed", "cancel": "cancelled"}
 
 
@@ -50,7 +48,8 @@ class CompanyTables:
 
     def public_tables(self) -> dict[str, pd.DataFrame]:
         """The tables every capability may read, by name."""
-        return {name: getattr(self, name) for name in TABLES}
+        return {field.name: getattr(self, field.name) for field in fields(CompanyTables)
+                if field.type in (pd.DataFrame, "pd.DataFrame")}  # annotations may be strings
 
 
 def connect_from_env() -> Any:
