@@ -8,18 +8,19 @@ Without an Odoo 18 every figure says "skipped" and why.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import odoo_tier  # noqa: E402  (tools/ is not a package)
 
-__all__ = ["best_seconds", "odoo_figures"]
+__all__ = ["best_seconds", "odoo_figures", "measurement_env", "print_measured"]
 
 
 def best_seconds(work: Callable[[], object], repeats: int = 3) -> float:
@@ -59,3 +60,23 @@ def odoo_figures(script: str, modules: Sequence[str], figures: Sequence[str],
     measured = dict(json.loads(result.stdout.strip().splitlines()[-1]), **{install_figure: install_s})
     for figure in figures:
         yield figure, measured[figure]
+
+
+@contextlib.contextmanager
+def measurement_env(odoo_args: list[str], **context: Any) -> Iterator[Any]:
+    """A superuser environment on the database the Odoo options name; everything is rolled back after."""
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config(odoo_args)
+    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    with registry.cursor() as cr:
+        try:
+            yield api.Environment(cr, SUPERUSER_ID, context)
+        finally:
+            cr.rollback()
+
+
+def print_measured(measure: Callable[[list[str]], dict]) -> None:
+    """The script side of :func:`odoo_figures`: measure with the command-line Odoo options, print one JSON line."""
+    print(json.dumps(measure(sys.argv[1:])))

@@ -34,7 +34,6 @@ Odoo figures (a throw-away Odoo 18 database with ``fusion_actions``; each says
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -44,7 +43,7 @@ import pandas as pd
 
 from ai_insights.actions import Rule, evaluate_rules
 
-from benchmarks._common import best_seconds, odoo_figures
+from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 
 N_CUSTOMERS = 100_000
 ODOO_PARTNERS = 10_000
@@ -109,16 +108,11 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
     """Partners and signals created in batches, then the rule run timed twice (second: all duplicates)."""
     from datetime import timedelta
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
+    from odoo import fields
 
-    odoo.tools.config.parse_config(odoo_args)
-    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
     rng = np.random.default_rng(7)
     figures: dict[str, object] = {}
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                                  "mail_notrack": True})
+    with measurement_env(odoo_args, tracking_disable=True, mail_create_nolog=True, mail_notrack=True) as env:
         partners = env["res.partner"].create([{"name": f"Bench customer {i}", "email": f"c{i}@example.com",
                                                "is_company": bool(i % 3)} for i in range(ODOO_PARTNERS)])
         risk = rng.uniform(0.6, 1.0, ODOO_PARTNERS)
@@ -128,22 +122,19 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
         rule = env["fusion.action.rule"].create({"name": "Bench retention", "threshold": 0.6, "control_share": 20.0})
         env.flush_all()
         env.invalidate_all()
-        today = odoo.fields.Date.context_today(rule)
-        before, started = cr.sql_log_count, time.perf_counter()
+        today = fields.Date.context_today(rule)
+        before, started = env.cr.sql_log_count, time.perf_counter()
         counts = rule._run_rules(today)
         env.flush_all()
         figures.update(actions_cron_10k_s=time.perf_counter() - started,
-                       actions_cron_queries=cr.sql_log_count - before, actions_cron_acted=counts.get("act", 0))
+                       actions_cron_queries=env.cr.sql_log_count - before, actions_cron_acted=counts.get("act", 0))
         env.invalidate_all()
         started = time.perf_counter()
         rule._run_rules(today + timedelta(days=1))
         env.flush_all()
         figures["actions_cron_rerun_10k_s"] = time.perf_counter() - started
-        cr.rollback()
     return figures
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
+    print_measured(_measure_in_odoo)

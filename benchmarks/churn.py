@@ -65,7 +65,7 @@ from ai_insights.datasets import (
 )
 from ai_insights.features import build_features
 
-from benchmarks._common import odoo_figures
+from benchmarks._common import measurement_env, odoo_figures, print_measured
 
 DEMO_HORIZON_DAYS = 180
 CDNOW_TRAIN_CUTOFF = pd.Timestamp("1997-07-01")
@@ -241,20 +241,15 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
     """
     import sys
 
-    import odoo
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import Command, fields
 
-    odoo.tools.config.parse_config(odoo_args)
-    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
     rng = np.random.default_rng(2026)
     figures: dict[str, object] = {}
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                                  "mail_notrack": True})
+    with measurement_env(odoo_args, tracking_disable=True, mail_create_nolog=True, mail_notrack=True) as env:
         company = env.company
         product = env["product.product"].create({"name": "Bench goods", "list_price": 100.0, "standard_price": 60.0,
                                                  "taxes_id": [Command.clear()]})
-        today = pd.Timestamp(odoo.fields.Datetime.now()).normalize()
+        today = pd.Timestamp(fields.Datetime.now()).normalize()
         created = 0
         for target in ODOO_CUSTOMERS:
             history = _synthetic_history(rng, target - created, today)
@@ -280,21 +275,17 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
                 figures["churn_train_auc"] = version.roc_auc if version.state == "trained" else version.message
             env["fusion.churn.model"]._score(company)  # warm: registry caches, model loading code paths
             env.invalidate_all()
-            before, started = cr.sql_log_count, time.perf_counter()
+            before, started = env.cr.sql_log_count, time.perf_counter()
             summary = env["fusion.churn.model"]._score(company)
             env.flush_all()
-            seconds, queries = time.perf_counter() - started, cr.sql_log_count - before
+            seconds, queries = time.perf_counter() - started, env.cr.sql_log_count - before
             if target == ODOO_CUSTOMERS[0]:
                 figures.update(churn_cron_1k_s=seconds, churn_cron_queries_1k=queries)
             else:
                 figures.update(churn_cron_10k_s=seconds, churn_cron_queries=queries,
                                churn_cron_customers=summary["scored"])
-        cr.rollback()
     return figures
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
-    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
+    print_measured(_measure_in_odoo)

@@ -37,7 +37,7 @@ import numpy as np
 from crm_bridge.calendar import WorkingCalendar
 from crm_bridge.promise import Capacity, ProductSupply, PromiseEngine
 
-from benchmarks._common import best_seconds, odoo_figures
+from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 
 TODAY = dt.date(2026, 3, 2)
 N_PRODUCTS = 300
@@ -137,14 +137,10 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
       over Odoo's own ``_compute_qty_at_date`` (the sale_stock availability
       widget) with the cache invalidated before each; best of three each.
     """
-    import odoo
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import Command, fields
 
-    odoo.tools.config.parse_config(odoo_args)
-    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
     rng = np.random.default_rng(2026)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    with measurement_env(odoo_args, tracking_disable=True) as env:
         warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
         warehouse.fusion_lines_per_day = 400
         vendor = env["res.partner"].create({"name": "Bench vendor"})
@@ -160,7 +156,7 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
         for product in products:
             env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, float(rng.integers(1, 40)))
         customer = env["res.partner"].create({"name": "Bench customer"})
-        commitment = odoo.fields.Datetime.now() + dt.timedelta(days=10)
+        commitment = fields.Datetime.now() + dt.timedelta(days=10)
 
         def quotation(n_lines: int):
             return env["sale.order"].create({
@@ -177,9 +173,9 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
         figures: dict[str, float] = {}
         for n, order in orders.items():
             env.invalidate_all()
-            before = cr.sql_log_count
+            before = env.cr.sql_log_count
             Order.fusion_check_order(order.id)
-            figures[f"promise_queries_{n}"] = cr.sql_log_count - before
+            figures[f"promise_queries_{n}"] = env.cr.sql_log_count - before
 
         lines = orders[LINES_PER_ORDER].order_line
 
@@ -192,12 +188,8 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
         promise = best_seconds(timed(lambda: Order.fusion_check_order(lines.order_id.id)))
         native = best_seconds(timed(lambda: lines._compute_qty_at_date()))
         figures["promise_vs_native_ratio"] = promise / native
-        cr.rollback()
     return figures
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
-    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
+    print_measured(_measure_in_odoo)

@@ -26,7 +26,7 @@ from sklearn.metrics import f1_score
 from ai_insights.nlp import TicketAnalyzer, split_holdout, ticket_texts
 from demo_company.tickets import make_ticket_corpus
 
-from benchmarks._common import odoo_figures
+from benchmarks._common import measurement_env, odoo_figures, print_measured
 
 TASKS = ("category", "urgency", "sentiment")
 _LOAD_SNIPPET = (
@@ -135,16 +135,12 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
     ``ODOO_SINGLE`` one by one, as the form does. Query counts come from the
     cursor's counter; everything is rolled back.
     """
-    import odoo
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import Command
 
-    odoo.tools.config.parse_config(odoo_args)
-    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
     corpus = make_ticket_corpus(n=ODOO_BATCH + ODOO_SINGLE, seed=31)
     vals = [{"name": row.subject, "description": row.body} for row in corpus.itertuples()]
     figures = {}
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+    with measurement_env(odoo_args, tracking_disable=True, mail_create_nolog=True) as env:
         agents = env["res.users"].create([{"name": f"Bench agent {n}", "login": f"bench_agent_{n}"} for n in range(3)])
         env["helpdesk.ticket.team"].create({
             "name": "Bench care", "user_ids": [Command.set(agents.ids)],
@@ -152,26 +148,23 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, float]:
         })
         env["helpdesk.ticket"].create(vals[:1])  # warm: analyzer loaded into this worker's cache
         env.flush_all()
-        before, started = cr.sql_log_count, time.perf_counter()
+        before, started = env.cr.sql_log_count, time.perf_counter()
         env["helpdesk.ticket"].create(vals[:ODOO_BATCH])
         env.flush_all()
-        seconds, queries = time.perf_counter() - started, cr.sql_log_count - before
+        seconds, queries = time.perf_counter() - started, env.cr.sql_log_count - before
         figures.update(ticket_odoo_batch_create_per_s=ODOO_BATCH / seconds,
                        ticket_odoo_batch_queries_per_ticket=queries / ODOO_BATCH)
         timings, counts = [], []
         for single in vals[ODOO_BATCH:]:
-            before, started = cr.sql_log_count, time.perf_counter()
+            before, started = env.cr.sql_log_count, time.perf_counter()
             env["helpdesk.ticket"].create(single)
             env.flush_all()
             timings.append((time.perf_counter() - started) * 1000)
-            counts.append(cr.sql_log_count - before)
+            counts.append(env.cr.sql_log_count - before)
         figures.update(ticket_odoo_create_one_ms=float(np.median(timings)),
                        ticket_odoo_queries_one=float(np.median(counts)))
-        cr.rollback()
     return figures
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(_measure_in_odoo(sys.argv[1:])))
+    print_measured(_measure_in_odoo)
