@@ -12,9 +12,12 @@ Sub-commands
             every addon and the demo company loaded, served on a loopback port.
 
 How an Odoo is found, first match wins: ``$ODOO_PATH`` (the tree holding the
-``odoo`` package), an ``odoo`` importable by this interpreter, then the usual
+``odoo`` package), an ``odoo`` importable by this interpreter, the usual
 places (``/opt/odoo18``, ``/opt/odoo``, ``~/odoo``, ``../odoo``,
-``/usr/lib/python3/dist-packages``). It must be a 18.0 tree.
+``/usr/lib/python3/dist-packages``), then an Odoo 18.0 source archive
+(``$ODOO_ARCHIVE``, else ``../shared/odoo/odoo-18.0.tar.xz``) unpacked once into
+the cache after its sha256 is checked against the ``.sha256`` file beside it.
+It must be a 18.0 tree.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -30,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import zipfile
@@ -44,6 +49,8 @@ OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1"}
 DB_USER = "fusion"
 SEARCH_PATHS = ("/opt/odoo18", "/opt/odoo", "~/odoo18", "~/odoo", str(PROJECT.parent / "odoo"),
                 "/usr/lib/python3/dist-packages")
+# The workplace's Odoo 18.0 Community archive, shared beside the project's checkout.
+DEFAULT_ARCHIVE = PROJECT.parent / "shared" / "odoo" / "odoo-18.0.tar.xz"
 
 
 class OdooNotFound(Exception):
@@ -84,10 +91,53 @@ def locate_odoo() -> Path:
         if version == 18:
             return Path(candidate)
         tried.append(candidate + ("" if version is None else f" (Odoo {version}, not 18)"))
+    archive = Path(os.environ.get("ODOO_ARCHIVE") or DEFAULT_ARCHIVE).expanduser()
+    if archive.is_file():
+        return unpack_archive(archive)
+    tried.append(f"the archive {archive} (absent)")
     raise OdooNotFound(
         "no Odoo 18 found. Tried ODOO_PATH (unset), " + ", ".join(tried)
-        + ". Point ODOO_PATH at an Odoo 18.0 source tree to run this tier."
+        + ". Point ODOO_PATH at an Odoo 18.0 source tree or ODOO_ARCHIVE at its .tar.xz to run this tier."
     )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unpack_archive(archive: Path) -> Path:
+    """Unpack an Odoo 18 source archive once into the cache; return the tree's root.
+
+    The archive is checked against the ``<archive>.sha256`` file beside it when
+    there is one; a mismatch is refused rather than unpacked. The unpacked tree is
+    keyed by the archive's digest, so a new archive gets a new tree and an
+    interrupted unpack (no stamp) starts over.
+    """
+    digest = _sha256(archive)
+    checksum_file = archive.with_name(archive.name + ".sha256")
+    if checksum_file.is_file():
+        expected = checksum_file.read_text().split()[0].lower()
+        if expected != digest:
+            raise OdooNotFound(f"{archive}: sha256 {digest} does not match {checksum_file} ({expected})")
+    target = CACHE / f"odoo-{digest[:16]}"
+    stamp = target / ".unpacked"
+    if not stamp.is_file():
+        print(f"Unpacking {archive} into {target} (once)...", flush=True)
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        with tarfile.open(archive) as tar:
+            # the "data" filter refuses links and paths outside the target (Python >= 3.10.12)
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(target, **safe)
+        stamp.write_text(digest)
+    roots = [path for path in target.iterdir() if _major_version(path) == 18]
+    if not roots:
+        raise OdooNotFound(f"{archive} holds no Odoo 18 tree (no */odoo/release.py with version 18)")
+    return roots[0]
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
