@@ -15,7 +15,7 @@ How an Odoo is found, first match wins: ``$ODOO_PATH`` (the tree holding the
 ``odoo`` package), an ``odoo`` importable by this interpreter, the usual
 places (``/opt/odoo18``, ``/opt/odoo``, ``~/odoo``, ``../odoo``,
 ``/usr/lib/python3/dist-packages``), then an Odoo 18.0 source archive
-(``$ODOO_ARCHIVE``, else ``../shared/odoo/odoo-18.0.tar.xz``) unpacked once into
+(``$ODOO_ARCHIVE``, else ``shared/odoo/odoo-18.0.tar.xz`` beside the checkout or a parent) unpacked once into
 the cache after its sha256 is checked against the ``.sha256`` file beside it.
 It must be a 18.0 tree.
 """
@@ -49,8 +49,10 @@ OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1"}
 DB_USER = "fusion"
 SEARCH_PATHS = ("/opt/odoo18", "/opt/odoo", "~/odoo18", "~/odoo", str(PROJECT.parent / "odoo"),
                 "/usr/lib/python3/dist-packages")
-# The workplace's Odoo 18.0 Community archive, shared beside the project's checkout.
-DEFAULT_ARCHIVE = PROJECT.parent / "shared" / "odoo" / "odoo-18.0.tar.xz"
+# The workplace's Odoo 18.0 Community archive, in a ``shared/odoo`` folder beside the
+# checkout or one of its parents (a scratch clone elsewhere still finds /work/shared).
+ARCHIVE_PLACES = [parent / "shared" / "odoo" / "odoo-18.0.tar.xz" for parent in PROJECT.parents] + [
+    Path("/work/shared/odoo/odoo-18.0.tar.xz")]
 
 
 class OdooNotFound(Exception):
@@ -91,10 +93,12 @@ def locate_odoo() -> Path:
         if version == 18:
             return Path(candidate)
         tried.append(candidate + ("" if version is None else f" (Odoo {version}, not 18)"))
-    archive = Path(os.environ.get("ODOO_ARCHIVE") or DEFAULT_ARCHIVE).expanduser()
-    if archive.is_file():
-        return unpack_archive(archive)
-    tried.append(f"the archive {archive} (absent)")
+    explicit_archive = os.environ.get("ODOO_ARCHIVE")
+    archives = [Path(explicit_archive).expanduser()] if explicit_archive else ARCHIVE_PLACES
+    for archive in archives:
+        if archive.is_file():
+            return unpack_archive(archive)
+    tried.append("an Odoo 18.0 archive at " + (explicit_archive or "shared/odoo/odoo-18.0.tar.xz beside the checkout"))
     raise OdooNotFound(
         "no Odoo 18 found. Tried ODOO_PATH (unset), " + ", ".join(tried)
         + ". Point ODOO_PATH at an Odoo 18.0 source tree or ODOO_ARCHIVE at its .tar.xz to run this tier."
