@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.fusion-installed
+# The demo company and the benchmarks run from the checkout, not from site-packages.
+export PYTHONPATH := $(CURDIR):$(CURDIR)/data$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: install demo test test-pure test-odoo odoo bench clean
 

@@ -8,7 +8,7 @@ Core figures (pure Python, measured here):
   a history of 20,000 past decisions. Best of three.
 
 Demo simulation (``demo_company.generate(seed=7)``, 2,000 customers; see
-:mod:`ai_insights.actions.simulation`): a churn model scores the customers,
+:mod:`demo_company.simulation`): a churn model scores the customers,
 the two demo rules act with a 50 % control group, and the demo's hidden
 response model decides who churns over 90 days. Uplift = churn rate of the
 control group minus that of the treated, so **positive is good**; the
@@ -84,7 +84,7 @@ def run() -> Iterator[tuple[str, object]]:
 def _demo_figures() -> Iterator[tuple[str, object]]:
     from demo_company import generate
 
-    from ai_insights.actions.simulation import simulate_rules
+    from demo_company.simulation import simulate_rules
 
     good, bad = simulate_rules(generate(seed=7)).rules
     yield "demo_uplift", good.impact.primary.uplift

@@ -1,7 +1,7 @@
 """CRM bridge throughput against one real Odoo 18 server (started here, on a private PostgreSQL).
 
 * ``bridge_batch_1000_s``: 1,000 new leads upserted in batched calls (the client's
-  default batch, ``crm_bridge.schemas.MAX_BATCH``).
+  default batch, ``crm_bridge.contract.schemas.MAX_BATCH``).
 * ``bridge_single_1000_s``: 1,000 other new leads, one call per lead.
 * ``bridge_single_vs_batch_ratio``: single time / batched time.
 * ``bridge_replay_duplicates``: leads created when the first 1,000 are sent again
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import odoorpc
 
-from crm_bridge.client import BridgeClient
+from crm_bridge.sync.client import BridgeClient
 from tools.odoo_server import running_server
 from tools.odoo_tier import (OdooNotFound, cluster, create_database, ensure_odoo_requirements, locate_odoo,
                              odoo_env, write_config)

@@ -23,7 +23,7 @@ fitted on the whole calibration period.
   ``_bgnbd`` and ``_pnbd`` baselines: ``cdnow_rmse`` and ``cdnow_r`` of the
   expected purchases; ``cdnow_mae`` of the median of the predictive
   distribution (the point forecast for absolute error: ``predict_median`` and,
-  for the baselines, :func:`ai_insights.clv.count_median` with their own
+  for the baselines, :func:`ai_insights.churn.clv.count_median` with their own
   expected purchases, probability alive and shape r + repeat purchases), and
   ``cdnow_mae_expected`` of the expected purchases. The median rule was chosen
   on validation pairs before 1997-10-01 (see ``CLVModel``).
@@ -52,9 +52,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ai_insights.churn import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
-from ai_insights.clv import CLVModel, count_median, fit_rfm_model, rfm_forecast
-from ai_insights.datasets import (
+from ai_insights.churn.model import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
+from ai_insights.churn.clv import CLVModel, count_median, fit_rfm_model, rfm_forecast
+from ai_insights.churn.datasets import (
     CDNOW_CALIBRATION_END,
     CDNOW_HOLDOUT_END,
     calibration_holdout,
@@ -63,7 +63,7 @@ from ai_insights.datasets import (
     load_cdnow,
     rfm_summary,
 )
-from ai_insights.features import build_features
+from ai_insights.churn.features import build_features
 
 from benchmarks._common import measurement_env, odoo_figures, print_measured
 

@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from crm_bridge.calendar import WorkingCalendar
-from crm_bridge.promise import Capacity, ProductSupply, PromiseEngine
+from crm_bridge.promise.calendar import WorkingCalendar
+from crm_bridge.promise.engine import Capacity, ProductSupply, PromiseEngine
 
 from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 

@@ -314,7 +314,8 @@ def write_config(path: Path, root: Path, pg: PostgresCluster, data_dir: Path, **
 
 def odoo_env(root: Path) -> dict[str, str]:
     env = dict(os.environ, TZ="UTC")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), str(PROJECT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), str(PROJECT), str(PROJECT / "data"),
+                                                      env.get("PYTHONPATH")]))
     return env
 
 

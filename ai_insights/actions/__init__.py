@@ -7,7 +7,7 @@
   the pricing guardrail, on products deliverable in time.
 * :mod:`~ai_insights.actions.impact`: :func:`measure_impact`, treated vs control
   with Newcombe intervals; uplift is positive when the action helps.
-* :mod:`~ai_insights.actions.simulation`: :func:`simulate_rules`, the whole loop on
+* :mod:`~demo_company.simulation`: :func:`simulate_rules`, the whole loop on
   the demo company, outcomes decided by its hidden response model.
 
 The Odoo addon ``fusion_actions`` calls the same functions.

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ai_insights.actions.rules import Rule
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["DECISION_COLUMNS", "HISTORY_COLUMNS", "STATUSES", "SKIP_REASONS", "control_draw", "episode_keys",
            "evaluate_rules"]

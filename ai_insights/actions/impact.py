@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["OUTCOMES", "wilson_interval", "newcombe_interval", "MetricImpact", "ImpactReport", "measure_impact"]
 

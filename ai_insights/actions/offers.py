@@ -3,7 +3,7 @@
 For each customer a rule decided to act on with an ``offer``, :func:`plan_offers`
 walks the customer's candidate products in order of preference, keeps those
 that can be delivered in time, asks the pricing guardrail
-(:class:`crm_bridge.pricing.PricingPolicy`) how much discount each allows for
+(:class:`crm_bridge.pricing.guardrail.PricingPolicy`) how much discount each allows for
 this customer (their churn risk and lifetime value widen the room, scarce
 stock and the margin floor close it), and offers the rule's discount, capped
 by that maximum, on the first product with room. A customer with no such
@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_bridge.errors import ValidationError
-from crm_bridge.pricing import PricingPolicy
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 __all__ = ["OFFER_COLUMNS", "OFFER_REASONS", "plan_offers"]
 

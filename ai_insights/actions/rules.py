@@ -9,7 +9,7 @@ that gets nothing, so the rule's impact can be measured.
 
 Rules are validated when built: an impossible condition (``min_clv`` above
 ``max_clv``, a probability threshold outside [0, 1], a channel the trigger's
-subject cannot receive) raises :class:`~crm_bridge.errors.ValidationError`.
+subject cannot receive) raises :class:`~crm_bridge.contract.errors.ValidationError`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = [
     "CUSTOMER_TRIGGERS",

@@ -39,12 +39,12 @@ from sklearn.svm import LinearSVC
 from spacy.tokens import Doc
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from ai_insights.model_store import ModelCard, load_model, save_model
+from ai_insights.registry.store import ModelCard, load_model, save_model
 from ai_insights.nlp.card import evaluate_task
 from ai_insights.nlp.keyphrases import candidate_phrases, rank_phrases
 from ai_insights.nlp.pipeline import build_ticket_nlp
 from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
-from crm_bridge.errors import InsufficientDataError, ValidationError
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = ["TicketAnalyzer", "split_holdout", "check_training_labels", "TRUSTED_TYPES"]
 
@@ -464,7 +464,7 @@ class TicketAnalyzer(BaseEstimator):
         return {name: self.features_[name] for name in _VECTORIZERS}
 
     def save(self, directory: str | Path) -> Path:
-        """Write the fitted analyzer and its card (skops + checksums, see :mod:`ai_insights.model_store`)."""
+        """Write the fitted analyzer and its card (skops + checksums, see :mod:`ai_insights.registry.store`)."""
         vectorizers = self._vectorizers()
         vocabularies = {name: vectorizer.vocabulary_ for name, vectorizer in vectorizers.items()}
         payload = {

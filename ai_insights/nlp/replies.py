@@ -14,7 +14,7 @@ from datetime import date, datetime
 from string import Formatter
 from typing import Any, Mapping, Sequence
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester"]
 

@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["DEFAULT_MAX_CHARS", "clean_text", "ticket_texts"]
 

@@ -1,6 +1,6 @@
 """The generated company as a set of typed tables, and its CSV form.
 
-Column types follow :mod:`demo_company.schema`: ``int`` ids are ``int64``
+Column types follow :mod:`crm_bridge.tables.schema`: ``int`` ids are ``int64``
 (pandas ``Int64`` when the column may be empty, e.g. a prospect lead's
 ``customer_id``), ``float`` is ``float64`` (empty = NaN), ``str`` is
 pandas' string dtype, ``category`` is ``category``, ``bool`` is ``bool`` and
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from crm_bridge.errors import ValidationError
-from crm_bridge.odoo_tables import CompanyTables
-from demo_company.schema import HIDDEN_TABLES, TABLES, Column
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.tables.odoo import CompanyTables
+from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES, Column
 
 __all__ = ["DemoCompany", "conform"]
 

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 from demo_company.behaviour import churn_pressure, warning_strength
 from demo_company.catalog import make_products
 from demo_company.company import DemoCompany, conform

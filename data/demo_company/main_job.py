@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from crm_bridge.errors import FusionError
+from crm_bridge.contract.errors import FusionError
 
 from .report import Section, new_figure, render_report
 
@@ -94,10 +94,10 @@ HIGH_RISK = 0.5
 
 def churn_and_value(ctx: JobContext) -> Section:
     """Train the churn model on one window, evaluate it on a later one, score everyone today."""
-    from ai_insights.churn import ChurnModel, train_churn_model
-    from ai_insights.clv import CLVModel
-    from ai_insights.datasets import calibration_holdout, data_end, demo_tables, latest_cutoffs
-    from ai_insights.features import build_features
+    from ai_insights.churn.model import ChurnModel, train_churn_model
+    from ai_insights.churn.clv import CLVModel
+    from ai_insights.churn.datasets import calibration_holdout, data_end, demo_tables, latest_cutoffs
+    from ai_insights.churn.features import build_features
 
     tables = demo_tables(ctx.company)
     train_cutoff, eval_cutoff = latest_cutoffs(tables, CHURN_HORIZON_DAYS)
@@ -169,9 +169,9 @@ def churn_and_value(ctx: JobContext) -> Section:
 
 def promises_and_pricing(ctx: JobContext) -> Section:
     """Check every open quotation against stock, receipts and shipping capacity, and its discounts."""
-    from crm_bridge.pricing import PricingPolicy
-    from crm_bridge.promise import STATUSES
-    from crm_bridge.promise_inputs import cover_days_from_tables, engines_from_tables
+    from crm_bridge.pricing.guardrail import PricingPolicy
+    from crm_bridge.promise.engine import STATUSES
+    from crm_bridge.promise.inputs import cover_days_from_tables, engines_from_tables
 
     company = ctx.company
     today = pd.Timestamp(company.reference_date) + pd.Timedelta(days=1)
@@ -354,7 +354,7 @@ def actions_and_impact(ctx: JobContext) -> Section:
         return Section("Prediction to action: measured impact",
                        notes=["On a live company the impact is measured in Odoo as outcomes come in "
                               "(ERP-CRM Fusion > Action impact); the simulation needs the demo company."])
-    from ai_insights.actions.simulation import simulate_rules
+    from demo_company.simulation import simulate_rules
 
     simulation = simulate_rules(ctx.company)
     ctx.results["actions"] = simulation
@@ -408,7 +408,7 @@ STEPS: list[Step] = [
 
 def _load_company(size: str, seed: int) -> tuple[Any, str]:
     if os.environ.get("ODOO_URL"):
-        from crm_bridge.odoo_tables import read_company_from_env
+        from crm_bridge.tables.odoo import read_company_from_env
 
         return read_company_from_env(), f"live Odoo at {os.environ['ODOO_URL']}"
     from . import generate

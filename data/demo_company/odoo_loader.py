@@ -3,7 +3,7 @@
 The same loader runs in-process on the ORM (``make odoo``, the docker-compose
 init service) and from outside over XML-RPC (the path an external CRM uses):
 the ``_prepare_*`` functions map demo rows to plain Odoo value dicts, and a
-``crm_bridge.backends`` backend does the I/O with public model methods only. Records carry their demo
+``crm_bridge.tables.backends`` backend does the I/O with public model methods only. Records carry their demo
 key in ``ref`` / ``client_order_ref`` / ``origin`` so a second load finds the
 first one and does nothing.
 
@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from crm_bridge.backends import OdooBackend
+from crm_bridge.tables.backends import OdooBackend
 
 __all__ = ["load_company"]
 

@@ -44,7 +44,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 from demo_company.company import DemoCompany
 
 __all__ = ["simulate_outcomes"]

@@ -1,7 +1,7 @@
 """The demo company loads into Odoo over XML-RPC, the path an external CRM uses."""
 
-from crm_bridge.backends import RpcBackend
-from crm_bridge.odoo_tables import read_company
+from crm_bridge.tables.backends import RpcBackend
+from crm_bridge.tables.odoo import read_company
 from demo_company import generate
 from demo_company.odoo_loader import load_company
 

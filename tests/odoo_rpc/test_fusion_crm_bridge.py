@@ -6,8 +6,8 @@ import pytest
 
 from conftest import connect
 
-from crm_bridge import schemas
-from crm_bridge.client import BridgeCallError, BridgeClient
+from crm_bridge.contract import schemas
+from crm_bridge.sync.client import BridgeCallError, BridgeClient
 
 ALLOWED = {
     "res.partner": ["name", "email", "city", "ref", "country_id"],

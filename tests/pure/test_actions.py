@@ -10,8 +10,8 @@ import pytest
 
 from ai_insights.actions import (Rule, control_draw, evaluate_rules, measure_impact, newcombe_interval,
                                  plan_offers, wilson_interval)
-from crm_bridge.errors import ValidationError
-from crm_bridge.pricing import PricingPolicy
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 TODAY = date(2026, 10, 31)
 

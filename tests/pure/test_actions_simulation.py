@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ai_insights.actions.simulation import DEMO_RULES, simulate_rules
+from demo_company.simulation import DEMO_RULES, simulate_rules
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crm_bridge import schemas
-from crm_bridge.client import BridgeCallError, BridgeClient, BridgeState, RetryPolicy
-from crm_bridge.errors import FusionError
+from crm_bridge.contract import schemas
+from crm_bridge.sync.client import BridgeCallError, BridgeClient, BridgeState, RetryPolicy
+from crm_bridge.contract.errors import FusionError
 
 
 class FakeOdoo:

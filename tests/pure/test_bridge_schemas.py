@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_bridge import schemas
-from crm_bridge.errors import FusionError, ValidationError
+from crm_bridge.contract import schemas
+from crm_bridge.contract.errors import FusionError, ValidationError
 
 
 def record(values, key="k1", external_id="e1", **extra):

@@ -2,9 +2,9 @@
 
 import json
 
-from crm_bridge import schemas
-from crm_bridge.__main__ import main
-from crm_bridge.sync import read_export, rows_to_records, summarize
+from crm_bridge.contract import schemas
+from crm_bridge.sync.cli import main
+from crm_bridge.sync.export import read_export, rows_to_records, summarize
 
 
 def test_csv_rows_become_typed_records_with_stable_keys(tmp_path):

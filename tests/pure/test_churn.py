@@ -8,9 +8,9 @@ import pytest
 from _customer_fixtures import synthetic_company
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from ai_insights.churn import EXPLAIN_COLUMNS, ChurnModel, train_churn_model
-from ai_insights.datasets import calibration_holdout
-from crm_bridge.errors import InsufficientDataError, ValidationError
+from ai_insights.churn.model import EXPLAIN_COLUMNS, ChurnModel, train_churn_model
+from ai_insights.churn.datasets import calibration_holdout
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 TRAIN_CUTOFF, EVAL_CUTOFF, HORIZON = "2023-10-01", "2024-04-01", 180
 
@@ -43,7 +43,7 @@ def test_beats_trivial_and_recency_baselines(trained, held_out):
 def test_beats_baselines_on_the_small_demo_company():
     from demo_company import generate
 
-    from ai_insights.datasets import demo_tables, latest_cutoffs
+    from ai_insights.churn.datasets import demo_tables, latest_cutoffs
 
     demo = demo_tables(generate(seed=7, size="small"))  # 200 customers, one year of orders
     model, card = train_churn_model(demo, *latest_cutoffs(demo, 120), horizon_days=120)

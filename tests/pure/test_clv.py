@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from _customer_fixtures import synthetic_company
 
-from ai_insights.clv import VALUE_COLUMNS, CLVModel, count_median
-from ai_insights.datasets import calibration_holdout
-from crm_bridge.errors import InsufficientDataError, ValidationError
+from ai_insights.churn.clv import VALUE_COLUMNS, CLVModel, count_median
+from ai_insights.churn.datasets import calibration_holdout
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 from demo_company import DemoCompany, generate, make_ticket_corpus, simulate_outcomes
-from demo_company.schema import HIDDEN_TABLES, TABLES
+from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES
 
 _DTYPE_CHECK = {
     "int": pd.api.types.is_integer_dtype,

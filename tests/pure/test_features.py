@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_insights.features import FEATURES, build_features, check_declared
-from crm_bridge.errors import ValidationError
-from demo_company.schema import TABLES
+from ai_insights.churn.features import FEATURES, build_features, check_declared
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.tables.schema import TABLES
 
 CUTOFF = pd.Timestamp("2024-04-01")
 D = pd.Timestamp

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from crm_bridge.promise_inputs import NO_DEMAND_COVER_DAYS, cover_days_from_tables, engines_from_tables
+from crm_bridge.promise.inputs import NO_DEMAND_COVER_DAYS, cover_days_from_tables, engines_from_tables
 from demo_company import generate
 from demo_company.main_job import run_main_job
 

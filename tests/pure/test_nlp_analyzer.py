@@ -9,9 +9,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from ai_insights.model_store import UntrustedModelError
+from ai_insights.registry.store import UntrustedModelError
 from ai_insights.nlp import TicketAnalyzer, split_holdout, ticket_texts
-from crm_bridge.errors import InsufficientDataError
+from crm_bridge.contract.errors import InsufficientDataError
 from demo_company.tickets import make_ticket_corpus
 
 TASKS = ["category", "urgency", "sentiment"]

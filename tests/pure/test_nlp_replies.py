@@ -5,7 +5,7 @@ import math
 import pytest
 
 from ai_insights.nlp.replies import DEFAULT_TEMPLATES, ReplySuggester
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 FULL = {"customer_name": "Ana Pérez", "order_name": "S00042", "order_state": "confirmed",
         "promised_date": "2025-03-10", "delivery_date": "2025-03-14", "invoice_name": "INV/2025/0007",

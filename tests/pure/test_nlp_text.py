@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ai_insights.nlp.text import clean_text
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 
 def test_html_mail_stripped():

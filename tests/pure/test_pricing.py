@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_bridge.errors import ValidationError
-from crm_bridge.pricing import PricingPolicy
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 POLICY = PricingPolicy(category_floors={"premium": 0.40})
 

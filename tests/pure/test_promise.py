@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_bridge.calendar import WorkingCalendar
-from crm_bridge.errors import ValidationError
-from crm_bridge.promise import (
+from crm_bridge.promise.calendar import WorkingCalendar
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.promise.engine import (
     Capacity,
     ProductSupply,
     PromiseEngine,
     PromiseRequest,
     check_order,
 )
-from crm_bridge.uom import convert_qty
+from crm_bridge.promise.uom import convert_qty
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
 D = lambda n: TODAY + dt.timedelta(days=n)  # noqa: E731  day n after today

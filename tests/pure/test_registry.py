@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from _customer_fixtures import synthetic_company
 
-from ai_insights.churn import train_churn_model
-from ai_insights.datasets import calibration_holdout
-from ai_insights.model_store import UntrustedModelError, dumps_model, loads_model
-from ai_insights.registry import CHURN_TRUSTED_TYPES, ModelRegistry
-from crm_bridge.errors import NotFoundError
+from ai_insights.churn.model import train_churn_model
+from ai_insights.churn.datasets import calibration_holdout
+from ai_insights.registry.store import UntrustedModelError, dumps_model, loads_model
+from ai_insights.registry.versions import CHURN_TRUSTED_TYPES, ModelRegistry
+from crm_bridge.contract.errors import NotFoundError
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
 from ai_insights.actions import CUSTOMER_TRIGGERS, EVENT_TRIGGERS, Rule, evaluate_rules, measure_impact, plan_offers
-from crm_bridge.errors import FusionError
-from crm_bridge.pricing import PricingPolicy
+from crm_bridge.contract.errors import FusionError
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 from .fusion_action_signal import TRIGGER_SELECTION
 

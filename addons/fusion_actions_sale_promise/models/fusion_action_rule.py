@@ -3,7 +3,7 @@ import pandas as pd
 
 from odoo import models
 
-from crm_bridge.promise_inputs import NO_DEMAND_COVER_DAYS
+from crm_bridge.promise.inputs import NO_DEMAND_COVER_DAYS
 
 BROKEN_STATUSES = ("partial", "late", "impossible")
 COVER_TRIGGERS = ("scarce_product", "overstock_product")

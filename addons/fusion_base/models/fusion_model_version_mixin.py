@@ -6,8 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ai_insights.model_store import dumps_model, loads_model
-from crm_bridge.errors import InsufficientDataError
+from ai_insights.registry.store import dumps_model, loads_model
+from crm_bridge.contract.errors import InsufficientDataError
 
 _logger = logging.getLogger(__name__)
 

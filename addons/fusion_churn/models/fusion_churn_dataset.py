@@ -40,7 +40,7 @@ class FusionChurnDataset(models.AbstractModel):
 
     @api.model
     def _get_tables(self, company):
-        """{table name: DataFrame} of ``company`` for ``ai_insights.features.build_features``.
+        """{table name: DataFrame} of ``company`` for ``ai_insights.churn.features.build_features``.
 
         Customers are commercial partners: orders of a contact count for its company.
         """

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, new_test_user
 
-from crm_bridge.backends import OrmBackend
+from crm_bridge.tables.backends import OrmBackend
 from demo_company import generate
 from demo_company.odoo_loader import load_company
 

@@ -3,8 +3,8 @@ import json
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ai_insights.features import FEATURES
-from ai_insights.model_store import UntrustedModelError, dumps_model
+from ai_insights.churn.features import FEATURES
+from ai_insights.registry.store import UntrustedModelError, dumps_model
 
 from .common import ChurnDemoCommon
 

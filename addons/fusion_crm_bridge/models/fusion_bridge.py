@@ -22,8 +22,8 @@ from collections import defaultdict
 import psycopg2
 from markupsafe import Markup
 
-from crm_bridge import schemas
-from crm_bridge.errors import FusionError, NotFoundError, ValidationError
+from crm_bridge.contract import schemas
+from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
 
 from odoo import Command, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY

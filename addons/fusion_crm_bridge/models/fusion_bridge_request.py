@@ -1,6 +1,6 @@
 import json
 
-from crm_bridge.schemas import OPERATIONS
+from crm_bridge.contract.schemas import OPERATIONS
 
 from odoo import fields, models
 

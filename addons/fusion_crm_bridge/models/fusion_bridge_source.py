@@ -1,6 +1,6 @@
 import secrets
 
-from crm_bridge.schemas import RECORD_OPERATIONS
+from crm_bridge.contract.schemas import RECORD_OPERATIONS
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError

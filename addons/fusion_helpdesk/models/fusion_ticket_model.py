@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ai_insights.model_store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
+from ai_insights.registry.store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 from ai_insights.nlp import TicketAnalyzer, ticket_texts
-from crm_bridge.errors import InsufficientDataError
+from crm_bridge.contract.errors import InsufficientDataError
 from demo_company import make_ticket_corpus
 
 

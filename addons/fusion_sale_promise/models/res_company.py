@@ -1,9 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from crm_bridge.pricing import PricingPolicy
+from crm_bridge.pricing.guardrail import PricingPolicy
 
-# Days of stock cover at which the policy gives its base discount room (crm_bridge.pricing).
+# Days of stock cover at which the policy gives its base discount room (crm_bridge.pricing.guardrail).
 TARGET_COVER_DAYS = 60.0
 
 

@@ -9,9 +9,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from crm_bridge.errors import FusionError
-from crm_bridge.promise import STATUSES
-from crm_bridge.uom import convert_qty
+from crm_bridge.contract.errors import FusionError
+from crm_bridge.promise.engine import STATUSES
+from crm_bridge.promise.uom import convert_qty
 
 from .sale_order_line import PROMISE_STATUS_SELECTION
 

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from crm_bridge.promise import STATUSES
+from crm_bridge.promise.engine import STATUSES
 
 PROMISE_STATUS_SELECTION = [
     ("on_time", "On time"),

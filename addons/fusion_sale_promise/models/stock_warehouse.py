@@ -7,8 +7,8 @@ import pytz
 from odoo import fields, models
 from odoo.osv import expression
 
-from crm_bridge.calendar import WorkingCalendar
-from crm_bridge.promise import Capacity, ProductSupply, PromiseEngine
+from crm_bridge.promise.calendar import WorkingCalendar
+from crm_bridge.promise.engine import Capacity, ProductSupply, PromiseEngine
 
 # Stock moves still to happen (Odoo's forecast counts the same states).
 OPEN_MOVE_STATES = ("waiting", "confirmed", "assigned", "partially_available")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["WorkingCalendar", "to_day", "WEEKDAY_NAMES"]
 

@@ -1,4 +1,4 @@
-"""Promise and pricing inputs from the plain company tables (``demo_company.schema``).
+"""Promise and pricing inputs from the plain company tables (``crm_bridge.tables.schema``).
 
 The Odoo addon gathers the same inputs with batched ORM reads; this module
 does it for tables (the demo company, CSV exports, a live Odoo read over RPC)
@@ -12,8 +12,8 @@ from typing import Mapping
 
 import pandas as pd
 
-from .calendar import WorkingCalendar
-from .promise import Capacity, ProductSupply, PromiseEngine
+from crm_bridge.promise.calendar import WorkingCalendar
+from crm_bridge.promise.engine import Capacity, ProductSupply, PromiseEngine
 
 __all__ = ["engines_from_tables", "cover_days_from_tables", "OPEN_DELIVERY_STATES", "NO_DEMAND_COVER_DAYS"]
 

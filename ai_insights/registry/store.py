@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import skops.io as sio
 
-from crm_bridge.errors import FusionError
+from crm_bridge.contract.errors import FusionError
 
 __all__ = ["ModelCard", "UntrustedModelError", "save_model", "load_model", "dumps_model", "loads_model"]
 

@@ -27,11 +27,11 @@ from sklearn.preprocessing import SplineTransformer
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
-from ai_insights.clv import fit_rfm_model, rfm_forecast, rfm_from_features
-from ai_insights.datasets import calibration_holdout
-from ai_insights.features import FEATURES, check_declared, feature_purposes
-from ai_insights.model_store import ModelCard
-from crm_bridge.errors import InsufficientDataError, ValidationError
+from ai_insights.churn.clv import fit_rfm_model, rfm_forecast, rfm_from_features
+from ai_insights.churn.datasets import calibration_holdout
+from ai_insights.churn.features import FEATURES, check_declared, feature_purposes
+from ai_insights.registry.store import ModelCard
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = ["ChurnModel", "EXPLAIN_COLUMNS", "churn_metrics", "bgnbd_churn_baseline", "train_churn_model"]
 

@@ -1,6 +1,6 @@
 """Read a live Odoo company into the plain tables every capability works on.
 
-The tables and columns are those of ``data/demo_company/schema.py``, so the
+The tables and columns are those of ``crm_bridge/tables/schema.py``, so the
 main job runs the same code on the demo company and on a real Odoo. Reads go
 through a backend (the ORM inside Odoo, odoorpc outside) in pages; models that
 are not installed (helpdesk, CRM) give empty tables with the right columns.
@@ -20,8 +20,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .backends import OdooBackend, RpcBackend
-from .errors import ValidationError
+from crm_bridge.tables.backends import OdooBackend, RpcBackend
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["CompanyTables", "connect_from_env", "read_company", "read_company_from_env"]
 
@@ -31,7 +31,7 @@ ORDER_STATES = {"draft": "quotation", "sent": "quotation", "sale": "confirmed", 
 
 @dataclass
 class CompanyTables:
-    """A company as plain tables (see ``demo_company.schema``)."""
+    """A company as plain tables (see ``crm_bridge.tables.schema``)."""
 
     customers: pd.DataFrame
     products: pd.DataFrame

@@ -2,7 +2,7 @@
 
 * **Batching**: record operations are split into calls of at most
   ``batch_size`` records (the server's ``MAX_BATCH`` by default).
-* **Validation first**: each record is checked with ``crm_bridge.schemas``
+* **Validation first**: each record is checked with ``crm_bridge.contract.schemas``
   before sending; a bad one gets its error result locally and is not sent.
 * **Retries** with exponential backoff on transient faults only (connection
   refused or reset, timeouts, HTTP 408/429/502/503/504, database concurrency
@@ -30,8 +30,8 @@ from typing import Any
 
 import odoorpc
 
-from crm_bridge import schemas
-from crm_bridge.errors import FusionError
+from crm_bridge.contract import schemas
+from crm_bridge.contract.errors import FusionError
 
 __all__ = ["BridgeCallError", "BridgeClient", "BridgeState", "RetryPolicy", "is_transient"]
 

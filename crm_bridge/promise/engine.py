@@ -5,7 +5,7 @@ asked date, the earliest date the whole quantity can be delivered, the split
 when partial delivery is allowed, a status (``on_time``, ``partial``,
 ``late``, ``impossible``) and the reasons: which constraint bound.
 
-The model, in the product's base unit of measure (see :mod:`crm_bridge.uom`):
+The model, in the product's base unit of measure (see :mod:`crm_bridge.promise.uom`):
 
 * **Stock** (storable products only). The projected position of a product is
   its free stock now plus its dated moves (receipts +, already promised
@@ -48,9 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from crm_bridge.calendar import WorkingCalendar, to_day
-from crm_bridge.errors import ValidationError
-from crm_bridge.reasons import Reason, xmlrpc_value
+from crm_bridge.promise.calendar import WorkingCalendar, to_day
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.contract.reasons import Reason, xmlrpc_value
 
 __all__ = [
     "KINDS",

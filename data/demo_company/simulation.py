@@ -1,7 +1,7 @@
 """The whole prediction-to-action loop on the demo company, scored by its hidden response model.
 
 1. **Predict**: a churn model is trained on the company's history
-   (:func:`ai_insights.churn.train_churn_model`) and scores every customer
+   (:func:`ai_insights.churn.model.train_churn_model`) and scores every customer
    as of the reference date, with reasons.
 2. **Act**: the rules are evaluated (:func:`evaluate_rules`): consent,
    episodes, a deterministic control group; customers acted on with an
@@ -34,10 +34,10 @@ from ai_insights.actions.evaluate import evaluate_rules
 from ai_insights.actions.impact import ImpactReport, measure_impact
 from ai_insights.actions.offers import plan_offers
 from ai_insights.actions.rules import Rule
-from ai_insights.churn import train_churn_model
-from ai_insights.datasets import data_end, demo_tables, latest_cutoffs
-from ai_insights.features import build_features
-from crm_bridge.pricing import PricingPolicy
+from ai_insights.churn.model import train_churn_model
+from ai_insights.churn.datasets import data_end, demo_tables, latest_cutoffs
+from ai_insights.churn.features import build_features
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 __all__ = ["DEMO_RULES", "RuleSimulation", "DemoSimulation", "demo_subjects", "demo_offer_inputs", "simulate_rules"]
 

@@ -36,8 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from crm_bridge.errors import ValidationError
-from crm_bridge.reasons import Reason
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.contract.reasons import Reason
 
 __all__ = ["PRICING_REASON_CODES", "PricingPolicy", "PriceAdvice", "DiscountCheck", "PriceAdviceBatch"]
 

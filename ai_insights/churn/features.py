@@ -1,6 +1,6 @@
 """Customer features that fuse ERP and CRM signals, computed as of a cut-off date.
 
-The builder reads the plain tables of ``data/demo_company/schema.py``
+The builder reads the plain tables of ``crm_bridge/tables/schema.py``
 (``orders``, ``order_lines``, ``invoices``, ``tickets``, ``interactions``,
 ``customers``) as pandas DataFrames, so the same code runs on the demo
 company, on CSV exports and on tables the Odoo addon builds from batched ORM
@@ -29,7 +29,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = [
     "FeatureSpec",
@@ -164,7 +164,7 @@ def check_declared(columns) -> list[str]:
     undeclared = [column for column in columns if column not in FEATURES]
     if undeclared:
         raise ValidationError(
-            "undeclared feature(s) " + ", ".join(undeclared) + ": declare them in ai_insights.features.FEATURES",
+            "undeclared feature(s) " + ", ".join(undeclared) + ": declare them in ai_insights.churn.features.FEATURES",
             code="undeclared_feature",
             field=undeclared[0],
             details={"undeclared": undeclared},

@@ -2,7 +2,7 @@
 
 Defined once, here, without Odoo: the addon ``fusion_crm_bridge`` validates
 every call with these functions before touching the database, and the client
-(``crm_bridge.client``) validates before sending, so a bad record fails fast on
+(``crm_bridge.sync.client``) validates before sending, so a bad record fails fast on
 the CRM side with the same error the server would give.
 
 A record sent by a CRM::
@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm_bridge.errors import FusionError, ValidationError
+from crm_bridge.contract.errors import FusionError, ValidationError
 
 __all__ = [
     "API_VERSION", "MAX_BATCH", "OPERATIONS", "RECORD_OPERATIONS", "FieldSpec", "RecordSpec",

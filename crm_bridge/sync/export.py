@@ -3,7 +3,7 @@
 An export is a CSV file (one row per record; for orders one row per line,
 rows of one order sharing its ``external_id``) or a JSON file (a list of
 objects, either flat like a CSV row or already shaped as bridge records with
-``values``). Columns are payload keys of the kind (``crm_bridge.schemas``);
+``values``). Columns are payload keys of the kind (``crm_bridge.contract.schemas``);
 ``--map "Company name=name"`` renames the export's own headers. Order line
 columns are prefixed ``lines.`` (``lines.product_code``, ``lines.product_uom_qty``).
 
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from crm_bridge import schemas
+from crm_bridge.contract import schemas
 
 __all__ = ["KIND_OPERATIONS", "read_export", "rows_to_records", "derive_key", "summarize", "push_export"]
 

@@ -13,8 +13,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ai_insights.features import build_features, purchases
-from crm_bridge.errors import InsufficientDataError
+from ai_insights.churn.features import build_features, purchases
+from crm_bridge.contract.errors import InsufficientDataError
 
 __all__ = [
     "TABLE_NAMES",

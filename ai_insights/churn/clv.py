@@ -30,8 +30,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.utils.validation import check_is_fitted
 
-from ai_insights.features import check_declared
-from crm_bridge.errors import InsufficientDataError, ValidationError
+from ai_insights.churn.features import check_declared
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = [
     "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median",

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from crm_bridge.errors import ValidationError
+from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["convert_qty"]
 

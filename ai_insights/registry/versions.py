@@ -1,4 +1,4 @@
-"""Versioned model registry on disk, on top of :mod:`ai_insights.model_store`.
+"""Versioned model registry on disk, on top of :mod:`ai_insights.registry.store`.
 
 Layout under ``root``::
 
@@ -9,7 +9,7 @@ Layout under ``root``::
 Registering never activates by itself unless nothing is active yet, so a new
 model can be reviewed (its card) before it is switched on; ``activate`` of an
 older version is the rollback. Each version's bytes are what
-:func:`~ai_insights.model_store.dumps_model` returns, so the Odoo addon can
+:func:`~ai_insights.registry.store.dumps_model` returns, so the Odoo addon can
 store the same bytes and card in its database.
 """
 
@@ -20,15 +20,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from ai_insights.model_store import ModelCard, load_model, save_model
-from crm_bridge.errors import NotFoundError
+from ai_insights.registry.store import ModelCard, load_model, save_model
+from crm_bridge.contract.errors import NotFoundError
 
 __all__ = ["ModelRegistry", "CHURN_TRUSTED_TYPES"]
 
 # Types the churn and lifetime-value models need beyond skops' defaults: trusted on load.
 CHURN_TRUSTED_TYPES = (
-    "ai_insights.churn.ChurnModel",
-    "ai_insights.clv.CLVModel",
+    "ai_insights.churn.model.ChurnModel",
+    "ai_insights.churn.clv.CLVModel",
     "numpy.dtype",
     "scipy.interpolate._bsplines.BSpline",
     "scipy._lib.array_api_compat.numpy._aliases.asarray",  # a harmless function SplineTransformer keeps

@@ -1,0 +1,1 @@
+"""The contract every caller shares: structured errors, reasons in words, payload schemas."""

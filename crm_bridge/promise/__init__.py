@@ -1,0 +1,1 @@
+"""When can we deliver: available/capable to promise over stock, dated moves and shipping capacity."""
