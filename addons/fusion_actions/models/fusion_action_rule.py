@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
 from ai_insights.actions import CUSTOMER_TRIGGERS, EVENT_TRIGGERS, Rule, evaluate_rules, measure_impact, plan_offers
+from ai_insights.actions.signals import signal_frame
 from crm_bridge.contract.errors import FusionError
 from crm_bridge.pricing.guardrail import PricingPolicy
 
@@ -263,8 +264,7 @@ class FusionActionRule(models.Model):
     def _get_fusion_action_signals(self, trigger, company, today):
         """Latest prediction per subject (or every recent event) for ``trigger``, from ``fusion.action.signal``.
 
-        Returns the columns ``subject_id``, ``<trigger>``, ``churn_risk``,
-        ``clv``, ``event_ref``, ``model_version``, ``reasons``. Glue modules
+        Returns the signal table (``ai_insights.actions.signals.signal_frame``). Glue modules
         override it to read a capability's own predictions (e.g. churn
         scores) instead of copies.
         """
@@ -275,19 +275,13 @@ class FusionActionRule(models.Model):
             [subject, "score", "event_ref", "model_version", "reasons", "clv"], order="create_date desc, id desc")
         if not rows:
             return pd.DataFrame()
-        frame = pd.DataFrame(rows)
-        frame["subject_id"] = [value[0] for value in frame[subject]]
-        frame["event_ref"] = [ref or str(sid) for ref, sid in zip(frame["event_ref"], frame["id"])]
-        if trigger not in EVENT_TRIGGERS:
-            frame = frame.drop_duplicates("subject_id")  # the latest prediction
-        frame = frame.rename(columns={"score": trigger})
-        if trigger != "churn_risk":
-            frame["churn_risk"] = np.nan
-        frame["clv"] = frame["clv"].where(frame["clv"] > 0)
-        for column in ("model_version", "reasons"):
-            frame[column] = frame[column].where(frame[column].astype(bool), "")
-        columns = dict.fromkeys(["subject_id", trigger, "churn_risk", "clv", "event_ref", "model_version", "reasons"])
-        return frame[list(columns)]
+        if trigger not in EVENT_TRIGGERS:  # the latest prediction of each subject
+            rows = list({row[subject][0]: row for row in reversed(rows)}.values())
+        return signal_frame(
+            trigger, [row[subject][0] for row in rows], [row["score"] for row in rows],
+            clv=[row["clv"] for row in rows], event_ref=[row["event_ref"] or str(row["id"]) for row in rows],
+            model_version=[row["model_version"] or "" for row in rows], reasons=[row["reasons"] or "" for row in rows],
+        )
 
     def _get_fusion_action_partner_data(self, partner_ids, purpose):
         """Segment, email, blacklist and consent of the partners, in two queries."""

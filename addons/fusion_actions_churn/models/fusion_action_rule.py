@@ -1,6 +1,6 @@
-import pandas as pd
-
 from odoo import models
+
+from ai_insights.actions.signals import merge_signals, signal_frame
 
 
 class FusionActionRule(models.Model):
@@ -17,15 +17,11 @@ class FusionActionRule(models.Model):
             ["partner_id", "probability", "lifetime_value", "model_id", "reason_1", "reason_2", "reason_3"])
         if not scores:
             return signals
-        frame = pd.DataFrame({
-            "subject_id": [row["partner_id"][0] for row in scores],
-            "churn_risk": [row["probability"] for row in scores],
-            "clv": [row["lifetime_value"] if row["lifetime_value"] else float("nan") for row in scores],
-            "model_version": [row["model_id"][1] if row["model_id"] else "" for row in scores],
-            "reasons": ["\n".join(r for r in (row["reason_1"], row["reason_2"], row["reason_3"]) if r)
-                        for row in scores],
-        })
-        frame["event_ref"] = frame["subject_id"].astype(str)
-        if signals.empty:
-            return frame
-        return pd.concat([frame, signals[~signals["subject_id"].isin(frame["subject_id"])]], ignore_index=True)
+        own = signal_frame(
+            trigger, [row["partner_id"][0] for row in scores], [row["probability"] for row in scores],
+            clv=[row["lifetime_value"] for row in scores],
+            model_version=[row["model_id"][1] if row["model_id"] else "" for row in scores],
+            reasons=["\n".join(r for r in (row["reason_1"], row["reason_2"], row["reason_3"]) if r)
+                     for row in scores],
+        )
+        return merge_signals(own, signals)

@@ -3,6 +3,7 @@ import pandas as pd
 
 from odoo import models
 
+from ai_insights.actions.signals import merge_signals, signal_frame
 from crm_bridge.promise.inputs import NO_DEMAND_COVER_DAYS
 
 BROKEN_STATUSES = ("partial", "late", "impossible")
@@ -46,18 +47,10 @@ class FusionActionRule(models.Model):
                                       status=dict(order._fields["fusion_promise_status"].selection)[
                                           order.fusion_promise_status])
                            + ("\n" + details if details else ""))
-        frame = pd.DataFrame({
-            "subject_id": [order.partner_id.id for order in late],
-            "late_promise": 1.0,
-            "churn_risk": np.nan,
-            "clv": np.nan,
-            "event_ref": [f"sale.order,{order.id}" for order in late],
-            "model_version": "promise check",
-            "reasons": reasons,
-        })
-        if signals.empty:
-            return frame
-        return pd.concat([frame, signals[~signals["event_ref"].isin(frame["event_ref"])]], ignore_index=True)
+        own = signal_frame(trigger, [order.partner_id.id for order in late], 1.0,
+                           event_ref=[f"sale.order,{order.id}" for order in late], model_version="promise check",
+                           reasons=reasons)
+        return merge_signals(own, signals, key="event_ref")
 
     def _get_fusion_cover_signals(self, trigger, company, signals):
         """Days of cover of the company's storable products: free stock over the last 90 days' daily sales.
@@ -74,17 +67,10 @@ class FusionActionRule(models.Model):
         daily = pd.Series(products._fusion_get_daily_demand(company), dtype=float).reindex(free.index)
         cover = (free.clip(lower=0) / daily.where(daily > 0)).fillna(NO_DEMAND_COVER_DAYS)
         cover = cover[(daily > 0) | (free > 0)]  # neither stocked nor sold: nothing to say
-        frame = pd.DataFrame({
-            "subject_id": cover.index.to_numpy(),
-            trigger: cover.round(1).to_numpy(),
-            "churn_risk": np.nan,
-            "clv": np.nan,
-            "event_ref": [str(product_id) for product_id in cover.index],
-            "model_version": "stock cover",
-            "reasons": [self.env._("%(free)s free, %(daily)s sold a day: %(days)s days of cover", free=round(free[pid], 1),
-                                   daily=round(daily[pid], 2) if daily[pid] > 0 else 0, days=round(cover[pid]))
-                        for pid in cover.index],
-        })
-        if signals.empty:
-            return frame
-        return pd.concat([frame, signals[~signals["subject_id"].isin(frame["subject_id"])]], ignore_index=True)
+        own = signal_frame(
+            trigger, cover.index.to_numpy(), cover.round(1).to_numpy(), model_version="stock cover",
+            reasons=[self.env._("%(free)s free, %(daily)s sold a day: %(days)s days of cover", free=round(free[pid], 1),
+                                daily=round(daily[pid], 2) if daily[pid] > 0 else 0, days=round(cover[pid]))
+                     for pid in cover.index],
+        )
+        return merge_signals(own, signals)
