@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.fusion-installed
 # The demo company and the benchmarks run from the checkout, not from site-packages.
 export PYTHONPATH := $(CURDIR):$(CURDIR)/data$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: install demo test test-pure test-odoo odoo bench clean
+.PHONY: install demo lint test test-pure test-odoo odoo bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ install: $(INSTALLED)
 
 demo: install  ## the main job on the demo company, or on a live Odoo when ODOO_URL is set
 	$(PY) -m demo_company run $(ARGS)
+
+lint: install  ## ruff on every Python file, pylint-odoo on the addons (.pre-commit-config.yaml)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 test: install  ## pure tier, then the Odoo tier (SKIPPED loudly when no Odoo 18 is found)
 	@status=0; \

@@ -6,8 +6,8 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_base", "crm", "sale_crm", "sale_stock", "account"],
-    "external_dependencies": {"python": ["crm_bridge"]},
+    "depends": ["fusion_base", "sale_crm", "sale_stock"],
+    "external_dependencies": {"python": ["erp-crm-fusion"]},
     "data": [
         "security/ir.model.access.csv",
         "security/fusion_bridge_security.xml",
@@ -18,6 +18,4 @@
         "views/crm_lead_views.xml",
         "views/fusion_bridge_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

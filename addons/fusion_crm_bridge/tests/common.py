@@ -1,6 +1,7 @@
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
 
+from odoo.addons.fusion_base.tests.common import FusionCommon
 from odoo.addons.fusion_crm_bridge.models.fusion_bridge import SETTLE_PARAMETER
 
 ALLOWED = {
@@ -13,13 +14,12 @@ ALLOWED = {
 }
 
 
-class BridgeCommon(TransactionCase):
+class BridgeCommon(FusionCommon):
     """A source in the main company with its restricted technical user, and a second company."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.env["ir.config_parameter"].set_param(SETTLE_PARAMETER, "0")
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
