@@ -6,8 +6,11 @@ Layout under ``root``::
     v0002/   ...
     ACTIVE   the version label in use
 
-Registering never activates by itself unless nothing is active yet, so a new
-model can be reviewed (its card) before it is switched on; ``activate`` of an
+Registering a version puts it in use when the promotion policy
+(:mod:`ai_insights.registry.promotion`, the rule the Odoo registries follow
+too) says so: when nothing is in use, or when its held-out quality is not
+lower than the active version's by more than the tolerance. Otherwise it is
+kept for review (its card) and can be switched on by hand; ``activate`` of an
 older version is the rollback. Each version's bytes are what
 :func:`~ai_insights.registry.store.dumps_model` returns, so the Odoo addon can
 store the same bytes and card in its database.
@@ -15,12 +18,14 @@ store the same bytes and card in its database.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from ai_insights.registry.store import ModelCard, load_model, save_model
+from ai_insights.registry.promotion import PromotionDecision, PromotionPolicy
+from ai_insights.registry.store import CARD_FILE, ModelCard, load_model, save_model
 from crm_bridge.contract.errors import NotFoundError
 
 __all__ = ["ModelRegistry", "CHURN_TRUSTED_TYPES"]
@@ -50,11 +55,23 @@ class ModelRegistry:
         Directory of the family (created on first registration).
     trusted : sequence of str
         Types to trust when loading, beyond skops' defaults.
+    quality_metric : str
+        The card metric (higher is better) the promotion policy compares.
+    policy : PromotionPolicy
+        When a registered version replaces the active one.
     """
 
-    def __init__(self, root: str | Path, trusted: Sequence[str] = CHURN_TRUSTED_TYPES) -> None:
+    def __init__(
+        self,
+        root: str | Path,
+        trusted: Sequence[str] = CHURN_TRUSTED_TYPES,
+        quality_metric: str = "roc_auc",
+        policy: PromotionPolicy = PromotionPolicy(),
+    ) -> None:
         self.root = Path(root)
         self.trusted = tuple(trusted)
+        self.quality_metric = quality_metric
+        self.policy = policy
 
     def versions(self) -> list[str]:
         """Registered version labels, oldest first."""
@@ -63,17 +80,27 @@ class ModelRegistry:
         found = [path.name for path in self.root.iterdir() if path.is_dir() and _VERSION.match(path.name)]
         return sorted(found, key=lambda name: int(name[1:]))
 
-    def register(self, estimator: Any, card: ModelCard) -> str:
-        """Save a new version (its card's ``version`` becomes the label) and return the label.
+    def register(self, estimator: Any, card: ModelCard) -> tuple[str, PromotionDecision]:
+        """Save a new version (its card's ``version`` becomes the label) and put it in use if the policy says so.
 
-        The first registered version becomes active.
+        Returns
+        -------
+        version : str
+            The new version's label.
+        decision : PromotionDecision
+            Whether it went into use, and why.
         """
         existing = self.versions()
         version = f"v{int(existing[-1][1:]) + 1 if existing else 1:04d}"
         save_model(estimator, self.root / version, replace(card, version=version))
-        if self.active() is None:
+        active = self.active()
+        decision = self.policy.decide(
+            card.metrics.get(self.quality_metric),
+            None if active is None else self._card(active).metrics.get(self.quality_metric, float("nan")),
+        )
+        if decision.promote:
             self.activate(version)
-        return version
+        return version, decision
 
     def active(self) -> str | None:
         """The active version label, or None when nothing was registered."""
@@ -102,6 +129,10 @@ class ModelRegistry:
             raise NotFoundError(f"no active model in {self.root}", field="version")
         self._check(version)
         return load_model(self.root / version, trusted=self.trusted)
+
+    def _card(self, version: str) -> ModelCard:
+        """The card of a registered version (read to compare qualities; :meth:`load` checks its checksum)."""
+        return ModelCard.from_dict(json.loads((self.root / version / CARD_FILE).read_text()))
 
     def _check(self, version: str) -> None:
         if version not in self.versions():

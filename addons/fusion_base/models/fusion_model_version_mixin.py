@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ai_insights.registry.promotion import DEFAULT_PROMOTION_TOLERANCE, PromotionPolicy
 from ai_insights.registry.store import dumps_model, loads_model
 from crm_bridge.contract.errors import InsufficientDataError
 
@@ -21,8 +22,9 @@ class FusionModelVersionMixin(models.AbstractModel):
     the version label and number, the model card (JSON and a rendered HTML
     view), the model bytes (skops, never pickle; loaded trusting only
     ``_fusion_trusted_types``), one active version per company, the
-    training date, promotion of a new version when it is about as good as the
-    active one, activation of any trained version by a manager (the rollback),
+    training date, promotion of a new version by the project's promotion policy
+    (:class:`~ai_insights.registry.promotion.PromotionPolicy`: in use unless
+    clearly worse than the active one), activation of any trained version by a manager (the rollback),
     and protection of the active version against deletion.
 
     It implements :meth:`_prepare_trained_vals` (the training) and
@@ -37,8 +39,8 @@ class FusionModelVersionMixin(models.AbstractModel):
     # Types beyond skops' defaults the stored model may hold; anything else is refused at load.
     _fusion_trusted_types = ()
     # A new version replaces the active one unless its quality is lower by more than this
-    # (two versions are evaluated on different data, so small differences are noise).
-    _fusion_promotion_tolerance = 0.02
+    # (see ai_insights.registry.promotion: two versions are evaluated on different data).
+    _fusion_promotion_tolerance = DEFAULT_PROMOTION_TOLERANCE
 
     name = fields.Char(required=True, readonly=True)
     version = fields.Integer(required=True, readonly=True)
@@ -163,15 +165,21 @@ class FusionModelVersionMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _promote(self):
-        """Put this version in use unless it is clearly worse than the active one."""
+        """Put this version in use if the promotion policy says so; the message says why."""
         self.ensure_one()
         active = self._get_active(self.company_id)
-        if not active or self._get_quality() >= active._get_quality() - self._fusion_promotion_tolerance:
+        decision = PromotionPolicy(self._fusion_promotion_tolerance).decide(
+            self._get_quality(), active._get_quality() if active else None)
+        if decision.promote:
             self._activate()
-            self.message = "\n".join(filter(None, [self.message, self.env._(
-                "In use since training (previous version: %(previous)s).",
-                previous=active.name or self.env._("none"))]))
+            why = self.env._(
+                "In use since training (previous version: %(previous)s).", previous=active.name or self.env._("none"))
+        elif decision.code == "candidate_unmeasured":
+            why = self.env._("Kept for review: its quality could not be measured; %(active)s stays in use.",
+                             active=active.name)
         else:
-            self.message = "\n".join(filter(None, [self.message, self.env._(
+            why = self.env._(
                 "Kept for review: quality %(new).3f against %(old).3f for %(active)s, which stays in use.",
-                new=self._get_quality(), old=active._get_quality(), active=active.name)]))
+                new=decision.candidate_quality, old=decision.current_quality, active=active.name)
+        self.message = "\n".join(filter(None, [self.message, why]))
+        return decision

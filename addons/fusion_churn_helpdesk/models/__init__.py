@@ -1,1 +1,0 @@
-from . import fusion_churn_dataset
