@@ -16,12 +16,21 @@ The labels are learnable but not trivially so, as with real helpdesks:
 * urgency shows through cues (deadlines, "urgente", "ASAP", a stopped
   line) that are often absent, and some people shout for small things;
 * about 5% of labels are wrong, like a hurried human labeller's.
+
+The seed corpus ``ai_insights`` ships (what a company with no labelled
+tickets trains its first analyzer on) was made here, once, by
+:func:`write_ticket_seed`; regenerate it with::
+
+    PYTHONPATH=.:data python data/demo_company/tickets.py seed-tickets
 """
 
 from __future__ import annotations
 
+import argparse
 import unicodedata
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +40,7 @@ from demo_company.catalog import make_products
 
 __all__ = [
     "CATEGORIES", "URGENCIES", "SENTIMENTS",
-    "compose_tickets", "generate_tickets", "make_ticket_corpus",
+    "compose_tickets", "generate_tickets", "make_ticket_corpus", "write_ticket_seed",
 ]
 
 CATEGORIES = ("billing", "delivery", "product_defect", "returns", "account_access", "other")
@@ -39,6 +48,9 @@ URGENCIES = ("low", "normal", "high")
 SENTIMENTS = ("negative", "neutral", "positive")
 
 LABEL_NOISE = 0.05  # share of tickets whose category was mislabelled
+# The seed corpus shipped with ai_insights: make_ticket_corpus(n=SEED_SIZE, seed=SEED).
+SEED_SIZE = 3000
+SEED = 7
 _CURRENCY = {"es": "€", "en": "$"}
 
 # --- phrase banks -----------------------------------------------------------
@@ -707,3 +719,42 @@ def _attach_orders(
         invoice=[f"INV/{d.year}/{i:05d}" for d, i in zip(order_dates, order_refs)],
         qty=linked["qty"].fillna(1).astype(int),
     )
+
+
+def write_ticket_seed(directory: str | Path | None = None, n: int = SEED_SIZE, seed: int = SEED) -> dict[str, Any]:
+    """Write the seed ticket corpus of ``ai_insights`` and its card; return the card.
+
+    Parameters
+    ----------
+    directory : path, optional
+        Where to write; by default the ``ai_insights.nlp.seed`` package
+        folder of this checkout (the shipped files).
+    n, seed : int
+        Size and seed of :func:`make_ticket_corpus`; the same pair gives the
+        same file, byte for byte.
+    """
+    from ai_insights.nlp import seed as ticket_seed  # here: importing ai_insights.nlp loads spaCy
+
+    command = f"PYTHONPATH=.:data python data/demo_company/tickets.py seed-tickets --size {n} --seed {seed}"
+    provenance = {
+        "generator": "make_ticket_corpus in data/demo_company/tickets.py (the demo company's ticket generator)",
+        "seed": seed, "size": n, "command": command,
+    }
+    target = directory or Path(ticket_seed.__file__).parent
+    return ticket_seed.write_seed_corpus(make_ticket_corpus(n=n, seed=seed), target, provenance)
+
+
+def _main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Tools on the demo ticket generator.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    seed_parser = sub.add_parser("seed-tickets", help="regenerate the seed ticket corpus ai_insights ships")
+    seed_parser.add_argument("--out", type=Path, help="folder to write to (default: ai_insights/nlp/seed)")
+    seed_parser.add_argument("--size", type=int, default=SEED_SIZE)
+    seed_parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    card = write_ticket_seed(args.out, n=args.size, seed=args.seed)
+    print(f"{card['rows']} tickets, {card['bytes']} bytes, sha256 {card['sha256']}")
+
+
+if __name__ == "__main__":
+    _main()
