@@ -9,7 +9,9 @@ Three pressures are arbitrated explicitly, each leaving a reason:
   ``scarce_cover_days`` no discount at all; between scarcity and the target
   the room grows to ``base_discount``; from the target to
   ``overstock_cover_days`` it grows to ``max_discount``. Unknown cover gives
-  the base room.
+  the base room. Days of cover come from :func:`crm_bridge.pricing.cover.days_of_cover`;
+  a product in stock that did not sell has :data:`~crm_bridge.pricing.cover.NO_DEMAND_COVER_DAYS`
+  and is overstock (reason ``unsold_stock``).
 * **Customer value** (sales): a customer likely to churn gets extra room,
   ``retention_discount * churn_risk * value``, where ``value`` is the lifetime
   value over ``clv_reference`` (at most 1), or ``unknown_clv_weight`` when the
@@ -21,6 +23,13 @@ what is worth offering unasked: the overstock part above the base room plus
 the retention part, within the maximum. The suggested price is never below
 the floor price; when the list price itself is below it, the suggestion is
 the floor price.
+
+A requested discount gets one verdict (:meth:`PricingPolicy.check_batch`):
+``within_bounds``, ``exceeds_max_discount`` (more than the maximum), or
+``below_floor`` (within the maximum, but the net price is under the floor
+price: the list price itself is below it). Only ``within_bounds`` is ok.
+Each verdict is a :class:`Reason` with a code, an English message and the
+figures, so a caller can render it in the reader's language.
 
 Discounts are fractions (0.12 = 12 %); Odoo's ``discount`` field is a
 percentage, so the addon divides by 100. Everything is vectorised: the
@@ -38,8 +47,17 @@ import numpy as np
 
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
+from crm_bridge.pricing.cover import NO_DEMAND_COVER_DAYS
 
-__all__ = ["PRICING_REASON_CODES", "PricingPolicy", "PriceAdvice", "DiscountCheck", "PriceAdviceBatch"]
+__all__ = [
+    "PRICING_REASON_CODES",
+    "VERDICT_CODES",
+    "PricingPolicy",
+    "PriceAdvice",
+    "DiscountCheck",
+    "DiscountCheckBatch",
+    "PriceAdviceBatch",
+]
 
 PRICING_REASON_CODES = (
     "margin_floor",
@@ -49,14 +67,17 @@ PRICING_REASON_CODES = (
     "low_cover",
     "target_cover",
     "overstock",
+    "unsold_stock",
     "cover_unknown",
     "retention",
     "policy_cap",
-    "within_bounds",
-    "exceeds_max_discount",
 )
+#: The verdict on a requested discount, in order of precedence when several apply.
+VERDICT_CODES = ("within_bounds", "exceeds_max_discount", "below_floor")
 _BIT = {code: 1 << i for i, code in enumerate(PRICING_REASON_CODES)}
 _EPS = 1e-9
+# Prices are compared with this slack: Odoo stores them with a few decimals.
+_PRICE_TOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,56 @@ class PriceAdviceBatch:
             float(self.floor_price[i]),
             tuple(self.policy._reasons(self, i)),
         )
+
+
+@dataclass(frozen=True)
+class DiscountCheckBatch:
+    """Requested discounts judged, as arrays; ``check(i)`` builds the verdict of line ``i`` with its reasons.
+
+    Attributes
+    ----------
+    ok : ndarray of bool
+    verdict : ndarray of int8
+        Index into :data:`VERDICT_CODES`.
+    discount : ndarray
+        The discounts judged, fractions.
+    price : ndarray
+        Net unit prices: the list price less the discount.
+    advice : PriceAdviceBatch
+    """
+
+    ok: np.ndarray
+    verdict: np.ndarray
+    discount: np.ndarray
+    price: np.ndarray
+    advice: PriceAdviceBatch
+
+    def __len__(self) -> int:
+        return len(self.ok)
+
+    def verdict_reason(self, i: int, advice: PriceAdvice | None = None) -> Reason:
+        """The verdict of line ``i``: its code, an English sentence, and the figures in it."""
+        advice = advice or self.advice.advice(i)
+        discount, price = float(self.discount[i]), float(self.price[i])
+        params = {"discount": discount, "max_discount": advice.max_discount, "price": price,
+                  "floor_price": advice.floor_price}
+        code = VERDICT_CODES[int(self.verdict[i])]
+        if code == "within_bounds":
+            message = f"A discount of {_pct(discount)} is within the maximum of {_pct(advice.max_discount)}"
+        elif code == "exceeds_max_discount":
+            binding = advice.reasons[0]
+            params["cause"] = binding.code
+            message = (f"A discount of {_pct(discount)} exceeds the maximum of {_pct(advice.max_discount)}: "
+                       f"{binding.message}")
+        else:
+            message = f"The net price {price:.2f} is below the floor price {advice.floor_price:.2f}"
+        return Reason(code, message, params)
+
+    def check(self, i: int) -> DiscountCheck:
+        """Line ``i`` judged: ok or not, the verdict first among the reasons, then the advice's."""
+        advice = self.advice.advice(i)
+        return DiscountCheck(bool(self.ok[i]), float(self.discount[i]), float(self.price[i]), advice,
+                             (self.verdict_reason(i, advice), *advice.reasons))
 
 
 @dataclass(frozen=True)
@@ -254,7 +325,9 @@ class PricingPolicy:
         flags |= np.where(scarce, _BIT["scarcity"], 0)
         flags |= np.where((cover > self.scarce_cover_days) & (cover < self.target_cover_days), _BIT["low_cover"], 0)
         flags |= np.where(cover == self.target_cover_days, _BIT["target_cover"], 0)
-        flags |= np.where(cover > self.target_cover_days, _BIT["overstock"], 0)
+        unsold = cover >= NO_DEMAND_COVER_DAYS
+        flags |= np.where((cover > self.target_cover_days) & ~unsold, _BIT["overstock"], 0)
+        flags |= np.where(unsold, _BIT["unsold_stock"], 0)
         flags |= np.where(retention_room > _EPS, _BIT["retention"], 0)
         flags |= np.where(
             (stock_room + retention_room > self.max_discount + _EPS) & (margin_room >= policy_room), _BIT["policy_cap"], 0
@@ -270,16 +343,21 @@ class PricingPolicy:
         list_price: Sequence[float] | np.ndarray,
         discount: Sequence[float] | np.ndarray,
         **context: Any,
-    ) -> tuple[np.ndarray, PriceAdviceBatch]:
-        """Whether each requested discount (fraction) is within the maximum.
+    ) -> DiscountCheckBatch:
+        """The verdict on each requested discount (fraction of ``list_price``, the price before discount).
 
-        ``context`` takes the optional arguments of :meth:`advise_batch`.
-        Returns the boolean ``ok`` array and the advice.
+        ``context`` takes the optional arguments of :meth:`advise_batch`. A
+        line is ok when its discount is within the maximum and its net price
+        is not below the floor price (see :data:`VERDICT_CODES`).
         """
         advice = self.advise_batch(cost, list_price, **context)
         discount = _numbers(discount, len(advice), "discount", "invalid_discount", required=True)
         _require((discount >= 0) & (discount <= 1), "discount", "invalid_discount", "discount must be in [0, 1]")
-        return discount <= advice.max_discount + _EPS, advice
+        price = advice.list_price * (1.0 - discount)
+        exceeds = discount > advice.max_discount + _EPS
+        below_floor = price < advice.floor_price - _PRICE_TOL
+        verdict = np.select([exceeds, below_floor], [1, 2], 0).astype(np.int8)
+        return DiscountCheckBatch(verdict == 0, verdict, discount, price, advice)
 
     # ---- one line
 
@@ -318,24 +396,7 @@ class PricingPolicy:
             if discount is not None and discount < 0:
                 discount = 0.0  # a price above list is no discount
         batch_context = {key: [value] for key, value in context.items()}
-        ok, batch = self.check_batch([cost], [list_price], [discount], **batch_context)
-        advice = batch.advice(0)
-        price = float(list_price) * (1.0 - float(discount))
-        params = {"discount": float(discount), "max_discount": advice.max_discount, "price": price}
-        if ok[0]:
-            verdict = Reason(
-                "within_bounds",
-                f"A discount of {_pct(discount)} is within the maximum of {_pct(advice.max_discount)}",
-                params,
-            )
-        else:
-            binding = advice.reasons[0]
-            verdict = Reason(
-                "exceeds_max_discount",
-                f"A discount of {_pct(discount)} exceeds the maximum of {_pct(advice.max_discount)}: {binding.message}",
-                {**params, "floor_price": advice.floor_price, "cause": binding.code},
-            )
-        return DiscountCheck(bool(ok[0]), float(discount), price, advice, (verdict, *advice.reasons))
+        return self.check_batch([cost], [list_price], [discount], **batch_context).check(0)
 
     # ---- reasons
 
@@ -368,6 +429,8 @@ class PricingPolicy:
             cover_days=cover, stock_room=stock_room)
         add("overstock", f"Overstock ({cover:g} days of cover, target {self.target_cover_days:g}): "
             f"up to {_pct(stock_room)} off", cover_days=cover, stock_room=stock_room)
+        add("unsold_stock", f"In stock and not sold lately: overstock, up to {_pct(stock_room)} off",
+            cover_days=cover, stock_room=stock_room)
         add("cover_unknown", f"Stock cover unknown: the base room of {_pct(stock_room)}", stock_room=stock_room)
         add("retention", f"Churn risk {float(batch.churn_risk[i]):.0%} of a customer weighted "
             f"{float(batch.value[i]):.2f} by lifetime value: {_pct(batch.retention_room[i])} more room",

@@ -197,6 +197,10 @@ class LinePromise:
     split: tuple[Shipment, ...]
     reasons: tuple[Reason, ...]
 
+    def cause(self) -> Reason:
+        """What decided the status: the first reason other than stock on hand or a split."""
+        return next((r for r in self.reasons if r.code not in ("in_stock", "split")), self.reasons[0])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "line": self.line,
@@ -450,7 +454,7 @@ class PromiseEngine:
         ----------
         product_ids, qty, date_asked : array-like of length n
             Per line; quantities in the product's base unit, dates as
-            ``date``, ISO strings or ``datetime64``.
+            ``date``, ISO strings or ``datetime64`` (see :meth:`asked_dates`).
         allow_partial : bool or array-like of bool
         order_keys : array-like, optional
             Lines with the same key compete for stock and capacity; lines with
@@ -491,6 +495,30 @@ class PromiseEngine:
         return BatchPromise._assemble(
             self, grid, rows, qty, asked, target, kind, stock, shipments, ship_day, capacity_bound, too_big
         )
+
+    def asked_dates(
+        self,
+        product_ids: Sequence[int] | np.ndarray,
+        commitment: Sequence[dt.date | None] | np.ndarray,
+    ) -> np.ndarray:
+        """The day each line asks to be delivered on, from its order's commitment day.
+
+        A commitment day is asked for, today at the earliest (a commitment
+        already past is asked for today: it is an exception of its own). A
+        line without one asks for the earliest delivery its product's lead
+        time allows: the first shipping day plus the customer lead time.
+        ``commitment`` holds dates, ``None`` or NaT.
+
+        Returns
+        -------
+        ndarray of datetime64[D]
+        """
+        n = len(commitment)
+        rows = self._product_rows(product_ids, n)
+        days = np.asarray([np.datetime64("NaT") if day is None else day for day in commitment], dtype="datetime64[D]")
+        first_ship = to_day(self.capacity.calendar.next_working_day(self.today_date), "today")
+        earliest = first_ship + self._customer_lead[rows]
+        return np.where(np.isnat(days), earliest, np.maximum(days, self.today))
 
     def check_order(self, lines: Sequence[PromiseRequest]) -> OrderPromise:
         """Promise one order: its lines compete for stock and capacity."""
@@ -741,29 +769,39 @@ class BatchPromise:
         """Every line as an XML-RPC-friendly dict."""
         return [line.to_dict() for line in self.lines()]
 
-    def order(self) -> OrderPromise:
-        """The batch read as one order: worst line status, last arrival, the lines that are not on time."""
-        lines = tuple(self.lines())
-        worst = max(int(s) for s in self.status)
+    def order(self, rows: Sequence[int] | np.ndarray | None = None) -> OrderPromise:
+        """Lines ``rows`` of the batch (all by default) read as one order.
+
+        The order takes its worst line status and the day its last line
+        arrives (``None`` when a line cannot be delivered); its reasons name
+        each line that is not on time with its cause, and the line that
+        completes the order. Lines are numbered from 1 in the order of
+        ``rows``; ``LinePromise.line`` keeps the line's index in the batch.
+        """
+        rows = range(len(self)) if rows is None else [int(i) for i in rows]
+        lines = tuple(self.line(i) for i in rows)
+        if not lines:
+            raise _bad("an order needs at least one line", "empty_order", "lines")
+        worst = max(STATUSES.index(line.status) for line in lines)
         promised = None if any(line.promised_date is None for line in lines) else max(line.promised_date for line in lines)
         reasons = []
-        for line in lines:
+        for number, line in enumerate(lines):
             if line.status != "on_time":
-                cause = next((r for r in line.reasons if r.code not in ("in_stock", "split")), line.reasons[0])
+                cause = line.cause()
                 reasons.append(
                     Reason(
                         f"line_{line.status}",
-                        f"Line {line.line + 1} ({line.status.replace('_', ' ')}): {cause.message}",
-                        {"line": line.line, "product_id": line.product_id, "cause": cause.code},
+                        f"Line {number + 1} ({line.status.replace('_', ' ')}): {cause.message}",
+                        {"line": number, "product_id": line.product_id, "cause": cause.code},
                     )
                 )
         if promised is not None and len(lines) > 1:
-            binding = max(lines, key=lambda line: line.promised_date)
+            number = max(range(len(lines)), key=lambda k: lines[k].promised_date)
             reasons.append(
                 Reason(
                     "binding_line",
-                    f"The order is complete on {promised.isoformat()}, when line {binding.line + 1} arrives",
-                    {"line": binding.line, "promised_date": promised},
+                    f"The order is complete on {promised.isoformat()}, when line {number + 1} arrives",
+                    {"line": number, "promised_date": promised},
                 )
             )
         return OrderPromise(STATUSES[worst], promised, lines, tuple(reasons))

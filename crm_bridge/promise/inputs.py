@@ -1,8 +1,10 @@
-"""Promise and pricing inputs from the plain company tables (``crm_bridge.tables.schema``).
+"""Promise inputs from the plain company tables (``crm_bridge.tables.schema``).
 
 The Odoo addon gathers the same inputs with batched ORM reads; this module
 does it for tables (the demo company, CSV exports, a live Odoo read over RPC)
-so the main job checks open quotations exactly as the sale order does.
+so the main job checks open quotations exactly as the sale order does
+(:mod:`crm_bridge.promise.quotations`). Days of cover, the stock input of
+pricing, are :func:`crm_bridge.pricing.cover.cover_from_tables`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ import pandas as pd
 from crm_bridge.promise.calendar import WorkingCalendar
 from crm_bridge.promise.engine import Capacity, ProductSupply, PromiseEngine
 
-__all__ = ["engines_from_tables", "cover_days_from_tables", "OPEN_DELIVERY_STATES", "NO_DEMAND_COVER_DAYS"]
+__all__ = ["engines_from_tables", "OPEN_DELIVERY_STATES"]
 
 # Orders whose goods have not left yet: they hold stock and shipping capacity.
 OPEN_DELIVERY_STATES = ("confirmed",)
-# Cover of a stocked product nobody bought lately: ten years, far past any overstock threshold.
-NO_DEMAND_COVER_DAYS = 3650.0
 
 
 def _open_deliveries(tables: Mapping[str, pd.DataFrame], today: pd.Timestamp) -> pd.DataFrame:
@@ -34,7 +34,11 @@ def _open_deliveries(tables: Mapping[str, pd.DataFrame], today: pd.Timestamp) ->
 
 def engines_from_tables(tables: Mapping[str, pd.DataFrame], today: dt.date,
                         calendar: WorkingCalendar | None = None, horizon_days: int = 365) -> dict[int, PromiseEngine]:
-    """One :class:`PromiseEngine` per warehouse, from stock, receipts, open deliveries and capacity."""
+    """One :class:`PromiseEngine` per warehouse, from stock, receipts, open deliveries and capacity.
+
+    A warehouse whose ``ship_lines_per_day`` is empty or 0 has no shipping
+    limit (as a warehouse without ``fusion_lines_per_day`` in Odoo).
+    """
     today_ts = pd.Timestamp(today)
     calendar = calendar or WorkingCalendar()
     products = tables["products"].set_index("product_id")
@@ -65,23 +69,8 @@ def engines_from_tables(tables: Mapping[str, pd.DataFrame], today: dt.date,
         mine = deliveries[deliveries["warehouse_id"] == warehouse.warehouse_id]
         booked_frame = mine.groupby("ship_date").agg(lines=("qty", "size"), units=("qty", "sum"))
         booked = {day.date(): (int(row.lines), float(row.units)) for day, row in booked_frame.iterrows()}
-        capacity = Capacity(calendar, lines_per_day=int(warehouse.ship_lines_per_day), booked=booked)
+        limit = warehouse.ship_lines_per_day
+        lines_per_day = None if pd.isna(limit) or not limit else int(limit)
+        capacity = Capacity(calendar, lines_per_day=lines_per_day, booked=booked)
         engines[int(warehouse.warehouse_id)] = PromiseEngine(supplies, capacity, today, horizon_days)
     return engines
-
-
-def cover_days_from_tables(tables: Mapping[str, pd.DataFrame], today: dt.date, window_days: int = 90) -> pd.Series:
-    """Days of cover per product: free stock over the average daily demand of the last ``window_days``.
-
-    Stocked products that did not sell in the window get
-    :data:`NO_DEMAND_COVER_DAYS`; products without stock records are absent.
-    """
-    today_ts = pd.Timestamp(today)
-    orders = tables["orders"]
-    recent = orders[(orders["date_order"] >= today_ts - pd.Timedelta(days=window_days))
-                    & (orders["date_order"] < today_ts) & (orders["state"] != "cancelled")]
-    demand = tables["order_lines"].merge(recent[["order_id"]], on="order_id").groupby("product_id")["qty"].sum()
-    free = tables["stock"].groupby("product_id")["qty_on_hand"].sum().clip(lower=0)
-    daily = demand.reindex(free.index).fillna(0.0) / window_days
-    cover = (free / daily.where(daily > 0)).fillna(NO_DEMAND_COVER_DAYS)
-    return cover.clip(upper=NO_DEMAND_COVER_DAYS).rename("cover_days")

@@ -168,60 +168,47 @@ def churn_and_value(ctx: JobContext) -> Section:
 
 
 def promises_and_pricing(ctx: JobContext) -> Section:
-    """Check every open quotation against stock, receipts and shipping capacity, and its discounts."""
+    """Check every open quotation against stock, receipts and shipping capacity, and its discounts.
+
+    The check is :func:`crm_bridge.promise.quotations.check_quotations` on the
+    company's reference date (the day its tables describe), with the churn
+    step's risk and lifetime value when it ran: the rules the sale order
+    applies in Odoo. The per-line and per-quotation results are kept in
+    ``ctx.results["quotation_lines"]`` and ``ctx.results["quotations"]``.
+    """
     from crm_bridge.pricing.guardrail import PricingPolicy
     from crm_bridge.promise.engine import STATUSES
-    from crm_bridge.promise.inputs import cover_days_from_tables, engines_from_tables
+    from crm_bridge.promise.quotations import check_quotations
 
     company = ctx.company
-    today = pd.Timestamp(company.reference_date) + pd.Timedelta(days=1)
-    engines = engines_from_tables(company.public_tables(), today.date())
-    quotations = company.orders[company.orders["state"] == "quotation"]
-    # A quotation whose promised date has passed cannot be on time: it needs a new promise, not a check.
-    expired = quotations["commitment_date"] < today
-    quotations = quotations[~expired]
-    lines = company.order_lines.merge(quotations[["order_id", "warehouse_id", "commitment_date", "customer_id"]],
-                                      on="order_id")
-    lines["date_asked"] = lines["commitment_date"].fillna(today)
-    if lines.empty:
-        ctx.summary.append("promises: no open quotation to check")
-        return Section("Order-to-Cash: can we keep the promises on open quotations?",
-                       notes=[f"No open quotation to check ({expired.sum()} have a promised date already passed)."])
-    results = []
-    for warehouse_id, mine in lines.groupby("warehouse_id"):
-        batch = engines[int(warehouse_id)].check_batch(mine["product_id"].to_numpy(), mine["qty"].to_numpy(),
-                                                       mine["date_asked"].to_numpy(), order_keys=mine["order_id"])
-        first_reason = [batch.line(i).reasons[0].message if batch.status[i] else "" for i in range(len(mine))]
-        results.append(mine.assign(status=batch.status, reason=first_reason))
-    checked = pd.concat(results)
-    order_status = checked.groupby("order_id")["status"].max().map(dict(enumerate(STATUSES)))
-
-    products = company.products.set_index("product_id")
+    today = pd.Timestamp(company.reference_date)
     churn = ctx.results.get("churn")
-    customer_risk = churn["churn_probability"] if churn is not None else pd.Series(dtype=float)
-    customer_value = churn["expected_revenue"] if churn is not None else pd.Series(dtype=float)
-    cover = cover_days_from_tables(company.public_tables(), today)
-    ok, advice = PricingPolicy().check_batch(
-        products.loc[checked["product_id"], "cost"].to_numpy(), products.loc[checked["product_id"], "list_price"].to_numpy(),
-        checked["discount"].to_numpy() / 100, category=products.loc[checked["product_id"], "category"].tolist(),
-        cover_days=cover.reindex(checked["product_id"]).to_numpy(),
-        clv=customer_value.reindex(checked["customer_id"]).to_numpy(),
-        churn_risk=customer_risk.reindex(checked["customer_id"]).to_numpy(),
-    )
-    checked["max_discount"] = advice.max_discount * 100
-    over = checked[~ok]
-    lost_margin = ((over["discount"] - over["max_discount"]) / 100 * over["qty"] * over["price_unit"]).sum()
+    value = None if churn is None else pd.DataFrame({"churn_risk": churn["churn_probability"],
+                                                     "clv": churn["expected_revenue"]})
+    checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value)
+    ctx.results["quotation_lines"], ctx.results["quotations"] = checked, orders
+    title = "Order-to-Cash: can we keep the promises on open quotations?"
+    if checked.empty:
+        ctx.summary.append("promises: no open quotation to check")
+        return Section(title, notes=["No open quotation to check."])
+    quotations = company.orders.set_index("order_id").loc[orders["order_id"]]
+    # A commitment already past is checked against today, and needs a new promise whatever the stock.
+    expired = int((quotations["commitment_date"] < today).sum())
+    over = checked[~checked["discount_ok"].astype(bool)]
+    beyond = over[over["verdict"] == "exceeds_max_discount"]
+    lost_margin = ((beyond["discount"] - beyond["max_discount"]) / 100 * beyond["qty"] * beyond["price_unit"]).sum()
 
     section = Section(
-        "Order-to-Cash: can we keep the promises on open quotations?",
-        f"{len(quotations):,} open quotations with {len(checked):,} lines were checked against free stock, dated "
+        title,
+        f"{len(orders):,} open quotations with {len(checked):,} lines were checked against free stock, dated "
         "receipts, deliveries already promised, replenishment lead times and each warehouse's shipping capacity, "
         "and their discounts against the margin floor and stock pressure.",
     )
-    status_counts = order_status.value_counts().reindex(STATUSES, fill_value=0)
+    status_counts = orders["status"].value_counts().reindex(STATUSES, fill_value=0)
     section.figures = {f"quotations {status.replace('_', ' ')}": f"{count:,}" for status, count in status_counts.items()}
-    section.figures["quotations whose promised date has passed"] = f"{expired.sum():,}"
-    section.figures["lines over the allowed discount"] = f"{len(over):,}"
+    section.figures["quotations whose promised date has passed"] = f"{expired:,}"
+    section.figures["lines over the allowed discount"] = f"{len(beyond):,}"
+    section.figures["lines priced below the floor"] = f"{(over['verdict'] == 'below_floor').sum():,}"
     section.figures["margin given away beyond the guardrail"] = _money(lost_margin)
     figure, axes = new_figure(4.2, 3.0)
     axes.bar([s.replace("_", " ") for s in STATUSES], status_counts.to_numpy(),
@@ -229,21 +216,21 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     axes.set_ylabel("quotations")
     section.add_chart("Promise status of open quotations (worst line decides).", figure)
     names = company.customers.set_index("customer_id")["name"]
-    at_risk = checked[checked["status"] >= STATUSES.index("late")].assign(
+    products = company.products.set_index("product_id")
+    at_risk = checked[checked["status"].isin(["late", "impossible"])].assign(
         customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
-        product=lambda f: products.loc[f["product_id"], "name"].to_numpy(),
-        status=lambda f: f["status"].map(dict(enumerate(STATUSES))))
+        product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
     section.add_table("Lines we cannot deliver on the asked date, and why",
                       at_risk[["order_id", "customer", "product", "qty", "date_asked", "status", "reason"]])
     section.add_table("Discounts beyond the guardrail (needs a manager's approval)",
                       over.assign(customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
                                   product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
-                      [["order_id", "customer", "product", "discount", "max_discount"]]
+                      [["order_id", "customer", "product", "discount", "max_discount", "verdict"]]
                       .sort_values("discount", ascending=False)
                       .rename(columns={"discount": "discount %", "max_discount": "allowed %"}))
-    ctx.summary.append(f"promises: {status_counts['on_time']:,} of {len(order_status):,} open quotations on time, "
+    ctx.summary.append(f"promises: {status_counts['on_time']:,} of {len(orders):,} open quotations on time, "
                        f"{status_counts['late'] + status_counts['impossible']:,} late or impossible; "
-                       f"{len(over):,} lines over the discount guardrail")
+                       f"{len(over):,} lines over the pricing guardrail")
     return section
 
 

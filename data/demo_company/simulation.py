@@ -37,6 +37,7 @@ from ai_insights.actions.rules import Rule
 from ai_insights.churn.model import train_churn_model
 from ai_insights.churn.datasets import data_end, demo_tables, latest_cutoffs
 from ai_insights.churn.features import build_features
+from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import PricingPolicy
 
 __all__ = ["DEMO_RULES", "RuleSimulation", "DemoSimulation", "demo_subjects", "demo_offer_inputs", "simulate_rules"]
@@ -50,7 +51,6 @@ DEMO_RULES = (
 )
 CHURN_HORIZON_DAYS = 120
 OFFER_DAYS = 14  # an offered product must reach the customer within this many days
-COVER_WINDOW_DAYS = 90  # sales window of the days-of-cover estimate
 
 
 @dataclass(frozen=True)
@@ -135,27 +135,24 @@ def demo_offer_inputs(company: Any, today: date, top: int = 3) -> tuple[pd.DataF
     """Each customer's ``top`` most bought products, and the products' guardrail and delivery inputs.
 
     A product is deliverable when there is stock, or it can be bought in
-    within :data:`OFFER_DAYS`; its days of cover are the stock over the
-    average daily quantity sold in the last :data:`COVER_WINDOW_DAYS`.
+    within :data:`OFFER_DAYS`; its days of cover are
+    :func:`crm_bridge.pricing.cover.cover_from_tables`, the rule the sale
+    order and the action rules use.
     """
     orders = company.orders[company.orders["state"] != "cancelled"]
-    lines = company.order_lines.merge(orders[["order_id", "customer_id", "date_order"]], on="order_id")
+    lines = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")
     bought = lines.groupby(["customer_id", "product_id"], as_index=False)["qty"].sum()
     bought["rank"] = bought.groupby("customer_id")["qty"].rank(method="first", ascending=False)
     candidates = bought[bought["rank"] <= top]
-    since = pd.Timestamp(today) - pd.Timedelta(days=COVER_WINDOW_DAYS)
-    daily = lines[pd.to_datetime(lines["date_order"]) >= since].groupby("product_id")["qty"].sum() / COVER_WINDOW_DAYS
-    on_hand = company.stock.groupby("product_id")["qty_on_hand"].sum()
     products = company.products.set_index("product_id")
-    stock = on_hand.reindex(products.index).fillna(0.0)
-    cover = stock / daily.reindex(products.index)  # NaN without sales: cover unknown
+    cover = cover_from_tables(company.public_tables(), today).reindex(products.index)
     products = pd.DataFrame({
         "product_id": products.index.to_numpy(),
         "cost": products["cost"].to_numpy(float),
         "list_price": products["list_price"].to_numpy(float),
         "category": products["category"].astype(str).to_numpy(),
-        "cover_days": cover.replace(np.inf, np.nan).to_numpy(float),
-        "deliverable": ((stock >= 1) | (products["vendor_lead_days"] <= OFFER_DAYS)).to_numpy(),
+        "cover_days": cover["cover_days"].to_numpy(float),
+        "deliverable": ((cover["free_qty"] >= 1) | (products["vendor_lead_days"] <= OFFER_DAYS)).to_numpy(),
     })
     return candidates, products
 

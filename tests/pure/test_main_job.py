@@ -5,9 +5,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from crm_bridge.promise.inputs import NO_DEMAND_COVER_DAYS, cover_days_from_tables, engines_from_tables
+from crm_bridge.pricing.cover import NO_DEMAND_COVER_DAYS, cover_from_tables
+from crm_bridge.promise.inputs import engines_from_tables
+from crm_bridge.promise.quotations import check_quotations
 from demo_company import generate
-from demo_company.main_job import run_main_job
+from demo_company.main_job import JobContext, promises_and_pricing, run_main_job
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,40 @@ def test_engines_see_stock_receipts_and_promised_deliveries(small):
 
 def test_cover_days(small):
     today = dt.date(2026, 11, 1)
-    cover = cover_days_from_tables(small.public_tables(), today)
+    cover = cover_from_tables(small.public_tables(), today)["cover_days"].dropna()
     assert (cover >= 0).all() and (cover <= NO_DEMAND_COVER_DAYS).all()
     assert cover.index.isin(small.products["product_id"]).all()
+
+
+def test_promise_step_checks_every_open_quotation_line_as_the_sale_order_does(small, tmp_path):
+    ctx = JobContext(company=small, source="test", out_dir=tmp_path)
+    section = promises_and_pricing(ctx)
+    lines, orders = ctx.results["quotation_lines"], ctx.results["quotations"]
+    quotations = small.orders[small.orders["state"] == "quotation"]
+    expected = small.order_lines[small.order_lines["order_id"].isin(quotations["order_id"])]
+    assert sorted(lines["line_id"]) == sorted(expected["line_id"]), "expired quotations are checked too"
+    assert set(orders["order_id"]) == set(quotations["order_id"])
+    # the order's status is its worst line's, from the engine
+    worst = lines.groupby("order_id")["status"].agg(lambda s: max(s, key=["on_time", "partial", "late",
+                                                                          "impossible"].index))
+    assert orders.set_index("order_id")["status"].to_dict() == worst.to_dict()
+    # lines without a commitment ask for the earliest their lead time allows: on time unless stock or capacity say no
+    today = pd.Timestamp(small.reference_date)
+    assert (lines["date_asked"] >= today).all()
+    assert lines["max_discount"].between(0, 30).all() and lines["verdict"].isin(
+        ["within_bounds", "exceeds_max_discount", "below_floor"]).all()
+    assert (lines["discount_ok"] == (lines["verdict"] == "within_bounds")).all()
+    assert section.figures["lines over the allowed discount"] == f"{(lines['verdict'] == 'exceeds_max_discount').sum():,}"
+
+
+def test_check_quotations_below_floor_and_unsold_stock(small):
+    tables = dict(small.public_tables())
+    quotation = small.orders[small.orders["state"] == "quotation"].iloc[0]
+    line = small.order_lines[small.order_lines["order_id"] == quotation["order_id"]].iloc[0]
+    cost = small.products.set_index("product_id").at[line["product_id"], "cost"]
+    lines = tables["order_lines"].copy()
+    lines.loc[lines["line_id"] == line["line_id"], ["price_unit", "discount"]] = [cost, 0.0]
+    tables["order_lines"] = lines
+    checked, _orders = check_quotations(tables, small.reference_date)
+    row = checked.set_index("line_id").loc[line["line_id"]]
+    assert row["verdict"] == "below_floor" and not row["discount_ok"] and row["max_discount"] == 0

@@ -1,14 +1,19 @@
-"""Pricing guardrail: floors, stock pressure, customer value, checks, bad inputs."""
+"""Pricing guardrail (floors, stock pressure, customer value, verdicts, bad inputs) and days of cover."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_bridge.contract.errors import ValidationError
-from crm_bridge.pricing.guardrail import PricingPolicy
+from crm_bridge.pricing.cover import (NO_DEMAND_COVER_DAYS, cover_from_tables, days_of_cover, demand_window,
+                                      sold_in_window)
+from crm_bridge.pricing.guardrail import VERDICT_CODES, PricingPolicy
 
 POLICY = PricingPolicy(category_floors={"premium": 0.40})
 
@@ -97,8 +102,79 @@ def test_batch_matches_single_lines():
         single = POLICY.advise(cost[i], price[i], ["x", "premium", None][i], cover[i],
                                [None, 5000.0, None][i], [0.5, 0.5, None][i])
         assert batch.advice(i) == single
-    ok, _ = POLICY.check_batch(cost, price, [0.0, 0.2, 0.3], cover_days=cover)
-    assert ok.tolist() == [True, False, True]
+    checks = POLICY.check_batch(cost, price, [0.0, 0.2, 0.3], cover_days=cover)
+    assert checks.ok.tolist() == [True, False, True]
+    for i, discount in enumerate([0.0, 0.2, 0.3]):
+        assert checks.check(i) == POLICY.check_discount(cost[i], price[i], discount, cover_days=cover[i])
+
+
+def test_net_price_below_the_floor_is_its_own_verdict():
+    # cost 50, floor 15%: floor price 58.82; a list price of 55 allows no discount, and even none is too little
+    checks = POLICY.check_batch([50.0, 50.0, 50.0], [55.0, 55.0, 100.0], [0.0, 0.05, 0.0], cover_days=[60, 60, 60])
+    assert checks.ok.tolist() == [False, False, True]
+    below, exceeds, fine = (checks.check(i) for i in range(3))
+    assert below.reasons[0].code == "below_floor" and "below the floor price 58.82" in below.reasons[0].message
+    assert below.reasons[0].params["price"] == pytest.approx(55) and below.advice.max_discount == 0
+    assert exceeds.reasons[0].code == "exceeds_max_discount", "exceeding the maximum is said first"
+    assert fine.reasons[0].code == "within_bounds"
+    assert [VERDICT_CODES[v] for v in checks.verdict] == ["below_floor", "exceeds_max_discount", "within_bounds"]
+
+
+def test_unsold_stock_is_overstock():
+    advice = POLICY.advise(cost=10, list_price=100, cover_days=NO_DEMAND_COVER_DAYS)
+    assert advice.max_discount == pytest.approx(0.30)
+    assert "unsold_stock" in codes(advice) and "overstock" not in codes(advice)
+
+
+# ---- days of cover
+
+
+def test_days_of_cover_one_meaning_of_no_demand():
+    cover = days_of_cover(free_qty=[30.0, 40.0, 0.0, -5.0, 10.0, 8.0], sold_qty=[90.0, 0.0, 0.0, 90.0, 0.0, 1e9],
+                          window_days=90, stocked=[True, True, True, True, False, True])
+    assert cover.days[:4].tolist() == [30.0, NO_DEMAND_COVER_DAYS, 0.0, 0.0]
+    assert np.isnan(cover.days[4]) and cover.days[5] == pytest.approx(8 / (1e9 / 90))
+    assert cover.codes().tolist() == ["from_sales", "unsold_stock", "no_stock", "from_sales", "not_stocked",
+                                      "from_sales"]
+    assert cover.free_qty[3] == 0, "negative stock is no stock"
+    assert cover.reason(1).code == "unsold_stock" and "overstock" in cover.reason(1).message
+    assert cover.reason(0).params == {"free_qty": 30.0, "daily_demand": 1.0, "cover_days": 30.0, "window_days": 90}
+    capped = days_of_cover([1e9], [1.0], window_days=90)
+    assert capped.days[0] == NO_DEMAND_COVER_DAYS
+
+
+def test_days_of_cover_bad_inputs():
+    for kwargs, code in (({"free_qty": [1.0], "sold_qty": [1.0, 2.0]}, "length_mismatch"),
+                         ({"free_qty": [float("nan")], "sold_qty": [1.0]}, "invalid_quantity"),
+                         ({"free_qty": [1.0], "sold_qty": [1.0], "window_days": 0}, "invalid_window")):
+        with pytest.raises(ValidationError) as err:
+            days_of_cover(**kwargs)
+        assert err.value.code == code
+
+
+def test_cover_from_tables_counts_confirmed_sales_of_the_window():
+    today = dt.date(2026, 10, 31)
+    first, end = demand_window(today, 90)
+    assert (first, end) == (dt.date(2026, 8, 3), dt.date(2026, 11, 1)) and (end - first).days == 90
+    day = pd.Timestamp
+    tables = {
+        "products": pd.DataFrame({"product_id": [1, 2, 3, 4], "type": ["storable", "storable", "storable", "service"]}),
+        "stock": pd.DataFrame({"product_id": [1, 1, 2], "warehouse_id": [1, 2, 1], "qty_on_hand": [20.0, 25.0, 7.0]}),
+        "orders": pd.DataFrame({
+            "order_id": [1, 2, 3, 4, 5, 6],
+            "date_order": [day(today), day(first), day(first) - pd.Timedelta(days=1), day(today), day(today),
+                           day(today)],
+            "state": ["confirmed", "delivered", "delivered", "quotation", "cancelled", "confirmed"],
+        }),
+        "order_lines": pd.DataFrame({"order_id": [1, 2, 3, 4, 5, 6], "product_id": [1, 1, 1, 1, 1, 4],
+                                     "qty": [30.0, 15.0, 1000.0, 1000.0, 1000.0, 5.0]}),
+    }
+    assert sold_in_window(tables["orders"], tables["order_lines"], today, 90).to_dict() == {1: 45.0, 4: 5.0}
+    cover = cover_from_tables(tables, today, 90)
+    assert cover.loc[1, "cover_days"] == pytest.approx(45 / (45 / 90)) and cover.loc[1, "cover_code"] == "from_sales"
+    assert cover.loc[2, "cover_days"] == NO_DEMAND_COVER_DAYS and cover.loc[2, "cover_code"] == "unsold_stock"
+    assert cover.loc[3, "cover_days"] == 0 and cover.loc[3, "cover_code"] == "no_stock"
+    assert np.isnan(cover.loc[4, "cover_days"]) and cover.loc[4, "cover_code"] == "not_stocked"
 
 
 @pytest.mark.parametrize(

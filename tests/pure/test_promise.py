@@ -143,6 +143,34 @@ def test_asked_today_on_a_saturday_ships_monday():
     assert order.lines[0].ship_date == dt.date(2026, 12, 7) and order.status == "late"
 
 
+def test_asked_dates_from_the_commitment_or_the_earliest_the_lead_time_allows():
+    saturday = dt.date(2026, 12, 5)
+    engine = PromiseEngine([ProductSupply(1, 5, customer_lead_days=2), ProductSupply(2, 0, kind="service",
+                                                                                   customer_lead_days=4)],
+                           FREE, saturday)
+    asked = engine.asked_dates([1, 2, 1, 1], [None, np.datetime64("NaT"), dt.date(2026, 12, 20), dt.date(2026, 12, 1)])
+    assert asked.astype(dt.date).tolist() == [dt.date(2026, 12, 9), dt.date(2026, 12, 11), dt.date(2026, 12, 20),
+                                              saturday], "ships Monday the 7th; a past commitment is asked today"
+    first, service, dated, past = engine.check_batch([1, 2, 1, 1], [1, 1, 1, 1], asked).lines()
+    assert first.status == "on_time" and first.promised_date == dt.date(2026, 12, 9)
+    assert service.status == "on_time" and service.date_asked == dt.date(2026, 12, 11)
+    assert dated.date_asked == dt.date(2026, 12, 20) and past.status == "late"
+
+
+def test_order_of_some_lines_of_a_batch():
+    engine = PromiseEngine([ProductSupply(1, 10), ProductSupply(2, 0)], FREE, TODAY)
+    batch = engine.check_batch([1, 2, 1, 1], [4, 1, 3, 2], [D(2), D(3), D(7), D(6)], order_keys=[7, 7, 8, 8])
+    first, second = batch.order([0, 1]), batch.order([2, 3])
+    assert first.status == "impossible" and first.promised_date is None
+    assert [r.code for r in first.reasons] == ["line_impossible"] and first.reasons[0].params["line"] == 1
+    assert "Line 2 (impossible)" in first.reasons[0].message and first.lines[1].line == 1
+    assert second.status == "on_time" and second.promised_date == D(7)
+    assert second.reasons[-1].code == "binding_line" and second.reasons[-1].params["line"] == 0
+    assert batch.order().status == "impossible" and len(batch.order().lines) == 4
+    with pytest.raises(ValidationError):
+        batch.order([])
+
+
 def test_far_future_request_ships_just_in_time():
     far = D(3 * 365)
     line = one_line(ProductSupply(1, 5, customer_lead_days=3), 5, far)
