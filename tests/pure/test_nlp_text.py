@@ -1,7 +1,5 @@
 """Cleaning of ticket texts: HTML mail, huge bodies, empty values."""
 
-import time
-
 import pytest
 
 from ai_insights.nlp.text import clean_text
@@ -20,11 +18,10 @@ def test_plain_text_untouched_apart_from_spaces():
     assert clean_text("  Where is my order?  I paid <3 weeks ago ") == ("Where is my order? I paid <3 weeks ago", [])
 
 
-def test_one_megabyte_body_truncated_fast():
+def test_one_megabyte_body_truncated():
+    """Cut between words; how long it takes is a benchmark figure (ticket_clean_1mb_ms)."""
     body = "El pedido llegó roto. " * 50_000
-    start = time.perf_counter()
     text, flags = clean_text(body, max_chars=10_000)
-    assert time.perf_counter() - start < 0.5
     assert flags == ["truncated"] and 9_900 <= len(text) <= 10_000
     assert body.startswith(text) and body[len(text)] == " "  # cut between words
 
