@@ -7,9 +7,9 @@ the CRM side with the same error the server would give.
 
 A record sent by a CRM::
 
-    {"idempotency_key": "crm-42-v3",   # unique per source; a replay returns the first result
+    {"idempotency_key": "crm-42-v3",   # unique per source and operation; a replay returns the first result
      "external_id": "crm-42",          # the CRM's id, bound to the Odoo record per source
-     "id": 17,                         # optional: bind an existing Odoo record
+     "id": 17,                         # optional: the Odoo record the external id is bound to (checked)
      "values": {"name": "...", ...}}   # payload keys of the operation's RecordSpec
 
 Every result, one per record, in the order sent (XML-RPC has no ``None``, so
@@ -21,7 +21,10 @@ absent values are ``False``)::
 Error codes: ``invalid_batch``, ``batch_too_large``, ``invalid_type``, ``missing_field``,
 ``unknown_field``, ``field_not_allowed``, ``invalid_value``, ``too_long``,
 ``invalid_characters``, ``idempotency_conflict``, ``not_found``, ``other_company``,
-``binding_conflict``, ``duplicate_external_id``, ``odoo_error`` (Odoo refused the
+``binding_conflict``, ``duplicate_external_id``, ``not_owned`` (a record the source
+neither created nor was bound to by a manager), ``protected_record`` (the partner of a
+user), ``conflict`` (another call wrote the same key or external id at the same time;
+``details.retryable`` is true: send the record again), ``odoo_error`` (Odoo refused the
 values), ``access_denied``, ``operation_not_allowed``, ``operation_unavailable``.
 """
 
@@ -30,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,9 +56,16 @@ MAX_TEXT_LENGTH = 100_000
 MAX_LINES = 200
 #: Most changes one ``changes`` call returns.
 MAX_CHANGES = 1000
-# C0 controls other than tab, newline and carriage return: PostgreSQL refuses NUL and
-# XML 1.0 (hence XML-RPC) cannot carry the rest.
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Largest magnitude of a number: beyond it Odoo's arithmetic (amounts, rounding) overflows.
+MAX_NUMBER = 1e15
+#: Largest Odoo record id (PostgreSQL ``integer``).
+MAX_RECORD_ID = 2**31 - 1
+# C0 controls other than tab, newline and carriage return (PostgreSQL refuses NUL, XML 1.0
+# cannot carry the rest), lone surrogates (no UTF-8 encoding: a JSON answer holding one
+# fails) and the 66 Unicode non-characters (U+FFFE and U+FFFF break XML-RPC pages).
+_FORBIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TYPES = ("char", "text", "float", "int", "bool", "date", "datetime", "selection", "ref", "product", "country",
          "lines")
@@ -219,6 +228,17 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _printable(text: str) -> str:
+    """``text`` with the characters no transport can carry escaped (``\\ud800``): safe in a message."""
+    return _FORBIDDEN_CHARS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _echo(value: Any) -> str | bool:
+    """An identifier to echo in a result: the string when it is a clean key, else ``False``."""
+    clean = isinstance(value, str) and len(value) <= MAX_KEY_LENGTH and not _FORBIDDEN_CHARS.search(value)
+    return value if clean else False
+
+
 def _check_string(value: Any, name: str, max_length: int, *, allow_empty: bool = True) -> str:
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be a string, not {_type_name(value)}", code="invalid_type", field=name)
@@ -227,24 +247,20 @@ def _check_string(value: Any, name: str, max_length: int, *, allow_empty: bool =
     if len(value) > max_length:
         raise ValidationError(f"{name} is {len(value)} characters long; at most {max_length} are accepted",
                               code="too_long", field=name, details={"max_length": max_length})
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError(f"{name} is not valid Unicode (lone surrogate)", code="invalid_characters",
-                              field=name) from None
     if _FORBIDDEN_CHARS.search(value):
-        raise ValidationError(f"{name} holds a control character (NUL or another C0 code)",
-                              code="invalid_characters", field=name)
+        raise ValidationError(f"{name} holds a character XML-RPC or JSON cannot carry (a control character, "
+                              "a Unicode non-character or a lone surrogate)", code="invalid_characters", field=name)
     return value
 
 
 def _check_number(value: Any, name: str, spec: FieldSpec) -> float | int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{name} must be a number, not {_type_name(value)}", code="invalid_type", field=name)
+    if not abs(value) <= MAX_NUMBER:  # NaN and infinities too; checked before float() overflows on a huge int
+        raise ValidationError(f"{name} must be a finite number of at most {MAX_NUMBER:.0e} in size",
+                              code="invalid_value", field=name, details={"maximum": MAX_NUMBER})
     if spec.type == "int" and not float(value).is_integer():
         raise ValidationError(f"{name} must be a whole number", code="invalid_type", field=name)
-    if not math.isfinite(value):
-        raise ValidationError(f"{name} must be finite", code="invalid_value", field=name)
     if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
         raise ValidationError(f"{name} must lie between {spec.minimum} and {spec.maximum}", code="invalid_value",
                               field=name, details={"minimum": spec.minimum, "maximum": spec.maximum})
@@ -267,12 +283,12 @@ def _check_datetime(value: Any, name: str) -> str:
     text = _check_string(value, name, 40)
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(f"{name} must be an ISO 8601 date and time", code="invalid_value",
-                              field=name) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: out of range once in UTC (0001-01-01T00:00+14:00)
+        raise ValidationError(f"{name} must be an ISO 8601 date and time from year 1 to 9999 in UTC",
+                              code="invalid_value", field=name) from None
+    return moment.isoformat(" ", "seconds")
 
 
 def _check_value(value: Any, name: str, spec: FieldSpec) -> Any:
@@ -324,8 +340,8 @@ def validate_values(spec: RecordSpec, values: Any, *, prefix: str = "", partial:
     for key, value in values.items():
         name = f"{prefix}{key}"
         if not isinstance(key, str) or key not in spec.fields:
-            raise ValidationError(f"unknown field {name!s} for a {spec.kind}; known: {', '.join(spec.fields)}",
-                                  code="unknown_field", field=str(name))
+            raise ValidationError(f"unknown field {_printable(name)} for a {spec.kind}; known: "
+                                  f"{', '.join(spec.fields)}", code="unknown_field", field=_printable(name))
         field_spec = spec.fields[key]
         if value is False and field_spec.type not in ("bool",) and not field_spec.required:
             clean[key] = False
@@ -380,7 +396,7 @@ def validate_record(spec: RecordSpec, record: Any, index: int = 0) -> ValidatedR
     if not isinstance(record, dict):
         raise ValidationError(f"record {index} must be an object, not {_type_name(record)}", code="invalid_type",
                               field="record")
-    unknown = sorted(str(key) for key in record if key not in _RECORD_KEYS)
+    unknown = sorted(_printable(str(key)) for key in record if key not in _RECORD_KEYS)
     if unknown:
         raise ValidationError(f"unknown key {unknown[0]} in record {index}; a record holds "
                               f"{', '.join(sorted(_RECORD_KEYS))}", code="unknown_field", field=unknown[0])
@@ -390,9 +406,13 @@ def validate_record(spec: RecordSpec, record: Any, index: int = 0) -> ValidatedR
     key = _check_string(record["idempotency_key"], "idempotency_key", MAX_KEY_LENGTH, allow_empty=False)
     external_id = _check_string(record["external_id"], "external_id", MAX_KEY_LENGTH, allow_empty=False)
     odoo_id = record.get("id", False)
-    if odoo_id is not False and (isinstance(odoo_id, bool) or not isinstance(odoo_id, int) or odoo_id <= 0):
+    if odoo_id is not False and (isinstance(odoo_id, bool) or not isinstance(odoo_id, int)
+                                 or not 0 < odoo_id <= MAX_RECORD_ID):
         raise ValidationError("id must be a positive integer (an existing Odoo record) or false",
                               code="invalid_type", field="id")
+    if odoo_id is not False and spec.create_only:
+        raise ValidationError(f"id must be false: a {spec.kind} is always created, never bound to a record",
+                              code="invalid_value", field="id")
     values = validate_values(spec, record["values"], partial=not spec.create_only)
     normalised = {"external_id": external_id, "id": odoo_id, "values": values}
     return ValidatedRecord(index, key, external_id, values, odoo_id, payload_hash(normalised))
@@ -461,8 +481,8 @@ def error_result(record: Any, error: FusionError) -> dict[str, Any]:
         as_dict = record if isinstance(record, dict) else {}
         external_id, key = as_dict.get("external_id"), as_dict.get("idempotency_key")
     return {
-        "external_id": external_id if isinstance(external_id, str) else False,
-        "idempotency_key": key if isinstance(key, str) else False,
+        "external_id": _echo(external_id),
+        "idempotency_key": _echo(key),
         "status": "error",
         "id": False,
         "error": error_dict(error),
