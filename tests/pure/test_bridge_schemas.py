@@ -160,7 +160,78 @@ def test_allowlist_fields_lists_every_writable_model():
     assert "product_id" in fields["sale.order.line"]
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200))
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [chr(plane << 16 | low) for plane in range(17)
+                                                           for low in (0xFFFE, 0xFFFF)]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=NONCHARACTERS),
+               min_size=1, max_size=200))
 def test_any_printable_text_round_trips(text):
     checked = schemas.validate_record(schemas.PARTNER, record({"name": text}))
     assert checked.values["name"] == text
+
+
+@pytest.mark.parametrize("char", NONCHARACTERS + ["\ud800", "\udfff", "\x00", "\x1f"])
+def test_noncharacters_surrogates_and_controls_are_refused_at_the_door(char):
+    assert len(NONCHARACTERS) == 66
+    error = lead_error({"name": f"a{char}b"})
+    assert (error.code, error.field) == ("invalid_characters", "name")
+    with pytest.raises(ValidationError) as caught:
+        schemas.validate_product_codes([f"P{char}"])
+    assert caught.value.code == "invalid_characters"
+
+
+@pytest.mark.parametrize("envelope", [
+    {"values": {"name\ud800": "x"}},
+    {"values": {"\uffff": "x"}},
+    {"key\udfff": 1},
+])
+def test_refusals_never_echo_what_json_or_xml_cannot_carry(envelope):
+    error = lead_error(**envelope)
+    assert error.code == "unknown_field"
+    for text in (error.message, error.field):
+        text.encode("utf-8")
+        assert not any(char in text for char in ("\ud800", "\udfff", "\uffff"))
+    assert "\\u" in error.field  # escaped, still readable
+
+
+def test_error_results_echo_only_clean_identifiers():
+    for bad in ("crm\ud800", "crm\uffff", "x" * 10_000, 42):
+        raw = record({"name": "x"}, key=bad, external_id=bad)
+        checked = schemas.validate_batch("upsert_leads", [raw])[0]
+        result = schemas.error_result(raw, checked)
+        assert (result["external_id"], result["idempotency_key"]) == (False, False)
+    good = record({"name": 1}, key="k-1", external_id="E-1")
+    assert schemas.error_result(good, schemas.validate_batch("upsert_leads", [good])[0])["external_id"] == "E-1"
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_datetimes_out_of_range_in_utc_are_refused(moment):
+    with pytest.raises(ValidationError) as caught:
+        schemas.validate_record(schemas.ORDER, record({"commitment_date": moment}))
+    assert (caught.value.code, caught.value.field) == ("invalid_value", "commitment_date")
+
+
+def test_early_datetimes_keep_four_digit_years():
+    checked = schemas.validate_record(schemas.ORDER, record({"commitment_date": "0001-01-01T10:00:00+02:00"}))
+    assert checked.values["commitment_date"] == "0001-01-01 08:00:00"
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, float("inf"), 10**400, schemas.MAX_NUMBER * 10])
+def test_numbers_too_large_for_odoo_arithmetic_are_refused(value):
+    error = lead_error({"expected_revenue": value})
+    assert (error.code, error.field) == ("invalid_value", "expected_revenue")
+    order = {"lines": [{"product_code": "A", "product_uom_qty": 1.0, "price_unit": value}]}
+    with pytest.raises(ValidationError) as caught:
+        schemas.validate_record(schemas.ORDER, record(order))
+    assert (caught.value.code, caught.value.field) == ("invalid_value", "lines[0].price_unit")
+    assert schemas.validate_record(schemas.LEAD, record({"expected_revenue": schemas.MAX_NUMBER})).values
+
+
+def test_record_ids_must_fit_odoo_and_interactions_take_none():
+    assert lead_error(id=2**31).field == "id"
+    assert schemas.validate_record(schemas.LEAD, record({"name": "x"}, id=2**31 - 1)).odoo_id == 2**31 - 1
+    interaction = record({"kind": "call", "target_kind": "partner", "target_external_id": "P1"}, id=7)
+    with pytest.raises(ValidationError) as caught:
+        schemas.validate_record(schemas.INTERACTION, interaction)
+    assert (caught.value.code, caught.value.field) == ("invalid_value", "id")
