@@ -1,7 +1,7 @@
 {
     "name": "ERP-CRM Fusion: CRM Bridge",
     "summary": "External CRMs work with Odoo over XML-RPC; leads and partners show the ERP side",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",

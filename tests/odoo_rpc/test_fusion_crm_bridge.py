@@ -1,5 +1,10 @@
 """The CRM bridge over real XML-RPC/JSON-RPC, as an external CRM's technical user with an API key."""
 
+import base64
+import json
+import threading
+import urllib.error
+import urllib.request
 import xmlrpc.client
 
 import pytest
@@ -36,7 +41,7 @@ def source(admin):
     source_id = admin.env["fusion.bridge.source"].create({
         "name": "RPC CRM", "code": "rpc",
         "allow_partners": True, "allow_leads": True, "allow_orders": True, "allow_changes": True,
-        "allow_tickets": True,
+        "allow_tickets": True, "allow_interactions": True,
         "purpose_ids": [(0, 0, {"model_name": model, "field_name": name, "purpose": "sync with the CRM"})
                         for model, names in ALLOWED.items() if has_helpdesk or model != "helpdesk.ticket"
                         for name in names],
@@ -201,3 +206,258 @@ def test_changes_feed_with_a_cursor(crm, admin):
     with pytest.raises(BridgeCallError) as refused:
         client.changes("bogus")
     assert refused.value.field == "cursor"
+
+
+# -- attacks: ownership, context, idempotency scope, races, malformed input ---------------------
+
+def new_source(admin, code, company=False, **flags):
+    """A source (in ``company``, default the main one) with its technical user; (source id, login, key)."""
+    context = {"allowed_company_ids": [company] if company else []}
+    vals = {"name": f"CRM {code}", "code": code, "allow_partners": True, "allow_leads": True,
+            "purpose_ids": [(0, 0, {"model_name": model, "field_name": name, "purpose": "sync with the CRM"})
+                            for model in ("res.partner", "crm.lead") for name in ALLOWED[model]], **flags}
+    if company:
+        vals["company_id"] = company
+    kwargs = {"context": context} if company else {}
+    source_id = admin.execute_kw("fusion.bridge.source", "create", [vals], kwargs)
+    admin.execute_kw("fusion.bridge.source", "action_create_technical_user", [[source_id]], kwargs)
+    action = admin.execute_kw("fusion.bridge.source", "action_generate_api_key", [[source_id]], kwargs)
+    return source_id, f"bridge-{code}", action["context"]["default_key"]
+
+
+@pytest.fixture(scope="module")
+def other_company(admin):
+    """A second company the admin works in too."""
+    company = admin.env["res.company"].create({"name": "Second Ltd"})
+    admin.env["res.users"].write([admin.env.uid], {"company_ids": [(4, company)]})
+    return company
+
+
+@pytest.fixture(scope="module")
+def other_crm(admin, other_company, odoo_server):
+    """The technical user of a source of the second company."""
+    _source_id, login, key = new_source(admin, "rpcb", other_company)
+    return connect(*odoo_server, login, key)
+
+
+def partner_of(admin, user_id):
+    return admin.env["res.users"].read([user_id], ["partner_id"])[0]["partner_id"][0]
+
+
+def write_attempt(crm, key, partner_id, **values):
+    return call(crm, "upsert_partners", [{"idempotency_key": key, "external_id": f"ext-{key}", "id": partner_id,
+                                          "values": values}])["results"][0]
+
+
+def test_a_source_cannot_write_a_partner_it_never_created(crm, admin):
+    stranger = admin.env["res.partner"].create({"name": "Not from the CRM", "city": "Bilbao",
+                                                "company_id": admin.env.user.company_id.id})
+    result = write_attempt(crm, "own-1", stranger, city="Hacked")
+    assert (result["status"], result["error"]["code"], result["error"]["field"]) == ("error", "not_owned", "id")
+    assert admin.env["res.partner"].read(stranger, ["city"])[0]["city"] == "Bilbao"
+    assert not admin.env["fusion.bridge.binding"].search([("res_id", "=", stranger),
+                                                           ("model_name", "=", "res.partner")])
+
+
+def test_a_partner_of_a_user_is_never_writable_even_when_bound(crm, admin, source, make_user):
+    victim = make_user("bridge_victim", ["base.group_user"])
+    victim_partner = partner_of(admin, victim.env.uid)
+    result = write_attempt(crm, "own-2", victim_partner, email="attacker@example.com")
+    assert result["error"]["code"] in ("not_owned", "other_company")  # shared, and not the source's
+    # Even a binding given by a manager does not make a user's partner writable.
+    admin.env["fusion.bridge.binding"].create({"source_id": source["id"], "model_name": "res.partner",
+                                               "res_id": victim_partner, "external_id": "VICTIM"})
+    bound = call(crm, "upsert_partners", [rec("own-3", "VICTIM", email="attacker@example.com")])["results"][0]
+    assert (bound["status"], bound["error"]["code"]) == ("error", "protected_record")
+    assert admin.env["res.users"].read([victim.env.uid], ["email"])[0]["email"] != "attacker@example.com"
+
+
+def test_a_source_of_another_company_cannot_rewrite_a_shared_partner(other_crm, admin):
+    shared = admin.env["res.partner"].create({"name": "Shared by every company", "company_id": False,
+                                              "city": "Madrid"})
+    result = write_attempt(other_crm, "own-4", shared, city="Hacked")
+    assert result["status"] == "error" and result["error"]["code"] in ("other_company", "not_owned")
+    assert admin.env["res.partner"].read(shared, ["city"])[0]["city"] == "Madrid"
+
+
+def test_an_archived_source_is_refused_whatever_the_context(admin, odoo_server):
+    source_id, login, key = new_source(admin, "archived")
+    archived = connect(*odoo_server, login, key)
+    admin.env["fusion.bridge.source"].write([source_id], {"active": False})
+    before = count(admin, "res.partner")
+    for context in ({}, {"active_test": False}, {"active_test": False, "allowed_company_ids": [1]}):
+        response = archived.execute_kw("fusion.bridge", "upsert_partners", [[rec("arch-1", "ARCH", name="x")]],
+                                       {"context": context})
+        assert (response["ok"], response["error"]["code"]) == (False, "access_denied"), context
+    assert count(admin, "res.partner") == before
+
+
+def test_context_from_the_caller_cannot_add_values(crm, admin):
+    response = crm.execute_kw("fusion.bridge", "upsert_partners", [[rec("ctx-1", "CTX1", name="Context")]],
+                              {"context": {"default_vat": "ES00000000T", "default_comment": "injected",
+                                           "lang": "es_ES", "tz": "Europe/Madrid"}})
+    partner = admin.env["res.partner"].read([response["results"][0]["id"]], ["vat", "comment"])[0]
+    assert (partner["vat"], partner["comment"]) == (False, False)
+
+
+def test_a_key_reused_by_another_operation_is_not_a_replay(crm, admin):
+    partner = call(crm, "upsert_partners", [rec("shared-key", "SK-P", name="Key owner")])["results"][0]
+    lead = call(crm, "upsert_leads", [rec("shared-key", "SK-L", name="Key lead")])["results"][0]
+    assert (partner["status"], lead["status"]) == ("created", "created")
+    assert admin.env["crm.lead"].read([lead["id"]], ["name"])[0]["name"] == "Key lead"
+    again = call(crm, "upsert_leads", [rec("shared-key", "SK-L", name="Key lead")])["results"][0]
+    assert (again["status"], again["id"]) == ("replayed", lead["id"])
+
+
+def race(odoo_server, source, batches):
+    """Send each batch of ``upsert_partners`` from its own thread and connection, all at once."""
+    port, database = odoo_server
+    barrier = threading.Barrier(len(batches))
+    answers = [None] * len(batches)
+
+    def push(index, records):
+        proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/object", allow_none=False)
+        uid = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/common").authenticate(
+            database, source["login"], source["key"], {})
+        barrier.wait()
+        answers[index] = proxy.execute_kw(database, uid, source["key"], "fusion.bridge", "upsert_partners",
+                                          [records])
+
+    threads = [threading.Thread(target=push, args=(i, batch)) for i, batch in enumerate(batches)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+RACE_SIZE = 150
+
+
+@pytest.mark.parametrize("case", ["same_key", "same_external_id", "same_key_other_payload"])
+def test_a_race_has_one_winner_and_a_retryable_conflict(crm, source, odoo_server, admin, case):
+    def batch(side):
+        return [{"idempotency_key": f"race-{case}-{i}" + (f"-{side}" if case == "same_external_id" else ""),
+                 "external_id": f"RACE-{case}-{i}",
+                 "values": {"name": f"Racer {case} {i}" + (f" {side}" if case == "same_key_other_payload" else "")}}
+                for i in range(RACE_SIZE)]
+
+    first, second = race(odoo_server, source, [batch("a"), batch("b")])
+    assert first["ok"] and second["ok"], (first, second)
+    raced = 0
+    for a, b in zip(first["results"], second["results"]):
+        statuses = sorted([a["status"], b["status"]])
+        assert "created" in statuses, (a, b)
+        loser = b if a["status"] == "created" else a
+        if loser["status"] == "error":
+            raced += 1
+            error = loser["error"]
+            assert "duplicate key" not in error["message"] and "constraint" not in error["message"]
+            if case == "same_key_other_payload":
+                assert error["code"] == "idempotency_conflict", error
+            else:
+                assert (error["code"], error["details"]["retryable"]) == ("conflict", True), error
+        else:  # the loser started after the winner committed
+            assert loser["status"] == ("updated" if case == "same_external_id" else "replayed"), loser
+    assert raced, "the two calls never overlapped"
+    names = [f"Racer {case} {i}" for i in range(RACE_SIZE)]
+    if case == "same_key_other_payload":
+        names += [f"{name} {side}" for name in names for side in "ab"]
+    created = admin.env["res.partner"].search_count([("name", "in", names)])
+    assert created == RACE_SIZE  # exactly one record per external id
+    if case == "same_key":  # the loser's retry is a replay of the winner's answer
+        assert call(crm, "upsert_partners", batch("a")[:1])["results"][0]["status"] == "replayed"
+
+
+@pytest.mark.parametrize(("operation", "payload", "field"), [
+    ("upsert_orders", rec("bad-date", "BD", partner_external_id="P0", commitment_date="0001-01-01T00:00:00+14:00",
+                          lines=[{"product_code": "WID-RPC", "product_uom_qty": 1.0}]), "commitment_date"),
+    ("upsert_orders", rec("bad-price", "BP", partner_external_id="P0",
+                          lines=[{"product_code": "WID-RPC", "product_uom_qty": 1.0, "price_unit": 1e308}]),
+     "lines[0].price_unit"),
+    ("upsert_leads", rec("bad-revenue", "BR", name="x", expected_revenue=1e308), "expected_revenue"),
+    ("upsert_partners", rec("nonchar-1", "NC1", name="end\uffff"), "name"),
+    ("upsert_partners", rec("nonchar-2", "NC2", name="bom\ufffe"), "name"),
+    ("upsert_partners", rec("nonchar-3", "NC3", name="arabic \ufdd0 block"), "name"),
+    ("upsert_partners", rec("nonchar-4", "NC4", name="x", city="plane one \U0001ffff"), "city"),
+    ("upsert_partners", rec("nonchar-5", "NC5\ufffe", name="in the external id"), "external_id"),
+    ("push_interactions", {**rec("ghost", "GHOST", kind="call", target_kind="partner", target_external_id="P0"),
+                           "id": 2_000_000_000}, "id"),
+])
+def test_malformed_values_get_structured_errors(crm, admin, operation, payload, field):
+    before = {model: count(admin, model) for model in ("res.partner", "crm.lead", "sale.order", "mail.message")}
+    response = call(crm, operation, [payload])
+    result = response["results"][0]
+    assert (result["status"], result["error"]["field"]) == ("error", field), result
+    assert result["error"]["code"] in ("invalid_value", "invalid_characters", "invalid_type"), result
+    assert {model: count(admin, model) for model in before} == before
+
+
+def jsonrpc(odoo_server, source, method, args):
+    """A raw JSON-RPC call: (HTTP status, decoded answer), the answer parsed strictly."""
+    port, database = odoo_server
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+        "service": "object", "method": "execute_kw",
+        "args": [database, source["uid"], source["key"], "fusion.bridge", method, args]}})
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/jsonrpc", data=body.encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.status, json.loads(answer.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+
+
+@pytest.mark.parametrize("records", [
+    [{"idempotency_key": "sur-1", "external_id": "SUR1", "values": {"name\ud800": "x"}}],
+    [{"idempotency_key": "sur-2", "external_id": "SUR2\udfff", "values": {"name": "x"}}],
+    [{"idempotency_key": "sur-3\ud800", "external_id": "SUR3", "values": {"name": "x"}}],
+    [{"idempotency_key": "sur-4", "external_id": "SUR4", "values": {"name": "x"}, "key\ud800": 1}],
+    [{"idempotency_key": "sur-5", "external_id": "SUR5", "values": {"name": "lone \ud800 surrogate"}}],
+])
+def test_lone_surrogates_get_a_json_answer(source, odoo_server, admin, records):
+    common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{odoo_server[0]}/xmlrpc/2/common")
+    uid = common.authenticate(odoo_server[1], source["login"], source["key"], {})
+    status, answer = jsonrpc(odoo_server, dict(source, uid=uid), "upsert_partners", [records])
+    assert status == 200 and "error" not in answer, answer
+    result = answer["result"]["results"][0]
+    assert result["status"] == "error" and result["error"]["code"] in ("invalid_characters", "unknown_field")
+    json.dumps(answer, ensure_ascii=False).encode("utf-8")  # nothing unencodable came back
+
+
+def deep(levels):
+    value = 0
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("cursor", [
+    base64.urlsafe_b64encode(b'{"v": 1, "p": {"order": ["2024-01-01 00:00:00", Infinity]}}').decode(),
+    base64.urlsafe_b64encode(b'{"v": 1, "p": {"order": ["2024-01-01 00:00:00", 1e999]}}').decode(),
+    base64.urlsafe_b64encode(b'{"v": 1, "p": {"order": ["0001-01-01T00:00:00+14:00", 1]}}').decode(),
+    base64.urlsafe_b64encode(b'{"v": 1, "p": ' + b"[" * 1500 + b"]" * 1500 + b"}").decode()[:4096],
+    base64.urlsafe_b64encode(b"[" * 3000).decode()[:4096],
+])
+def test_forged_cursors_get_a_structured_error(crm, cursor):
+    response = call(crm, "changes", cursor, 10)
+    assert (response["ok"], response["error"]["code"], response["error"]["field"]) == \
+        (False, "invalid_value", "cursor")
+
+
+def test_deep_nesting_anywhere_gets_a_structured_error(crm, admin):
+    before = count(admin, "res.partner")
+    nested = deep(200)
+    for records in ([rec("deep-1", "DEEP1", name=nested)], [{**rec("deep-2", "DEEP2", name="x"), "id": nested}],
+                    [nested], nested):
+        response = call(crm, "upsert_partners", records)
+        assert response["error"] or response["results"][0]["status"] == "error", response
+    assert call(crm, "watch_products", nested)["error"]["field"] == "product_codes"
+    assert call(crm, "changes", nested, 10)["error"]["field"] == "cursor"
+    assert count(admin, "res.partner") == before
+
+
+def test_leads_without_revenue_as_the_restricted_api_user(crm, admin):
+    results = call(crm, "upsert_leads", [rec(f"norev-{i}", f"NOREV{i}", name=f"No revenue {i}") for i in range(3)]
+                   + [rec("norev-p", "NOREVP", name="With a partner", partner_external_id="P0")])["results"]
+    assert [r["status"] for r in results] == ["created"] * 4, results

@@ -10,23 +10,34 @@ never returns ``None`` (XML-RPC cannot carry it)::
 A refused call (caller without the API group or source, operation not
 allowed or unavailable, malformed batch) writes nothing. Within an accepted
 call each record is written whole or not at all (savepoints), and fails alone.
+
+Scope: a source writes only records bound to it (those it created, or bound to
+it by a manager), of its own company, never the partner of a user; the caller's
+context is reduced to ``CLIENT_CONTEXT_KEYS``. Idempotency keys are scoped per
+source and operation. Two calls racing for the same key or the same new
+external id meet on the database's unique indexes: one wins, the other gets a
+``conflict`` error with ``details.retryable`` (or ``idempotency_conflict`` when
+its payload differs), in any worker.
 """
 
 import base64
 import binascii
+import contextlib
 import datetime
 import json
 import logging
 from collections import defaultdict
 
 import psycopg2
+import pytz
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from crm_bridge.contract import schemas
 from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
 
 from odoo import Command, api, fields, models
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, _as_validation_error
 from odoo.tools import SQL, plaintext2html
 
 _logger = logging.getLogger(__name__)
@@ -42,6 +53,9 @@ ACTIVITY_TYPES = {
 }
 INTERACTION_MODELS = ("mail.message", "mail.activity")
 SETTLE_PARAMETER = "fusion_crm_bridge.changes_settle_seconds"
+# What a client may choose in the context of its calls (an installed language, a known time
+# zone); every other key (active_test, default_*, allowed_company_ids...) is dropped.
+CLIENT_CONTEXT_KEYS = ("lang", "tz")
 
 
 class FusionBridge(models.AbstractModel):
@@ -89,7 +103,8 @@ class FusionBridge(models.AbstractModel):
         def work(bridge, source):
             codes = schemas.validate_product_codes(product_codes)
             if not isinstance(watch, bool):
-                raise ValidationError("watch must be true or false", code="invalid_type", field="watch")
+                raise ValidationError(bridge.env._("watch must be true or false."), code="invalid_type",
+                                      field="watch")
             return {"results": bridge._watch_products(source, codes, watch)}
 
         return self._call("watch_products", work)
@@ -101,24 +116,50 @@ class FusionBridge(models.AbstractModel):
 
         def work(bridge, source):
             cursor_text, page_size = schemas.validate_cursor_limit(cursor, limit)
-            return bridge._get_changes(source, self._decode_cursor(cursor_text), page_size)
+            return bridge._get_changes(source, bridge._decode_cursor(cursor_text), page_size)
 
         return self._call("changes", work)
 
     # -- call handling -------------------------------------------------------------
 
     def _call(self, operation, work):
+        caller = self.with_env(self.env(context=self._get_client_context()))
         try:
-            source = self._get_caller_source(operation)
-            bridge = self._as_source(source)
+            source = caller._get_caller_source(operation)
+            bridge = caller._as_source(source)
             # Work that fails as a whole leaves nothing behind.
-            with self.env.cr.savepoint():
+            with bridge._savepoint():
                 payload = work(bridge, source.with_env(bridge.env))
         except FusionError as exc:
             _logger.info("CRM bridge refused %s for user %s: %s", operation, self.env.uid, exc.code)
             empty = {"results": []} if operation in schemas.RECORD_OPERATIONS else {}
-            return self._response(operation, error=exc, **empty)
-        return self._response(operation, **payload)
+            return caller._response(operation, error=exc, **empty)
+        return caller._response(operation, **payload)
+
+    @api.model
+    def _get_client_context(self):
+        """The caller's context reduced to ``CLIENT_CONTEXT_KEYS``, each with a value this server knows."""
+        context = self.env.context
+        lang, tz = context.get("lang"), context.get("tz")
+        clean = {}
+        if isinstance(lang, str) and self.env["res.lang"]._get_code(lang):
+            clean["lang"] = lang
+        if isinstance(tz, str) and tz in pytz.all_timezones_set:
+            clean["tz"] = tz
+        return clean
+
+    @contextlib.contextmanager
+    def _savepoint(self):
+        """A savepoint whose pending computations are flushed by this environment.
+
+        The cursor's own flush runs in any environment of the transaction, the
+        caller's included: as the restricted API user it fails on what only the
+        bridge may read (the company currency a lead's amounts are rounded in).
+        """
+        self.env.flush_all()
+        with self.env.cr.savepoint():
+            yield
+            self.env.flush_all()
 
     def _call_records(self, operation, records):
         def work(bridge, source):
@@ -141,15 +182,17 @@ class FusionBridge(models.AbstractModel):
     def _get_caller_source(self, operation):
         """The source of the calling technical user, once it may call ``operation``."""
         if not self.env.user.has_group("fusion_base.group_fusion_api"):
-            raise FusionError("only bridge API users may call the bridge", code="access_denied")
+            raise FusionError(self.env._("Only bridge API users may call the bridge."), code="access_denied")
         source = self.env["fusion.bridge.source"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
         if not source:
-            raise FusionError("no active bridge source uses this user", code="access_denied")
+            raise FusionError(self.env._("No active bridge source uses this user."), code="access_denied")
         if not source._allows(operation):
-            raise FusionError(f"source {source.code} may not call {operation}", code="operation_not_allowed")
+            raise FusionError(self.env._("Source %(code)s may not call %(operation)s.", code=source.code,
+                                         operation=operation), code="operation_not_allowed")
         model = OPTIONAL_MODELS.get(operation)
         if model and model not in self.env:
-            raise FusionError(f"{operation} needs {model}, which is not installed", code="operation_unavailable")
+            raise FusionError(self.env._("%(operation)s needs %(model)s, which is not installed.",
+                                         operation=operation, model=model), code="operation_unavailable")
         return source
 
     @api.model
@@ -170,12 +213,7 @@ class FusionBridge(models.AbstractModel):
         results = [schemas.error_result(raw, item) if isinstance(item, FusionError) else None
                    for raw, item in zip(records, checked)]
         valid = [item for item in checked if isinstance(item, schemas.ValidatedRecord)]
-        stored = {
-            request.idempotency_key: request
-            for request in self.env["fusion.bridge.request"].search(
-                [("source_id", "=", source.id), ("idempotency_key", "in", [r.idempotency_key for r in valid])]
-            )
-        }
+        stored = self._get_stored_requests(source, operation, [r.idempotency_key for r in valid])
         allowed = source._get_allowed_fields()
         first_by_key, todo, repeats = {}, [], []
         for record in valid:
@@ -193,45 +231,56 @@ class FusionBridge(models.AbstractModel):
                 first_by_key[record.idempotency_key] = record
                 todo.append(record)
         write = self._write_interactions if spec.kind == "interaction" else self._write_upserts
-        for index, result in write(source, spec, todo).items():
+        for index, result in write(source, operation, spec, todo).items():
             results[index] = result
         for record in repeats:
             first = first_by_key[record.idempotency_key]
             first_result = results[first.index]
             results[record.index] = (self._replay(record, first.payload_hash, first_result)
                                      if first_result["status"] != "error" else dict(first_result))
-        self._log_requests(source, operation, spec, todo, results)
         return results
+
+    def _get_stored_requests(self, source, operation, keys, env=None):
+        """{idempotency key: request} of the keys ``source`` already used for ``operation``.
+
+        ``env`` reads through another transaction (what others committed since this one began).
+        """
+        requests = (env or self.env)["fusion.bridge.request"].search([
+            ("source_id", "=", source.id), ("operation", "=", operation), ("idempotency_key", "in", list(keys)),
+        ])
+        return {request.idempotency_key: request for request in requests}
 
     @api.model
     def _replay(self, record, stored_hash, stored_result):
         if stored_hash != record.payload_hash:
-            return schemas.error_result(record, ValidationError(
-                f"idempotency key {record.idempotency_key} was used with another payload",
-                code="idempotency_conflict", field="idempotency_key",
-            ))
+            return schemas.error_result(record, self._idempotency_conflict(record))
         return dict(stored_result, status="replayed", first_status=stored_result["status"])
 
-    def _log_requests(self, source, operation, spec, records, results):
-        """The request log, one create per call: it is the idempotency store too."""
-        vals_list = []
-        for record in records:
-            result = results[record.index]
-            if result["status"] in ("created", "updated"):
-                vals_list.append({
-                    "source_id": source.id,
-                    "operation": operation,
-                    "idempotency_key": record.idempotency_key,
-                    "external_id": record.external_id,
-                    "payload_hash": record.payload_hash,
-                    "status": result["status"],
-                    "model_name": result.get("model", spec.model),
-                    "res_id": result["id"],
-                    "result": json.dumps(result),
-                })
-        self.env["fusion.bridge.request"].create(vals_list)
+    @api.model
+    def _idempotency_conflict(self, record):
+        return ValidationError(
+            self.env._("Idempotency key %(key)s was used with another payload.", key=record.idempotency_key),
+            code="idempotency_conflict", field="idempotency_key")
 
-    def _write_upserts(self, source, spec, records):
+    def _log_requests(self, source, operation, model_name, written):
+        """Log ``[(record, result)]`` written: the request log is the idempotency store too.
+
+        Called in the savepoint that wrote the records: a concurrent call with
+        the same key meets this row's unique index.
+        """
+        self.env["fusion.bridge.request"].create([{
+            "source_id": source.id,
+            "operation": operation,
+            "idempotency_key": record.idempotency_key,
+            "external_id": record.external_id,
+            "payload_hash": record.payload_hash,
+            "status": result["status"],
+            "model_name": model_name,
+            "res_id": result["id"],
+            "result": json.dumps(result),
+        } for record, result in written])
+
+    def _write_upserts(self, source, operation, spec, records):
         """Create the unbound records in one ``create``, update the bound ones one by one."""
         Model = self.env[spec.model]
         bound = self.env["fusion.bridge.binding"]._get_res_ids(source, spec.model, [r.external_id for r in records])
@@ -245,7 +294,7 @@ class FusionBridge(models.AbstractModel):
                     raise target_id
                 vals = self._prepare_bridge_vals(source, spec, record, references, update=bool(target_id))
                 if target_id:
-                    updates.append((record, Model.browse(target_id), vals, record.external_id not in bound))
+                    updates.append((record, Model.browse(target_id), vals))
                 else:
                     missing = schemas.missing_for_create(spec, record.values)
                     if missing:
@@ -253,17 +302,25 @@ class FusionBridge(models.AbstractModel):
                     creates.append((record, vals))
             except FusionError as exc:
                 results[record.index] = schemas.error_result(record, exc)
-        results.update(self._create_records(source, spec.model, creates, spec))
-        results.update(self._update_records(source, spec, updates))
+        results.update(self._create_records(source, operation, spec, spec.model, creates))
+        results.update(self._update_records(source, operation, spec, updates))
         return results
 
     def _get_targets(self, source, spec, records, bound):
-        """{index: existing record id, 0 to create, or the FusionError} for each record."""
+        """{index: id of the record to update, 0 to create, or the FusionError refusing it}.
+
+        A source writes only records bound to it (that it created, or that a
+        manager bound to it), of its own company (not shared ones), and never
+        the partner of a user. ``id`` names the record the external id is bound to.
+        """
         Model = self.env[spec.model]
         explicit = [r.odoo_id for r in records if r.odoo_id]
         existing = Model.browse(set(bound.values()) | set(explicit)).exists()
+        existing_ids = set(existing.ids)
         company_of = {rec.id: rec.company_id.id for rec in existing} if "company_id" in Model._fields else {}
         bound_elsewhere = self.env["fusion.bridge.binding"]._get_external_ids(source, spec.model, explicit)
+        protected = self._get_fusion_protected_ids(spec.model, existing.ids)
+        company = source.company_id.id
         targets = {}
         for record in records:
             target_id = bound.get(record.external_id, 0)
@@ -271,59 +328,135 @@ class FusionBridge(models.AbstractModel):
                 other_external_id = bound_elsewhere.get(record.odoo_id, record.external_id)
                 if target_id and target_id != record.odoo_id or other_external_id != record.external_id:
                     targets[record.index] = ValidationError(
-                        f"external id {record.external_id} and record {record.odoo_id} are bound elsewhere",
+                        self.env._("External id %(external_id)s and record %(id)s are bound elsewhere.",
+                                   external_id=record.external_id, id=record.odoo_id),
                         code="binding_conflict", field="id")
                     continue
                 target_id = record.odoo_id
-            if target_id and target_id not in existing.ids:
-                targets[record.index] = NotFoundError(f"{spec.model} {target_id} does not exist", field="id")
-            elif target_id and company_of.get(target_id) not in (None, False, source.company_id.id):
+            if not target_id:
+                targets[record.index] = 0
+            elif target_id not in existing_ids:
+                targets[record.index] = NotFoundError(
+                    self.env._("%(model)s %(id)s does not exist.", model=spec.model, id=target_id), field="id")
+            elif record.external_id in bound and target_id in protected:
                 targets[record.index] = FusionError(
-                    f"{spec.model} {target_id} belongs to another company", code="other_company", field="id")
+                    self.env._("%(model)s %(id)s belongs to a user: the bridge never writes it.",
+                               model=spec.model, id=target_id),
+                    code="protected_record", field="id" if record.odoo_id else "external_id")
+            elif company_of.get(target_id, company) != company:
+                targets[record.index] = FusionError(
+                    self.env._("%(model)s %(id)s belongs to another company.", model=spec.model, id=target_id)
+                    if company_of[target_id] else
+                    self.env._("%(model)s %(id)s is shared by every company: the bridge does not write it.",
+                               model=spec.model, id=target_id),
+                    code="other_company", field="id")
+            elif record.external_id not in bound:
+                targets[record.index] = FusionError(
+                    self.env._("%(model)s %(id)s was neither created by this source nor bound to it by a manager.",
+                               model=spec.model, id=target_id),
+                    code="not_owned", field="id")
             else:
                 targets[record.index] = target_id
         return targets
 
-    def _create_records(self, source, model_name, items, spec=None):
-        """One ``create`` for the batch; when it fails, one savepoint per record finds the culprit."""
+    @api.model
+    def _get_fusion_protected_ids(self, model_name, res_ids):
+        """Hook: the ids among ``res_ids`` the bridge never writes, even when bound.
+
+        Here the partners of users, active or archived: their e-mail is a login
+        and a password-reset address.
+        """
+        if model_name != "res.partner" or not res_ids:
+            return set()
+        users = self.env["res.users"].with_context(active_test=False).search_read(
+            [("partner_id", "in", list(res_ids))], ["partner_id"])
+        return {user["partner_id"][0] for user in users}
+
+    def _create_records(self, source, operation, spec, model_name, items):
+        """Create ``[(record, vals)]`` in one ``create``, bound and logged in the same savepoint.
+
+        When it fails, the records another call has committed meanwhile get a
+        ``conflict``, and one savepoint per remaining record finds the culprit.
+        """
         if not items:
             return {}
+        records = [record for record, _vals in items]
         try:
-            with self.env.cr.savepoint():
+            with self._savepoint():
                 created = self.env[model_name].create([vals for _record, vals in items])
-                self._bind(source, model_name, [(record.external_id, rec.id) for (record, _), rec in zip(items, created)])
-                extras = self._after_write(spec, created, [record for record, _vals in items])
+                self._bind(source, model_name, [(record.external_id, rec.id) for record, rec in zip(records, created)])
+                extras = self._after_write(spec, created, records)
+                model = {"model": model_name} if spec.create_only else {}  # a message or an activity
+                results = {record.index: schemas.record_result(record, "created", rec.id, **model,
+                                                               **extras.get(rec.id, {}))
+                           for record, rec in zip(records, created)}
+                self._log_requests(source, operation, model_name, [(r, results[r.index]) for r in records])
         except Exception as exc:  # noqa: BLE001 - Odoo refuses values with many exception types
             self._raise_if_transient(exc)
+            lost = self._get_race_errors(source, operation, model_name, records, exc)
             if len(items) == 1:
-                return {items[0][0].index: schemas.error_result(items[0][0], self._odoo_error(exc))}
-            results = {}
+                return {records[0].index: schemas.error_result(records[0], lost.get(records[0].index)
+                                                               or self._odoo_error(exc))}
+            results = {r.index: schemas.error_result(r, lost[r.index]) for r in records if r.index in lost}
             for item in items:
-                results.update(self._create_records(source, model_name, [item], spec))
-            return results
-        return {
-            record.index: schemas.record_result(record, "created", rec.id, **extras.get(rec.id, {}))
-            for (record, _vals), rec in zip(items, created)
-        }
+                if item[0].index not in lost:
+                    results.update(self._create_records(source, operation, spec, model_name, [item]))
+        return results
 
-    def _update_records(self, source, spec, updates):
+    def _update_records(self, source, operation, spec, updates):
         results = {}
-        for record, target, vals, bind in updates:
+        for record, target, vals in updates:
             try:
-                with self.env.cr.savepoint():
+                with self._savepoint():
                     self._check_updatable(spec, target)
                     target.write(vals)
-                    if bind:
-                        self._bind(source, spec.model, [(record.external_id, target.id)])
                     extras = self._after_write(spec, target, [record])
-                results[record.index] = schemas.record_result(record, "updated", target.id,
-                                                              **extras.get(target.id, {}))
+                    results[record.index] = schemas.record_result(record, "updated", target.id,
+                                                                  **extras.get(target.id, {}))
+                    self._log_requests(source, operation, spec.model, [(record, results[record.index])])
             except FusionError as exc:
                 results[record.index] = schemas.error_result(record, exc)
             except Exception as exc:  # noqa: BLE001
                 self._raise_if_transient(exc)
-                results[record.index] = schemas.error_result(record, self._odoo_error(exc))
+                error = self._get_race_errors(source, operation, spec.model, [record], exc).get(record.index)
+                results[record.index] = schemas.error_result(record, error or self._odoo_error(exc))
         return results
+
+    def _get_race_errors(self, source, operation, model_name, records, exc):
+        """{record index: error} of the records another call committed while this one ran.
+
+        Only a unique violation can mean that: the other call's idempotency key
+        or binding is then committed, but invisible to this transaction's
+        snapshot, so a fresh cursor reads it. The same key with the same
+        payload, or the same external id, is a retryable ``conflict`` (sent
+        again, the record is replayed or updated); the same key with another
+        payload is an ``idempotency_conflict``.
+        """
+        if not isinstance(exc, pg_errors.UniqueViolation):
+            return {}
+        with self.env.registry.cursor() as cr:
+            committed = self.env(cr=cr)
+            stored = {key: request.payload_hash for key, request in self._get_stored_requests(
+                source, operation, [r.idempotency_key for r in records], env=committed).items()}
+            bound = committed["fusion.bridge.binding"]._get_res_ids(source, model_name,
+                                                                   [r.external_id for r in records])
+        errors = {}
+        for record in records:
+            if stored.get(record.idempotency_key, record.payload_hash) != record.payload_hash:
+                errors[record.index] = self._idempotency_conflict(record)
+            elif record.idempotency_key in stored:
+                errors[record.index] = self._conflict(self.env._(
+                    "Another call with idempotency key %(key)s was committed first: send the record again to "
+                    "get its result.", key=record.idempotency_key), "idempotency_key")
+            elif record.external_id in bound:
+                errors[record.index] = self._conflict(self.env._(
+                    "Another call wrote external id %(external_id)s at the same time: send the record again.",
+                    external_id=record.external_id), "external_id")
+        return errors
+
+    @api.model
+    def _conflict(self, message, field=None):
+        return FusionError(message, code="conflict", field=field, details={"retryable": True})
 
     @api.model
     def _raise_if_transient(self, exc):
@@ -333,8 +466,16 @@ class FusionBridge(models.AbstractModel):
 
     @api.model
     def _odoo_error(self, exc):
-        if isinstance(exc, psycopg2.Error):
-            message = (exc.pgerror or str(exc)).strip().splitlines()[0]
+        """The structured error of a record Odoo refused: never SQL text."""
+        if isinstance(exc, pg_errors.UniqueViolation):
+            # This call wrote the same record twice (an external id twice in one batch, say).
+            return self._conflict(self.env._("This record collides with another one written at the same "
+                                             "time: send it again."))
+        if isinstance(exc, psycopg2.IntegrityError):
+            message = _as_validation_error(self.env, exc).args[0]
+        elif isinstance(exc, psycopg2.Error):
+            message = self.env._("The database refused the values: %(reason)s",
+                                 reason=exc.diag.message_primary or type(exc).__name__)
         else:
             message = str(exc.args[0]) if exc.args else type(exc).__name__
         _logger.info("CRM bridge record refused by Odoo: %s", message)
@@ -349,12 +490,12 @@ class FusionBridge(models.AbstractModel):
     @api.model
     def _check_updatable(self, spec, target):
         if spec.kind == "order" and target.state not in ("draft", "sent"):
-            raise FusionError(f"order {target.name} is {target.state}: only quotations can be changed",
-                              code="order_locked")
+            raise FusionError(self.env._("Order %(order)s is %(state)s: only quotations can be changed.",
+                                         order=target.name, state=target.state), code="order_locked")
 
     def _after_write(self, spec, records, validated):
         """{record id: extra result keys} once records are written; orders are checked and confirmed."""
-        if spec is None or spec.kind != "order":
+        if spec.kind != "order":
             return {}
         checks = self._fusion_bridge_check_orders(records)
         confirm_ids = [
@@ -421,7 +562,8 @@ class FusionBridge(models.AbstractModel):
             else:  # ref, product, country
                 kind = field_spec.ref_kind or field_spec.type
                 if (kind, value) not in references:
-                    raise NotFoundError(f"no {kind} {value!r} is known to this source", field=f"{prefix}{key}")
+                    raise NotFoundError(self.env._("No %(kind)s %(key)r is known to this source.", kind=kind,
+                                                   key=value), field=f"{prefix}{key}")
                 vals[name] = references[(kind, value)]
         return vals
 
@@ -442,7 +584,6 @@ class FusionBridge(models.AbstractModel):
 
         for record in records:
             collect(spec, record.values)
-        company_domain = [("company_id", "in", [False, source.company_id.id])]
         references = {}
         for kind, keys in wanted.items():
             if kind == "country":
@@ -450,29 +591,34 @@ class FusionBridge(models.AbstractModel):
                 references.update({("country", row["code"]): row["id"] for row in rows})
             elif kind == "product":
                 rows = self.env["product.product"].search_read(
-                    [("default_code", "in", list(keys)), ("sale_ok", "=", True)] + company_domain, ["default_code"])
+                    [("default_code", "in", list(keys)), ("sale_ok", "=", True),
+                     ("company_id", "in", [False, source.company_id.id])], ["default_code"])
                 references.update({("product", row["default_code"]): row["id"] for row in rows})
             else:
-                model = schemas.SPECS_BY_KIND[kind].model
-                bound = self.env["fusion.bridge.binding"]._get_res_ids(source, model, keys)
-                visible = self.env[model].browse(bound.values()).exists().filtered_domain(company_domain)
-                references.update({(kind, key): res_id for key, res_id in bound.items() if res_id in visible.ids})
+                bound = self._get_bound_records(source, schemas.SPECS_BY_KIND[kind].model, keys)
+                references.update({(kind, key): record.id for key, record in bound.items()})
         return references
+
+    def _get_bound_records(self, source, model_name, external_ids):
+        """{external id: record} the source may point at: bound to it, still there, of its company or shared."""
+        bound = self.env["fusion.bridge.binding"]._get_res_ids(source, model_name, external_ids)
+        alive = self.env[model_name].browse(set(bound.values())).exists()
+        if "company_id" in alive._fields:
+            alive = alive.filtered_domain([("company_id", "in", [False, source.company_id.id])])
+        visible = set(alive.ids)
+        return {key: alive.browse(res_id) for key, res_id in bound.items() if res_id in visible}
 
     # -- interactions --------------------------------------------------------------
 
-    def _write_interactions(self, source, spec, records):
+    def _write_interactions(self, source, operation, spec, records):
         """Append-only: a logged chatter message, or a planned activity when ``due_date`` is given."""
-        Binding = self.env["fusion.bridge.binding"]
         targets = {}
         for kind, model in INTERACTION_TARGETS.items():
             keys = {r.values["target_external_id"] for r in records if r.values["target_kind"] == kind}
             if keys and model in self.env:
-                bound = Binding._get_res_ids(source, model, keys)
-                alive = self.env[model].browse(bound.values()).exists()
-                targets.update({(kind, key): alive.browse(res_id) for key, res_id in bound.items()
-                                if res_id in alive.ids})
-        taken = set(Binding.search([
+                targets.update({(kind, key): record
+                                for key, record in self._get_bound_records(source, model, keys).items()})
+        taken = set(self.env["fusion.bridge.binding"].search([
             ("source_id", "=", source.id), ("model_name", "in", INTERACTION_MODELS),
             ("external_id", "in", [r.external_id for r in records]),
         ]).mapped("external_id"))
@@ -481,11 +627,14 @@ class FusionBridge(models.AbstractModel):
             values = record.values
             target = targets.get((values["target_kind"], values["target_external_id"]))
             if record.external_id in taken:
-                error = ValidationError(f"interaction {record.external_id} was pushed before",
+                error = ValidationError(self.env._("Interaction %(external_id)s was pushed before.",
+                                                   external_id=record.external_id),
                                         code="duplicate_external_id", field="external_id")
             elif target is None:
-                error = NotFoundError(f"no {values['target_kind']} {values['target_external_id']!r} is known to "
-                                      "this source", field="target_external_id")
+                error = NotFoundError(self.env._("No %(kind)s %(external_id)r is known to this source.",
+                                                 kind=values["target_kind"],
+                                                 external_id=values["target_external_id"]),
+                                      field="target_external_id")
             else:
                 error = None
                 if values.get("due_date"):
@@ -495,8 +644,7 @@ class FusionBridge(models.AbstractModel):
             if error:
                 results[record.index] = schemas.error_result(record, error)
         for model_name, items in (("mail.message", messages), ("mail.activity", activities)):
-            for index, result in self._create_records(source, model_name, items).items():
-                results[index] = dict(result, model=model_name) if result["status"] != "error" else result
+            results.update(self._create_records(source, operation, spec, model_name, items))
         return results
 
     @api.model
@@ -551,24 +699,34 @@ class FusionBridge(models.AbstractModel):
                 results.append({"product_code": code, "status": "watched" if watch else "unwatched",
                                 "id": product_of[code], "error": False})
             else:
-                error = NotFoundError(f"no product {code!r} in this source's company", field="product_codes")
+                error = NotFoundError(self.env._("No product %(code)r in this source's company.", code=code),
+                                      field="product_codes")
                 results.append({"product_code": code, "status": "error", "id": False,
                                 "error": schemas.error_dict(error)})
         return results
 
     @api.model
     def _decode_cursor(self, text):
-        """{stream: (write_date, id)} from an opaque cursor ("" = from the beginning)."""
+        """{stream: (write_date, id)} from an opaque cursor ("" = from the beginning).
+
+        A forged cursor (``Infinity``, deep nesting, a time zone, an id out of range) is refused.
+        """
         if not text:
             return {}
+
+        def refuse_constant(name):
+            raise ValueError(name)
+
         try:
-            data = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
-            positions = {
-                str(stream): (datetime.datetime.fromisoformat(moment).isoformat(" "), int(res_id))
-                for stream, (moment, res_id) in data["p"].items()
-            }
-        except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, binascii.Error):
-            raise ValidationError("cursor is not one this server issued", code="invalid_value",
+            data = json.loads(base64.urlsafe_b64decode(text.encode("ascii")), parse_constant=refuse_constant)
+            positions = {}
+            for stream, (moment, res_id) in data["p"].items():
+                when = datetime.datetime.fromisoformat(moment)
+                if when.tzinfo or type(res_id) is not int or not 0 <= res_id <= schemas.MAX_RECORD_ID:
+                    raise ValueError(stream)
+                positions[stream] = (when.isoformat(" "), res_id)
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, binascii.Error, RecursionError):
+            raise ValidationError(self.env._("The cursor is not one this server issued."), code="invalid_value",
                                   field="cursor") from None
         return positions
 

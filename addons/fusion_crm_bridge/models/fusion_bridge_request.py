@@ -8,9 +8,10 @@ from odoo import fields, models
 class FusionBridgeRequest(models.Model):
     """One record a source wrote: the request log and the idempotency store.
 
-    A later record with the same key gets ``result`` back (same payload hash)
-    or an ``idempotency_conflict`` error (another payload). Records refused
-    are not stored: nothing is written for them.
+    A later record with the same key, for the same operation, gets ``result``
+    back (same payload hash) or an ``idempotency_conflict`` error (another
+    payload); the unique index settles two calls racing with one key. Records
+    refused are not stored: nothing is written for them.
     """
 
     _name = "fusion.bridge.request"
@@ -30,7 +31,8 @@ class FusionBridgeRequest(models.Model):
     result = fields.Text(help="The result returned the first time, returned again on a replay.")
 
     _sql_constraints = [
-        ("key_unique", "unique(source_id, idempotency_key)", "An idempotency key is used once per source."),
+        ("key_unique", "unique(source_id, operation, idempotency_key)",
+         "An idempotency key is used once per source and operation."),
     ]
 
     def _get_result(self):

@@ -1,3 +1,4 @@
 from . import test_bridge_api
+from . import test_bridge_scope
 from . import test_bridge_security
 from . import test_one_view
