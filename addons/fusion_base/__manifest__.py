@@ -6,8 +6,8 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["base_setup", "mail", "sale_stock", "sale_crm"],
-    "external_dependencies": {"python": ["crm_bridge", "ai_insights", "skops"]},
+    "depends": ["base_setup", "sales_team"],
+    "external_dependencies": {"python": ["erp-crm-fusion", "skops"]},
     "data": [
         "security/fusion_security.xml",
         "security/ir.model.access.csv",

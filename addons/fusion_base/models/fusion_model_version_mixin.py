@@ -59,6 +59,7 @@ class FusionModelVersionMixin(models.AbstractModel):
     ]
 
     @api.depends("card_json")
+    @api.depends_context("lang")
     def _compute_card_html(self):
         for version in self:
             card = json.loads(version.card_json) if version.card_json else {}
@@ -76,10 +77,11 @@ class FusionModelVersionMixin(models.AbstractModel):
         window = card.get("data_window") or ("", "")
         return [
             Markup("<p>%s</p>") % card.get("notes", ""),
-            Markup("<p>Data from %s to %s, trained at %s.</p>") % (window[0] or "?", window[1] or "?",
-                                                                  card.get("trained_at", "?")),
-            Markup("<h5>Held-out metrics</h5><table class='table table-sm'>%s</table>") % metrics,
-            Markup("<h5>Features and their purpose</h5><table class='table table-sm'>%s</table>") % features,
+            Markup("<p>%s</p>") % self.env._("Data from %(start)s to %(end)s, trained at %(trained)s.",
+                                    start=window[0] or "?", end=window[1] or "?", trained=card.get("trained_at", "?")),
+            Markup("<h5>%s</h5><table class='table table-sm'>%s</table>") % (self.env._("Held-out metrics"), metrics),
+            Markup("<h5>%s</h5><table class='table table-sm'>%s</table>") % (self.env._("Features and their purpose"),
+                                                                              features),
         ]
 
     @api.ondelete(at_uninstall=False)

@@ -1,1 +1,2 @@
 from . import test_data_purpose
+from . import test_fusion_common

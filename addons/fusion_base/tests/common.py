@@ -2,14 +2,30 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 class FusionCommon(TransactionCase):
-    """Users with the least privilege each test needs."""
+    """The root of the ERP-CRM Fusion addons' test bases.
+
+    Every addon's ``tests/common.py`` derives its class from this one, so the
+    chain starts here: tracking off, the company, and users with the least
+    privilege each role has (add others with ``new_test_user`` where a test
+    needs another set of groups):
+
+    - ``fusion_user``: an internal user of the fusion features;
+    - ``fusion_manager``: approves exceptions, trains and rolls back models;
+    - ``api_user``: an external CRM's technical user, bridge methods only;
+    - ``salesperson``: a salesperson with rights on their own documents only
+      (``sales_team.group_sale_salesman``) and the fusion user group.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
         cls.fusion_user = new_test_user(cls.env, "fusion_user", groups="base.group_user,fusion_base.group_fusion_user")
         cls.fusion_manager = new_test_user(
             cls.env, "fusion_manager", groups="base.group_user,fusion_base.group_fusion_manager"
         )
         cls.api_user = new_test_user(cls.env, "fusion_api", groups="base.group_user,fusion_base.group_fusion_api")
+        cls.salesperson = new_test_user(
+            cls.env, "fusion_salesperson", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user"
+        )
