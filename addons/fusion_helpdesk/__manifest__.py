@@ -3,14 +3,14 @@
     "summary": "Tickets in Spanish and English classified on arrival (category, urgency, sentiment, language, "
     "key phrases), routed by load, escalated, answered with the customer's operational context, "
     "closed with resolution and feedback that feed retraining",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "After-Sales",
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_base", "helpdesk_mgmt"],
+    "depends": ["fusion_base", "helpdesk_mgmt", "sale_stock"],
     "external_dependencies": {
-        "python": ["ai_insights", "crm_bridge", "demo_company", "scikit-learn", "skops", "spacy", "pandas"],
+        "python": ["erp-crm-fusion", "pandas", "scikit-learn", "skops", "spacy", "spacy-lookups-data"],
     },
     "data": [
         "security/ir.model.access.csv",

@@ -59,3 +59,13 @@ def test_agent_cannot_train_or_read_versions(agent):
     client, _team_id = agent
     with pytest.raises(odoorpc.error.RPCError, match="not allowed|access|Access"):
         client.env["fusion.ticket.model"].search_read([], ["name"])
+
+
+def test_installed_analyzer_learnt_from_the_seed_corpus(admin):
+    """No closed tickets at install: every company's first analyzer comes from the seed corpus, and says so."""
+    versions = admin.env["fusion.ticket.model"].search_read(
+        [("is_active", "=", True)], ["source", "ticket_count", "message", "card_html"])
+    assert versions
+    for version in versions:
+        assert version["source"] == "seed_corpus" and version["ticket_count"] > 0
+        assert "seed corpus" in version["message"] and "Seed corpus" in version["card_html"]

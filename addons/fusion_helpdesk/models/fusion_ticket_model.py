@@ -11,17 +11,17 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ai_insights.registry.store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 from ai_insights.nlp import TicketAnalyzer, ticket_texts
+from ai_insights.nlp.seed import load_seed_corpus, read_seed_card
+from ai_insights.registry.store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 from crm_bridge.contract.errors import InsufficientDataError
-from demo_company import make_ticket_corpus
 
 
 TASKS = ("category", "urgency", "sentiment")
 # The only members a stored analyzer archive may hold (what TicketAnalyzer.save writes).
 ARCHIVE_MEMBERS = (MODEL_FILE, CARD_FILE, SUMS_FILE)
-DEMO_CORPUS_SIZE = 2000
-DEMO_CORPUS_SEED = 7
+# How many seed tickets a company with too few closed tickets trains on (default: the whole seed corpus).
+SEED_SIZE_PARAMETER = "fusion_helpdesk.seed_corpus_size"
 # Loaded analyzers by (database, version id, training date): loading takes a fraction of a second,
 # analysing a ticket milliseconds, so each worker keeps the last few.
 _ANALYZERS = OrderedDict()
@@ -42,8 +42,9 @@ class FusionTicketModel(models.Model):
     _description = "ERP-CRM Fusion: ticket analyzer version"
 
     source = fields.Selection(
-        [("tickets", "Closed tickets"), ("demo_corpus", "Bundled demo corpus")], readonly=True,
-        help="What the version learnt from: the company's closed tickets, or the demo corpus when they were too few.")
+        [("tickets", "Closed tickets"), ("seed_corpus", "Seed corpus")], readonly=True,
+        help="What the version learnt from: the company's closed tickets, or the seed corpus shipped with "
+             "the analyzer when they were too few.")
     ticket_count = fields.Integer("Training tickets", readonly=True)
     macro_f1_category = fields.Float("Macro-F1 category", digits=(4, 3), readonly=True)
     macro_f1_urgency = fields.Float("Macro-F1 urgency", digits=(4, 3), readonly=True)
@@ -63,24 +64,34 @@ class FusionTicketModel(models.Model):
         return (self.macro_f1_category + self.macro_f1_urgency + self.macro_f1_sentiment) / len(TASKS)
 
     def _get_card_html_sections(self, card):
-        """Macro-F1 per task and language, then the confusion matrices, before the generic sections."""
+        """Macro-F1 per task and language, the confusion matrices and, for a version trained on the
+        seed corpus, where that corpus comes from; then the generic sections."""
         metrics = card.get("metrics", {})
         languages = sorted({name.rsplit("_", 1)[1] for name in metrics
                             if name.startswith("macro_f1_") and name.count("_") == 3})
-        header = Markup().join(Markup("<th>%s</th>") % language for language in ["all", *languages])
+        header = Markup().join(Markup("<th>%s</th>") % language for language in [self.env._("all"), *languages])
         rows = Markup().join(
             Markup("<tr><th>%s</th>%s</tr>") % (task, Markup().join(
                 Markup("<td>%s</td>") % _figure(metrics.get(f"macro_f1_{task}" + (f"_{lang}" if lang else "")))
                 for lang in ["", *languages]))
             for task in TASKS)
-        confusion = card.get("extra", {}).get("confusion_matrices", {})
-        matrices = Markup().join(_confusion_html(task, matrix) for task, matrix in confusion.items())
-        return [
-            Markup("<h5>Macro-F1 on held-out tickets, per detected language</h5>"
-                   "<table class='table table-sm'><tr><th>Task</th>%s</tr>%s</table>") % (header, rows),
-            Markup("<h5>Confusion matrices (rows: true label, columns: predicted)</h5>%s") % matrices,
-            *super()._get_card_html_sections(card),
+        extra = card.get("extra", {})
+        matrices = Markup().join(_confusion_html(task, matrix)
+                                 for task, matrix in extra.get("confusion_matrices", {}).items())
+        sections = [
+            Markup("<h5>%s</h5><table class='table table-sm'><tr><th>%s</th>%s</tr>%s</table>") % (
+                self.env._("Macro-F1 on held-out tickets, per detected language"), self.env._("Task"),
+                header, rows),
+            Markup("<h5>%s</h5>%s") % (
+                self.env._("Confusion matrices (rows: true label, columns: predicted)"), matrices),
         ]
+        seed = extra.get("seed_corpus")
+        if seed:
+            sections.append(Markup("<h5>%s</h5><p>%s</p>") % (self.env._("Seed corpus"), self.env._(
+                "%(rows)d synthetic tickets shipped with the analyzer, made on %(created)s by: %(command)s. "
+                "SHA-256: %(sha256)s. Licence: %(licence)s.", rows=seed["rows"], created=seed["created"],
+                command=seed["provenance"]["command"], sha256=seed["sha256"], licence=seed["licence"])))
+        return [*sections, *super()._get_card_html_sections(card)]
 
     # ------------------------------------------------------------------ storage
 
@@ -120,9 +131,14 @@ class FusionTicketModel(models.Model):
     # ------------------------------------------------------------------ training
 
     @api.model
-    def _get_demo_corpus_size(self):
-        """Tickets of the bundled demo corpus used when a company has too few closed tickets."""
-        return DEMO_CORPUS_SIZE
+    def _get_fusion_seed_corpus_size(self):
+        """Seed tickets to train on when a company has too few closed tickets; None: all of them.
+
+        The system parameter ``fusion_helpdesk.seed_corpus_size`` lowers it
+        (a faster, less accurate first analyzer).
+        """
+        size = self.env["ir.config_parameter"].sudo().get_param(SEED_SIZE_PARAMETER)
+        return int(size) if size else None
 
     @api.model
     def _get_training_set(self, company):
@@ -152,18 +168,22 @@ class FusionTicketModel(models.Model):
     def _prepare_trained_vals(self, company, label):
         texts, labels, dates = self._get_training_set(company)
         analyzer = TicketAnalyzer(confidence_threshold=company.fusion_helpdesk_confidence)
-        source, note = "tickets", ""
+        source, note, extra = "tickets", "", {}
         try:
             analyzer.fit(texts, labels, dates=dates, version=label)
         except InsufficientDataError as exc:
-            corpus = make_ticket_corpus(n=self._get_demo_corpus_size(), seed=DEMO_CORPUS_SEED)
-            texts, labels = ticket_texts(corpus), corpus[list(TASKS)]
+            seed = load_seed_corpus(limit=self._get_fusion_seed_corpus_size())
+            texts, labels = ticket_texts(seed), seed[list(TASKS)]
             analyzer.fit(texts, labels, version=label)
-            source = "demo_corpus"
+            seed_card = read_seed_card()
+            source = "seed_corpus"
+            extra = {"seed_corpus": {key: seed_card[key] for key in ("sha256", "rows", "created", "licence",
+                                                                      "provenance")}}
             note = self.env._(
-                "Trained on the bundled demo corpus (%(count)d tickets): the company's closed tickets are too few "
-                "(%(why)s).", count=len(texts), why=exc.message)
-        card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])))
+                "Trained on the seed corpus shipped with the analyzer (%(count)d synthetic tickets in Spanish and "
+                "English): the company's closed tickets are too few (%(why)s).", count=len(texts), why=exc.message)
+        card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])),
+                       extra={**analyzer.card_.extra, **extra})
         metrics = card.metrics
         return {
             "source": source, "ticket_count": len(texts), "message": note or False,

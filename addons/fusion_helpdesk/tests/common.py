@@ -1,25 +1,25 @@
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.fusion_base.tests.common import FusionCommon
 
 from ai_insights.nlp import ticket_texts
-from demo_company import make_ticket_corpus
+from demo_company import make_ticket_corpus  # tests only: production trains on the seed corpus
 
-# Tickets the installed analyzer has never seen (it was trained on the corpus with seed 7).
+# Tickets the installed analyzer has never seen (it was trained on the seed corpus, generated with seed 7).
 PROBE_SEED = 29
 PROBE_SIZE = 400
 # Probe tickets are chosen well above the 0.6 threshold, so storing them as HTML cannot tip them under it.
 PROBE_CONFIDENCE = 0.7
 
 
-class FusionHelpdeskCommon(TransactionCase):
-    """A helpdesk team handling every category, two agents with the least privilege
-    (their own tickets), a team leader, a customer, and the analyzer installed with the addon."""
+class FusionHelpdeskCommon(FusionCommon):
+    """fusion_base's users, a helpdesk team handling every category, two agents with the least
+    privilege (their own tickets), a team leader, a customer, and the analyzer installed with the addon."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env.company
         cls.version = cls.env["fusion.ticket.model"]._get_active(cls.company)
         cls.categories = cls.env["helpdesk.ticket.category"]._get_fusion_categories(cls.company)
         cls.agent_a = new_test_user(cls.env, "fusion_agent_a", groups="helpdesk_mgmt.group_helpdesk_user_own")

@@ -1,54 +1,87 @@
-from unittest.mock import patch
-
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.fusion_helpdesk.models.fusion_ticket_model import SEED_SIZE_PARAMETER
+
+from ai_insights.nlp.seed import read_seed_card
+from ai_insights.registry.promotion import PromotionPolicy
 
 from .common import FusionHelpdeskCommon
 
-# A small corpus keeps the training in the tests to a few seconds.
+# A small share of the seed corpus keeps the training in the tests to a few seconds.
 SMALL_CORPUS = 400
 
 
 @tagged("post_install", "-at_install")
 class TestTicketModel(FusionHelpdeskCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.manager = new_test_user(cls.env, "fusion_ticket_manager",
-                                    groups="base.group_user,fusion_base.group_fusion_manager")
-        cls.fusion_user = new_test_user(cls.env, "fusion_ticket_user",
-                                        groups="base.group_user,fusion_base.group_fusion_user")
-
     def test_installed_version(self):
         self.assertTrue(self.version.is_active)
         self.assertEqual(self.version.state, "trained")
-        self.assertEqual(self.version.source, "demo_corpus")
-        self.assertIn("demo corpus", self.version.card_html)
-        for section in ("Macro-F1 on held-out tickets", "Confusion matrices", "Features and their purpose"):
+        self.assertEqual(self.version.source, "seed_corpus")
+        self.assertEqual(self.version.ticket_count, read_seed_card()["rows"])
+        self.assertIn("seed corpus", self.version.card_html)
+        self.assertIn(read_seed_card()["sha256"], self.version.card_html)
+        for section in ("Macro-F1 on held-out tickets", "Confusion matrices", "Seed corpus",
+                        "Features and their purpose"):
             self.assertIn(section, self.version.card_html)
         for task in ("category", "urgency", "sentiment"):
             self.assertGreater(self.version[f"macro_f1_{task}"], 0.4, task)
 
-    def test_train_now_falls_back_to_the_demo_corpus_and_rollback(self):
+    def test_card_in_the_reader_language(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_helpdesk"], ["es_ES"])
+        card = self.version.with_context(lang="es_ES").card_html
+        for heading in ("Corpus semilla", "Macro-F1 en tickets reservados, por idioma detectado",
+                        "Métricas en datos reservados", "Variables y su finalidad"):
+            self.assertIn(heading, card)
+        self.assertIn("Seed corpus", self.version.with_context(lang="en_US").card_html)
+
+    def test_train_now_falls_back_to_the_seed_corpus_and_rollback(self):
         Model = self.env["fusion.ticket.model"]
-        with patch.object(type(Model), "_get_demo_corpus_size", return_value=SMALL_CORPUS):
-            action = Model.with_user(self.manager).action_train_now()
+        self.env["ir.config_parameter"].sudo().set_param(SEED_SIZE_PARAMETER, SMALL_CORPUS)
+        action = Model.with_user(self.fusion_manager).action_train_now()
         new = Model.browse(action["res_id"])
-        self.assertEqual((new.state, new.source, new.ticket_count), ("trained", "demo_corpus", SMALL_CORPUS))
+        self.assertEqual((new.state, new.source, new.ticket_count), ("trained", "seed_corpus", SMALL_CORPUS))
         self.assertIn("too few", new.message)
+        self.assertIn("seed corpus", new.message)
         self.assertEqual(new.version, self.version.version + 1)
         # Whichever is in use now, a manager can put the other one back.
         other = self.version if new.is_active else new
-        other.with_user(self.manager).action_activate()
+        other.with_user(self.fusion_manager).action_activate()
         self.assertTrue(other.is_active)
         self.assertEqual(Model._get_active(self.company), other)
         with self.assertRaises(AccessError):
             (new | self.version).filtered(lambda v: not v.is_active).with_user(self.fusion_user).action_activate()
         with self.assertRaises(UserError):
-            other.with_user(self.manager).unlink()
+            other.with_user(self.fusion_manager).unlink()
         # Tickets are analysed with the version in use.
         ticket = self._create_ticket(self._probe(language="en")[0])
         self.assertEqual(ticket.fusion_model_version, other.name)
+
+    def _version(self, offset, drop):
+        """A trained version ``offset`` numbers after the installed one, ``drop`` macro-F1 points worse on every task."""
+        number = self.version.version + offset
+        return self.env["fusion.ticket.model"].sudo().create({
+            "name": f"v{number:04d}", "version": number, "company_id": self.company.id, "state": "trained",
+            **{f"macro_f1_{task}": self.version[f"macro_f1_{task}"] - drop
+               for task in ("category", "urgency", "sentiment")},
+        })
+
+    def test_promotion_follows_the_core_policy(self):
+        policy = PromotionPolicy(self.env["fusion.ticket.model"]._fusion_promotion_tolerance)
+        worse = self._version(1, 0.05)
+        decision = worse._promote()
+        self.assertEqual(decision, policy.decide(worse._get_quality(), self.version._get_quality()))
+        self.assertEqual((decision.promote, decision.code), (False, "worse"))
+        self.assertTrue(self.version.is_active)
+        self.assertFalse(worse.is_active)
+        self.assertIn("Kept for review", worse.message)
+        self.assertIn(f"{worse._get_quality():.3f} against {self.version._get_quality():.3f}", worse.message)
+        about_as_good = self._version(2, 0.01)  # within the tolerance: measured on other tickets
+        decision = about_as_good._promote()
+        self.assertEqual((decision.promote, decision.code), (True, "not_worse"))
+        self.assertEqual(self.env["fusion.ticket.model"]._get_active(self.company), about_as_good)
+        self.assertIn(f"previous version: {self.version.name}", about_as_good.message)
 
     def test_stored_analyzer_round_trip(self):
         analyzer = self.version._load_model()
