@@ -6,8 +6,10 @@
   before sending; a bad one gets its error result locally and is not sent.
 * **Retries** with exponential backoff on transient faults only (connection
   refused or reset, timeouts, HTTP 408/429/502/503/504, database concurrency
-  errors). Never on validation or permission errors: those are answers.
-  Replaying a batch is safe because every record carries an idempotency key.
+  errors), and for the records that lost a race to another client (a
+  ``conflict`` result with ``details.retryable``). Never on validation or
+  permission errors: those are answers. Replaying a batch is safe because
+  every record carries an idempotency key.
 * **Resumable state** (``BridgeState``, a JSON file written atomically): the
   results of records already acknowledged, so an interrupted push restarts
   where it stopped, and the changes feed cursor.
@@ -198,14 +200,33 @@ class BridgeClient:
             progress(len(records) - len(pending))
         for start in range(0, len(pending), self.batch_size):
             chunk = pending[start:start + self.batch_size]
-            response = self.call(operation, [records[index] for index in chunk])
-            for index, result in zip(chunk, response["results"]):
+            answered = self._send(operation, records, chunk)
+            for index, result in answered.items():
                 results[index] = result
-            self.state.remember(response["results"])
+            self.state.remember(list(answered.values()))
             self.state.save()
             if progress:
                 progress(len(chunk))
         return results  # type: ignore[return-value]
+
+    def _send(self, operation: str, records: Sequence[dict], indexes: list[int]) -> dict[int, dict]:
+        """{index: result} of one batch; records that lost a race are sent again, with backoff.
+
+        A record answered with a retryable ``conflict`` met another client
+        writing the same key or external id: sent again, it is replayed or
+        updated. It keeps its ``conflict`` once the retry policy is spent.
+        """
+        results: dict[int, dict] = {}
+        delays = self.retry.delays()
+        while indexes:
+            response = self.call(operation, [records[index] for index in indexes])
+            results.update(zip(indexes, response["results"]))
+            indexes = [index for index in indexes if _is_retryable(results[index])]
+            delay = next(delays, None) if indexes else None
+            if delay is None:
+                break
+            self.sleep(delay)
+        return results
 
     def watch_products(self, product_codes: Sequence[str], watch: bool = True) -> list[dict]:
         results = []
@@ -233,6 +254,12 @@ class BridgeClient:
             yield from response["changes"]
             if not response["more"] and (max_polls is None or polls < max_polls):
                 self.sleep(interval)
+
+
+def _is_retryable(result: dict) -> bool:
+    """Whether a record's result is a race lost to another client, worth sending again."""
+    error = result.get("error") or {}
+    return error.get("code") == "conflict" and bool((error.get("details") or {}).get("retryable"))
 
 
 def _with_retries(action: Callable[[], Any], retry: RetryPolicy, sleep: Callable[[float], None]) -> Any:

@@ -18,6 +18,7 @@ class FakeOdoo:
         self.failures = []  # what the next execute_kw requests do: "http503", "drop", "serialization", "bug"
         self.calls = []
         self.keys = {}
+        self.races = {}  # idempotency key -> how many more calls it loses a race
 
     def bridge(self, method, args):
         if method == "api_version":
@@ -34,6 +35,13 @@ class FakeOdoo:
                     "results": []}
         results = []
         for record in records:
+            if self.races.get(record["idempotency_key"]):
+                self.races[record["idempotency_key"]] -= 1
+                results.append({"external_id": record["external_id"], "idempotency_key": record["idempotency_key"],
+                                "status": "error", "id": False, "error": {
+                                    "code": "conflict", "field": "external_id", "message": "raced",
+                                    "details": {"retryable": True}}})
+                continue
             status = "replayed" if record["idempotency_key"] in self.keys else "created"
             self.keys.setdefault(record["idempotency_key"], len(self.keys) + 1)
             results.append({"external_id": record["external_id"], "idempotency_key": record["idempotency_key"],
@@ -185,3 +193,15 @@ def test_client_refuses_a_batch_size_above_the_contract(server):
     with pytest.raises(ValueError):
         BridgeClient(object(), batch_size=schemas.MAX_BATCH + 1)
     assert isinstance(BridgeCallError("x", code="access_denied"), FusionError)
+
+
+def test_records_that_lost_a_race_are_sent_again_alone(server, tmp_path):
+    state_path = tmp_path / "push.json"
+    client, sleeps = make_client(server, state=BridgeState(state_path))
+    server.races = {"k1": 2, "k3": 5}  # k3 loses more races than the policy allows
+    results = client.upsert_leads(leads(4))
+    assert [r["status"] for r in results] == ["created", "created", "created", "error"]
+    assert [len(args[0]) for _method, args in server.calls] == [4, 2, 2, 1]  # only the losers again
+    assert sleeps == [0.5, 1.0, 1.5]
+    assert results[3]["error"]["code"] == "conflict"
+    assert set(BridgeState(state_path).results) == {"k0", "k1", "k2"}  # the loser may be sent later

@@ -631,9 +631,8 @@ class FusionBridge(models.AbstractModel):
                                                    external_id=record.external_id),
                                         code="duplicate_external_id", field="external_id")
             elif target is None:
-                error = NotFoundError(self.env._("No %(kind)s %(external_id)r is known to this source.",
-                                                 kind=values["target_kind"],
-                                                 external_id=values["target_external_id"]),
+                error = NotFoundError(self.env._("No %(kind)s %(key)r is known to this source.",
+                                                 kind=values["target_kind"], key=values["target_external_id"]),
                                       field="target_external_id")
             else:
                 error = None

@@ -1,6 +1,5 @@
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -43,7 +42,7 @@ class TestBridgeApi(BridgeCommon):
 
         def create(records, vals_list):
             if any(vals.get("name") == "refused by Odoo" for vals in vals_list):
-                raise UserError("refused by a constraint")
+                raise ValueError("refused by a constraint")
             return original_create(records, vals_list)
 
         records = [

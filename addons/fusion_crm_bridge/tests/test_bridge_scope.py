@@ -146,3 +146,15 @@ class TestBridgeScope(BridgeCommon):
         result = self.bridge.push_interactions([record])["results"][0]
         self.assertEqual((result["status"], result["error"]["field"]), ("error", "id"))
         self.assertEqual(self.env["mail.message"].search_count([]), count)
+
+    def test_answers_in_the_language_the_client_chose(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["fusion_crm_bridge"], ["es_ES"], overwrite=True)
+        stranger = self.env["res.partner"].create({"name": "Walk-in", "company_id": self.company.id})
+        record = dict(self.record("es-1", "ES1", name="x"), id=stranger.id)
+        spanish = self.bridge.with_context(lang="es_ES").upsert_partners([record])["results"][0]["error"]
+        english = self.bridge.upsert_partners([record])["results"][0]["error"]
+        self.assertEqual(spanish["code"], english["code"])
+        self.assertEqual(spanish["message"], f"res.partner {stranger.id} no lo creó este origen ni un responsable "
+                                             "se lo vinculó.")
+        self.assertIn("was neither created by this source", english["message"])
