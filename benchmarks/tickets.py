@@ -20,13 +20,12 @@ import time
 
 import numpy as np
 import spacy
+from demo_company.tickets import make_ticket_corpus
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from ai_insights.nlp import TicketAnalyzer, clean_text, split_holdout, ticket_texts
-from demo_company.tickets import make_ticket_corpus
-
 from benchmarks._common import measurement_env, odoo_figures, print_measured
 
 TASKS = ("category", "urgency", "sentiment")

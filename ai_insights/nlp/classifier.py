@@ -21,32 +21,32 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn import config_context
 import spacy_lookups_data
+from sklearn import config_context
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MaxAbsScaler
 from sklearn.svm import LinearSVC
 from spacy.tokens import Doc
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from ai_insights.registry.store import ModelCard, load_model, save_model
 from ai_insights.nlp.card import evaluate_task
 from ai_insights.nlp.keyphrases import candidate_phrases, rank_phrases
 from ai_insights.nlp.pipeline import build_ticket_nlp
 from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
+from ai_insights.registry.store import ModelCard, load_model, save_model
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
-__all__ = ["TicketAnalyzer", "split_holdout", "check_training_labels", "TRUSTED_TYPES"]
+__all__ = ["TRUSTED_TYPES", "TicketAnalyzer", "check_training_labels", "split_holdout"]
 
 # Types inside a saved analyzer beyond skops' defaults; anything else is refused at load.
 TRUSTED_TYPES = ("sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration")
@@ -215,7 +215,7 @@ class TicketAnalyzer(BaseEstimator):
 
     # ------------------------------------------------------------------ training
     def fit(self, texts: Sequence[str], labels: pd.DataFrame, dates: Iterable | None = None,
-            version: str | None = None) -> "TicketAnalyzer":
+            version: str | None = None) -> TicketAnalyzer:
         """Learn every task in ``labels`` from the ticket ``texts``.
 
         Parameters
@@ -488,7 +488,7 @@ class TicketAnalyzer(BaseEstimator):
                 vectorizer.vocabulary_ = vocabularies[name]
 
     @classmethod
-    def load(cls, directory: str | Path) -> "TicketAnalyzer":
+    def load(cls, directory: str | Path) -> TicketAnalyzer:
         """Load an analyzer written by :meth:`save`.
 
         Raises

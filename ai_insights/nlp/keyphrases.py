@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
-from typing import Callable, Hashable, Iterable, Sequence
 
 import pandas as pd
 from spacy.tokens import Doc
 
 from ai_insights.nlp.language import stop_words
 
-__all__ = ["candidate_phrases", "rank_phrases", "group_key_phrases", "trending_phrases"]
+__all__ = ["candidate_phrases", "group_key_phrases", "rank_phrases", "trending_phrases"]
 
 # A shorter phrase is redundant when a longer phrase containing it has at least this share of its count.
 _REDUNDANCY_SHARE = 0.8

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -41,7 +41,7 @@ for _name in ("language", "detected_language", "language_confidence", "mixed_lan
         Doc.set_extension(_name, default=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(code: str) -> frozenset[str]:
     """spaCy's stop words of a language, read from ``spacy/lang/<code>/stop_words.py`` alone.
 

@@ -10,8 +10,8 @@ a mixed batch in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import spacy
 import srsly
@@ -66,14 +66,14 @@ class BilingualLemmatizer:
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         return srsly.msgpack_dumps(self.tables)
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "BilingualLemmatizer":
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> BilingualLemmatizer:
         self.tables = srsly.msgpack_loads(data)
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         Path(path).write_bytes(self.to_bytes())
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "BilingualLemmatizer":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> BilingualLemmatizer:
         return self.from_bytes(Path(path).read_bytes())
 
 

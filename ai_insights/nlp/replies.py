@@ -10,9 +10,12 @@ and never promises what we do not know.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from string import Formatter
-from typing import Any, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
 
@@ -153,10 +156,7 @@ def _is_missing(value: Any) -> bool:
     # False is Odoo's empty field value; 0 is a real quantity.
     if value is None or value is False or (isinstance(value, str) and not value.strip()):
         return True
-    try:
-        return bool(value != value)  # NaN, NaT
-    except (TypeError, ValueError):
-        return False
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))  # NaN, NaT, pd.NA
 
 
 def _as_date(value: Any) -> date | None:

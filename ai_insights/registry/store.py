@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import skops.io as sio
 
 from crm_bridge.contract.errors import FusionError
 
-__all__ = ["ModelCard", "UntrustedModelError", "save_model", "load_model", "dumps_model", "loads_model"]
+__all__ = ["ModelCard", "UntrustedModelError", "dumps_model", "load_model", "loads_model", "save_model"]
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
@@ -71,7 +72,7 @@ class ModelCard:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, payload: dict[str, Any]) -> "ModelCard":
+    def from_dict(cls, payload: dict[str, Any]) -> ModelCard:
         payload = dict(payload)
         payload["data_window"] = tuple(payload["data_window"])
         return cls(**payload)

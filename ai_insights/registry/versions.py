@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ai_insights.registry.promotion import PromotionDecision, PromotionPolicy
 from ai_insights.registry.store import CARD_FILE, ModelCard, load_model, save_model
 from crm_bridge.contract.errors import NotFoundError
 
-__all__ = ["ModelRegistry", "CHURN_TRUSTED_TYPES"]
+__all__ = ["CHURN_TRUSTED_TYPES", "ModelRegistry"]
 
 # Types the churn and lifetime-value models need beyond skops' defaults: trusted on load.
 CHURN_TRUSTED_TYPES = (
@@ -42,6 +43,7 @@ CHURN_TRUSTED_TYPES = (
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 )
 
+DEFAULT_POLICY = PromotionPolicy()
 _VERSION = re.compile(r"^v(\d{4,})$")
 _ACTIVE_FILE = "ACTIVE"
 
@@ -66,7 +68,7 @@ class ModelRegistry:
         root: str | Path,
         trusted: Sequence[str] = CHURN_TRUSTED_TYPES,
         quality_metric: str = "roc_auc",
-        policy: PromotionPolicy = PromotionPolicy(),
+        policy: PromotionPolicy = DEFAULT_POLICY,
     ) -> None:
         self.root = Path(root)
         self.trusted = tuple(trusted)

@@ -39,8 +39,13 @@ from demo_company.behaviour import churn_pressure, warning_strength
 from demo_company.catalog import make_products
 
 __all__ = [
-    "CATEGORIES", "URGENCIES", "SENTIMENTS",
-    "compose_tickets", "generate_tickets", "make_ticket_corpus", "write_ticket_seed",
+    "CATEGORIES",
+    "SENTIMENTS",
+    "URGENCIES",
+    "compose_tickets",
+    "generate_tickets",
+    "make_ticket_corpus",
+    "write_ticket_seed",
 ]
 
 CATEGORIES = ("billing", "delivery", "product_defect", "returns", "account_access", "other")

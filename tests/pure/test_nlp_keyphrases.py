@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 import srsly
 
-from ai_insights.nlp import build_ticket_nlp, candidate_phrases, group_key_phrases, rank_phrases, trending_phrases
+from ai_insights.nlp import (
+    build_ticket_nlp,
+    candidate_phrases,
+    group_key_phrases,
+    rank_phrases,
+    trending_phrases,
+)
 
 TABLES = {"es": {"pantallas": "pantalla", "rota": "romper", "llegó": "llegar", "cajas": "caja"},
           "en": {"screens": "screen", "arrived": "arrive", "batteries": "battery"}}

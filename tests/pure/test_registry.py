@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from _customer_fixtures import synthetic_company
 
-from ai_insights.churn.model import train_churn_model
 from ai_insights.churn.datasets import calibration_holdout
+from ai_insights.churn.model import train_churn_model
 from ai_insights.registry.promotion import DEFAULT_PROMOTION_TOLERANCE, PromotionPolicy
 from ai_insights.registry.store import UntrustedModelError, dumps_model, loads_model
 from ai_insights.registry.versions import CHURN_TRUSTED_TYPES, ModelRegistry

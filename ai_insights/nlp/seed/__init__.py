@@ -26,10 +26,11 @@ import gzip
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -38,7 +39,7 @@ from ai_insights.registry.store import UntrustedModelError
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["SEED_COLUMNS", "SEED_CARD", "SEED_FILE", "load_seed_corpus", "read_seed_card", "write_seed_corpus"]
+__all__ = ["SEED_CARD", "SEED_COLUMNS", "SEED_FILE", "load_seed_corpus", "read_seed_card", "write_seed_corpus"]
 
 SEED_FILE = "tickets.csv.gz"
 SEED_CARD = "tickets.card.json"
