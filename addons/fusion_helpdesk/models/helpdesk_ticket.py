@@ -190,7 +190,7 @@ class HelpdeskTicket(models.Model):
             team = ticket.team_id if "team_id" in chosen.get(ticket.id, ()) else (
                 team_of.get((ticket.category_id.id, ticket.company_id.id))
                 or team_of.get((ticket.category_id.id, False)) or ticket.team_id)
-            members = team.user_ids.filtered(lambda user: not user.share and ticket.company_id in user.company_ids)
+            members = team.user_ids.filtered_domain([("share", "=", False), ("company_ids", "in", ticket.company_id.ids)])
             if not members:
                 continue
             user = min(members, key=lambda member: (load[member.id], member.id))
@@ -258,8 +258,8 @@ class HelpdeskTicket(models.Model):
         selection = dict(fields_["fusion_churn_level"]._description_selection(self.env))
         return {
             partner.id: {"clv": partner.fusion_lifetime_value,
-                         "churn": partner.fusion_churn_level and "%s (%.0f%%)" % (
-                             selection.get(partner.fusion_churn_level), 100 * partner.fusion_churn_probability)}
+                         "churn": partner.fusion_churn_level and (
+                             f"{selection.get(partner.fusion_churn_level)} ({100 * partner.fusion_churn_probability:.0f}%)")}
             for partner in partners.sudo()
         }
 

@@ -71,7 +71,7 @@ class TestTicketAnalysis(FusionHelpdeskCommon):
         # The corrected values are what the retraining reads once the ticket is closed.
         ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         texts, frame, _dates = self.env["fusion.ticket.model"]._get_training_set(self.company)
-        row = frame.iloc[[i for i, t in enumerate(texts) if ticket.name in t][0]]
+        row = frame.iloc[next(i for i, t in enumerate(texts) if ticket.name in t)]
         self.assertEqual((row["category"], row["urgency"], row["sentiment"]), ("billing", "low", expected["sentiment"]))
 
     def test_review_is_cleared_by_the_person(self):
