@@ -15,6 +15,4 @@
         "views/res_config_settings_views.xml",
         "views/fusion_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

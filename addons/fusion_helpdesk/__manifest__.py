@@ -28,6 +28,4 @@
     ],
     "post_init_hook": "post_init_hook",
     "auto_install": True,
-    "installable": True,
-    "application": False,
 }

@@ -451,13 +451,17 @@ class HelpdeskTicket(models.Model):
             invoice.name, _day(invoice.invoice_date), f"{invoice.amount_total:,.2f} {invoice.currency_id.symbol}",
             _day(invoice.invoice_date_due), payment_states.get(invoice.payment_state),
         ) for invoice in context.get("invoices", [])]
-        _ = self.env._
-        return (_table(_("Recent orders"), "o_fusion_orders",
-                       [_("Order"), _("Date"), _("State"), _("Promised"), _("Delivered"), _("Deliveries")],
-                       order_rows, _("No order in the last year."))
-                + _table(_("Recent invoices"), "o_fusion_invoices",
-                         [_("Invoice"), _("Date"), _("Amount"), _("Due"), _("Payment")],
-                         invoice_rows, _("No invoice in the last year.")))
+        order_table = _table(
+            self.env._("Recent orders"), "o_fusion_orders",
+            [self.env._("Order"), self.env._("Date"), self.env._("State"), self.env._("Promised"),
+             self.env._("Delivered"), self.env._("Deliveries")],
+            order_rows, self.env._("No order in the last year."))
+        invoice_table = _table(
+            self.env._("Recent invoices"), "o_fusion_invoices",
+            [self.env._("Invoice"), self.env._("Date"), self.env._("Amount"), self.env._("Due"),
+             self.env._("Payment")],
+            invoice_rows, self.env._("No invoice in the last year."))
+        return order_table + invoice_table
 
     # ------------------------------------------------------------------ buttons
 

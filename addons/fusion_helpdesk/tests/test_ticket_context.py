@@ -45,7 +45,7 @@ class TestTicketContext(FusionHelpdeskCommon):
     def test_send_suggested_reply(self):
         ticket = self._ticket_about_the_order("en")
         action = ticket.with_user(ticket.user_id).action_fusion_send_reply()
-        composer = Form(self.env["mail.compose.message"].with_user(ticket.user_id).with_context(action["context"]))
+        composer = Form(self.env["mail.compose.message"].with_user(ticket.user_id).with_context(**action["context"]))
         composer.save().action_send_mail()
         message = ticket.message_ids.filtered(lambda m: m.message_type == "comment" and self.order.name in m.body)
         self.assertEqual(len(message), 1)
@@ -56,7 +56,7 @@ class TestTicketContext(FusionHelpdeskCommon):
         ticket = self._ticket_about_the_order("es")
         agent = ticket.user_id
         action = ticket.with_user(agent).action_fusion_close()
-        wizard = Form(self.env[action["res_model"]].with_user(agent).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(agent).with_context(**action["context"]))
         wizard.resolution = "Reenviado con mensajería urgente; llegó al día siguiente."
         wizard.feedback_rating = "4"
         wizard.save().action_close()
