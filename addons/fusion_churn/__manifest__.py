@@ -7,8 +7,8 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_base", "sale_crm", "account"],
-    "external_dependencies": {"python": ["ai_insights", "scikit-learn", "skops", "lifetimes"]},
+    "depends": ["fusion_base", "sale_crm"],
+    "external_dependencies": {"python": ["erp-crm-fusion", "pandas", "scikit-learn", "skops", "lifetimes"]},
     "data": [
         "security/ir.model.access.csv",
         "security/fusion_churn_security.xml",

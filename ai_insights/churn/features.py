@@ -34,6 +34,7 @@ from crm_bridge.contract.errors import ValidationError
 __all__ = [
     "FeatureSpec",
     "FEATURES",
+    "INPUT_COLUMNS",
     "PURCHASE_STATES",
     "build_features",
     "purchases",
@@ -43,6 +44,15 @@ __all__ = [
 
 # Order states that count as a purchase; quotations and cancellations do not.
 PURCHASE_STATES = ("confirmed", "delivered")
+
+# The columns the builder reads, per table: a reader of a live company reads these and nothing more.
+INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("order_id", "customer_id", "date_order", "state", "commitment_date", "delivery_date"),
+    "order_lines": ("order_id", "qty", "price_unit", "discount", "cost", "qty_returned"),
+    "invoices": ("customer_id", "date_invoice", "date_due", "amount", "date_paid"),
+    "tickets": ("customer_id", "created_at", "closed_at", "sentiment", "feedback_score"),
+    "interactions": ("customer_id", "date", "direction", "response_hours"),
+}
 
 
 @dataclass(frozen=True)

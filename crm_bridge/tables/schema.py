@@ -1,18 +1,30 @@
-"""The demo company's tables: names, columns, types and what each column is for.
+"""A company's tables: names, columns, types and what each column is for.
 
 Every capability reads these plain tables (pandas DataFrames, or the CSV
-files ``write_csv`` produces), so the same code runs on the demo company, on
-an external CRM's exports and on data read from Odoo. Columns marked
-``hidden`` are the generator's ground truth: they are written to
-``truth.csv`` only, and no model or capability may read them; tests and the
+files the demo company writes), so the same code runs on the demo company, on
+an external CRM's exports and on a company read from Odoo
+(:mod:`crm_bridge.tables.odoo`). The ``HIDDEN_TABLES`` are the demo
+generator's ground truth: no model or capability may read them; tests and the
 action simulation use them to check what the software found.
+
+Column types, as :func:`conform` gives them: ``int`` ids are ``int64``
+(pandas ``Int64`` when the column is ``nullable``), ``float`` is ``float64``
+(empty = NaN), ``str`` is pandas' string dtype, ``category`` is
+``category``, ``bool`` is ``bool`` and ``date`` is ``datetime64[ns]`` at
+midnight (empty = NaT).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, fields
+from datetime import date
 
-__all__ = ["Column", "TABLES", "HIDDEN_TABLES", "columns_of"]
+import pandas as pd
+
+from crm_bridge.contract.errors import ValidationError
+
+__all__ = ["Column", "CompanyTables", "TABLES", "HIDDEN_TABLES", "columns_of", "conform"]
 
 
 @dataclass(frozen=True)
@@ -20,9 +32,10 @@ class Column:
     name: str
     dtype: str  # "int", "float", "str", "date", "bool", "category"
     purpose: str
+    nullable: bool = False  # only read for "int": an empty value is allowed (pandas Int64)
 
 
-def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+def _cols(*specs: tuple) -> tuple[Column, ...]:
     return tuple(Column(*spec) for spec in specs)
 
 
@@ -39,7 +52,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("created_at", "date", "customer tenure"),
         ("salesperson", "str", "owner of the relationship"),
         ("consent_email", "bool", "marketing by email allowed"),
-        ("consent_sms", "bool", "marketing by SMS allowed"),
+        ("consent_sms", "bool", "marketing by SMS allowed (false when not known)"),
         ("credit_limit", "float", "credit check at order validation"),
     ),
     "products": _cols(
@@ -58,7 +71,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("warehouse_id", "int", "key"),
         ("code", "str", "short code, e.g. WH1"),
         ("name", "str", "display"),
-        ("ship_lines_per_day", "int", "shipping capacity in order lines per working day"),
+        ("ship_lines_per_day", "int", "shipping capacity in order lines per working day; empty: no limit set",
+         True),
     ),
     "stock": _cols(
         ("product_id", "int", "key part"),
@@ -94,23 +108,23 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "invoices": _cols(
         ("invoice_id", "int", "key"),
-        ("order_id", "int", "invoiced order"),
+        ("order_id", "int", "invoiced order, empty when not known", True),
         ("customer_id", "int", "customer"),
         ("date_invoice", "date", "invoice date"),
         ("date_due", "date", "due date"),
-        ("amount", "float", "total amount"),
+        ("amount", "float", "total in the company currency, credit notes negative"),
         ("date_paid", "date", "payment date, empty when unpaid"),
     ),
     "leads": _cols(
         ("lead_id", "int", "key"),
-        ("customer_id", "int", "customer, empty for a prospect"),
+        ("customer_id", "int", "customer, empty for a prospect", True),
         ("name", "str", "lead title"),
         ("contact_name", "str", "prospect contact"),
         ("email", "str", "prospect email"),
         ("created_at", "date", "creation date"),
         ("stage", "category", "new, qualified, proposition, won, lost"),
         ("expected_revenue", "float", "funnel value"),
-        ("product_id", "int", "product of interest"),
+        ("product_id", "int", "product of interest", True),
         ("source", "category", "web, referral, campaign, trade_show, external_crm"),
     ),
     "interactions": _cols(
@@ -124,9 +138,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "tickets": _cols(
         ("ticket_id", "int", "key"),
-        ("customer_id", "int", "customer"),
-        ("order_id", "int", "related order, may be empty"),
-        ("product_id", "int", "related product, may be empty"),
+        ("customer_id", "int", "customer, empty when the ticket names none", True),
+        ("order_id", "int", "related order, may be empty", True),
+        ("product_id", "int", "related product, may be empty", True),
         ("created_at", "date", "opening date"),
         ("closed_at", "date", "closing date, empty when open"),
         ("lang", "category", "language the customer wrote in"),
@@ -161,3 +175,65 @@ def columns_of(table: str) -> list[str]:
     """Column names of a public or hidden table, in order."""
     spec = TABLES.get(table) or HIDDEN_TABLES[table]
     return [column.name for column in spec]
+
+
+def _conform_column(column: Column, values: pd.Series) -> pd.Series:
+    kind = column.dtype
+    if kind == "int":
+        return pd.to_numeric(values).astype("Int64" if column.nullable else "int64")
+    if kind == "float":
+        return pd.to_numeric(values).astype("float64")
+    if kind == "bool":
+        if values.dtype == bool:
+            return values
+        return values.astype(str).str.lower().map({"true": True, "false": False}).astype(bool)
+    if kind == "date":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if kind == "category":
+        return values.astype("str").astype("category")
+    return values.astype("str")
+
+
+def conform(table: str, frame: pd.DataFrame, columns: Collection[str] | None = None) -> pd.DataFrame:
+    """Select and type ``frame``'s columns exactly as the schema of ``table`` says.
+
+    ``columns`` limits the selection to those of the schema's columns (default all), in schema order.
+
+    Raises
+    ------
+    ValidationError
+        If ``table`` is unknown or a selected schema column is missing.
+    """
+    spec = TABLES.get(table) or HIDDEN_TABLES.get(table)
+    if spec is None:
+        raise ValidationError(f"Unknown table {table!r}.", code="unknown_table", field="table")
+    spec = spec if columns is None else tuple(column for column in spec if column.name in columns)
+    missing = [column.name for column in spec if column.name not in frame.columns]
+    if missing:
+        raise ValidationError(f"Table {table!r} lacks columns {missing}.", code="missing_columns",
+                              field=table, details={"missing": missing})
+    return pd.DataFrame({column.name: _conform_column(column, frame[column.name]) for column in spec}
+                        ).reset_index(drop=True)
+
+
+@dataclass
+class CompanyTables:
+    """A company as plain tables, one DataFrame per entry of :data:`TABLES`."""
+
+    customers: pd.DataFrame
+    products: pd.DataFrame
+    warehouses: pd.DataFrame
+    stock: pd.DataFrame
+    incoming: pd.DataFrame
+    orders: pd.DataFrame
+    order_lines: pd.DataFrame
+    invoices: pd.DataFrame
+    leads: pd.DataFrame
+    interactions: pd.DataFrame
+    tickets: pd.DataFrame
+    reference_date: date
+
+    def public_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables every capability may read, by name."""
+        return {field.name: getattr(self, field.name) for field in fields(CompanyTables)
+                if field.type in (pd.DataFrame, "pd.DataFrame")}  # annotations may be strings

@@ -1,11 +1,4 @@
-"""The generated company as a set of typed tables, and its CSV form.
-
-Column types follow :mod:`crm_bridge.tables.schema`: ``int`` ids are ``int64``
-(pandas ``Int64`` when the column may be empty, e.g. a prospect lead's
-``customer_id``), ``float`` is ``float64`` (empty = NaN), ``str`` is
-pandas' string dtype, ``category`` is ``category``, ``bool`` is ``bool`` and
-``date`` is ``datetime64[ns]`` at midnight (empty = NaT).
-"""
+"""The generated company as a set of typed tables (:mod:`crm_bridge.tables.schema`), and its CSV form."""
 
 from __future__ import annotations
 
@@ -17,52 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
-from crm_bridge.tables.odoo import CompanyTables
-from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES, Column
+from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES, CompanyTables, conform
 
-__all__ = ["DemoCompany", "conform"]
-
-_NULLABLE_INTS = {("leads", "customer_id"), ("leads", "product_id"),
-                  ("tickets", "order_id"), ("tickets", "product_id")}
-
-
-def _conform_column(table: str, column: Column, values: pd.Series) -> pd.Series:
-    kind = column.dtype
-    if kind == "int":
-        if (table, column.name) in _NULLABLE_INTS:
-            return pd.to_numeric(values).astype("Int64")
-        return pd.to_numeric(values).astype("int64")
-    if kind == "float":
-        return pd.to_numeric(values).astype("float64")
-    if kind == "bool":
-        if values.dtype == bool:
-            return values
-        return values.astype(str).str.lower().map({"true": True, "false": False}).astype(bool)
-    if kind == "date":
-        return pd.to_datetime(values).astype("datetime64[ns]")
-    if kind == "category":
-        return values.astype("str").astype("category")
-    return values.astype("str")
-
-
-def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Select and type ``frame``'s columns exactly as the schema of ``table`` says.
-
-    Raises
-    ------
-    ValidationError
-        If ``table`` is unknown or a schema column is missing.
-    """
-    spec = TABLES.get(table) or HIDDEN_TABLES.get(table)
-    if spec is None:
-        raise ValidationError(f"Unknown table {table!r}.", code="unknown_table", field="table")
-    missing = [column.name for column in spec if column.name not in frame.columns]
-    if missing:
-        raise ValidationError(f"Table {table!r} lacks columns {missing}.", code="missing_columns",
-                              field=table, details={"missing": missing})
-    return pd.DataFrame(
-        {column.name: _conform_column(table, column, frame[column.name]) for column in spec}
-    ).reset_index(drop=True)
+__all__ = ["DemoCompany"]
 
 
 @dataclass

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.tables.schema import conform
 from demo_company.behaviour import churn_pressure, warning_strength
 from demo_company.catalog import make_products
-from demo_company.company import DemoCompany, conform
+from demo_company.company import DemoCompany
 from demo_company.people import COUNTRIES, company_names, emails, person_names, phones
 from demo_company.tickets import generate_tickets
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import numpy as np
@@ -129,10 +128,9 @@ def test_business_shape(small):
     assert (small.truth["churn_date"] > pd.Timestamp(small.reference_date)).any()
 
 
-def test_default_size_is_fast_and_big_enough():
-    started = time.perf_counter()
+def test_default_size_is_big_enough():
+    # How long generating it takes is a benchmark figure (demo_generate_s in benchmarks/churn.py).
     company = generate()
-    assert time.perf_counter() - started < 60
     counts = company.row_counts()
     assert counts["customers"] == 2000 and counts["products"] == 300
     assert 50_000 <= counts["order_lines"] <= 80_000

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_insights.churn.features import FEATURES, build_features, check_declared
+from ai_insights.churn.features import FEATURES, INPUT_COLUMNS, build_features, check_declared
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.tables.schema import TABLES
 
@@ -117,6 +117,17 @@ def test_missing_tables_give_nan_features():
             assert only_erp[name].isna().all(), name
         else:
             assert only_erp[name].equals(build_features(tables, CUTOFF)[name]), name
+
+
+def test_the_declared_input_columns_are_all_the_builder_reads():
+    tables = tiny_tables()
+    trimmed = {name: tables[name][list(columns)] for name, columns in INPUT_COLUMNS.items()}
+    pd.testing.assert_frame_equal(build_features(trimmed, CUTOFF), build_features(tables, CUTOFF))
+    for name, columns in INPUT_COLUMNS.items():
+        assert set(columns) <= {column.name for column in TABLES[name]}, name
+        for dropped in columns:  # and each of them is read
+            with pytest.raises(KeyError):
+                build_features(dict(trimmed, **{name: trimmed[name].drop(columns=dropped)}), CUTOFF)
 
 
 def test_orders_and_lines_are_required():

@@ -94,7 +94,7 @@ class FusionChurnModel(models.Model):
     @api.model
     def _prepare_trained_vals(self, company, label):
         """Values of a trained version: card, metrics and skops bytes. Raises InsufficientDataError."""
-        tables = self.env["fusion.churn.dataset"]._get_tables(company)
+        tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
         if tables["orders"].empty:
             raise InsufficientDataError("no sale order yet")
         horizon = company.fusion_churn_horizon_days
@@ -141,7 +141,7 @@ class FusionChurnModel(models.Model):
             _logger.warning(message)
             return {"company": company.name, "version": False, "scored": 0, "high_risk": 0, "message": message}
         churn, clv = version._load()
-        tables = self.env["fusion.churn.dataset"]._get_tables(company)
+        tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
         scored_at = fields.Datetime.now()
         X = build_features(tables, scored_at)
         result = churn.score(X).join(clv.value(X, horizon_days=VALUE_HORIZON_DAYS))
@@ -169,21 +169,21 @@ class FusionChurnModel(models.Model):
             "type": "success" if summary["scored"] else "warning", "sticky": False}}
 
     @api.model
-    def _get_cron_companies(self):
+    def _get_fusion_cron_companies(self):
         """Companies the crons cover: those with sales (a hook to narrow them)."""
         groups = self.env["sale.order"].sudo()._read_group([], ["company_id"])
         return self.env["res.company"].browse([company.id for (company,) in groups])
 
     @api.model
     def _cron_score(self):
-        companies = self._get_cron_companies()
+        companies = self._get_fusion_cron_companies()
         for done, company in enumerate(companies, 1):
             self._score(company)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
 
     @api.model
     def _cron_train(self):
-        companies = self._get_cron_companies()
+        companies = self._get_fusion_cron_companies()
         for done, company in enumerate(companies, 1):
             self._train(company)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)

@@ -47,7 +47,7 @@ class FusionChurnScore(models.Model):
     @api.depends("probability", "company_id.fusion_churn_medium_threshold", "company_id.fusion_churn_high_threshold")
     def _compute_risk_level(self):
         for score in self:
-            score.risk_level = score.company_id._fusion_churn_level(score.probability)
+            score.risk_level = score.company_id._get_fusion_churn_level(score.probability)
 
     @api.model
     def _replace_scores(self, company, version, result, scored_at):
@@ -57,26 +57,26 @@ class FusionChurnScore(models.Model):
         """
         partner_ids = [int(partner_id) for partner_id in result.index]
         partners = {row["id"]: row for row in self.env["fusion.churn.dataset"]._read_declared(
-            "res.partner", [("id", "in", partner_ids)], ["is_company", "user_id"])}
+            "res.partner", partner_ids, ["is_company", "user_id"])}
         self.search([("company_id", "=", company.id)]).unlink()
         rows = list(result.itertuples())
         score_ids = []
         for start in range(0, len(rows), BATCH):
             score_ids += self.create([
-                self._prepare_score_vals(company, version, row, partners[int(row.Index)], scored_at)
+                self._prepare_fusion_score_vals(company, version, row, partners[int(row.Index)], scored_at)
                 for row in rows[start:start + BATCH]
             ]).ids
         return self.browse(score_ids)
 
     @api.model
-    def _prepare_score_vals(self, company, version, row, partner, scored_at):
+    def _prepare_fusion_score_vals(self, company, version, row, partner, scored_at):
         """Values of one score from a row of the scoring result and the partner's segment and salesperson."""
         probability = float(row.churn_probability)
         return {
             "partner_id": int(row.Index), "company_id": company.id, "model_id": version.id,
             "probability": probability,
             # Given here so creating does not recompute it record by record.
-            "risk_level": company._fusion_churn_level(probability),
+            "risk_level": company._get_fusion_churn_level(probability),
             "reason_1": row.reason_1 or False, "reason_2": row.reason_2 or False, "reason_3": row.reason_3 or False,
             "expected_orders": _number(row.expected_purchases), "expected_revenue": _number(row.expected_revenue),
             "lifetime_value": _number(row.expected_margin),

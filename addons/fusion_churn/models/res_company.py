@@ -24,7 +24,7 @@ class ResCompany(models.Model):
             if company.fusion_churn_horizon_days < 7:
                 raise ValidationError(self.env._("The churn horizon must be at least 7 days."))
 
-    def _fusion_churn_level(self, probability):
+    def _get_fusion_churn_level(self, probability):
         """Risk level ('low', 'medium', 'high') of a churn probability (0..1) under this company's thresholds."""
         self.ensure_one()
         percent = probability * 100

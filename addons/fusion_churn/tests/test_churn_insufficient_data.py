@@ -41,10 +41,10 @@ class TestChurnInsufficientData(ChurnCommon):
     def test_undeclared_field_is_never_read(self):
         self.env.ref("fusion_churn.purpose_sale_order_date_order").active = False
         with self.assertRaisesRegex(UserError, "date_order"):
-            self.env["fusion.churn.dataset"]._get_tables(self.company)
+            self.env["fusion.churn.dataset"]._get_fusion_tables(self.company)
 
     def test_tables_hold_declared_columns_per_commercial_partner(self):
-        tables = self.env["fusion.churn.dataset"]._get_tables(self.company)
+        tables = self.env["fusion.churn.dataset"]._get_fusion_tables(self.company)
         orders = tables["orders"]
         self.assertEqual(len(orders), 15)
         self.assertEqual(set(orders["state"]), {"confirmed"})

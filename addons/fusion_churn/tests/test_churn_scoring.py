@@ -32,7 +32,7 @@ class TestChurnScoring(ChurnDemoCommon):
     def test_scores_carry_probability_level_reasons_and_value(self):
         for score in self.scores:
             self.assertTrue(0 <= score.probability <= 1)
-            self.assertEqual(score.risk_level, self.company._fusion_churn_level(score.probability))
+            self.assertEqual(score.risk_level, self.company._get_fusion_churn_level(score.probability))
         for score in self.high:
             self.assertTrue(score.reason_1, "a high risk is explained")
         self.assertTrue(any(self.scores.mapped("lifetime_value")))

@@ -13,7 +13,7 @@ class TestChurnTickets(ChurnCommon):
              "fusion_sentiment": "negative"},
             {"name": "Invoice copy", "description": "Please send the invoice again", "partner_id": customer.id},
         ])[1].write({"closed_date": "2026-01-10 10:00:00", "fusion_feedback_rating": "4"})
-        tickets = self.env["fusion.churn.dataset"]._get_tables(self.company)["tickets"]
+        tickets = self.env["fusion.churn.dataset"]._get_fusion_tables(self.company)["tickets"]
         mine = tickets[tickets["customer_id"] == customer.id]
         self.assertEqual(len(mine), 2, "a contact's ticket counts for its company")
         self.assertEqual(sorted(mine["sentiment"].dropna()), ["negative"])
