@@ -7,7 +7,7 @@
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
     "depends": ["fusion_base", "sale_stock"],
-    "external_dependencies": {"python": ["ai_insights", "crm_bridge", "numpy", "pandas", "scipy"]},
+    "external_dependencies": {"python": ["erp-crm-fusion", "numpy", "pandas"]},
     "data": [
         "security/fusion_actions_security.xml",
         "security/ir.model.access.csv",

@@ -7,8 +7,8 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_base", "sale_stock", "resource"],
-    "external_dependencies": {"python": ["crm_bridge", "numpy"]},
+    "depends": ["fusion_base", "sale_stock"],
+    "external_dependencies": {"python": ["erp-crm-fusion"]},
     "data": [
         "security/ir.model.access.csv",
         "wizard/fusion_promise_approval_views.xml",

@@ -44,7 +44,7 @@ __all__ = [
     "API_VERSION", "MAX_BATCH", "OPERATIONS", "RECORD_OPERATIONS", "FieldSpec", "RecordSpec",
     "ValidatedRecord", "validate_batch", "validate_record", "validate_values", "check_allowlist",
     "missing_for_create", "payload_hash", "error_dict", "error_result", "record_result", "validate_product_codes",
-    "validate_cursor_limit", "parse_text_value",
+    "validate_cursor_limit", "parse_text_value", "QUOTE_LINE", "QUOTE_OPTIONS", "MAX_QUOTE_LINES", "validate_quote",
 ]
 
 API_VERSION = "1.0"
@@ -92,6 +92,8 @@ class FieldSpec:
     maximum: float | None = None
     ref_kind: str | None = None
     lines_spec: RecordSpec | None = None
+    #: The value must be above ``minimum``, not equal to it (a quantity > 0).
+    exclusive_minimum: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -197,6 +199,25 @@ TICKET = RecordSpec("ticket", "helpdesk.ticket", {
     "priority": FieldSpec("selection", "priority", choices=("0", "1", "2", "3")),
 })
 
+#: A line of ``sale.order.fusion_simulate_quote`` (the promise and pricing API of ``fusion_sale_promise``).
+QUOTE_LINE = RecordSpec("quote_line", "sale.order.line", {
+    "product_id": FieldSpec("int", "product_id", required=True),
+    "qty": FieldSpec("float", "product_uom_qty", required=True, minimum=0, exclusive_minimum=True),
+    "uom_id": FieldSpec("int", "product_uom"),
+    # Structural: the delivery date asked; absent, the earliest the product's lead time allows.
+    "date_asked": FieldSpec("date"),
+    "discount": FieldSpec("float", "discount", minimum=0, maximum=100),
+    "price_unit": FieldSpec("float", "price_unit", minimum=0),
+})
+#: The ``options`` of ``fusion_simulate_quote``.
+QUOTE_OPTIONS = RecordSpec("quote_options", "sale.order", {
+    "company_id": FieldSpec("int", "company_id"),
+    "warehouse_id": FieldSpec("int", "warehouse_id"),
+    "allow_partial": FieldSpec("bool"),
+})
+#: Most lines one quote simulation may carry.
+MAX_QUOTE_LINES = 1000
+
 #: Public operation -> spec of its records (``None``: the operation takes no records).
 OPERATIONS: dict[str, RecordSpec | None] = {
     "upsert_partners": PARTNER,
@@ -261,6 +282,9 @@ def _check_number(value: Any, name: str, spec: FieldSpec) -> float | int:
                               code="invalid_value", field=name, details={"maximum": MAX_NUMBER})
     if spec.type == "int" and not float(value).is_integer():
         raise ValidationError(f"{name} must be a whole number", code="invalid_type", field=name)
+    if spec.exclusive_minimum and value <= spec.minimum:
+        raise ValidationError(f"{name} must be above {spec.minimum}", code="invalid_value", field=name,
+                              details={"minimum": spec.minimum})
     if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
         raise ValidationError(f"{name} must lie between {spec.minimum} and {spec.maximum}", code="invalid_value",
                               field=name, details={"minimum": spec.minimum, "maximum": spec.maximum})
@@ -441,6 +465,32 @@ def validate_batch(operation: str, records: Any, *, max_batch: int = MAX_BATCH
         except FusionError as exc:
             checked.append(exc)
     return checked
+
+
+def validate_quote(partner_id: Any, lines: Any, options: Any = None, *, max_lines: int = MAX_QUOTE_LINES
+                   ) -> tuple[int, list[dict[str, Any] | FusionError], dict[str, Any]]:
+    """Validate the arguments of a quote simulation: the call as a whole (raises), then each line (errors in place).
+
+    Returns ``(partner_id, lines, options)``: each line's values normalised
+    (:data:`QUOTE_LINE`) or its ``FusionError``, and the options
+    (:data:`QUOTE_OPTIONS`; ``None`` or ``False`` for none).
+    """
+    if isinstance(partner_id, bool) or not isinstance(partner_id, int):
+        raise ValidationError(f"partner_id must be a whole number, not {_type_name(partner_id)}",
+                              code="invalid_type", field="partner_id")
+    clean_options = validate_values(QUOTE_OPTIONS, {} if options in (None, False) else options, prefix="options.")
+    if not isinstance(lines, list) or not lines:
+        raise ValidationError("lines must be a non-empty list", code="invalid_batch", field="lines")
+    if len(lines) > max_lines:
+        raise ValidationError(f"{len(lines)} lines in one call; the maximum is {max_lines}", code="batch_too_large",
+                              field="lines", details={"max_batch": max_lines, "received": len(lines)})
+    checked: list[dict[str, Any] | FusionError] = []
+    for index, line in enumerate(lines):
+        try:
+            checked.append(validate_values(QUOTE_LINE, line, prefix=f"lines[{index}].", partial=False))
+        except FusionError as exc:
+            checked.append(exc)
+    return partner_id, checked, clean_options
 
 
 def validate_product_codes(codes: Any, *, max_batch: int = MAX_BATCH) -> list[str]:

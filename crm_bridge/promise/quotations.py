@@ -26,7 +26,6 @@ import pandas as pd
 from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import VERDICT_CODES, PricingPolicy
 from crm_bridge.promise.calendar import WorkingCalendar
-from crm_bridge.promise.engine import STATUSES
 from crm_bridge.promise.inputs import engines_from_tables
 
 __all__ = ["LINE_COLUMNS", "ORDER_COLUMNS", "check_quotations"]

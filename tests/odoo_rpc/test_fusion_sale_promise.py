@@ -95,20 +95,26 @@ def test_thousand_lines_per_call_and_not_more(api, shop):
     answer = api.call("sale.order", "fusion_simulate_quote", shop["customer"], lines)
     assert answer["ok"] and len(answer["lines"]) == 1000
     answer = api.call("sale.order", "fusion_simulate_quote", shop["customer"], lines + lines[:1])
-    assert answer == {"ok": False, "errors": [{"code": "too_many_lines", "field": "lines",
-                                               "message": "At most 1000 lines per call."}]}
+    # The bridge's shape and code for a batch too large
+    assert answer == {"api_version": "1.0", "operation": "simulate_quote", "ok": False,
+                      "error": {"code": "batch_too_large", "field": "lines",
+                                "message": "1001 lines in one call; the maximum is 1000",
+                                "details": {"max_batch": 1000, "received": 1001}},
+                      "errors": [answer["error"]]}
 
 
+# The bridge's codes where they mean the same (not_found, invalid_value, invalid_type), the quote's own else.
 @pytest.mark.parametrize("line, code, field", [
-    ({"product_id": 987654, "qty": 1}, "unknown_product", "lines[0].product_id"),
+    ({"product_id": 987654, "qty": 1}, "not_found", "lines[0].product_id"),
     ({"product_id": "old", "qty": 1}, "archived_product", "lines[0].product_id"),
-    ({"product_id": "desk", "qty": -2}, "invalid_quantity", "lines[0].qty"),
-    ({"product_id": "desk", "qty": 0}, "invalid_quantity", "lines[0].qty"),
-    ({"product_id": "desk", "qty": "two"}, "invalid_quantity", "lines[0].qty"),
+    ({"product_id": "desk", "qty": -2}, "invalid_value", "lines[0].qty"),
+    ({"product_id": "desk", "qty": 0}, "invalid_value", "lines[0].qty"),
+    ({"product_id": "desk", "qty": "two"}, "invalid_type", "lines[0].qty"),
     ({"product_id": "desk", "qty": 1, "date_asked": str(TODAY - dt.timedelta(days=2))}, "date_in_past",
      "lines[0].date_asked"),
-    ({"product_id": "desk", "qty": 1, "date_asked": "next week"}, "invalid_date", "lines[0].date_asked"),
-    ({"product_id": "desk", "qty": 1, "discount": 120}, "invalid_discount", "lines[0].discount"),
+    ({"product_id": "desk", "qty": 1, "date_asked": "next week"}, "invalid_value", "lines[0].date_asked"),
+    ({"product_id": "desk", "qty": 1, "discount": 120}, "invalid_value", "lines[0].discount"),
+    ({"product_id": "desk", "qty": 1, "colour": "red"}, "unknown_field", "lines[0].colour"),
 ])
 def test_bad_lines_get_structured_errors(admin, api, shop, line, code, field):
     if isinstance(line["product_id"], str):
@@ -117,7 +123,7 @@ def test_bad_lines_get_structured_errors(admin, api, shop, line, code, field):
     answer = api.call("sale.order", "fusion_simulate_quote", shop["customer"], [line])
     assert answer["ok"] is False
     assert [(error["code"], error["field"]) for error in answer["errors"]] == [(code, field)]
-    assert answer["errors"][0]["message"]
+    assert answer["errors"][0]["message"] and answer["error"] == answer["errors"][0]
     assert _order_count(admin) == before
 
 
@@ -126,10 +132,10 @@ def test_bad_partner_and_company_get_structured_errors(admin, api, shop):
     call = lambda partner, **options: api.call("sale.order", "fusion_simulate_quote", partner, line,
                                                options=options)["errors"][0]["code"]
     assert call(shop["gone"]) == "archived_partner"
-    assert call(0) == "unknown_partner"
+    assert call(0) == "not_found"
     other_company = admin.env["res.company"].create({"name": "RPC hidden company"})
     assert call(shop["customer"], company_id=other_company) == "company_not_allowed"
-    assert call(shop["customer"], warehouse_id=999999) == "invalid_warehouse"
+    assert call(shop["customer"], warehouse_id=999999) == "not_found"
 
 
 def test_api_user_checks_an_order_it_cannot_read(admin, api, shop):
@@ -168,3 +174,54 @@ def test_salesperson_cannot_bypass_the_gate_over_rpc(admin, make_user, shop):
     assert state == "sale" and approver[0] == admin.env.uid
     notes = admin.env["mail.message"].search_read([("model", "=", "sale.order"), ("res_id", "=", order)], ["body"])
     assert any("Clearance of old stock" in note["body"] for note in notes)
+
+
+def test_every_path_gives_the_same_promise_and_discount_limit_over_the_wire(admin, api, make_user, shop):
+    """The salesperson's and the manager's form, the quote simulation and the order check agree.
+
+    The demand that sets the lamp's stock cover is a colleague's confirmed order the
+    salesperson may not see; the shelf is in stock and never sold (overstock).
+    """
+    env = admin.env
+    stock_location = env["stock.warehouse"].read([shop["warehouse"]], ["lot_stock_id"])[0]["lot_stock_id"][0]
+    lamp, shelf = (env["product.product"].create({"name": f"RPC {name}", "type": "consu", "is_storable": True,
+                                                  "list_price": 100.0, "standard_price": 50.0})
+                   for name in ("lamp", "shelf"))
+    for product, qty in ((lamp, 50), (shelf, 40)):
+        quant = env["stock.quant"].create({"product_id": product, "location_id": stock_location,
+                                           "inventory_quantity": qty})
+        env["stock.quant"].action_apply_inventory([quant])
+    sold = env["sale.order"].create({"partner_id": shop["customer"], "warehouse_id": shop["warehouse"],
+                                     "order_line": [(0, 0, {"product_id": lamp, "product_uom_qty": 45})]})
+    env["sale.order"].action_confirm([sold])
+    salesman = make_user("promise_contract_salesman",
+                         ["sales_team.group_sale_salesman", "fusion_base.group_fusion_user"])
+    manager = make_user("promise_contract_manager",
+                        ["sales_team.group_sale_salesman_all_leads", "fusion_base.group_fusion_manager"])
+    lines = [(lamp, 2, 5.0), (shelf, 3, 10.0), (shop["desk"], 4, 0.0), (shop["installation"], 1, 0.0)]
+    order = env["sale.order"].create({
+        "partner_id": shop["customer"], "warehouse_id": shop["warehouse"], "user_id": salesman.env.uid,
+        "order_line": [(0, 0, {"product_id": product, "product_uom_qty": qty, "price_unit": 100.0,
+                               "discount": discount}) for product, qty, discount in lines],
+    })
+    line_ids = env["sale.order"].read([order], ["order_line"])[0]["order_line"]
+    names = ["fusion_promise_status", "fusion_promised_date", "fusion_max_discount"]
+
+    def form(user):
+        return [(row["fusion_promise_status"], row["fusion_promised_date"], row["fusion_max_discount"])
+                for row in user.env["sale.order.line"].read(line_ids, names)]
+
+    def answered(answer):
+        assert answer["ok"], answer
+        return [(line["status"], line["promised_date"], line["max_discount"] or 0.0) for line in answer["lines"]]
+
+    expected = form(salesman)
+    assert [limit for _status, _date, limit in expected[:2]] == [0.0, 30.0], \
+        "the colleague's sales make the lamp scarce; the unsold shelf is overstock"
+    assert form(manager) == expected
+    assert answered(api.call("sale.order", "fusion_check_order", order)) == expected
+    simulated = api.call("sale.order", "fusion_simulate_quote", shop["customer"], [
+        {"product_id": product, "qty": qty, "price_unit": 100.0, "discount": discount}
+        for product, qty, discount in lines], options={"warehouse_id": shop["warehouse"]})
+    assert answered(simulated) == expected
+    assert simulated["lines"][0]["verdict"] == "exceeds_max_discount" and not simulated["lines"][0]["discount_ok"]

@@ -339,3 +339,39 @@ def test_promises_never_exceed_supply_capacity_or_the_feasible_earliest(scenario
             shipped += qty
             incoming = sum(q for d, q in supply.moves if q > 0 and d <= day)
             assert shipped <= supply.free_qty + incoming + 1e-6
+
+
+# ---------------------------------------------------------------- the quote API's contract
+
+
+def test_quote_arguments_validated_by_the_shared_contract():
+    from crm_bridge.contract.errors import FusionError
+    from crm_bridge.contract.schemas import MAX_QUOTE_LINES, error_dict, validate_quote
+
+    partner, lines, options = validate_quote(7, [
+        {"product_id": 3, "qty": 2, "date_asked": "2026-12-04", "discount": 5},
+        {"product_id": 3, "qty": 0},
+        {"product_id": 3, "qty": "two"},
+        {"product_id": 3, "qty": 1, "discount": 120},
+        {"product_id": 3, "qty": 1, "date_asked": "next week"},
+        {"qty": 1},
+        {"product_id": 3, "qty": 1, "colour": "red"},
+        "not a line",
+    ], {"warehouse_id": 2, "allow_partial": True})
+    assert partner == 7 and options == {"warehouse_id": 2, "allow_partial": True}
+    assert lines[0] == {"product_id": 3, "qty": 2.0, "date_asked": "2026-12-04", "discount": 5.0}
+    assert [(e.code, e.field) for e in lines[1:]] == [
+        ("invalid_value", "lines[1].qty"), ("invalid_type", "lines[2].qty"), ("invalid_value", "lines[3].discount"),
+        ("invalid_value", "lines[4].date_asked"), ("missing_field", "lines[5].product_id"),
+        ("unknown_field", "lines[6].colour"), ("invalid_type", "lines[7]")]
+    assert set(error_dict(lines[1])) == {"code", "field", "message", "details"}
+    for args, code, field in (
+        (("7", [{"product_id": 1, "qty": 1}]), "invalid_type", "partner_id"),
+        ((7, []), "invalid_batch", "lines"),
+        ((7, [{"product_id": 1, "qty": 1}] * (MAX_QUOTE_LINES + 1)), "batch_too_large", "lines"),
+        ((7, [{"product_id": 1, "qty": 1}], {"warehouse": 1}), "unknown_field", "options.warehouse"),
+        ((7, [{"product_id": 1, "qty": 1}], "fast"), "invalid_type", "options"),
+    ):
+        with pytest.raises(FusionError) as err:
+            validate_quote(*args)
+        assert (err.value.code, err.value.field) == (code, field)

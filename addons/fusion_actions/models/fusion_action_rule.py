@@ -16,7 +16,6 @@ from crm_bridge.pricing.guardrail import PricingPolicy
 from .fusion_action_signal import TRIGGER_SELECTION
 
 OFFER_DAYS = 14  # an offered product must reach the customer within this many days
-COVER_WINDOW_DAYS = 90  # sales window of a product's days of cover
 
 
 class FusionActionRule(models.Model):
@@ -363,33 +362,37 @@ class FusionActionRule(models.Model):
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _get_fusion_action_pricing_policy(self, products):
-        """The pricing guardrail: the company's when ``fusion_sale_promise`` defines one, else the defaults."""
-        company = self.company_id
-        if hasattr(company, "_fusion_get_pricing_policy"):
-            return company._fusion_get_pricing_policy(products.categ_id)
+        """The pricing guardrail of the offers: the policy's defaults here.
+
+        Hook: with ``fusion_sale_promise`` (glue ``fusion_actions_sale_promise``)
+        it is the company's policy, with the categories of ``products``.
+        """
         return PricingPolicy()
+
+    def _get_fusion_offer_cover(self, products, today):
+        """{product id: days of cover} of ``products`` for the guardrail; missing products have an unknown cover.
+
+        Hook: nothing is known here; with ``fusion_sale_promise`` (glue
+        ``fusion_actions_sale_promise``) it is the days of cover the sale order
+        prices with (``crm_bridge.pricing.cover.days_of_cover``).
+        """
+        return {}
 
     def _get_fusion_offer_products(self, today):
         """The products table of :func:`plan_offers`: price, cost, category, cover and deliverability.
 
-        Held-back products are not deliverable for offers. Cover is free stock
-        over the last :data:`COVER_WINDOW_DAYS` days' daily sales.
+        Held-back products are not deliverable for offers; the days of cover
+        come from ``_get_fusion_offer_cover``.
         """
         products = self.offer_product_ids.with_company(self.company_id)
-        sold = self.env["sale.order.line"].read_group(
-            [("product_id", "in", products.ids), ("state", "=", "sale"),
-             ("order_id.date_order", ">=", today - timedelta(days=COVER_WINDOW_DAYS))],
-            ["product_uom_qty:sum"], ["product_id"])
-        daily = {row["product_id"][0]: row["product_uom_qty"] / COVER_WINDOW_DAYS for row in sold}
+        cover = self._get_fusion_offer_cover(products, today)
         rows = []
         for product in products:
             lead = min(product.seller_ids.mapped("delay") or [OFFER_DAYS + 1])
             stocked = not product.is_storable or product.free_qty >= 1 or lead <= OFFER_DAYS
-            rate = daily.get(product.id)
             rows.append({
                 "product_id": product.id, "cost": product.standard_price, "list_price": product.lst_price or 0.01,
-                "category": str(product.categ_id.id),
-                "cover_days": product.free_qty / rate if product.is_storable and rate else np.nan,
+                "category": str(product.categ_id.id), "cover_days": cover.get(product.id, np.nan),
                 "deliverable": stocked and not product.fusion_promotion_hold,
             })
         return pd.DataFrame(rows), products

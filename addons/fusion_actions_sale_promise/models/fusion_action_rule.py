@@ -1,10 +1,6 @@
-import numpy as np
-import pandas as pd
-
 from odoo import models
 
 from ai_insights.actions.signals import merge_signals, signal_frame
-from crm_bridge.promise.inputs import NO_DEMAND_COVER_DAYS
 
 BROKEN_STATUSES = ("partial", "late", "impossible")
 COVER_TRIGGERS = ("scarce_product", "overstock_product")
@@ -23,7 +19,7 @@ class FusionActionRule(models.Model):
         """
         signals = super()._get_fusion_action_signals(trigger, company, today)
         if trigger in COVER_TRIGGERS:
-            return self._get_fusion_cover_signals(trigger, company, signals)
+            return self._get_fusion_cover_signals(trigger, company, today, signals)
         if trigger != "late_promise":
             return signals
         # The rules' runner (the scheduler, a manager) acts for the whole company, whatever its sales rights.
@@ -52,25 +48,29 @@ class FusionActionRule(models.Model):
                            reasons=reasons)
         return merge_signals(own, signals, key="event_ref")
 
-    def _get_fusion_cover_signals(self, trigger, company, signals):
-        """Days of cover of the company's storable products: free stock over the last 90 days' daily sales.
+    def _get_fusion_cover_signals(self, trigger, company, today, signals):
+        """Days of cover of the company's storable products, the sale order's (``product._get_fusion_cover``).
 
-        The same free stock and demand the pricing guardrail reads (one query per
-        warehouse and one for the demand); a product in stock that did not sell
-        has ``NO_DEMAND_COVER_DAYS``. Pushed signals count for the other products.
+        Free stock over the demand window's daily sales, read for the whole
+        company; a product in stock that did not sell is overstock
+        (``NO_DEMAND_COVER_DAYS``). Products neither stocked nor sold say
+        nothing. Pushed signals count for the other products.
         """
         products = self.env["product.product"].sudo().with_company(company).search(
             [("is_storable", "=", True), ("company_id", "in", [company.id, False])])
-        free = pd.Series(0.0, index=products.ids)
-        for warehouse in self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)]):
-            free = free.add(pd.Series(warehouse._fusion_get_free_qty(products), dtype=float), fill_value=0.0)
-        daily = pd.Series(products._fusion_get_daily_demand(company), dtype=float).reindex(free.index)
-        cover = (free.clip(lower=0) / daily.where(daily > 0)).fillna(NO_DEMAND_COVER_DAYS)
-        cover = cover[(daily > 0) | (free > 0)]  # neither stocked nor sold: nothing to say
+        cover = products._get_fusion_cover(company, today)
+        keep = [i for i, code in enumerate(cover.codes()) if code != "no_stock"]
+        ids = products.ids
         own = signal_frame(
-            trigger, cover.index.to_numpy(), cover.round(1).to_numpy(), model_version="stock cover",
-            reasons=[self.env._("%(free)s free, %(daily)s sold a day: %(days)s days of cover", free=round(free[pid], 1),
-                                daily=round(daily[pid], 2) if daily[pid] > 0 else 0, days=round(cover[pid]))
-                     for pid in cover.index],
+            trigger, [ids[i] for i in keep], [round(float(cover.days[i]), 1) for i in keep],
+            model_version="stock cover", reasons=[products._get_fusion_cover_message(cover, i) for i in keep],
         )
         return merge_signals(own, signals)
+
+    def _get_fusion_action_pricing_policy(self, products):
+        """The company's pricing guardrail (``fusion_sale_promise``)."""
+        return self.company_id._get_fusion_pricing_policy(products.categ_id)
+
+    def _get_fusion_offer_cover(self, products, today):
+        """The days of cover the sale order prices with (``product._get_fusion_cover``)."""
+        return dict(zip(products.ids, products._get_fusion_cover(self.company_id, today).days))

@@ -11,5 +11,5 @@ class TestCustomerValue(ChurnCommon):
         self.Score.create({"partner_id": customer.id, "company_id": self.company.id, "probability": 0.7,
                            "lifetime_value": 1500.0})
         unscored = self.env["res.partner"].create({"name": "New Co"})
-        values = self.env["sale.order"].with_user(self.salesperson)._fusion_get_customer_value(contact | unscored)
+        values = self.env["sale.order"].with_user(self.salesperson)._get_fusion_customer_value(contact | unscored)
         self.assertEqual(values, {customer.id: {"churn_risk": 0.7, "clv": 1500.0}})

@@ -1,1 +1,2 @@
 from . import test_bridge_check
+from . import test_promise_contract

@@ -21,7 +21,7 @@ class ResCompany(models.Model):
     fusion_overstock_cover_days = fields.Integer(
         string="Overstock threshold (days)", default=180,
         help="Days of stock cover (free stock over average daily sales of the last 90 days) "
-        "from which the full maximum discount is allowed.",
+        "from which the full maximum discount is allowed. A product in stock that did not sell is overstock.",
     )
     fusion_buffer_days = fields.Integer(
         string="Promise buffer (days)", default=0,
@@ -41,7 +41,7 @@ class ResCompany(models.Model):
             if company.fusion_buffer_days < 0:
                 raise ValidationError(self.env._("The promise buffer cannot be negative."))
 
-    def _fusion_get_pricing_policy(self, categories):
+    def _get_fusion_pricing_policy(self, categories):
         """The company's discount policy, with the floors of ``categories`` that override it."""
         self.ensure_one()
         max_discount = self.fusion_max_discount / 100

@@ -1,40 +1,40 @@
 import hashlib
-import math
 from collections import defaultdict, namedtuple
-from datetime import date, timedelta
+from datetime import date
 
-import numpy as np
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from crm_bridge.contract.errors import FusionError
-from crm_bridge.promise.engine import STATUSES
+from crm_bridge.contract import schemas
+from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
 from crm_bridge.promise.uom import convert_qty
 
 from .sale_order_line import PROMISE_STATUS_SELECTION
 
-# Most lines one XML-RPC call may simulate or check.
-MAX_LINES = 1000
 # Groups allowed to call the public promise methods (any one of them).
 API_GROUPS = ("fusion_base.group_fusion_api", "fusion_base.group_fusion_user", "sales_team.group_sale_salesman")
 APPROVAL_FIELDS = {"fusion_approved_by_id", "fusion_approved_on", "fusion_approval_reason", "fusion_approval_signature"}
 # Order states whose lines are promised (a confirmed order is re-promised for what is left to deliver).
 PROMISED_STATES = ("draft", "sent", "sale")
+# What the promise of a line depends on, besides the order (the order's evaluation depends on these of its lines).
+LINE_DEPENDENCIES = ("product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "display_type",
+                     "qty_delivered", "is_downpayment")
 
 LineSpec = namedtuple("LineSpec", "key product uom qty date_asked allow_partial price_unit discount")
 LineSpec.__doc__ = """One line to promise and price.
 
 ``key``: lines with the same key compete (one order); ``qty`` in ``uom``;
-``date_asked``: a date, or None for the earliest the product's lead time
-allows; ``price_unit`` in the order currency per ``uom`` (None: no pricing
-check); ``discount`` in percent.
+``date_asked``: the day asked (an order's commitment day, or the caller's date),
+or None for the earliest the product's lead time allows (the engine's
+``asked_dates``); ``price_unit`` in the order currency per ``uom`` (0 or None:
+no pricing check); ``discount`` in percent.
 """
 
 
 class InputError(Exception):
-    """Bad input of a public method: ``errors`` is a list of {"code", "field", "message"}."""
+    """Bad input of a public method: ``errors`` is a list of ``FusionError``."""
 
     def __init__(self, errors):
         super().__init__(errors)
@@ -65,34 +65,39 @@ class SaleOrder(models.Model):
     fusion_approved_on = fields.Datetime(string="Exceptions approved on", readonly=True, copy=False)
     fusion_approval_reason = fields.Text(string="Approval reason", readonly=True, copy=False)
     fusion_approval_signature = fields.Char(readonly=True, copy=False)
+    # Not stored: stock, capacity and prices move all the time. One evaluation serves the order's fields and its lines'.
+    fusion_promise_data = fields.Json(
+        string="Promise evaluation", compute="_compute_fusion_promise_data",
+        help="Technical: the order's promise from the promise core (status, promised date, reasons), the result "
+        "of each line (in the order of its lines) and the line exceptions.",
+    )
 
     # ------------------------------------------------------------------ computes
 
-    @api.depends(
-        "order_line.fusion_promise_status", "order_line.fusion_promised_date", "order_line.fusion_exception",
-        "order_line.product_uom_qty", "order_line.price_unit", "order_line.discount",
-        "commitment_date", "state", "fusion_approved_by_id",
-    )
-    def _compute_fusion_promise(self):
-        worst = {status: rank for rank, status in enumerate(STATUSES)}
+    @api.depends(*(f"order_line.{name}" for name in LINE_DEPENDENCIES), "order_line", "commitment_date", "state",
+                 "warehouse_id", "company_id", "partner_id", "currency_id")
+    def _compute_fusion_promise_data(self):
+        evaluation = self._get_fusion_evaluation()
         for order in self:
-            lines = order.order_line.filtered("fusion_promise_status")
-            statuses = lines.mapped("fusion_promise_status")
-            order.fusion_promise_status = max(statuses, key=worst.get) if statuses else False
-            dates = lines.mapped("fusion_promised_date")
-            order.fusion_promised_date = max(dates) if dates and all(dates) else False
+            order.fusion_promise_data = evaluation.get(order, False)
+
+    @api.depends("fusion_promise_data", "fusion_approved_by_id", "fusion_approval_signature")
+    def _compute_fusion_promise(self):
+        for order in self:
+            data = order.fusion_promise_data or {}
+            order.fusion_promise_status = data.get("status", False)
+            order.fusion_promised_date = data.get("promised_date") or False
             exceptions = []
             if order.state in ("draft", "sent"):
-                exceptions = order._fusion_get_order_exceptions()
-                exceptions += [line.fusion_exception for line in order.order_line if line.fusion_exception]
+                exceptions = order._get_fusion_order_exceptions() + data.get("exceptions", [])
             order.fusion_promise_alert = "\n".join(exceptions) or False
             order.fusion_needs_approval = bool(exceptions)
             order.fusion_approval_valid = order._fusion_is_approval_valid()
 
-    def _fusion_get_order_exceptions(self):
+    def _get_fusion_order_exceptions(self):
         """Exceptions of the order itself, before its lines': a commitment date in the past."""
         self.ensure_one()
-        commitment = self._fusion_get_commitment_day()
+        commitment = self._get_fusion_commitment_day()
         if commitment and commitment < fields.Date.context_today(self):
             return [self.env._("The commitment date %(date)s is in the past.", date=commitment)]
         return []
@@ -101,16 +106,16 @@ class SaleOrder(models.Model):
         """A manager approved, and the lines and dates are still those approved."""
         self.ensure_one()
         return bool(self.fusion_approved_by_id
-                    and self.fusion_approval_signature == self._fusion_get_approval_signature())
+                    and self.fusion_approval_signature == self._get_fusion_approval_signature())
 
-    def _fusion_get_commitment_day(self):
+    def _get_fusion_commitment_day(self):
         """The commitment date as a day in the user's time zone, or None."""
         self.ensure_one()
         if not self.commitment_date:
             return None
         return fields.Datetime.context_timestamp(self, self.commitment_date).date()
 
-    def _fusion_get_approval_signature(self):
+    def _get_fusion_approval_signature(self):
         """Fingerprint of what an approval covers: the lines and the dates. A change voids the approval."""
         self.ensure_one()
         lines = sorted(
@@ -123,51 +128,58 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ evaluation
 
-    def _fusion_evaluate_order_lines(self):
-        """{line: result} for the promised lines of these orders (see ``_fusion_evaluate`` for a result).
+    def _get_fusion_evaluation(self):
+        """{order: evaluation} for the promised orders among these.
 
-        Orders are grouped by warehouse: one promise engine and one pricing
-        batch per warehouse, whatever the number of lines.
+        An evaluation is the order's promise from the engine (``status``,
+        ``promised_date``, ``reasons``), ``lines``: the result of each of its
+        ``order_line`` in their order (None for a line not promised; see
+        ``_fusion_evaluate``), and ``exceptions``: what a manager must
+        approve for its lines. Orders are grouped by warehouse: one promise
+        engine and one pricing batch per warehouse, whatever the number of
+        lines.
         """
         today = fields.Date.context_today(self)
         groups = defaultdict(list)
         for order in self:
             if order.state in PROMISED_STATES and order.warehouse_id and order.company_id:
                 groups[order.warehouse_id].append(order)
-        results = {}
+        evaluation = {}
         for warehouse, orders in groups.items():
-            specs, lines = [], []
+            specs, positions = [], []
             for key, order in enumerate(orders):
-                order_lines, order_specs = order._fusion_get_line_specs(key)
-                lines += order_lines
+                order_positions, order_specs = order._get_fusion_line_specs(key)
+                positions += order_positions
                 specs += order_specs
             if not specs:
                 continue
             exclude = [order._origin.id for order in orders if order._origin.id]
-            line_results = self._fusion_evaluate(
+            results, order_results = self._fusion_evaluate(
                 warehouse, [order.partner_id for order in orders], [order.currency_id for order in orders],
                 specs, exclude, today,
             )
-            for line, spec, result in zip(lines, specs, line_results):
-                result["exceptions"] = self._fusion_get_line_exceptions(spec, result)
-                results[line] = result
-        return results
+            for key, order in enumerate(orders):
+                if key in order_results:
+                    evaluation[order] = dict(order_results[key], lines=[None] * len(order.order_line), exceptions=[])
+            for position, spec, result in zip(positions, specs, results):
+                data = evaluation[orders[spec.key]]
+                data["lines"][position] = result
+                data["exceptions"] += result["exceptions"]
+        return evaluation
 
-    def _fusion_get_line_specs(self, key=0):
-        """(lines, ``LineSpec`` of each) for the promised lines of the order, asked for its commitment date."""
+    def _get_fusion_line_specs(self, key=0):
+        """(positions in ``order_line``, ``LineSpec`` of each) of the promised lines, asked for the commitment day."""
         self.ensure_one()
-        commitment = self._fusion_get_commitment_day()
-        # A past commitment date is an exception of its own; its lines are asked for today.
-        asked = max(commitment, fields.Date.context_today(self)) if commitment else None
-        lines = [line for line in self.order_line if line._fusion_is_promised()]
-        return lines, [
-            LineSpec(key, line.product_id, line.product_uom, line._fusion_get_open_qty(), asked, False,
+        commitment = self._get_fusion_commitment_day()
+        promised = [(i, line) for i, line in enumerate(self.order_line) if line._fusion_is_promised()]
+        return [i for i, _line in promised], [
+            LineSpec(key, line.product_id, line.product_uom, line._get_fusion_open_qty(), commitment, False,
                      line.price_unit, line.discount)
-            for line in lines
+            for _i, line in promised
         ]
 
     @api.model
-    def _fusion_get_line_exceptions(self, spec, result):
+    def _get_fusion_line_exceptions(self, spec, result):
         """Sentences saying what a manager must approve for one line, if anything.
 
         A line asked for a date (the order's commitment date) breaks its promise
@@ -176,51 +188,53 @@ class SaleOrder(models.Model):
         exceptions = []
         product = spec.product
         committed = spec.date_asked is not None
-        broken = result["status"] == "impossible" or (committed and result["status"] != "on_time")
-        if broken:
-            cause = next((r["message"] for r in result["reasons"] if r["code"] not in ("in_stock", "split")), "")
+        if result["status"] == "impossible" or (committed and result["status"] != "on_time"):
             exceptions.append(self.env._(
                 "%(product)s: %(status)s. %(cause)s", product=product.display_name,
                 status=dict(self.env["sale.order.line"]._fields["fusion_promise_status"].selection)[result["status"]],
-                cause=cause,
+                cause=result["cause"]["message"],
             ))
         if not result["discount_ok"]:
-            verdict = next(r["message"] for r in result["reasons"] if r["code"] in ("exceeds_max_discount", "below_floor"))
+            verdict = next(r["message"] for r in result["reasons"] if r["code"] == result["verdict"])
             exceptions.append(self.env._("%(product)s: %(verdict)s", product=product.display_name, verdict=verdict))
         return exceptions
 
     @api.model
     def _fusion_evaluate(self, warehouse, partners, currencies, specs, exclude_order_ids=(), today=None):
-        """Promise and price ``specs`` (``LineSpec``) against ``warehouse``; one result dict per spec.
+        """Promise and price ``specs`` (``LineSpec``) against ``warehouse``: (line results, {key: order result}).
 
-        ``partners`` and ``currencies`` are indexed by ``LineSpec.key``. A
-        result holds the promise (``status``, ``atp_qty`` in the line's unit,
-        ``ship_date``, ``promised_date``, ``split``), the pricing bounds
-        (``max_discount``, ``suggested_discount`` in percent,
+        ``partners`` and ``currencies`` are indexed by ``LineSpec.key``. Stock,
+        moves, capacity, demand and customer value are company-wide facts:
+        they are read as superuser within the warehouse's company, so every
+        viewer gets the same answer.
+
+        A line result holds the promise (``status``, ``atp_qty`` in the
+        line's unit, ``date_asked``, ``ship_date``, ``promised_date``,
+        ``split``, ``cause``: the reason that decided the status), the
+        pricing bounds (``max_discount``, ``suggested_discount`` in percent,
         ``suggested_price``, ``floor_price`` per line unit in the order
-        currency, False when the line has no price), ``discount_ok`` and
-        ``reasons`` (promise then pricing), dates as ISO strings.
+        currency, False when the line has no price), the pricing verdict
+        (``discount_ok``, ``verdict``), ``reasons`` (promise then pricing) and
+        ``exceptions``; an order result is the engine's order promise of the
+        key's lines (``status``, ``promised_date``, ``reasons``). Dates are
+        ISO strings.
         """
         today = today or fields.Date.context_today(self)
         company = warehouse.company_id
-        products = self.env["product.product"].browse(dict.fromkeys(spec.product.id for spec in specs))
-        products = products.with_company(company)
-        engine = warehouse._fusion_get_promise_engine(products, today, exclude_order_ids)
-        supply_of = {supply.product_id: supply for supply in engine.supplies}
-        first_ship = engine.capacity.calendar.next_working_day(today)
+        model = self.sudo().with_company(company)
+        warehouse = warehouse.sudo().with_company(company)
+        products = model.env["product.product"].browse(dict.fromkeys(spec.product.id for spec in specs))
+        engine = warehouse._get_fusion_promise_engine(products, today, exclude_order_ids)
+        product_ids = [spec.product.id for spec in specs]
+        asked = engine.asked_dates(product_ids, [spec.date_asked for spec in specs])
         base_qty = [convert_qty(spec.qty, spec.uom.factor, spec.product.uom_id.factor) for spec in specs]
-        asked = [
-            spec.date_asked or first_ship + timedelta(days=supply_of[spec.product.id].customer_lead_days)
-            for spec in specs
-        ]
-        batch = engine.check_batch(
-            [spec.product.id for spec in specs], base_qty, asked,
-            [spec.allow_partial for spec in specs], [spec.key for spec in specs],
-        )
-        pricing = self._fusion_price_lines(company, partners, currencies, specs, supply_of, today)
+        batch = engine.check_batch(product_ids, base_qty, asked, [spec.allow_partial for spec in specs],
+                                   [spec.key for spec in specs])
+        pricing = model._fusion_price_lines(company, partners, currencies, specs, today)
         results = []
         for i, spec in enumerate(specs):
-            promise = batch.line(i).to_dict()
+            line = batch.line(i)
+            promise = line.to_dict()
             to_line_uom = spec.uom.factor / spec.product.uom_id.factor
             result = {
                 "status": promise["status"],
@@ -229,81 +243,93 @@ class SaleOrder(models.Model):
                 "ship_date": promise["ship_date"],
                 "promised_date": promise["promised_date"],
                 "split": [dict(part, qty=part["qty"] * to_line_uom) for part in promise["split"]],
+                "cause": line.cause().to_dict(),
                 "reasons": promise["reasons"],
                 "max_discount": False, "suggested_discount": False, "suggested_price": False, "floor_price": False,
-                "discount_ok": True,
+                "discount_ok": True, "verdict": False,
             }
             if i in pricing:
-                result.update(pricing[i])
-                result["reasons"] = promise["reasons"] + pricing[i]["reasons"]
+                result.update(pricing[i], reasons=promise["reasons"] + pricing[i]["reasons"])
+            result["exceptions"] = self._get_fusion_line_exceptions(spec, result)
             results.append(result)
-        return results
+        rows = defaultdict(list)
+        for i, spec in enumerate(specs):
+            rows[spec.key].append(i)
+        orders = {}
+        for key, key_rows in rows.items():
+            order = batch.order(key_rows).to_dict()
+            orders[key] = {name: order[name] for name in ("status", "promised_date", "reasons")}
+        return results, orders
 
     @api.model
-    def _fusion_price_lines(self, company, partners, currencies, specs, supply_of, today):
-        """{spec index: pricing result} for the specs with a price, batched through the guardrail core."""
+    def _fusion_price_lines(self, company, partners, currencies, specs, today):
+        """{spec index: pricing result} for the specs with a price, judged by the guardrail core in one batch.
+
+        The verdict (ok or not, and why) is the core's
+        (``PricingPolicy.check_batch``); its sentence is rendered here in the
+        user's language (``_get_fusion_verdict_message``).
+        """
         priced = [i for i, spec in enumerate(specs) if spec.price_unit]
         if not priced:
             return {}
         products = self.env["product.product"].browse(dict.fromkeys(specs[i].product.id for i in priced))
-        policy = company._fusion_get_pricing_policy(products.categ_id)
-        demand = products._fusion_get_daily_demand(company)
-        customer_value = self._fusion_get_customer_value(self.env["res.partner"].union(*partners))
+        products = products.sudo().with_company(company)
+        policy = company._get_fusion_pricing_policy(products.categ_id)
+        cover = dict(zip(products.ids, products._get_fusion_cover(company, today).days))
+        product_of = {product.id: product for product in products}  # iterated: read in one batch
+        customer_value = self._get_fusion_customer_value(self.env["res.partner"].union(*partners).sudo())
         rates = {
             currency: company.currency_id._get_conversion_rate(company.currency_id, currency, company, today)
             for currency in set(currencies)
         }
-        cost, list_price, discount, category, cover, clv, churn = [], [], [], [], [], [], []
+        cost, list_price, discount, category, cover_days, clv, churn = [], [], [], [], [], [], []
         for i in priced:
             spec = specs[i]
-            product = spec.product
+            product = product_of[spec.product.id]
             per_line_unit = product.uom_id.factor / spec.uom.factor
             cost.append(product.standard_price * per_line_unit * rates[currencies[spec.key]])
             list_price.append(spec.price_unit)
             discount.append(spec.discount / 100)
             category.append(str(product.categ_id.id))
-            daily = demand.get(product.id)
-            cover.append(max(supply_of[product.id].free_qty, 0.0) / daily if daily else None)
+            cover_days.append(cover[product.id])
             value = customer_value.get(partners[spec.key].commercial_partner_id.id, {})
             clv.append(value.get("clv"))
             churn.append(value.get("churn_risk"))
-        ok, advice = policy.check_batch(cost, list_price, discount, category=category, cover_days=cover,
-                                        clv=clv, churn_risk=churn)
-        net_price = advice.list_price * (1 - np.asarray(discount))
-        above_floor = net_price >= advice.floor_price - 1e-6
-        currency_of = [currencies[specs[i].key] for i in priced]
+        checks = policy.check_batch(cost, list_price, discount, category=category, cover_days=cover_days,
+                                    clv=clv, churn_risk=churn)
         pricing = {}
         for k, i in enumerate(priced):
-            line_advice = advice.advice(k)
-            reasons = [reason.to_dict() for reason in line_advice.reasons]
-            rounding = currency_of[k].round
-            if not ok[k]:
-                reasons.insert(0, {
-                    "code": "exceeds_max_discount",
-                    "message": self.env._("A discount of %(discount)s%% exceeds the maximum of %(max)s%%: %(why)s",
-                                          discount=_pct(discount[k]), max=_pct(line_advice.max_discount),
-                                          why=reasons[0]["message"]),
-                    "params": {"discount": discount[k], "max_discount": line_advice.max_discount},
-                })
-            elif not above_floor[k]:
-                reasons.insert(0, {
-                    "code": "below_floor",
-                    "message": self.env._("The net price %(price)s is below the floor price %(floor)s",
-                                          price=rounding(float(net_price[k])), floor=rounding(line_advice.floor_price)),
-                    "params": {"price": float(net_price[k]), "floor_price": line_advice.floor_price},
-                })
+            check = checks.check(k)
+            currency = currencies[specs[i].key]
+            verdict = check.reasons[0].to_dict()
+            verdict["message"] = self._get_fusion_verdict_message(check, currency)
             pricing[i] = {
-                "max_discount": round(line_advice.max_discount * 100, 2),
-                "suggested_discount": round(line_advice.suggested_discount * 100, 2),
-                "suggested_price": rounding(line_advice.suggested_price),
-                "floor_price": rounding(line_advice.floor_price),
-                "discount_ok": bool(ok[k] and above_floor[k]),
-                "reasons": reasons,
+                "max_discount": round(check.advice.max_discount * 100, 2),
+                "suggested_discount": round(check.advice.suggested_discount * 100, 2),
+                "suggested_price": currency.round(check.advice.suggested_price),
+                "floor_price": currency.round(check.advice.floor_price),
+                "discount_ok": check.ok,
+                "verdict": verdict["code"],
+                "reasons": [verdict] + [reason.to_dict() for reason in check.reasons[1:]],
             }
         return pricing
 
     @api.model
-    def _fusion_get_customer_value(self, partners):
+    def _get_fusion_verdict_message(self, check, currency):
+        """The core's pricing verdict (``crm_bridge.pricing.guardrail.DiscountCheck``) in the user's language."""
+        params = check.reasons[0].params
+        values = {"discount": _pct(params["discount"]), "max": _pct(params["max_discount"]),
+                  "price": currency.round(params["price"]), "floor": currency.round(params["floor_price"])}
+        code = check.reasons[0].code
+        if code == "within_bounds":
+            return self.env._("A discount of %(discount)s%% is within the maximum of %(max)s%%", **values)
+        if code == "exceeds_max_discount":
+            return self.env._("A discount of %(discount)s%% exceeds the maximum of %(max)s%%: %(why)s",
+                              why=check.advice.reasons[0].message, **values)
+        return self.env._("The net price %(price)s is below the floor price %(floor)s", **values)
+
+    @api.model
+    def _get_fusion_customer_value(self, partners):
         """{commercial partner id: {"clv": float, "churn_risk": float}} known for ``partners``.
 
         Hook: nothing is known here; the churn and lifetime value addon
@@ -329,7 +355,7 @@ class SaleOrder(models.Model):
                 "fusion_base.group_fusion_manager"):
             raise AccessError(self.env._("Only an ERP-CRM Fusion manager can approve promise and pricing exceptions."))
 
-    def _fusion_get_blocked_orders(self):
+    def _get_fusion_blocked_orders(self):
         """Quotations with exceptions that no valid approval covers."""
         return self.filtered(lambda order: order.fusion_needs_approval and not order.fusion_approval_valid)
 
@@ -342,7 +368,7 @@ class SaleOrder(models.Model):
         ``fusion_approval_wizard``): the approval wizard opens.
         """
         # Trusted server code in superuser mode (e.g. a signed portal quotation) is not gated.
-        blocked = self.browse() if self.env.su else self._fusion_get_blocked_orders()
+        blocked = self.browse() if self.env.su else self._get_fusion_blocked_orders()
         if blocked and self.env.user.has_group("fusion_base.group_fusion_manager"):
             reason = self.env.context.get("fusion_approval_reason")
             if isinstance(reason, str) and reason.strip():  # an explicit approval, e.g. over XML-RPC
@@ -382,7 +408,7 @@ class SaleOrder(models.Model):
             "fusion_approved_by_id": self.env.user.id,
             "fusion_approved_on": fields.Datetime.now(),
             "fusion_approval_reason": reason,
-            "fusion_approval_signature": self._fusion_get_approval_signature(),
+            "fusion_approval_signature": self._get_fusion_approval_signature(),
         })
         body = Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
             self.env._("Promise and pricing exceptions approved: %(reason)s", reason=reason),
@@ -397,54 +423,72 @@ class SaleOrder(models.Model):
     def fusion_simulate_quote(self, partner_id, lines, options=None):
         """Promise and price a quotation without creating anything.
 
-        ``lines``: up to ``MAX_LINES`` dicts ``{"product_id": int, "qty": number > 0,
-        "uom_id"?: int (default the product's unit), "date_asked"?: "YYYY-MM-DD" (default
-        the earliest the product's lead time allows), "discount"?: percent (default 0),
-        "price_unit"?: per unit of the line (default the partner's pricelist price)}``.
-        ``options``: ``{"company_id"?, "warehouse_id"?, "allow_partial"?: bool}``.
+        ``lines``: up to ``crm_bridge.contract.schemas.MAX_QUOTE_LINES`` dicts
+        (``schemas.QUOTE_LINE``) ``{"product_id": int, "qty": number > 0, "uom_id"?: int
+        (default the product's unit), "date_asked"?: "YYYY-MM-DD" (default the earliest the
+        product's lead time allows), "discount"?: percent (default 0), "price_unit"?: per
+        unit of the line (default the partner's pricelist price)}``. ``options``
+        (``schemas.QUOTE_OPTIONS``): ``{"company_id"?, "warehouse_id"?, "allow_partial"?: bool}``.
 
-        Returns ``{"ok": True, "company_id", "warehouse_id", "currency", "status",
-        "promised_date", "needs_approval", "exceptions": [str], "reasons": [...],
-        "lines": [{"line", "product_id", "uom_id", "qty", "date_asked", "status",
-        "atp_qty", "ship_date", "promised_date", "split", "price_unit", "discount",
-        "max_discount", "suggested_discount", "suggested_price", "floor_price",
-        "discount_ok", "reasons": [{"code", "message", "params"}]}]}``; on bad input
-        ``{"ok": False, "errors": [{"code", "field", "message"}]}`` and nothing else.
-        Dates are ISO strings, discounts percentages, absent values False. Callers
-        need one of the groups in ``API_GROUPS``, else AccessError.
+        Answers in the bridge's shape: ``{"api_version", "operation": "simulate_quote",
+        "ok": True, "error": False, "errors": [], "company_id", "warehouse_id", "currency",
+        "status", "promised_date", "needs_approval", "exceptions": [str], "reasons": [...],
+        "lines": [{"line", "product_id", "uom_id", "qty", "date_asked", "status", "atp_qty",
+        "ship_date", "promised_date", "split", "price_unit", "discount", "max_discount",
+        "suggested_discount", "suggested_price", "floor_price", "discount_ok", "verdict",
+        "reasons": [{"code", "message", "params"}]}]}``; the order's status, promised date and
+        reasons are the promise core's order result. On bad input ``"ok": False``, ``"error"``
+        the first error and ``"errors"`` every one, each ``{"code", "field", "message",
+        "details"?}`` as the bridge gives them (``field`` False when none), and nothing else.
+        Dates are ISO strings, discounts percentages, absent values False. Callers need one
+        of the groups in ``API_GROUPS``, else AccessError.
         """
         self._fusion_check_api_access()
         try:
-            company, warehouse, partner, allow_partial = self._fusion_parse_quote_header(partner_id, lines, options)
-            specs = self._fusion_parse_quote_lines(company, partner, lines, allow_partial)
-            return self._fusion_answer(company, warehouse, partner, specs)
+            company, warehouse, partner, allow_partial, checked = self._fusion_parse_quote_header(
+                partner_id, lines, options)
+            specs = self._fusion_parse_quote_lines(company, partner, checked, allow_partial)
+            answer = self._fusion_answer(company, warehouse, partner, specs)
         except InputError as error:
-            return {"ok": False, "errors": error.errors}
+            return self._fusion_api_response("simulate_quote", error.errors)
         except FusionError as error:
-            return {"ok": False, "errors": [_error(error.code, error.field or "", error.message)]}
+            return self._fusion_api_response("simulate_quote", [error])
+        return self._fusion_api_response("simulate_quote", **answer)
 
     @api.model
     def fusion_check_order(self, order_id):
         """Promise and price an existing order (its open quantities), writing nothing.
 
-        Returns the shape of ``fusion_simulate_quote`` plus ``"order_id"``, ``"name"``
-        and ``"approved"`` (a valid manager approval covers the exceptions); an order
-        that does not exist or that the caller may not see gives
-        ``{"ok": False, "errors": [{"code": "not_found", "field": "order_id", ...}]}``.
+        Answers the shape of ``fusion_simulate_quote`` (operation ``check_order``) plus
+        ``"order_id"``, ``"name"`` and ``"approved"`` (a valid manager approval covers the
+        exceptions); an order that does not exist or that the caller may not see gives the
+        error ``not_found`` on ``order_id``, one that is not promised ``not_promised``.
         """
         self._fusion_check_api_access()
         order = self._fusion_find_visible_order(order_id)
         if not order:
-            return {"ok": False, "errors": [_error("not_found", "order_id", "No such order, or not visible to you.")]}
+            return self._fusion_api_response("check_order", [NotFoundError(
+                "No such order, or not visible to you.", field="order_id")])
         order = order.sudo().with_company(order.company_id)
         if order.state not in PROMISED_STATES or not order.warehouse_id:
-            return {"ok": False, "errors": [_error("not_promised", "order_id",
-                                                   "Only quotations and open orders with a warehouse are promised.")]}
-        _lines, specs = order._fusion_get_line_specs()
-        answer = self._fusion_answer(order.company_id, order.warehouse_id, order.partner_id, specs,
-                                     currency=order.currency_id, order=order)
-        answer.update(order_id=order.id, name=order.name, approved=order._fusion_is_approval_valid())
-        return answer
+            return self._fusion_api_response("check_order", [FusionError(
+                "Only quotations and open orders with a warehouse are promised.", code="not_promised",
+                field="order_id")])
+        _positions, specs = order._get_fusion_line_specs()
+        try:
+            answer = self._fusion_answer(order.company_id, order.warehouse_id, order.partner_id, specs,
+                                         currency=order.currency_id, order=order)
+        except FusionError as error:
+            return self._fusion_api_response("check_order", [error])
+        return self._fusion_api_response("check_order", order_id=order.id, name=order.name,
+                                         approved=order._fusion_is_approval_valid(), **answer)
+
+    @api.model
+    def _fusion_api_response(self, operation, errors=(), **payload):
+        """An answer of the public methods in the bridge's shape (``fusion.bridge._response``), with every error."""
+        errors = [schemas.error_dict(error) for error in errors]
+        return {"api_version": schemas.API_VERSION, "operation": operation, "ok": not errors,
+                "error": errors[0] if errors else False, "errors": errors, **payload}
 
     def _fusion_check_api_access(self):
         if not any(self.env.user.has_group(group) for group in API_GROUPS):
@@ -453,7 +497,7 @@ class SaleOrder(models.Model):
     @api.model
     def _fusion_find_visible_order(self, order_id):
         """The order if it exists and the caller may see it: sale access rights, or an API user of its company."""
-        if not _is_int(order_id):
+        if isinstance(order_id, bool) or not isinstance(order_id, int):
             return self.browse()
         order = self.sudo().browse(order_id).exists()
         if not order or order.company_id not in self.env.user.company_ids:
@@ -468,18 +512,18 @@ class SaleOrder(models.Model):
 
     @api.model
     def _fusion_answer(self, company, warehouse, partner, specs, currency=None, order=None):
-        """The public answer for one order's specs (key 0): order summary and line details."""
+        """The public answer for one order's specs (key 0): the engine's order result and the line details."""
         model = self.sudo().with_company(company)
-        currency = currency or model._fusion_get_quote_currency(partner, company)
+        currency = currency or model._get_fusion_quote_currency(partner, company)
         if not specs:
-            return {"ok": False, "errors": [_error("empty_order", "lines", "The order has no line to promise.")]}
+            raise FusionError("The order has no line to promise.", code="empty_order", field="lines")
         today = fields.Date.context_today(self)
         exclude = [order.id] if order else []
-        results = model._fusion_evaluate(warehouse, [partner], [currency], specs, exclude, today)
-        exceptions = order._fusion_get_order_exceptions() if order else []
+        results, orders = model._fusion_evaluate(warehouse, [partner], [currency], specs, exclude, today)
+        exceptions = order._get_fusion_order_exceptions() if order else []
         answer_lines = []
         for i, (spec, result) in enumerate(zip(specs, results)):
-            exceptions += model._fusion_get_line_exceptions(spec, result)
+            exceptions += result["exceptions"]
             answer_lines.append({
                 "line": i, "product_id": spec.product.id, "uom_id": spec.uom.id, "qty": spec.qty,
                 "date_asked": result["date_asked"], "status": result["status"], "atp_qty": result["atp_qty"],
@@ -487,116 +531,105 @@ class SaleOrder(models.Model):
                 "price_unit": spec.price_unit, "discount": spec.discount,
                 "max_discount": result["max_discount"], "suggested_discount": result["suggested_discount"],
                 "suggested_price": result["suggested_price"], "floor_price": result["floor_price"],
-                "discount_ok": result["discount_ok"], "reasons": result["reasons"],
+                "discount_ok": result["discount_ok"], "verdict": result["verdict"], "reasons": result["reasons"],
             })
-        worst = max(STATUSES.index(line["status"]) for line in answer_lines)
-        promised = [line["promised_date"] for line in answer_lines]
-        reasons = [
-            {"code": f"line_{line['status']}", "message": f"Line {line['line'] + 1}: {line['reasons'][0]['message']}",
-             "params": {"line": line["line"], "product_id": line["product_id"]}}
-            for line in answer_lines if line["status"] != "on_time" and line["reasons"]
-        ]
         return {
-            "ok": True, "company_id": company.id, "warehouse_id": warehouse.id, "currency": currency.name,
-            "status": STATUSES[worst], "promised_date": max(promised) if all(promised) else False,
-            "needs_approval": bool(exceptions), "exceptions": exceptions, "reasons": reasons, "lines": answer_lines,
+            "company_id": company.id, "warehouse_id": warehouse.id, "currency": currency.name,
+            "status": orders[0]["status"], "promised_date": orders[0]["promised_date"],
+            "needs_approval": bool(exceptions), "exceptions": exceptions, "reasons": orders[0]["reasons"],
+            "lines": answer_lines,
         }
 
     @api.model
-    def _fusion_get_quote_currency(self, partner, company):
+    def _get_fusion_quote_currency(self, partner, company):
         pricelist = partner.with_company(company).property_product_pricelist
         return pricelist.currency_id or company.currency_id
 
     @api.model
     def _fusion_parse_quote_header(self, partner_id, lines, options):
-        """(company, warehouse, partner, allow_partial) of a simulation, or InputError."""
-        options = {} if options in (None, False) else options
-        if not isinstance(options, dict):
-            raise InputError([_error("invalid_options", "options", "options must be a dict.")])
+        """(company, warehouse, partner, allow_partial, checked lines) of a simulation, or InputError.
+
+        The types and shapes are the shared contract's (``schemas.validate_quote``);
+        what they refer to is checked here.
+        """
+        try:
+            partner_id, checked, options = schemas.validate_quote(partner_id, lines, options)
+        except FusionError as error:
+            raise InputError([error]) from error
         errors = []
         company = self.env.company
-        if "company_id" in options:
-            company = self.env["res.company"].browse(options["company_id"] if _is_int(options["company_id"]) else [])
-            if company not in self.env.user.company_ids or not company:
-                raise InputError([_error("company_not_allowed", "options.company_id",
-                                         "Unknown company, or one you are not allowed to use.")])
-        if "warehouse_id" in options:
-            warehouse = self.env["stock.warehouse"].sudo().browse(
-                options["warehouse_id"] if _is_int(options["warehouse_id"]) else []).exists()
-            if not warehouse or warehouse.company_id != company or not warehouse.active:
-                errors.append(_error("invalid_warehouse", "options.warehouse_id",
-                                     "Unknown warehouse, or not one of the company's."))
+        if options.get("company_id"):
+            company = self.env["res.company"].browse(options["company_id"])
+            if company not in self.env.user.company_ids:
+                raise InputError([ValidationError("Unknown company, or one you are not allowed to use.",
+                                                  code="company_not_allowed", field="options.company_id")])
+        if options.get("warehouse_id"):
+            warehouse = self.env["stock.warehouse"].sudo().browse(options["warehouse_id"]).exists()
+            if not warehouse or not warehouse.active:
+                errors.append(NotFoundError("Unknown warehouse.", field="options.warehouse_id"))
+            elif warehouse.company_id != company:
+                errors.append(FusionError("The warehouse is not one of the company's.", code="other_company",
+                                          field="options.warehouse_id"))
         else:
             warehouse = self.env.user.sudo().with_company(company)._get_default_warehouse_id()
             if not warehouse:
-                errors.append(_error("invalid_warehouse", "options.warehouse_id", "The company has no warehouse."))
-        allow_partial = options.get("allow_partial", False)
-        if not isinstance(allow_partial, bool):
-            errors.append(_error("invalid_option", "options.allow_partial", "allow_partial must be true or false."))
-        partner = self.env["res.partner"].sudo().with_context(active_test=False).browse(
-            partner_id if _is_int(partner_id) else []).exists()
-        if not partner or partner.company_id not in (company, self.env["res.company"]):
-            errors.append(_error("unknown_partner", "partner_id", "Unknown customer."))
+                errors.append(NotFoundError("The company has no warehouse.", field="options.warehouse_id"))
+        partner = self.env["res.partner"].sudo().with_context(active_test=False).browse(partner_id).exists()
+        if not partner:
+            errors.append(NotFoundError("Unknown customer.", field="partner_id"))
+        elif partner.company_id not in (company, self.env["res.company"]):
+            errors.append(FusionError("The customer belongs to another company.", code="other_company",
+                                      field="partner_id"))
         elif not partner.active:
-            errors.append(_error("archived_partner", "partner_id", "The customer is archived."))
-        if not isinstance(lines, list) or not lines:
-            errors.append(_error("invalid_lines", "lines", "lines must be a non-empty list."))
-        elif len(lines) > MAX_LINES:
-            errors.append(_error("too_many_lines", "lines", f"At most {MAX_LINES} lines per call."))
+            errors.append(ValidationError("The customer is archived.", code="archived_partner", field="partner_id"))
         if errors:
             raise InputError(errors)
-        return company, warehouse, partner, allow_partial
+        return company, warehouse, partner, options.get("allow_partial") or False, checked
 
     @api.model
-    def _fusion_parse_quote_lines(self, company, partner, lines, allow_partial):
-        """``LineSpec`` per input line (key 0), reading products, units and prices in batch; or InputError."""
-        errors = []
+    def _fusion_parse_quote_lines(self, company, partner, checked, allow_partial):
+        """``LineSpec`` per checked line (key 0), reading products, units and prices in batch; or InputError.
+
+        ``checked``: each line's values as the shared contract normalised them, or its error.
+        """
+        errors = [line for line in checked if isinstance(line, FusionError)]
+        lines = [line for line in checked if not isinstance(line, FusionError)]
         today = fields.Date.context_today(self)
-        if any(not isinstance(line, dict) for line in lines):
-            raise InputError([_error("invalid_line", f"lines[{i}]", "Each line must be a dict.")
-                              for i, line in enumerate(lines) if not isinstance(line, dict)])
         Product = self.env["product.product"].sudo().with_company(company).with_context(active_test=False)
-        products = Product.browse({line.get("product_id") for line in lines if _is_int(line.get("product_id"))}).exists()
-        uoms = self.env["uom.uom"].sudo().browse({line["uom_id"] for line in lines if _is_int(line.get("uom_id"))}).exists()
+        # Iterated, not browsed one by one: the records share one prefetch, read in a few queries.
+        products = {product.id: product for product in Product.browse({line["product_id"] for line in lines}).exists()}
+        uoms = {uom.id: uom for uom in self.env["uom.uom"].sudo().browse(
+            {line["uom_id"] for line in lines if line.get("uom_id")}).exists()}
         parsed = []
-        for i, line in enumerate(lines):
+        for i, line in enumerate(checked):
+            if isinstance(line, FusionError):
+                continue
             where = f"lines[{i}]"
-            product = products.browse(line.get("product_id")) if _is_int(line.get("product_id")) else Product
-            if product not in products or not product:
-                errors.append(_error("unknown_product", f"{where}.product_id", "Unknown product."))
+            product = products.get(line["product_id"])
+            if not product:
+                errors.append(NotFoundError("Unknown product.", field=f"{where}.product_id"))
                 continue
             if not product.active or not product.sale_ok:
-                errors.append(_error("archived_product", f"{where}.product_id", "The product is archived or not sold."))
+                errors.append(ValidationError("The product is archived or not sold.", code="archived_product",
+                                              field=f"{where}.product_id"))
             elif product.company_id and product.company_id != company:
-                errors.append(_error("unknown_product", f"{where}.product_id", "The product belongs to another company."))
-            qty = line.get("qty")
-            if not _is_number(qty) or qty <= 0:
-                errors.append(_error("invalid_quantity", f"{where}.qty", "The quantity must be a number above 0."))
+                errors.append(FusionError("The product belongs to another company.", code="other_company",
+                                          field=f"{where}.product_id"))
             uom = product.uom_id
-            if "uom_id" in line:
-                uom = uoms.browse(line["uom_id"]) if _is_int(line["uom_id"]) else uoms.browse()
-                if uom not in uoms or not uom or uom.category_id != product.uom_id.category_id:
-                    errors.append(_error("invalid_uom", f"{where}.uom_id",
-                                         "Unknown unit, or not convertible to the product's unit."))
-            asked = None
-            if line.get("date_asked"):
-                try:
-                    asked = date.fromisoformat(line["date_asked"]) if isinstance(line["date_asked"], str) else None
-                except ValueError:
-                    asked = None
-                if asked is None:
-                    errors.append(_error("invalid_date", f"{where}.date_asked", "The date must be YYYY-MM-DD."))
-                elif asked < today:
-                    errors.append(_error("date_in_past", f"{where}.date_asked", f"The date is before today ({today})."))
-            discount = line.get("discount", 0.0)
-            if not _is_number(discount) or not 0 <= discount <= 100:
-                errors.append(_error("invalid_discount", f"{where}.discount", "The discount is a percentage, 0 to 100."))
+            if line.get("uom_id"):
+                uom = uoms.get(line["uom_id"])
+                if not uom or uom.category_id != product.uom_id.category_id:
+                    errors.append(ValidationError("Unknown unit, or not convertible to the product's unit.",
+                                                  code="invalid_uom", field=f"{where}.uom_id"))
+            asked = date.fromisoformat(line["date_asked"]) if line.get("date_asked") else None
+            if asked and asked < today:
+                errors.append(ValidationError(f"The date is before today ({today}).", code="date_in_past",
+                                              field=f"{where}.date_asked"))
             price = line.get("price_unit")
-            if price is not None and (not _is_number(price) or price < 0):
-                errors.append(_error("invalid_price", f"{where}.price_unit", "The price must be a number >= 0."))
-            parsed.append(LineSpec(0, product, uom, qty, asked, allow_partial, price, discount))
+            parsed.append(LineSpec(0, product, uom, line["qty"], asked, allow_partial,
+                                   None if price is False else price, line.get("discount") or 0.0))
         if errors:
-            raise InputError(errors)
+            raise InputError(sorted(errors, key=lambda error: _line_index(error.field)))
         return self._fusion_fill_prices(company, partner, parsed)
 
     @api.model
@@ -624,16 +657,9 @@ class SaleOrder(models.Model):
         return specs
 
 
-def _error(code, field, message):
-    return {"code": code, "field": field, "message": message}
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _line_index(field):
+    """Index of the line an error field names (``lines[3].qty`` -> 3), for errors in line order."""
+    return int(field.split("[", 1)[1].split("]", 1)[0]) if field and field.startswith("lines[") else -1
 
 
 def _pct(fraction):

@@ -42,14 +42,12 @@ class SaleOrderLine(models.Model):
         help="What a manager must approve for this line: a broken commitment or an out-of-bounds price.",
     )
 
-    @api.depends(
-        "product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "display_type",
-        "qty_delivered", "order_id.commitment_date", "order_id.warehouse_id", "order_id.company_id",
-        "order_id.partner_id", "order_id.currency_id", "order_id.state",
-    )
+    @api.depends("order_id.fusion_promise_data")
     def _compute_fusion_promise(self):
-        # The lines of an order compete for stock and capacity: evaluate whole orders.
-        results = self.order_id._fusion_evaluate_order_lines()
+        # The lines of an order compete for stock and capacity: the order evaluates them all at once.
+        results = {}
+        for order in self.order_id:
+            results.update(zip(order.order_line, (order.fusion_promise_data or {}).get("lines", [])))
         for line in self:
             result = results.get(line)
             if not result:
@@ -74,10 +72,10 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         return bool(
             not self.display_type and self.product_id and self.product_id.type != "combo"
-            and not self.is_downpayment and self._fusion_get_open_qty() > 0
+            and not self.is_downpayment and self._get_fusion_open_qty() > 0
         )
 
-    def _fusion_get_open_qty(self):
+    def _get_fusion_open_qty(self):
         """Quantity still to deliver, in the line's unit."""
         self.ensure_one()
         return self.product_uom_qty - (self.qty_delivered if self.state == "sale" else 0.0)

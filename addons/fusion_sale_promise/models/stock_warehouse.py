@@ -27,7 +27,7 @@ class StockWarehouse(models.Model):
         help="Working days and public holidays of the warehouse; empty: the company's working hours.",
     )
 
-    def _fusion_get_calendar(self, today):
+    def _get_fusion_calendar(self, today):
         """The shipping calendar for the core: working weekdays, and the global leaves from ``today`` as holidays."""
         self.ensure_one()
         calendar = self.fusion_calendar_id or self.company_id.resource_calendar_id
@@ -50,7 +50,7 @@ class StockWarehouse(models.Model):
             holidays.update(first + timedelta(days=i) for i in range(max((last - first).days + 1, 0)))
         return WorkingCalendar(workdays or range(5), holidays)
 
-    def _fusion_get_move_domains(self, exclude_order_ids=()):
+    def _get_fusion_move_domains(self, exclude_order_ids=()):
         """(quant, incoming move, outgoing move) domains of the warehouse; the moves of ``exclude_order_ids`` left out."""
         self.ensure_one()
         quant_domain, in_domain, out_domain = self.env["product.product"].with_context(
@@ -60,10 +60,10 @@ class StockWarehouse(models.Model):
             open_moves += ["|", ("sale_line_id", "=", False), ("sale_line_id.order_id", "not in", list(exclude_order_ids))]
         return quant_domain, expression.AND([open_moves, in_domain]), expression.AND([open_moves, out_domain])
 
-    def _fusion_get_free_qty(self, products, exclude_order_ids=()):
+    def _get_fusion_free_qty(self, products, exclude_order_ids=()):
         """{product id: free stock in the warehouse}, in the product's unit, the reservations of ``exclude_order_ids`` freed."""
         self.ensure_one()
-        quant_domain, _in_domain, out_domain = self._fusion_get_move_domains()
+        quant_domain, _in_domain, out_domain = self._get_fusion_move_domains()
         free = defaultdict(float)
         for product, quantity, reserved in self.env["stock.quant"]._read_group(
             expression.AND([[("product_id", "in", products.ids)], quant_domain]),
@@ -79,10 +79,10 @@ class StockWarehouse(models.Model):
                 free[product.id] += quantity / uom.factor * product.uom_id.factor
         return free
 
-    def _fusion_get_dated_moves(self, products, exclude_order_ids=()):
+    def _get_fusion_dated_moves(self, products, exclude_order_ids=()):
         """{product id: [(day, qty)]}: receipts (+) and deliveries (-) not done yet, per day, in the product's unit."""
         self.ensure_one()
-        _quant_domain, in_domain, out_domain = self._fusion_get_move_domains(exclude_order_ids)
+        _quant_domain, in_domain, out_domain = self._get_fusion_move_domains(exclude_order_ids)
         moves = defaultdict(list)
         for domain, sign in ((in_domain, 1.0), (out_domain, -1.0)):
             for product, day, qty in self.env["stock.move"]._read_group(
@@ -92,28 +92,30 @@ class StockWarehouse(models.Model):
                 moves[product.id].append((_as_date(day), sign * qty))
         return moves
 
-    def _fusion_get_capacity(self, today, exclude_order_ids=()):
-        """Shipping capacity: lines per working day, minus the outgoing moves already booked per day."""
-        self.ensure_one()
-        _quant_domain, _in_domain, out_domain = self._fusion_get_move_domains(exclude_order_ids)
-        booked = {}
-        if self.fusion_lines_per_day:
-            booked = {
-                _as_date(day): (count, qty)
-                for day, count, qty in self.env["stock.move"]._read_group(
-                    expression.AND([[("date", ">=", datetime.combine(today, time.min))], out_domain]),
-                    ["date:day"], ["__count", "product_qty:sum"],
-                )
-            }
-        return Capacity(self._fusion_get_calendar(today), self.fusion_lines_per_day or None, None, booked)
+    def _get_fusion_capacity(self, today, exclude_order_ids=()):
+        """Shipping capacity: lines per working day, minus the outgoing moves already booked per day.
 
-    def _fusion_get_supplies(self, products, exclude_order_ids=()):
+        A move dated before ``today`` is late: it still ships, and books today
+        (as the promise core counts it against the stock).
+        """
+        self.ensure_one()
+        _quant_domain, _in_domain, out_domain = self._get_fusion_move_domains(exclude_order_ids)
+        booked = defaultdict(lambda: (0, 0.0))
+        if self.fusion_lines_per_day:
+            for day, count, qty in self.env["stock.move"]._read_group(
+                out_domain, ["date:day"], ["__count", "product_qty:sum"],
+            ):
+                day = max(_as_date(day), today)
+                booked[day] = (booked[day][0] + count, booked[day][1] + qty)
+        return Capacity(self._get_fusion_calendar(today), self.fusion_lines_per_day or None, None, dict(booked))
+
+    def _get_fusion_supplies(self, products, exclude_order_ids=()):
         """One ``ProductSupply`` per product: free stock, dated moves, replenishment and customer lead times."""
         self.ensure_one()
         company = self.company_id
-        free = self._fusion_get_free_qty(products, exclude_order_ids)
-        moves = self._fusion_get_dated_moves(products, exclude_order_ids)
-        replenish = products._fusion_get_replenish_lead_days(company)
+        free = self._get_fusion_free_qty(products, exclude_order_ids)
+        moves = self._get_fusion_dated_moves(products, exclude_order_ids)
+        replenish = products._get_fusion_replenish_lead_days(company)
         return [
             ProductSupply(
                 product.id,
@@ -121,18 +123,18 @@ class StockWarehouse(models.Model):
                 moves.get(product.id, ()),
                 replenish.get(product.id),
                 math.ceil(product.sale_delay) + company.fusion_buffer_days,
-                product._fusion_get_promise_kind(),
+                product._get_fusion_promise_kind(),
                 product.uom_id.name,
             )
             for product in products
         ]
 
-    def _fusion_get_promise_engine(self, products, today, exclude_order_ids=()):
+    def _get_fusion_promise_engine(self, products, today, exclude_order_ids=()):
         """The promise core loaded with this warehouse's state for ``products``."""
         self.ensure_one()
         return PromiseEngine(
-            self._fusion_get_supplies(products, exclude_order_ids),
-            self._fusion_get_capacity(today, exclude_order_ids),
+            self._get_fusion_supplies(products, exclude_order_ids),
+            self._get_fusion_capacity(today, exclude_order_ids),
             today,
         )
 

@@ -1,16 +1,21 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.fusion_base.tests.common import FusionCommon
 
 
-class PromiseCommon(TransactionCase):
-    """A warehouse shipping every day, stocked products of each kind, and least-privileged users."""
+class PromiseCommon(FusionCommon):
+    """A warehouse shipping every day, stocked products of each kind, and least-privileged users.
+
+    Besides ``FusionCommon``'s users: ``salesman``, a salesperson with rights on
+    their own documents only, and ``manager``, who sees every order and approves.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.today = fields.Date.context_today(cls.env["sale.order"])
         cls.company = cls.env.company
         cls.company.write({"fusion_margin_floor": 20.0, "fusion_max_discount": 30.0, "fusion_buffer_days": 0})
