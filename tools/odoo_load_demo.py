@@ -20,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     import odoo
     from odoo import SUPERUSER_ID, api
 
-    from demo_company import generate
     from crm_bridge.tables.backends import OrmBackend
+    from demo_company import generate
     from demo_company.odoo_loader import load_company
 
     odoo.tools.config.parse_config(odoo_args)

@@ -23,8 +23,8 @@ returns are attributed to the order's date.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,14 @@ import pandas as pd
 from crm_bridge.contract.errors import ValidationError
 
 __all__ = [
-    "FeatureSpec",
     "FEATURES",
     "INPUT_COLUMNS",
     "PURCHASE_STATES",
+    "FeatureSpec",
     "build_features",
-    "purchases",
     "check_declared",
     "feature_purposes",
+    "purchases",
 ]
 
 # Order states that count as a purchase; quotations and cancellations do not.

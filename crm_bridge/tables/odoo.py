@@ -145,12 +145,10 @@ SOURCES: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "name": {"stock.warehouse": ("name",)},
         "ship_lines_per_day": {"stock.warehouse": ("fusion_lines_per_day",)},
     },
-    "stock": dict.fromkeys(columns_of("stock"), {
-        "stock.quant": ("product_id", "location_id", "quantity", "reserved_quantity"),
-        "stock.location": ("warehouse_id",)}),
-    "incoming": dict.fromkeys(columns_of("incoming"), {
-        "stock.move": ("product_id", "location_dest_id", "date", "product_qty"),
-        "stock.location": ("warehouse_id",)}),
+    "stock": {column: {"stock.quant": ("product_id", "location_id", "quantity", "reserved_quantity"),
+                       "stock.location": ("warehouse_id",)} for column in columns_of("stock")},
+    "incoming": {column: {"stock.move": ("product_id", "location_dest_id", "date", "product_qty"),
+                          "stock.location": ("warehouse_id",)} for column in columns_of("incoming")},
     "orders": {
         "order_id": {},
         "customer_id": {"sale.order": ("partner_id",), **_PARTNER},
@@ -194,7 +192,7 @@ SOURCES: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "product_id": {},
         "source": {"crm.lead": ("source_id",), "utm.source": ("name",)},
     },
-    "interactions": dict.fromkeys(columns_of("interactions"), {}),
+    "interactions": {column: {} for column in columns_of("interactions")},
     "tickets": {
         "ticket_id": {},
         "customer_id": {"helpdesk.ticket": ("commercial_partner_id",)},

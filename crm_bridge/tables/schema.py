@@ -24,7 +24,7 @@ import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["Column", "CompanyTables", "TABLES", "HIDDEN_TABLES", "columns_of", "conform"]
+__all__ = ["HIDDEN_TABLES", "TABLES", "Column", "CompanyTables", "columns_of", "conform"]
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ returned quantities; interactions become notes on the customers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 

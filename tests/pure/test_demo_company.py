@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from crm_bridge.contract.errors import ValidationError
-from demo_company import DemoCompany, generate, make_ticket_corpus, simulate_outcomes
 from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES
+from demo_company import DemoCompany, generate, make_ticket_corpus, simulate_outcomes
 
 _DTYPE_CHECK = {
     "int": pd.api.types.is_integer_dtype,
