@@ -1,0 +1,105 @@
+"""What the other decisions read from a forecast: demand expected over the next days, and its quantile.
+
+One function, :func:`demand_over`, serves every caller:
+
+* **days of cover** (the pricing guardrail): the expected demand of each
+  product over the demand window, ``level="product"``, divided by the
+  window's days, in place of the trailing daily sales;
+* **replenishment**: the demand of each product and warehouse over its
+  vendor lead time at a service level (``service_level=0.95``): the
+  minimum of a reordering rule;
+* **allocation in the promise**: the demand of each product, segment and
+  warehouse over the replenishment lead time
+  (``level="product_segment_warehouse"``), to keep stock for the
+  segments that come first.
+
+Days run from the first forecast week's Monday; a week only partly inside
+the span counts pro rata. The quantile of a sum of weeks is that of a gamma
+distribution with the sum's mean and variance, the weeks taken as
+independent and each week's variance read from the forecast's interval
+calibration (the variance of ``actual / forecast`` in its bin, times the
+forecast squared; a fraction ``f`` of a week carries ``f`` times its
+variance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ai_insights.forecast.hierarchy import LEVELS
+from ai_insights.forecast.model import Forecast
+from crm_bridge.contract.errors import ValidationError
+
+__all__ = ["KEYS", "demand_over"]
+
+#: Key columns of each level.
+KEYS = {
+    "product": ("product_id",),
+    "product_segment": ("product_id", "segment"),
+    "product_warehouse": ("product_id", "warehouse_id"),
+    "product_segment_warehouse": ("product_id", "segment", "warehouse_id"),
+}
+
+
+def demand_over(forecast: Forecast, days: int | Mapping[int, int] | pd.Series, *,
+                level: str = "product_warehouse", service_level: float | None = None) -> pd.DataFrame:
+    """Demand expected over the next ``days`` days, per series of one level.
+
+    Parameters
+    ----------
+    forecast : Forecast
+    days : int, or mapping / Series of product_id to int
+        Span in days from the forecast's first Monday, the same for every
+        product or one per product (e.g. its vendor lead time); a product
+        missing from the mapping gets 0 days.
+    level : str
+        One of :data:`~ai_insights.forecast.hierarchy.LEVELS`.
+    service_level : float, optional
+        Probability (0-1) for the ``quantile`` column: the demand that is
+        not exceeded with that probability.
+
+    Returns
+    -------
+    DataFrame
+        The level's :data:`KEYS`, ``days``, ``mean`` and, with a
+        ``service_level``, ``quantile``.
+
+    Raises
+    ------
+    ValidationError
+        ``unknown_level``; ``invalid_days`` for a negative span or one
+        beyond the forecast's horizon; ``invalid_service_level``.
+    """
+    if level not in LEVELS:
+        raise ValidationError(f"Unknown level {level!r}; choose one of {list(LEVELS)}.", code="unknown_level",
+                              field="level")
+    if service_level is not None and not 0 < service_level < 1:
+        raise ValidationError("service_level must be between 0 and 1", code="invalid_service_level",
+                              field="service_level")
+    series = forecast.series
+    rows = np.flatnonzero(series["level"].to_numpy() == level)
+    weeks = len(forecast.frame) // len(series)
+    if isinstance(days, (Mapping, pd.Series)):
+        span = pd.Series(days, dtype=float).reindex(series["product_id"].to_numpy()[rows]).fillna(0.0).to_numpy()
+    else:
+        span = np.full(len(rows), float(days))
+    if (span < 0).any() or (span > 7 * weeks).any() or not np.isfinite(span).all():
+        raise ValidationError(f"days must be between 0 and {7 * weeks} (the forecast's horizon)",
+                              code="invalid_days", field="days")
+    share = np.clip(span[:, None] / 7.0 - np.arange(weeks)[None, :], 0.0, 1.0)
+    mean = forecast.frame["mean"].to_numpy(float).reshape(len(series), weeks)[rows]
+    result = series.iloc[rows][list(KEYS[level])].reset_index(drop=True).assign(
+        days=span, mean=(share * mean).sum(axis=1))
+    if service_level is not None:
+        group = np.repeat(series["group"].to_numpy()[rows], weeks)
+        ratio_variance = forecast.calibration.ratio_variance(group, mean.reshape(-1)).reshape(mean.shape)
+        variance = (share * ratio_variance * mean ** 2).sum(axis=1)
+        total = result["mean"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            quantile = stats.gamma.ppf(service_level, total ** 2 / variance, scale=variance / total)
+        result["quantile"] = np.where((total > 0) & (variance > 0), quantile, total)
+    return result
