@@ -21,8 +21,15 @@ import odoorpc
 
 from crm_bridge.sync.client import BridgeClient
 from tools.odoo_server import running_server
-from tools.odoo_tier import (OdooNotFound, cluster, create_database, ensure_odoo_requirements, locate_odoo,
-                             odoo_env, write_config)
+from tools.odoo_tier import (
+    OdooNotFound,
+    cluster,
+    create_database,
+    ensure_odoo_requirements,
+    locate_odoo,
+    odoo_env,
+    write_config,
+)
 
 N_LEADS = 1000
 DATABASE = "fusion_bench_bridge"

@@ -20,8 +20,8 @@ import sys
 from tqdm import tqdm
 
 from crm_bridge.contract import schemas
-from crm_bridge.sync.client import BridgeCallError, BridgeClient, BridgeState
 from crm_bridge.contract.errors import FusionError
+from crm_bridge.sync.client import BridgeCallError, BridgeClient, BridgeState
 from crm_bridge.sync.export import KIND_OPERATIONS, push_export, read_export, summarize
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from crm_bridge.contract import schemas
 
-__all__ = ["KIND_OPERATIONS", "read_export", "rows_to_records", "derive_key", "summarize", "push_export"]
+__all__ = ["KIND_OPERATIONS", "derive_key", "push_export", "read_export", "rows_to_records", "summarize"]
 
 KIND_OPERATIONS = {
     "partners": "upsert_partners",

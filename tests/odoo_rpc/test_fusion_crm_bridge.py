@@ -8,7 +8,6 @@ import urllib.request
 import xmlrpc.client
 
 import pytest
-
 from conftest import connect
 
 from crm_bridge.contract import schemas

@@ -4,11 +4,12 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import odoorpc
 import pytest
 
 from crm_bridge.contract import schemas
-from crm_bridge.sync.client import BridgeCallError, BridgeClient, BridgeState, RetryPolicy
 from crm_bridge.contract.errors import FusionError
+from crm_bridge.sync.client import BridgeCallError, BridgeClient, BridgeState, RetryPolicy
 
 
 class FakeOdoo:
@@ -169,7 +170,7 @@ def test_state_file_resumes_an_interrupted_push(server, tmp_path):
     state_path = tmp_path / "push.json"
     client, _ = make_client(server, batch_size=10, state=BridgeState(state_path))
     server.failures = [None, None, "bug"]  # the third batch fails for good
-    with pytest.raises(Exception):
+    with pytest.raises(odoorpc.error.RPCError, match="bug"):
         client.upsert_leads(leads(50))
     assert len(json.loads(state_path.read_text())["results"]) == 20
     server.calls.clear()

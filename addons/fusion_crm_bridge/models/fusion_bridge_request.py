@@ -1,8 +1,8 @@
 import json
 
-from crm_bridge.contract.schemas import OPERATIONS
-
 from odoo import fields, models
+
+from crm_bridge.contract.schemas import OPERATIONS
 
 
 class FusionBridgeRequest(models.Model):

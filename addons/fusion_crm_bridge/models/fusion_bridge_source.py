@@ -1,9 +1,9 @@
 import secrets
 
-from crm_bridge.contract.schemas import RECORD_OPERATIONS
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+from crm_bridge.contract.schemas import RECORD_OPERATIONS
 
 # Public operation -> the source's switch that allows it.
 OPERATION_FLAGS = {

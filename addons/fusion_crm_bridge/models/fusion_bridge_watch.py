@@ -26,7 +26,7 @@ class FusionBridgeWatch(models.Model):
     def _refresh_availability(self):
         """Store current quantities where they moved (computed in one batch per company)."""
         for company in self.company_id:
-            watches = self.filtered(lambda watch: watch.company_id == company)
+            watches = self.filtered_domain([("company_id", "=", company.id)])
             products = watches.product_id.with_company(company).with_context(allowed_company_ids=company.ids)
             # Quantities are computed from quants, which their dependencies do not cover: read them afresh.
             products.invalidate_recordset(["free_qty", "qty_available", "virtual_available"])

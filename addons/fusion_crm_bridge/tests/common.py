@@ -1,8 +1,7 @@
 from odoo import Command
-from odoo.tests import new_test_user
-
 from odoo.addons.fusion_base.tests.common import FusionCommon
 from odoo.addons.fusion_crm_bridge.models.fusion_bridge import SETTLE_PARAMETER
+from odoo.tests import new_test_user
 
 ALLOWED = {
     "res.partner": ["name", "email", "city", "country_id", "ref", "parent_id", "is_company"],

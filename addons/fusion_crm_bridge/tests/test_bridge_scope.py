@@ -1,9 +1,8 @@
+from odoo.service import model as rpc
+from odoo.tests import new_test_user, tagged
 from psycopg2 import errors as pg_errors
 
 from crm_bridge.contract import schemas
-
-from odoo.service import model as rpc
-from odoo.tests import new_test_user, tagged
 
 from .common import BridgeCommon
 
