@@ -45,7 +45,8 @@ What is read, and how each question is decided
   current cost in the company (Odoo keeps no cost at the order date without
   ``sale_margin``); returns are not read (``qty_returned`` is 0); Odoo keeps
   no structured log of calls and meetings, so ``interactions`` is empty.
-  Models that are not installed (helpdesk, CRM) give empty tables.
+  Models that are not installed (helpdesk, CRM) give empty tables; sales and
+  stock (``sale_stock``: an order's warehouse and deliveries) are required.
 
 Rights and declared fields
 --------------------------
