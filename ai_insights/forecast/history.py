@@ -99,6 +99,11 @@ class DemandHistory:
     def n_weeks(self) -> int:
         return len(self.weeks)
 
+    def future(self, periods: int) -> pd.DatetimeIndex:
+        """The ``periods`` periods after the history: weeks, or the history's own regular frequency."""
+        step = self.weeks.freq or pd.infer_freq(self.weeks) or "7D"
+        return pd.date_range(self.weeks[-1], periods=periods + 1, freq=step)[1:]
+
     def truncate(self, n_weeks: int) -> DemandHistory:
         """The history as it was known after its first ``n_weeks`` weeks (launches recomputed)."""
         if not 0 < n_weeks <= self.n_weeks:

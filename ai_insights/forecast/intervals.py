@@ -52,11 +52,11 @@ class RatioCalibration:
 
     def ratio_quantile(self, group: np.ndarray, forecast: np.ndarray, p: float) -> np.ndarray:
         """``Q_bin(p)`` of each forecast's bin."""
-        grid = self.ratios[group, self._bins(group, forecast)]
+        bins = self._bins(group, forecast)
         position = float(np.clip(p, 0.0, 1.0)) * (len(self.probs) - 1)  # the probabilities are evenly spaced
         below = min(int(position), len(self.probs) - 2)
         share = position - below
-        return grid[:, below] * (1 - share) + grid[:, below + 1] * share
+        return self.ratios[group, bins, below] * (1 - share) + self.ratios[group, bins, below + 1] * share
 
     def quantile(self, group: np.ndarray, forecast: np.ndarray, p: float) -> np.ndarray:
         """Quantile ``p`` of demand for each forecast (0 where the forecast is 0)."""

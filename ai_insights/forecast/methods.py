@@ -5,10 +5,14 @@ smoothing with an optimised smoothing weight; intermittent series (average
 demand interval ``ADI`` of at least 1.32 weeks, the Syntetos-Boylan cut-off)
 for the intermittent-demand methods: Croston with the Syntetos-Boylan
 approximation, TSB (which lets the demand probability decay, for products
-that stop selling), ADIDA and IMAPA (temporal aggregation). The level
-methods run on the deseasonalised series (:mod:`ai_insights.forecast.seasonal`);
-seasonal naive, the benchmark every run is measured against, runs on the
-series as it is.
+that stop selling) and ADIDA (temporal aggregation). IMAPA (ADIDA over
+several aggregation levels) was a candidate too; on the development company
+(``demo_company.generate(seed=8)``, three windows of eight weeks) dropping it
+changed the revenue-weighted MASE from 0.4652 to 0.4650 and made the fit
+2.5 times faster, so it is not tried. The level methods run on the
+deseasonalised series (:mod:`ai_insights.forecast.seasonal`); seasonal
+naive, the benchmark every run is measured against, runs on the series as
+it is.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from collections.abc import Callable
 import numpy as np
 from statsforecast.models import (
     ADIDA,
-    IMAPA,
     TSB,
     CrostonSBA,
     Naive,
@@ -37,10 +40,9 @@ METHODS: dict[str, Callable[[], object]] = {
     "croston_sba": CrostonSBA,
     "tsb": lambda: TSB(alpha_d=0.1, alpha_p=0.1),
     "adida": ADIDA,
-    "imapa": IMAPA,
 }
 SMOOTH_METHODS = ("ses",)
-INTERMITTENT_METHODS = ("croston_sba", "tsb", "adida", "imapa")
+INTERMITTENT_METHODS = ("croston_sba", "tsb", "adida")
 
 
 def candidates(demand: np.ndarray) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ How a forecast is made
    multiplied back in.
 2. **Method per series** (:mod:`ai_insights.forecast.methods`): smooth
    series get simple exponential smoothing, intermittent ones the best of
-   Croston-SBA, TSB, ADIDA and IMAPA. Each candidate forecasts
+   Croston-SBA, TSB and ADIDA. Each candidate forecasts
    ``n_windows`` consecutive windows of ``horizon`` weeks at the end of the
    history, each from the weeks before it only (seasonality included); the
    method with the smallest absolute error over the windows wins. Censored
@@ -66,7 +66,7 @@ from ai_insights.forecast.methods import (
     seasonal_naive,
 )
 from ai_insights.forecast.metrics import revenue_weight, weighted_scaled_error
-from ai_insights.forecast.seasonal import phase_of, seasonal_coefficients, seasonal_factors
+from ai_insights.forecast.seasonal import seasonal_coefficients, seasonal_factors
 from ai_insights.registry.store import ModelCard
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
@@ -180,6 +180,9 @@ class DemandForecaster:
         Weeks of data the prior counts as when blended with a short history.
     seasonal_prior_sd : float
         How far a product's season may stray from its category's (log scale).
+    season_length : int
+        Periods in a year for the seasonal naive baseline (52 weeks; 12 for a
+        monthly history).
 
     Attributes
     ----------
@@ -197,7 +200,7 @@ class DemandForecaster:
 
     def __init__(self, horizon: int = 8, n_windows: int = 3, levels: tuple[int, ...] = (80, 95),
                  min_train_weeks: int = 13, prior_weeks: int = 13, prior_strength: float = 8.0,
-                 seasonal_prior_sd: float = 0.5) -> None:
+                 seasonal_prior_sd: float = 0.5, season_length: int = 52) -> None:
         self.horizon = horizon
         self.n_windows = n_windows
         self.levels = levels
@@ -205,6 +208,7 @@ class DemandForecaster:
         self.prior_weeks = prior_weeks
         self.prior_strength = prior_strength
         self.seasonal_prior_sd = seasonal_prior_sd
+        self.season_length = season_length
 
     # ------------------------------------------------------------------ fit
 
@@ -214,7 +218,7 @@ class DemandForecaster:
         return self.n_windows * self.horizon + self.min_train_weeks
 
     def _check_params(self) -> None:
-        for name in ("horizon", "n_windows", "min_train_weeks", "prior_weeks"):
+        for name in ("horizon", "n_windows", "min_train_weeks", "prior_weeks", "season_length"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValidationError(f"{name} must be a whole number >= 1", code="invalid_parameter", field=name)
@@ -262,7 +266,7 @@ class DemandForecaster:
             past_filled = _Blocks(past).filled()
             counted = blocks.valid[:, origin:origin + h]
             for i in np.flatnonzero(rows):
-                naive[k, i] = seasonal_naive(past_filled[i, blocks.launch[i]:], h)
+                naive[k, i] = seasonal_naive(past_filled[i, blocks.launch[i]:], h, self.season_length)
             for b in np.flatnonzero(rows[bottom]):
                 i, start = bottom[b], blocks.launch[bottom[b]]
                 for method in tried[i]:
@@ -332,9 +336,7 @@ class DemandForecaster:
         """
         qty = history.qty
         _, n_s, n_w, n_t = qty.shape
-        weeks = history.weeks.append(pd.date_range(history.weeks[-1] + pd.Timedelta(days=7), periods=horizon,
-                                                   freq="7D"))
-        phase = phase_of(history.weeks)
+        weeks = history.weeks.append(history.future(horizon))
         t = np.arange(n_t)
         valid = (t[None, :] >= history.launch[:, None]) & ~history.censored.any(axis=1)
         categories, category = np.unique(history.products["category"].to_numpy(), return_inverse=True)
@@ -344,11 +346,11 @@ class DemandForecaster:
         first_sale = np.full(len(categories), n_t)
         np.minimum.at(first_sale, category, history.launch)
         prior = seasonal_coefficients(
-            category_segment.reshape(-1, n_t), np.repeat(t[None, :] >= first_sale[:, None], n_s, axis=0), phase,
-            prior_sd=1.0).reshape(len(categories), n_s, 2)
-        own = seasonal_coefficients(by_segment.reshape(-1, n_t), np.repeat(valid, n_s, axis=0), phase,
+            category_segment.reshape(-1, n_t), np.repeat(t[None, :] >= first_sale[:, None], n_s, axis=0),
+            history.weeks, prior_sd=1.0).reshape(len(categories), n_s, 2)
+        own = seasonal_coefficients(by_segment.reshape(-1, n_t), np.repeat(valid, n_s, axis=0), history.weeks,
                                     prior=prior[category].reshape(-1, 2), prior_sd=self.seasonal_prior_sd)
-        return seasonal_factors(np.repeat(own, n_w, axis=0), phase_of(weeks))
+        return seasonal_factors(np.repeat(own, n_w, axis=0), weeks)
 
     # -------------------------------------------------------------- predict
 
@@ -411,7 +413,7 @@ class DemandForecaster:
         group = blocks.level * 2 + self.intermittent_
         flags = np.array([",".join(flags) for flags in self.flags_], dtype=object)
         keys = keys.assign(method=methods, flags=flags, group=group)
-        weeks = pd.date_range(history.weeks[-1] + pd.Timedelta(days=7), periods=h, freq="7D")
+        weeks = history.future(h)
         values = mean.reshape(-1)
         cell_group = np.repeat(group, h)
         columns = {"week": np.tile(weeks.to_numpy(), len(keys)), "mean": values,

@@ -24,23 +24,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["YEAR_WEEKS", "phase_of", "seasonal_coefficients", "seasonal_factors"]
+__all__ = ["phase_of", "seasonal_coefficients", "seasonal_factors"]
 
-#: Weeks in a mean calendar year.
-YEAR_WEEKS = 365.25 / 7
 _IRLS_STEPS = 12
 
 
-def phase_of(weeks: pd.DatetimeIndex) -> np.ndarray:
-    """Angle of each week (its Thursday) in the calendar year, in radians."""
-    thursday = pd.DatetimeIndex(weeks) + pd.Timedelta(days=3)
-    return 2 * np.pi * (thursday.dayofyear.to_numpy() - 1) / 365.25
+def phase_of(periods: pd.DatetimeIndex) -> np.ndarray:
+    """Angle of the middle of each period in the calendar year, in radians.
+
+    The periods are those of the index's frequency (weeks starting on Monday
+    for a demand history: their Thursday), or weeks when it has none.
+    """
+    periods = pd.DatetimeIndex(periods)
+    step = periods.freq or pd.infer_freq(periods) if len(periods) > 2 else None
+    length = (periods[0] + pd.tseries.frequencies.to_offset(step or "7D")) - periods[0]
+    middle = periods + length / 2 - pd.Timedelta(hours=12)
+    return 2 * np.pi * (middle.dayofyear.to_numpy() - 1) / 365.25
 
 
 def seasonal_coefficients(
     demand: np.ndarray,
     valid: np.ndarray,
-    phase: np.ndarray,
+    periods: pd.DatetimeIndex,
     prior: np.ndarray | None = None,
     prior_sd: float = 0.5,
     trend_sd: float = 0.5,
@@ -53,8 +58,8 @@ def seasonal_coefficients(
     demand : ndarray, shape (series, weeks)
     valid : ndarray of bool, same shape
         Weeks that are observations (launched, not censored).
-    phase : ndarray, shape (weeks,)
-        :func:`phase_of` the weeks.
+    periods : DatetimeIndex, length weeks
+        Start of each period (week).
     prior : ndarray, shape (series, 2), optional
         Coefficients to shrink towards; zero (no season) by default.
     prior_sd, trend_sd : float
@@ -70,8 +75,10 @@ def seasonal_coefficients(
     n, t = demand.shape
     prior = np.zeros((n, 2)) if prior is None else np.asarray(prior, dtype=float)
     weight = valid.astype(float)
-    years = (np.arange(t) - (t - 1) / 2) / YEAR_WEEKS
-    design = np.column_stack([np.ones(t), years, np.cos(phase), np.sin(phase)])
+    periods = pd.DatetimeIndex(periods)
+    years = ((periods - periods[0]) / pd.Timedelta(days=365.25)).to_numpy()
+    phase = phase_of(periods)
+    design = np.column_stack([np.ones(t), years - years.mean(), np.cos(phase), np.sin(phase)])
     penalty = np.diag([1e-6, 1 / trend_sd ** 2, 1 / prior_sd ** 2, 1 / prior_sd ** 2])
     target = np.column_stack([np.zeros(n), np.zeros(n), prior])
     observed = weight.sum(axis=1)
@@ -92,13 +99,13 @@ def seasonal_coefficients(
     return coef[:, 2:]
 
 
-def seasonal_factors(coefficients: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """Multiplicative factor of each series in each week, averaging 1 over a year.
+def seasonal_factors(coefficients: np.ndarray, periods: pd.DatetimeIndex) -> np.ndarray:
+    """Multiplicative factor of each series in each period, averaging 1 over a year.
 
     Parameters
     ----------
     coefficients : ndarray, shape (series, 2)
-    phase : ndarray, shape (weeks,)
+    periods : DatetimeIndex, length weeks
 
     Returns
     -------
@@ -108,4 +115,4 @@ def seasonal_factors(coefficients: np.ndarray, phase: np.ndarray) -> np.ndarray:
         return np.exp(coefficients[:, :1] * np.cos(angle) + coefficients[:, 1:] * np.sin(angle))
 
     year = np.linspace(0, 2 * np.pi, 52, endpoint=False)
-    return wave(np.asarray(phase)[None, :]) / wave(year[None, :]).mean(axis=1, keepdims=True)
+    return wave(phase_of(periods)[None, :]) / wave(year[None, :]).mean(axis=1, keepdims=True)
