@@ -7,7 +7,7 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_base", "sale_crm"],
+    "depends": ["fusion_base", "sale_crm", "sale_stock"],
     "external_dependencies": {"python": ["erp-crm-fusion", "pandas", "scikit-learn", "skops", "lifetimes"]},
     "data": [
         "security/ir.model.access.csv",
