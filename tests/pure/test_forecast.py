@@ -49,7 +49,7 @@ def company(demand: dict[tuple[int, str, int], np.ndarray], categories: dict[int
 def poisson_company(means: dict[int, float], weeks: int, seed: int = 0, categories: dict[int, str] | None = None):
     """Every product sells Poisson(mean) a week in every segment and warehouse."""
     rng = np.random.default_rng(seed)
-    categories = categories or {product: "Tools" for product in means}
+    categories = categories or dict.fromkeys(means, "Tools")
     demand = {(product, segment, warehouse): rng.poisson(mean, weeks).astype(float)
               for product, mean in means.items() for segment in SEGMENTS for warehouse in WAREHOUSES}
     return company(demand, categories, weeks)
@@ -139,7 +139,7 @@ def test_too_short_history_is_flagged_and_blended_with_the_prior():
     late = rng.poisson(4.0, weeks).astype(float)
     late[:weeks - 10] = 0.0  # launched ten weeks ago, selling far less than its category
     demand.update({(4, s, w): late.copy() for s in SEGMENTS for w in WAREHOUSES})
-    tables, end = company(demand, {p: "Tools" for p in (1, 2, 3, 4)}, weeks)
+    tables, end = company(demand, dict.fromkeys((1, 2, 3, 4), "Tools"), weeks)
     forecaster = DemandForecaster()
     forecast = forecaster.fit(weekly_demand(tables, as_of=end)).predict()
     assert forecaster.min_history == 3 * 8 + 13

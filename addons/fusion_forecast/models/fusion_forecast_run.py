@@ -1,0 +1,203 @@
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from crm_bridge.contract.errors import InsufficientDataError
+from crm_bridge.tables.backends import OrmBackend
+from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, read_tables
+
+_logger = logging.getLogger(__name__)
+
+CONSUMER = "demand forecast"
+# What the forecast reads of a company (crm_bridge.tables.schema columns), and only that.
+COLUMNS = {
+    "orders": ("order_id", "customer_id", "warehouse_id", "date_order", "state"),
+    "order_lines": ("order_id", "product_id", "qty", "price_unit", "discount"),
+    "products": ("product_id", "category", "type"),
+    "warehouses": ("warehouse_id",),
+}
+# The level of the core's forecast that is stored: totals are the sums of these rows.
+BOTTOM = "product_segment_warehouse"
+
+
+class FusionForecastRun(models.Model):
+    """One weekly demand forecast of a company: what it read, how good its backtest was, its card.
+
+    A run reads the company with the one reader of an Odoo company
+    (``crm_bridge.tables.odoo.read_tables``, as superuser within the company,
+    limited to the fields declared for the consumer "demand forecast"),
+    forecasts every product x customer segment x warehouse with
+    ``ai_insights.forecast`` and replaces the company's forecast rows
+    (``fusion.forecast``) in one batch. Services are not forecast, nor
+    products never sold: the tables do not say when a product was created, so
+    an unsold product cannot be told from a new one. A run with too little
+    history is recorded too, with the reason and no rows.
+    """
+
+    _name = "fusion.forecast.run"
+    _description = "ERP-CRM Fusion: demand forecast run"
+    _order = "computed_at desc, id desc"
+    _rec_name = "computed_at"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    computed_at = fields.Datetime("Computed on", required=True, readonly=True, default=fields.Datetime.now)
+    state = fields.Selection([("done", "Forecast"), ("insufficient", "Not enough history")], required=True,
+                             readonly=True, default="done")
+    message = fields.Char(readonly=True)
+    horizon_weeks = fields.Integer(readonly=True)
+    service_level = fields.Float("Service level (%)", readonly=True)
+    data_start = fields.Date("Data from", readonly=True)
+    data_end = fields.Date("Data to", readonly=True)
+    product_count = fields.Integer("Products", readonly=True)
+    series_count = fields.Integer("Series", readonly=True,
+                                  help="Products x customer segments x warehouses, and their totals.")
+    mase = fields.Float("MASE", digits=(4, 3), readonly=True,
+                        help="Revenue-weighted mean absolute scaled error of the backtest (lower is better).")
+    mase_snaive = fields.Float("MASE of seasonal naive", digits=(4, 3), readonly=True)
+    fva_pct = fields.Float("Value added (%)", digits=(4, 1), readonly=True,
+                           help="How much smaller the backtest error is than that of seasonal naive (same week "
+                                "last year).")
+    rmsse = fields.Float("RMSSE", digits=(4, 3), readonly=True)
+    rmsse_snaive = fields.Float("RMSSE of seasonal naive", digits=(4, 3), readonly=True)
+    card_json = fields.Text("Model card", readonly=True)
+    forecast_count = fields.Integer("Forecast rows", compute="_compute_forecast_count")
+
+    def _compute_forecast_count(self):
+        counts = dict(self.env["fusion.forecast"]._read_group([("run_id", "in", self.ids)], ["run_id"],
+                                                              ["__count"]))
+        for run in self:
+            run.forecast_count = counts.get(run, 0)
+
+    def action_view_forecasts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fusion_forecast.action_fusion_forecast")
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------ reading the company
+
+    @api.model
+    def _get_fusion_tables(self, company):
+        """{table: DataFrame} of ``company`` for ``ai_insights.forecast.weekly_demand``: goods that sold only.
+
+        The customers' segment is the reader's rule (a company is B2B, a person
+        B2C), read for the orders' customers only.
+        """
+        backend = OrmBackend(self.sudo().env)
+        purposes = self.env["fusion.data.purpose"]
+        try:
+            tables = read_tables(backend, company.id, COLUMNS, allowed_fields={
+                model: purposes._get_allowed_fields(CONSUMER, model)
+                for model in ("sale.order", "sale.order.line", "res.partner", "product.product", "product.category")})
+            check_declared({"res.partner": {"is_company"}},
+                           {"res.partner": purposes._get_allowed_fields(CONSUMER, "res.partner")})
+        except UndeclaredFieldsError as error:
+            listed = "; ".join(f"{model}: {', '.join(names)}"
+                               for model, names in sorted(error.details["undeclared"].items()))
+            raise UserError(self.env._(
+                "The demand forecast needs fields without a declared purpose (%(fields)s): declare their purpose "
+                "in Settings > ERP-CRM Fusion > Declared data uses.", fields=listed)) from error
+        goods = tables["products"][tables["products"]["type"].astype(str) != "service"]
+        lines = tables["order_lines"]
+        lines = lines[lines["product_id"].isin(goods["product_id"])]
+        partner_ids = sorted(int(i) for i in tables["orders"]["customer_id"].dropna().unique())
+        partners = backend.read("res.partner", partner_ids, ["is_company"], {"active_test": False})
+        tables.update(
+            order_lines=lines,
+            products=goods[goods["product_id"].isin(lines["product_id"])],
+            customers=pd.DataFrame({"customer_id": [p["id"] for p in partners],
+                                    "segment": ["B2B" if p["is_company"] else "B2C" for p in partners]}),
+        )
+        return tables
+
+    # ------------------------------------------------------------------ forecasting
+
+    @api.model
+    def _run(self, company):
+        """Forecast ``company`` now and replace its forecast rows; the run record (done or insufficient)."""
+        from ai_insights.forecast import DemandForecaster, weekly_demand  # statsforecast loads slowly: only here
+
+        run_vals = {"company_id": company.id, "horizon_weeks": company.fusion_forecast_horizon_weeks,
+                    "service_level": company.fusion_forecast_service_level}
+        tables = self._get_fusion_tables(company)
+        try:
+            if tables["products"].empty:
+                raise InsufficientDataError("no product has been sold yet")
+            history = weekly_demand(tables, as_of=fields.Date.context_today(self))
+            forecast = DemandForecaster(horizon=company.fusion_forecast_horizon_weeks).fit(history).predict()
+        except InsufficientDataError as error:
+            run = self.sudo().create(dict(run_vals, state="insufficient", message=self.env._(
+                "Not enough sales history to forecast: %(reason)s", reason=error.message)))
+            _logger.info("Demand forecast of %s skipped: %s", company.name, error.message)
+            return run
+        metrics = forecast.metrics
+        run = self.sudo().create(dict(
+            run_vals, data_start=forecast.card.data_window[0], data_end=forecast.card.data_window[1],
+            product_count=len(history.products), series_count=len(forecast.series),
+            mase=metrics["mase"], mase_snaive=metrics["mase_snaive"], fva_pct=metrics["fva_pct"],
+            rmsse=metrics["rmsse"], rmsse_snaive=metrics["rmsse_snaive"],
+            card_json=json.dumps(forecast.card.to_dict(), default=str, sort_keys=True),
+            message=self.env._("%(products)d products forecast %(weeks)d weeks ahead; %(fva).1f%% better than "
+                               "seasonal naive on the backtest.", products=len(history.products),
+                               weeks=company.fusion_forecast_horizon_weeks, fva=metrics["fva_pct"])))
+        rows = self.env["fusion.forecast"].sudo()
+        rows.search([("company_id", "=", company.id)]).unlink()
+        rows.create(run._prepare_forecast_vals(history, forecast))
+        _logger.info("Demand forecast of %s: %d products, value added %.1f%%", company.name,
+                     len(history.products), metrics["fva_pct"])
+        return run
+
+    def _prepare_forecast_vals(self, history, forecast):
+        """Values of the forecast rows (bottom series, weeks ahead) and of the actual rows (as many weeks back)."""
+        self.ensure_one()
+        frame = forecast.frame.assign(service=forecast.quantile(self.service_level / 100))
+        frame = frame[(frame["level"] == BOTTOM) & (frame["hi_95"] > 0)]
+        common = {"run_id": self.id, "company_id": self.company_id.id}
+        vals = [dict(
+            common, kind="forecast", product_id=int(row.product_id), segment=row.segment,
+            warehouse_id=int(row.warehouse_id), week=row.week.date(), forecast_qty=row.mean,
+            median_qty=row.median, low_80_qty=row.lo_80, high_80_qty=row.hi_80, low_95_qty=row.lo_95,
+            high_95_qty=row.hi_95, service_qty=row.service, method=row.method,
+            intermittent="intermittent" in row.flags, short_history="short_history" in row.flags,
+            stockouts_masked="stockouts_masked" in row.flags,
+        ) for row in frame.itertuples()]
+        weeks = self.horizon_weeks
+        product, segment, warehouse, week = np.nonzero(history.qty[..., -weeks:] > 0)
+        quantity = history.qty[..., -weeks:][product, segment, warehouse, week]
+        product_ids = history.products["product_id"].to_numpy()
+        vals += [dict(common, kind="actual", product_id=int(product_ids[p]), segment=history.segments[s],
+                      warehouse_id=history.warehouses[w], week=history.weeks[history.n_weeks - weeks + t].date(),
+                      actual_qty=float(q))
+                 for p, s, w, t, q in zip(product, segment, warehouse, week, quantity)]
+        return vals
+
+    # ------------------------------------------------------------------ entry points: button, cron
+
+    @api.model
+    def action_run_now(self):
+        """Forecast the current company now (managers): a notification with the run's message."""
+        if not self.env.user.has_group("fusion_base.group_fusion_manager"):
+            raise AccessError(self.env._("Only ERP-CRM Fusion managers may run the demand forecast."))
+        run = self._run(self.env.company)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": self.env._("Demand forecast"), "message": run.message,
+            "type": "success" if run.state == "done" else "warning", "sticky": False}}
+
+    @api.model
+    def _get_fusion_cron_companies(self):
+        """Companies the weekly cron forecasts: those with sales (a hook to narrow them)."""
+        groups = self.env["sale.order"].sudo()._read_group([], ["company_id"])
+        return self.env["res.company"].browse([company.id for (company,) in groups])
+
+    @api.model
+    def _cron_forecast(self):
+        companies = self._get_fusion_cron_companies()
+        for done, company in enumerate(companies, 1):
+            self._run(company)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)

@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    fusion_forecast_qty = fields.Float(
+        "Forecast demand", compute="_compute_fusion_forecast_qty", digits="Product Unit of Measure",
+        help="Demand expected over the forecast horizon, every segment and warehouse.")
+
+    def _compute_fusion_forecast_qty(self):
+        totals = dict(self.env["fusion.forecast"]._read_group(
+            [("product_tmpl_id", "in", self.ids), ("kind", "=", "forecast")], ["product_tmpl_id"],
+            ["forecast_qty:sum"]))
+        for template in self:
+            template.fusion_forecast_qty = totals.get(template, 0.0)
+
+    def action_view_fusion_forecast(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fusion_forecast.action_fusion_forecast")
+        action["domain"] = [("product_tmpl_id", "=", self.id)]
+        action["context"] = {"search_default_group_week": 1}
+        return action

@@ -1,0 +1,156 @@
+import json
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import ForecastCommon, ForecastDemoCommon
+
+
+@tagged("post_install", "-at_install")
+class TestForecastRun(ForecastDemoCommon):
+    def test_the_weekly_cron_forecasts_the_company(self):
+        run = self.run
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(run.horizon_weeks, 8)
+        self.assertGreater(run.product_count, 30)
+        self.assertEqual(run.fva_pct, 100 * (1 - run.mase / run.mase_snaive))
+        card = json.loads(run.card_json)
+        self.assertEqual(card["name"], "demand_forecast")
+        self.assertEqual(card["data_window"][1], str(run.data_end))
+        self.assertTrue(card["extra"]["bottom_method_counts"])
+        forecast = self.Forecast.search([("run_id", "=", run.id), ("kind", "=", "forecast")])
+        weeks = sorted(set(forecast.mapped("week")))
+        self.assertEqual(len(weeks), 8)
+        self.assertEqual(weeks[0], run.data_end + timedelta(days=1))
+        self.assertTrue(all(week.weekday() == 0 for week in weeks))
+        self.assertEqual(set(forecast.mapped("segment")), {"B2B", "B2C"})
+        self.assertEqual(len(forecast.warehouse_id), 2)
+        self.assertNotIn("service", forecast.product_id.mapped("type"))
+        for row in forecast[:50]:
+            self.assertLessEqual(row.low_95_qty, row.low_80_qty)
+            self.assertLessEqual(row.low_80_qty, row.median_qty)
+            self.assertLessEqual(row.median_qty, row.high_80_qty)
+            self.assertLessEqual(row.high_80_qty, row.high_95_qty)
+        actual = self.Forecast.search([("run_id", "=", run.id), ("kind", "=", "actual")])
+        self.assertTrue(actual)
+        self.assertTrue(all(row.week <= run.data_end for row in actual))
+        self.assertEqual(min(actual.mapped("week")), run.data_end - timedelta(days=7 * 8 - 1))
+
+    def test_the_actual_demand_is_what_was_ordered(self):
+        last_week = self.run.data_end - timedelta(days=6)
+        lines = self.env["sale.order.line"].search([
+            ("order_id.state", "!=", "cancel"), ("order_id.company_id", "=", self.company.id),
+            ("order_id.date_order", ">=", fields.Datetime.to_datetime(last_week)),
+            ("order_id.date_order", "<", fields.Datetime.to_datetime(self.run.data_end + timedelta(days=1))),
+            ("product_id.type", "!=", "service")])
+        rows = self.Forecast.search([("run_id", "=", self.run.id), ("kind", "=", "actual"),
+                                     ("week", "=", last_week)])
+        self.assertAlmostEqual(sum(rows.mapped("actual_qty")), sum(lines.mapped("product_uom_qty")))
+
+    def test_a_new_run_replaces_the_rows(self):
+        before = self.Forecast.search_count([("company_id", "=", self.company.id)])
+        self.company.fusion_forecast_horizon_weeks = 4
+        run = self.Run._run(self.company)
+        self.assertEqual(self.Forecast.search([("company_id", "=", self.company.id)]).run_id, run)
+        self.assertLess(self.Forecast.search_count([("company_id", "=", self.company.id)]), before)
+        self.assertEqual(len(set(self.Forecast.search([("kind", "=", "forecast")]).mapped("week"))), 4)
+        self.assertEqual(self.Run.search_count([("company_id", "=", self.company.id)]), 2)
+
+    def test_reading_the_company_does_not_query_per_product(self):
+        self.Run._get_fusion_tables(self.company)  # warm the caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=self._count_read_queries()):
+            self.Run._get_fusion_tables(self.company)
+        products = self.env["product.product"].create([{"name": f"Extra {i}", "is_storable": True,
+                                                        "list_price": 10.0} for i in range(30)])
+        order = self.env["sale.order"].create({
+            "partner_id": self.env["res.partner"].search([("ref", "=like", "DEMO-C%")], limit=1).id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2}) for product in products]})
+        order.write({"state": "sale"})
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=self._count_read_queries()):
+            tables = self.Run._get_fusion_tables(self.company)
+        self.assertTrue(set(products.ids) <= set(tables["products"]["product_id"]))
+
+    def _count_read_queries(self):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.Run._get_fusion_tables(self.company)
+        self.env.invalidate_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_graph_pivot_and_list_views(self):
+        views = self.Forecast.get_views([(False, "graph"), (False, "pivot"), (False, "list"), (False, "search")])
+        self.assertIn("forecast_qty", views["views"]["graph"]["arch"])
+        self.assertIn("actual_qty", views["views"]["pivot"]["arch"])
+        groups = self.Forecast._read_group([("run_id", "=", self.run.id)], ["week:week"],
+                                           ["actual_qty:sum", "forecast_qty:sum"])
+        self.assertEqual(len(groups), 16)  # eight weeks back, eight ahead
+        self.assertTrue(all(actual == 0 for _week, actual, forecast in groups[8:]))
+        self.assertTrue(all(forecast == 0 for _week, actual, forecast in groups[:8]))
+        form = self.env["product.template"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("action_view_fusion_forecast", form)
+
+    def test_the_product_smart_button(self):
+        row = self.Forecast.search([("run_id", "=", self.run.id), ("kind", "=", "forecast")], limit=1)
+        template = row.product_tmpl_id
+        rows = self.Forecast.search([("product_tmpl_id", "=", template.id), ("kind", "=", "forecast")])
+        self.assertAlmostEqual(template.fusion_forecast_qty, sum(rows.mapped("forecast_qty")))
+        action = template.action_view_fusion_forecast()
+        self.assertEqual(self.Forecast.search(action["domain"]), self.Forecast.search(
+            [("product_tmpl_id", "=", template.id)]))
+
+    def test_who_sees_the_forecast(self):
+        for user in (self.stock_user, self.fusion_user, self.salesperson):
+            self.assertTrue(self.Forecast.with_user(user).search_count([]), user.login)
+            self.assertTrue(self.Run.with_user(user).search_count([]), user.login)
+        with self.assertRaises(AccessError):
+            self.Forecast.with_user(self.api_user).search_count([])
+        with self.assertRaises(AccessError):
+            self.Forecast.with_user(self.fusion_user).search([], limit=1).write({"forecast_qty": 1.0})
+        other = self.env["res.company"].create({"name": "Other forecast company"})
+        outsider = new_test_user(self.env, "forecast_outsider", groups="stock.group_stock_user",
+                                 company_id=other.id, company_ids=[Command.set(other.ids)])
+        self.assertEqual(self.Forecast.with_user(outsider).search_count([]), 0)
+        self.assertEqual(self.Run.with_user(outsider).search_count([]), 0)
+
+    def test_forecast_now_is_for_managers(self):
+        with self.assertRaises(AccessError):
+            self.Run.with_user(self.fusion_user).action_run_now()
+        notification = self.Run.with_user(self.fusion_manager).action_run_now()
+        self.assertEqual(notification["params"]["type"], "success")
+
+    def test_undeclared_fields_are_not_read(self):
+        self.env.ref("fusion_forecast.purpose_forecast_sale_order_line_product_uom_qty").active = False
+        with self.assertRaisesRegex(UserError, "sale.order.line: product_uom_qty"):
+            self.Run._run(self.company)
+
+
+@tagged("post_install", "-at_install")
+class TestForecastSettings(ForecastCommon):
+    def test_too_little_history_is_recorded_with_its_reason(self):
+        partner = self.env["res.partner"].create({"name": "Short history customer"})
+        product = self.env["product.product"].create({"name": "Short history goods", "is_storable": True})
+        today = fields.Datetime.now()
+        orders = self.env["sale.order"].create([{
+            "partner_id": partner.id, "date_order": today - timedelta(days=7 * weeks),
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3})],
+        } for weeks in range(1, 6)])
+        orders.write({"state": "sale"})
+        run = self.Run._run(self.company)
+        self.assertEqual(run.state, "insufficient")
+        self.assertIn("37 weeks", run.message)
+        self.assertFalse(self.Forecast.search_count([("company_id", "=", self.company.id)]))
+
+    def test_settings_are_checked_and_saved_on_the_company(self):
+        settings = self.env["res.config.settings"].create({"fusion_forecast_horizon_weeks": 12,
+                                                           "fusion_forecast_service_level": 90.0})
+        settings.execute()
+        self.assertEqual(self.company.fusion_forecast_horizon_weeks, 12)
+        self.assertEqual(self.company.fusion_forecast_service_level, 90.0)
+        for values in ({"fusion_forecast_horizon_weeks": 0}, {"fusion_forecast_horizon_weeks": 27},
+                       {"fusion_forecast_service_level": 40.0}, {"fusion_forecast_service_level": 100.0}):
+            with self.assertRaises(ValidationError):
+                self.company.write(values)
