@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 
 from ai_insights.actions import Rule, evaluate_rules
-
 from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 
 N_CUSTOMERS = 100_000
@@ -84,7 +83,6 @@ def run() -> Iterator[tuple[str, object]]:
 
 def _demo_figures() -> Iterator[tuple[str, object]]:
     from demo_company import generate
-
     from demo_company.simulation import simulate_rules
 
     good, bad = simulate_rules(generate(seed=7)).rules

@@ -34,10 +34,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 from crm_bridge.promise.calendar import WorkingCalendar
 from crm_bridge.promise.engine import Capacity, ProductSupply, PromiseEngine
-
-from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 
 TODAY = dt.date(2026, 3, 2)
 N_PRODUCTS = 300
@@ -69,7 +68,8 @@ def _capacity(rng: np.random.Generator, lines_per_day: int, units_per_day: float
     holidays = [TODAY + dt.timedelta(days=d) for d in (31, 58, 120)]
     booked = {
         # the next weeks are already well booked
-        TODAY + dt.timedelta(days=d): (int(lines_per_day * rng.uniform(0.5, 1.0)), units_per_day * rng.uniform(0.3, 0.8))
+        TODAY + dt.timedelta(days=d): (int(lines_per_day * rng.uniform(0.5, 1.0)),
+                                       units_per_day * rng.uniform(0.3, 0.8))
         for d in range(30)
     }
     return Capacity(WorkingCalendar(holidays=holidays), lines_per_day, units_per_day, booked)

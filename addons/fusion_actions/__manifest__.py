@@ -18,6 +18,4 @@
         "views/res_partner_views.xml",
         "views/fusion_actions_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -8,5 +8,4 @@
     "license": "LGPL-3",
     "depends": ["fusion_actions", "fusion_sale_promise"],
     "auto_install": True,
-    "installable": True,
 }

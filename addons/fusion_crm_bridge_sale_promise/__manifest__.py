@@ -9,6 +9,4 @@
     "license": "LGPL-3",
     "depends": ["fusion_crm_bridge", "fusion_sale_promise"],
     "auto_install": True,
-    "installable": True,
-    "application": False,
 }

@@ -17,6 +17,4 @@
         "views/product_category_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -13,12 +13,28 @@
 The Odoo addon ``fusion_actions`` calls the same functions.
 """
 
-from ai_insights.actions.evaluate import (DECISION_COLUMNS, HISTORY_COLUMNS, SKIP_REASONS, STATUSES,
-                                          control_draw, episode_keys, evaluate_rules)
+from ai_insights.actions.evaluate import (
+    DECISION_COLUMNS,
+    HISTORY_COLUMNS,
+    SKIP_REASONS,
+    STATUSES,
+    control_draw,
+    episode_keys,
+    evaluate_rules,
+)
 from ai_insights.actions.impact import ImpactReport, MetricImpact, measure_impact, newcombe_interval, wilson_interval
 from ai_insights.actions.offers import OFFER_COLUMNS, OFFER_REASONS, plan_offers
-from ai_insights.actions.rules import (ACTIONS, CONSENT_CHANNELS, CUSTOMER_ACTIONS, CUSTOMER_TRIGGERS, EVENT_TRIGGERS,
-                                       PRODUCT_ACTIONS, PRODUCT_TRIGGERS, TRIGGERS, Rule)
+from ai_insights.actions.rules import (
+    ACTIONS,
+    CONSENT_CHANNELS,
+    CUSTOMER_ACTIONS,
+    CUSTOMER_TRIGGERS,
+    EVENT_TRIGGERS,
+    PRODUCT_ACTIONS,
+    PRODUCT_TRIGGERS,
+    TRIGGERS,
+    Rule,
+)
 
 __all__ = [
     "ACTIONS", "CONSENT_CHANNELS", "CUSTOMER_ACTIONS", "CUSTOMER_TRIGGERS", "DECISION_COLUMNS", "EVENT_TRIGGERS",

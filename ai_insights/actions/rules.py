@@ -138,7 +138,7 @@ class Rule:
         kind = _TRIGGER_SPECS[self.trigger][1]
         return score <= self.threshold if kind == "days_below" else score >= self.threshold
 
-    def validate(self) -> "Rule":
+    def validate(self) -> Rule:
         """Check the rule can ever fire and do something; return it.
 
         Raises

@@ -330,7 +330,8 @@ class PricingPolicy:
         flags |= np.where(unsold, _BIT["unsold_stock"], 0)
         flags |= np.where(retention_room > _EPS, _BIT["retention"], 0)
         flags |= np.where(
-            (stock_room + retention_room > self.max_discount + _EPS) & (margin_room >= policy_room), _BIT["policy_cap"], 0
+            (stock_room + retention_room > self.max_discount + _EPS) & (margin_room >= policy_room),
+            _BIT["policy_cap"], 0,
         )
         return PriceAdviceBatch(
             self, cost, list_price, floor, cover, churn, value, stock_room, retention_room,
@@ -445,7 +446,8 @@ def _pct(fraction: float) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and math.isfinite(value)
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    return number and math.isfinite(value)
 
 
 def _numbers(values: Any, n: int | None, name: str, code: str, required: bool = False) -> np.ndarray:

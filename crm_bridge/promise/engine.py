@@ -48,9 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from crm_bridge.promise.calendar import WorkingCalendar, to_day
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason, xmlrpc_value
+from crm_bridge.promise.calendar import WorkingCalendar, to_day
 
 __all__ = [
     "KINDS",
@@ -377,7 +377,8 @@ class PromiseEngine:
         self._ids = np.array(ids, dtype=np.int64)
         if len(set(ids)) != len(ids):
             dup = next(i for i, pid in enumerate(ids) if ids.index(pid) != i)
-            raise _bad("each product may have one supply only", "duplicate_product", f"supplies[{dup}].product_id", ids[dup])
+            raise _bad("each product may have one supply only", "duplicate_product", f"supplies[{dup}].product_id",
+                       ids[dup])
         self._id_order = np.argsort(self._ids, kind="stable")
         self._sorted_ids = self._ids[self._id_order]
         self._kind = np.array(kinds, dtype=np.int8)
@@ -399,7 +400,8 @@ class PromiseEngine:
         known = (self._sorted_ids[pos] == ids) if len(self._ids) else np.zeros(n, bool)
         if not known.all():
             i = _first_bad(~known)
-            raise _bad(f"product {ids[i]} is not in the supplies given", "unknown_product", f"lines[{i}].product_id", ids[i])
+            raise _bad(f"product {ids[i]} is not in the supplies given", "unknown_product", f"lines[{i}].product_id",
+                       ids[i])
         return self._id_order[pos]
 
     # ---- day grid
@@ -417,7 +419,8 @@ class PromiseEngine:
         flat = rows * length + np.minimum(days, length - 1)
         delta = np.bincount(flat, weights=qty, minlength=n_products * length).reshape(n_products, length)
         position = self._free[:, None] + np.cumsum(delta, axis=1)
-        replenishable = (self._replenish_day >= 0)[:, None] & (np.arange(length)[None, :] >= self._replenish_day[:, None])
+        replenish_day = self._replenish_day[:, None]
+        replenishable = (replenish_day >= 0) & (np.arange(length)[None, :] >= replenish_day)
         position[replenishable | (self._kind != _STORABLE)[:, None]] = np.inf
         atp = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1]
 
@@ -479,7 +482,8 @@ class PromiseEngine:
         if partial.ndim and partial.shape != (n,):
             raise _bad(f"expected {n} allow_partial flags", "length_mismatch", "allow_partial")
         partial = np.broadcast_to(partial, (n,))
-        groups = np.zeros(n, np.int64) if order_keys is None else np.unique(np.asarray(order_keys), return_inverse=True)[1]
+        groups = (np.zeros(n, np.int64) if order_keys is None
+                  else np.unique(np.asarray(order_keys), return_inverse=True)[1])
         if groups.shape != (n,):
             raise _bad(f"expected {n} order keys", "length_mismatch", "order_keys")
 
@@ -604,7 +608,6 @@ def _root(parent: list[int], i: int) -> int:
 def _allocate_stock(grid, rows, qty, target, groups, storable, partial) -> dict[str, np.ndarray]:
     """Readiness of each storable line, serving competing lines needed first first."""
     n = len(qty)
-    length = grid.length
     wanted = np.where(storable, qty, 0.0)
     order = np.lexsort((np.arange(n), target, rows, groups))
     sorted_qty = wanted[order]
@@ -665,7 +668,8 @@ class BatchPromise:
     """
 
     @classmethod
-    def _assemble(cls, engine, grid, rows, qty, asked, target, kind, stock, shipments, ship_day, capacity_bound, too_big):
+    def _assemble(cls, engine, grid, rows, qty, asked, target, kind, stock, shipments, ship_day, capacity_bound,
+                  too_big):
         self = cls()
         n, length = len(qty), grid.length
         self._engine, self._rows, self._asked, self._target = engine, rows, asked, target
@@ -783,7 +787,8 @@ class BatchPromise:
         if not lines:
             raise _bad("an order needs at least one line", "empty_order", "lines")
         worst = max(STATUSES.index(line.status) for line in lines)
-        promised = None if any(line.promised_date is None for line in lines) else max(line.promised_date for line in lines)
+        dates = [line.promised_date for line in lines]
+        promised = None if None in dates else max(dates)
         reasons = []
         for number, line in enumerate(lines):
             if line.status != "on_time":

@@ -10,7 +10,7 @@ pricing, are :func:`crm_bridge.pricing.cover.cover_from_tables`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,10 +95,10 @@ HIGH_RISK = 0.5
 
 def churn_and_value(ctx: JobContext) -> Section:
     """Train the churn model on one window, evaluate it on a later one, score everyone today."""
-    from ai_insights.churn.model import ChurnModel, train_churn_model
     from ai_insights.churn.clv import CLVModel
     from ai_insights.churn.datasets import calibration_holdout, data_end, demo_tables, latest_cutoffs
     from ai_insights.churn.features import build_features
+    from ai_insights.churn.model import ChurnModel, train_churn_model
 
     tables = demo_tables(ctx.company)
     train_cutoff, eval_cutoff = latest_cutoffs(tables, CHURN_HORIZON_DAYS)
@@ -127,7 +128,8 @@ def churn_and_value(ctx: JobContext) -> Section:
         "BG/NBD baseline ROC-AUC": f"{metrics['roc_auc_baseline_bgnbd']:.3f}",
         "Brier score (lower is better)": f"{metrics['brier']:.3f}",
         f"customers at high risk (p ≥ {HIGH_RISK:.0%})": f"{len(high):,}",
-        "expected revenue at risk, next year": _money((high["expected_revenue"].fillna(0) * high["churn_probability"]).sum()),
+        "expected revenue at risk, next year": _money(
+            (high["expected_revenue"].fillna(0) * high["churn_probability"]).sum()),
     }
     calibration = pd.DataFrame(card.extra["calibration_table"])
     figure, axes = new_figure(4.2, 3.2)
@@ -205,7 +207,8 @@ def promises_and_pricing(ctx: JobContext) -> Section:
         "and their discounts against the margin floor and stock pressure.",
     )
     status_counts = orders["status"].value_counts().reindex(STATUSES, fill_value=0)
-    section.figures = {f"quotations {status.replace('_', ' ')}": f"{count:,}" for status, count in status_counts.items()}
+    section.figures = {f"quotations {status.replace('_', ' ')}": f"{count:,}"
+                       for status, count in status_counts.items()}
     section.figures["quotations whose promised date has passed"] = f"{expired:,}"
     section.figures["lines over the allowed discount"] = f"{len(beyond):,}"
     section.figures["lines priced below the floor"] = f"{(over['verdict'] == 'below_floor').sum():,}"

@@ -23,9 +23,10 @@ the demo only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,9 @@ from ai_insights.actions.evaluate import evaluate_rules
 from ai_insights.actions.impact import ImpactReport, measure_impact
 from ai_insights.actions.offers import plan_offers
 from ai_insights.actions.rules import Rule
-from ai_insights.churn.model import train_churn_model
 from ai_insights.churn.datasets import data_end, demo_tables, latest_cutoffs
 from ai_insights.churn.features import build_features
+from ai_insights.churn.model import train_churn_model
 from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import PricingPolicy
 

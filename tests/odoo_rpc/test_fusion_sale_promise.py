@@ -129,8 +129,10 @@ def test_bad_lines_get_structured_errors(admin, api, shop, line, code, field):
 
 def test_bad_partner_and_company_get_structured_errors(admin, api, shop):
     line = [{"product_id": shop["desk"], "qty": 1}]
-    call = lambda partner, **options: api.call("sale.order", "fusion_simulate_quote", partner, line,
-                                               options=options)["errors"][0]["code"]
+
+    def call(partner, **options):
+        return api.call("sale.order", "fusion_simulate_quote", partner, line, options=options)["errors"][0]["code"]
+
     assert call(shop["gone"]) == "archived_partner"
     assert call(0) == "not_found"
     other_company = admin.env["res.company"].create({"name": "RPC hidden company"})

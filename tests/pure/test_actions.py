@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_insights.actions import (Rule, control_draw, evaluate_rules, measure_impact, newcombe_interval,
-                                 plan_offers, wilson_interval)
+from ai_insights.actions import (
+    Rule,
+    control_draw,
+    evaluate_rules,
+    measure_impact,
+    newcombe_interval,
+    plan_offers,
+    wilson_interval,
+)
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.pricing.guardrail import PricingPolicy
 

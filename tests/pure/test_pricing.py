@@ -11,8 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_bridge.contract.errors import ValidationError
-from crm_bridge.pricing.cover import (NO_DEMAND_COVER_DAYS, cover_from_tables, days_of_cover, demand_window,
-                                      sold_in_window)
+from crm_bridge.pricing.cover import (
+    NO_DEMAND_COVER_DAYS,
+    cover_from_tables,
+    days_of_cover,
+    demand_window,
+    sold_in_window,
+)
 from crm_bridge.pricing.guardrail import VERDICT_CODES, PricingPolicy
 
 POLICY = PricingPolicy(category_floors={"premium": 0.40})

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_bridge.promise.calendar import WorkingCalendar
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.promise.calendar import WorkingCalendar
 from crm_bridge.promise.engine import (
     Capacity,
     ProductSupply,
@@ -321,7 +321,8 @@ def test_promises_never_exceed_supply_capacity_or_the_feasible_earliest(scenario
         earliest = cal.next_working_day(TODAY) + dt.timedelta(days=supply.customer_lead_days)
         if line.promised_date is not None:
             assert line.promised_date >= earliest
-        assert (line.status == "on_time") == (line.promised_date is not None and line.promised_date <= request.date_asked)
+        in_time = line.promised_date is not None and line.promised_date <= request.date_asked
+        assert (line.status == "on_time") == in_time
     if lines_per_day is not None:
         assert max(shipped_per_day.values(), default=0) <= lines_per_day
     # Cumulative quantity shipped of a product never exceeds free stock + receipts + replenishment so far.

@@ -1,5 +1,1 @@
-from . import fusion_action_rule
-from . import fusion_action_log
-from . import fusion_action_signal
-from . import product_template
-from . import res_partner
+from . import fusion_action_log, fusion_action_rule, fusion_action_signal, product_template, res_partner

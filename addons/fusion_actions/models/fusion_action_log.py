@@ -26,7 +26,7 @@ class FusionActionLog(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", index=True, ondelete="set null", readonly=True)
-    product_id = fields.Many2one("product.product", "Product", index=True, ondelete="set null", readonly=True)
+    product_id = fields.Many2one("product.product", index=True, ondelete="set null", readonly=True)
     episode = fields.Char(required=True, index=True, readonly=True,
                           help="Rule, subject and prediction window (or event): acted on at most once.")
     status = fields.Selection([("act", "Acted"), ("control", "Control group"), ("skipped", "Skipped")],

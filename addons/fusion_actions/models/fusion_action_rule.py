@@ -197,7 +197,7 @@ class FusionActionRule(models.Model):
 
     @api.model
     def _cron_run_rules(self):
-        self.search([])._run_rules()
+        self.search([("active", "=", True)])._run_rules()
 
     def _run_rules(self, today=None):
         """Evaluate the rules, log every decision and take the actions; return counts per status.

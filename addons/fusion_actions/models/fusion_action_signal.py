@@ -29,7 +29,7 @@ class FusionActionSignal(models.Model):
     trigger = fields.Selection(TRIGGER_SELECTION, required=True, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", "Customer", index=True, ondelete="cascade")
-    product_id = fields.Many2one("product.product", "Product", index=True, ondelete="cascade")
+    product_id = fields.Many2one("product.product", index=True, ondelete="cascade")
     score = fields.Float(required=True, digits=(16, 3),
                          help="A probability for customer triggers, days of cover for product triggers.")
     event_ref = fields.Char("Event", help="The ticket or order the event is about; each event is its own episode.")

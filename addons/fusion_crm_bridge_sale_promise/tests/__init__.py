@@ -1,2 +1,1 @@
-from . import test_bridge_check
-from . import test_promise_contract
+from . import test_bridge_check, test_promise_contract

@@ -34,14 +34,13 @@ import pandas as pd
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.fusion_base.tests.common import FusionCommon
+
 from crm_bridge.tables.backends import OrmBackend
 from crm_bridge.tables.odoo import read_company
 from demo_company import generate
 from demo_company.main_job import JobContext, promises_and_pricing
 from demo_company.odoo_loader import load_company
-
-from odoo.addons.fusion_base.tests.common import FusionCommon
-
 
 # Orders of this many days before today are loaded: the 90-day demand window and the orders still open.
 RECENT_DAYS = 120

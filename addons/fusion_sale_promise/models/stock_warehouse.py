@@ -51,17 +51,24 @@ class StockWarehouse(models.Model):
         return WorkingCalendar(workdays or range(5), holidays)
 
     def _get_fusion_move_domains(self, exclude_order_ids=()):
-        """(quant, incoming move, outgoing move) domains of the warehouse; the moves of ``exclude_order_ids`` left out."""
+        """(quant, incoming move, outgoing move) domains of the warehouse.
+
+        The moves of ``exclude_order_ids`` are left out.
+        """
         self.ensure_one()
         quant_domain, in_domain, out_domain = self.env["product.product"].with_context(
             warehouse_id=self.id)._get_domain_locations()
         open_moves = [("state", "in", OPEN_MOVE_STATES)]
         if exclude_order_ids:
-            open_moves += ["|", ("sale_line_id", "=", False), ("sale_line_id.order_id", "not in", list(exclude_order_ids))]
+            open_moves += ["|", ("sale_line_id", "=", False),
+                           ("sale_line_id.order_id", "not in", list(exclude_order_ids))]
         return quant_domain, expression.AND([open_moves, in_domain]), expression.AND([open_moves, out_domain])
 
     def _get_fusion_free_qty(self, products, exclude_order_ids=()):
-        """{product id: free stock in the warehouse}, in the product's unit, the reservations of ``exclude_order_ids`` freed."""
+        """{product id: free stock in the warehouse}, in the product's unit.
+
+        The reservations of ``exclude_order_ids`` are freed.
+        """
         self.ensure_one()
         quant_domain, _in_domain, out_domain = self._get_fusion_move_domains()
         free = defaultdict(float)

@@ -1,3 +1,1 @@
-from . import test_promise_fields
-from . import test_approval_gate
-from . import test_quote_simulation
+from . import test_approval_gate, test_promise_fields, test_quote_simulation

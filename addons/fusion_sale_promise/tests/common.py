@@ -57,7 +57,8 @@ class PromiseCommon(FusionCommon):
         """A quotation; ``lines`` are (product, qty) or (product, qty, {line values})."""
         order_lines = []
         for product, qty, *extra in lines:
-            order_lines.append(Command.create({"product_id": product.id, "product_uom_qty": qty, **(extra[0] if extra else {})}))
+            values = {"product_id": product.id, "product_uom_qty": qty, **(extra[0] if extra else {})}
+            order_lines.append(Command.create(values))
         if commitment_days is not None:
             values["commitment_date"] = fields.Datetime.now() + timedelta(days=commitment_days)
         env = cls.env(user=user) if user else cls.env

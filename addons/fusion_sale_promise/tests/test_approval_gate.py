@@ -37,7 +37,7 @@ class TestApprovalGate(PromiseCommon):
         action = order.with_context(fusion_approval_wizard=True).action_confirm()
         self.assertEqual(action["res_model"], "fusion.promise.approval")
         self.assertEqual(order.state, "draft")
-        wizard = self.env["fusion.promise.approval"].with_user(self.manager).with_context(action["context"]).create(
+        wizard = self.env["fusion.promise.approval"].with_user(self.manager).with_context(**action["context"]).create(
             {"reason": "Key account, agreed by the sales director"})
         wizard.action_approve()
         self.assertEqual(order.state, "sale")
