@@ -48,13 +48,11 @@ buying, so that AUC is a smoke test, not a quality figure: see ``demo_auc``).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ai_insights.churn.model import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
 from ai_insights.churn.clv import CLVModel, count_median, fit_rfm_model, rfm_forecast
 from ai_insights.churn.datasets import (
     CDNOW_CALIBRATION_END,
@@ -66,7 +64,7 @@ from ai_insights.churn.datasets import (
     rfm_summary,
 )
 from ai_insights.churn.features import build_features
-
+from ai_insights.churn.model import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
 from benchmarks._common import measurement_env, odoo_figures, print_measured
 
 DEMO_HORIZON_DAYS = 180

@@ -200,7 +200,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
     def _design(self, X: pd.DataFrame, forecast: pd.DataFrame) -> np.ndarray:
         return np.column_stack([X[self.features_used_].to_numpy(dtype=float), forecast["p_alive"].to_numpy()])
 
-    def fit(self, X: pd.DataFrame, y) -> "CLVModel":
+    def fit(self, X: pd.DataFrame, y) -> CLVModel:
         """Learn from features as of a cut-off and purchases counted in the following ``horizon_days``."""
         if self.anchor not in _ANCHORS:
             raise ValidationError(f"anchor must be one of {_ANCHORS}", field="anchor")

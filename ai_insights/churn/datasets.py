@@ -8,7 +8,8 @@ customer bought in the ``horizon_days`` that follow it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

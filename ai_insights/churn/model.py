@@ -13,7 +13,7 @@ probability-alive baseline, and returns the model with its :class:`ModelCard`.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,9 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import SplineTransformer
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
 from ai_insights.churn.clv import fit_rfm_model, rfm_forecast, rfm_from_features
@@ -82,7 +82,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         self.min_customers = min_customers
         self.min_per_class = min_per_class
 
-    def fit(self, X: pd.DataFrame, y) -> "ChurnModel":
+    def fit(self, X: pd.DataFrame, y) -> ChurnModel:
         """Fit on declared features ``X`` and labels ``y`` (1 = churned)."""
         self.feature_names_in_ = np.asarray(check_declared(X.columns), dtype=object)
         y = np.asarray(y, dtype=int)

@@ -83,6 +83,9 @@ class OrmBackend:
 class RpcBackend:
     """Backend over RPC with an ``odoorpc.ODOO`` client already logged in."""
 
+    # Records per ``read`` call: bounded answers over the wire (the ORM backend reads in one call).
+    PAGE = 2000
+
     def __init__(self, client: Any) -> None:
         self.client = client
 
@@ -101,7 +104,11 @@ class RpcBackend:
         return self.client.execute_kw(model, "search", [domain], self._kw(context, order=order))
 
     def read(self, model, ids, fields, context=None):
-        return self.client.execute_kw(model, "read", [ids, fields], self._kw(context, load=None))
+        rows: list[dict] = []
+        for start in range(0, len(ids), self.PAGE):
+            rows += self.client.execute_kw(model, "read", [ids[start:start + self.PAGE], fields],
+                                           self._kw(context, load=None))
+        return rows
 
     def search_read(self, model, domain, fields, *, limit=None, offset=0, order=None, context=None):
         options = self._kw(context, offset=offset)

@@ -97,7 +97,6 @@ __all__ = [
     "read_tables",
 ]
 
-PAGE = 2000
 # Shipping capacity of a warehouse with no limit set (or no capacity field): no limit known.
 NO_SHIPPING_LIMIT = pd.NA
 ORDER_STATES = {"draft": "quotation", "sent": "quotation", "sale": "confirmed", "cancel": "cancelled"}
@@ -300,11 +299,7 @@ class _Reader:
         ids = sorted({int(i) for i in ids if i})
         if not names or not ids:
             return []
-        context = dict(self.context, **(context or {}))
-        rows: list[dict] = []
-        for start in range(0, len(ids), PAGE):
-            rows += self.backend.read(model, ids[start:start + PAGE], names, context)
-        return rows
+        return self.backend.read(model, ids, names, dict(self.context, **(context or {})))
 
     def search_read(self, table: str, domain: list, context: dict | None = None) -> list[dict]:
         """Rows of the table's own model matching ``domain``, in id order."""
@@ -537,7 +532,7 @@ def _tickets(r: _Reader) -> list[dict]:
 
 
 def check_declared(needed: Mapping[str, Collection[str]], allowed: Mapping[str, Collection[str]]) -> None:
-    """Raise :class:`UndeclaredFieldsError` unless every field of ``needed`` is in ``allowed`` (both {model: fields})."""
+    """Raise :class:`UndeclaredFieldsError` unless ``allowed`` holds every field of ``needed`` ({model: fields})."""
     undeclared = {model: sorted(set(names) - set(allowed.get(model, ()))) for model, names in needed.items()}
     undeclared = {model: names for model, names in undeclared.items() if names}
     if undeclared:

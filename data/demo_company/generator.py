@@ -559,7 +559,8 @@ def _interactions(rng: np.random.Generator, customers: pd.DataFrame, truth: pd.D
     response = np.round(rng.lognormal(np.log(4.0) + 0.8 * strain, 0.9), 1)
     warning = rng.random(n) < 0.08 + 0.6 * strain
     langs = customers["lang"].to_numpy()[owner]
-    last_order = _latest_order_refs(orders, customers["customer_id"].to_numpy()[owner], start + pd.to_timedelta(day, unit="D"))
+    last_order = _latest_order_refs(orders, customers["customer_id"].to_numpy()[owner],
+                                    start + pd.to_timedelta(day, unit="D"))
     # Routine note 0 cites the last order, so customers without one get another note.
     routine_pick = np.where(last_order == "", 1 + rng.integers(0, 7, n), rng.integers(0, 8, n))
     warning_pick = rng.integers(0, 6, n)

@@ -224,7 +224,7 @@ def load_company(company: Any, backend: OdooBackend, progress: Callable[[str, in
         backend.call("stock.picking", "action_confirm", batch)
     counts["stock.picking"] = len(receipt_ids)
 
-    lines_by_order = {order_id: lines for order_id, lines in company.order_lines.groupby("order_id")}
+    lines_by_order = dict(list(company.order_lines.groupby("order_id")))
     orders = company.orders[company.orders["order_id"].isin(lines_by_order)].sort_values("date_order")
     recent_from = pd.Timestamp(company.reference_date) - timedelta(days=RECENT_DAYS)
     order_ids = {}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from _customer_fixtures import synthetic_company
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from ai_insights.churn.model import EXPLAIN_COLUMNS, ChurnModel, train_churn_model
 from ai_insights.churn.datasets import calibration_holdout
+from ai_insights.churn.model import EXPLAIN_COLUMNS, ChurnModel, train_churn_model
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 TRAIN_CUTOFF, EVAL_CUTOFF, HORIZON = "2023-10-01", "2024-04-01", 180
@@ -41,9 +40,8 @@ def test_beats_trivial_and_recency_baselines(trained, held_out):
 
 
 def test_beats_baselines_on_the_small_demo_company():
-    from demo_company import generate
-
     from ai_insights.churn.datasets import demo_tables, latest_cutoffs
+    from demo_company import generate
 
     demo = demo_tables(generate(seed=7, size="small"))  # 200 customers, one year of orders
     model, card = train_churn_model(demo, *latest_cutoffs(demo, 120), horizon_days=120)
@@ -93,7 +91,7 @@ def test_reasons_are_words_pointing_the_right_way(trained, held_out):
 
 
 def test_too_little_history_scores_nothing(tables):
-    few = {name: table for name, table in tables.items()}
+    few = dict(tables)
     few["orders"] = tables["orders"][tables["orders"]["customer_id"] <= 40]
     with pytest.raises(InsufficientDataError) as error:
         train_churn_model(few, TRAIN_CUTOFF, EVAL_CUTOFF, horizon_days=HORIZON)

@@ -34,7 +34,8 @@ class FusionChurnDataset(models.AbstractModel):
     @api.model
     def _get_fusion_undeclared_error(self, error):
         """The UserError telling a manager which fields of an ``UndeclaredFieldsError`` to declare."""
-        listed = "; ".join(f"{model}: {', '.join(names)}" for model, names in sorted(error.details["undeclared"].items()))
+        undeclared = sorted(error.details["undeclared"].items())
+        listed = "; ".join(f"{model}: {', '.join(names)}" for model, names in undeclared)
         return UserError(self.env._(
             "The churn model needs fields without a declared purpose (%(fields)s): declare their purpose in "
             "Settings > ERP-CRM Fusion > Declared data uses.", fields=listed))

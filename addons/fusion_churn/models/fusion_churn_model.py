@@ -7,10 +7,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ai_insights.churn.model import train_churn_model
 from ai_insights.churn.clv import CLVModel
 from ai_insights.churn.datasets import calibration_holdout, latest_cutoffs
 from ai_insights.churn.features import build_features
+from ai_insights.churn.model import train_churn_model
 from ai_insights.registry.versions import CHURN_TRUSTED_TYPES
 from crm_bridge.contract.errors import InsufficientDataError
 
