@@ -73,15 +73,13 @@ class TestPromiseContract(FusionCommon):
         super().setUpClass()
         cls.today = fields.Date.context_today(cls.env["sale.order"])
         load_company(_recent_company(generate(seed=7, size="small", reference_date=cls.today)), OrmBackend(cls.env))
-        cls.salesman = new_test_user(
-            cls.env, "contract_salesman", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user")
         cls.manager = new_test_user(
             cls.env, "contract_manager",
             groups="sales_team.group_sale_salesman_all_leads,fusion_base.group_fusion_manager")
         cls.quotations = cls.env["sale.order"].search(
             [("company_id", "=", cls.company.id), ("state", "in", ("draft", "sent"))], order="id")
         # The salesperson's own quotations; the confirmed orders that make the demand stay their colleagues'.
-        cls.quotations.user_id = cls.salesman
+        cls.quotations.user_id = cls.salesperson
         cls.env.flush_all()
 
     def _form(self, user):
@@ -130,20 +128,20 @@ class TestPromiseContract(FusionCommon):
                 for row in lines.itertuples()}
 
     def test_every_path_gives_every_line_the_same_promise_and_discount_limit(self):
-        salesman = self._form(self.salesman)
-        self.assertGreater(len(salesman), 20, "the small demo company has open quotations to compare")
-        self.assertEqual(set(salesman), set(self.quotations.order_line.filtered(
+        salesperson = self._form(self.salesperson)
+        self.assertGreater(len(salesperson), 20, "the small demo company has open quotations to compare")
+        self.assertEqual(set(salesperson), set(self.quotations.order_line.filtered(
             lambda line: line._fusion_is_promised()).ids), "every promised line of every open quotation")
-        limits = {limit for _status, _date, limit in salesman.values()}
+        limits = {limit for _status, _date, limit in salesperson.values()}
         self.assertGreater(len(limits), 2, "stock cover and margin make the limits differ from line to line")
         paths = {"manager's form": lambda: self._form(self.manager), "quote simulation": self._simulated,
                  "order check": self._checked, "main job": self._main_job}
         for path, answer in paths.items():
             with self.subTest(path=path):
                 results = answer()
-                differing = {line: (salesman[line], results.get(line)) for line in salesman
-                             if results.get(line) != salesman[line]}
+                differing = {line: (salesperson[line], results.get(line)) for line in salesperson
+                             if results.get(line) != salesperson[line]}
                 self.assertFalse(differing, f"{path} disagrees with the salesperson's form on "
-                                            f"{len(differing)} of {len(salesman)} lines (salesperson, {path}): "
+                                            f"{len(differing)} of {len(salesperson)} lines (salesperson, {path}): "
                                             f"{dict(list(differing.items())[:5])}")
-                self.assertEqual(set(results), set(salesman))
+                self.assertEqual(set(results), set(salesperson))

@@ -9,8 +9,8 @@ from odoo.addons.fusion_base.tests.common import FusionCommon
 class PromiseCommon(FusionCommon):
     """A warehouse shipping every day, stocked products of each kind, and least-privileged users.
 
-    Besides ``FusionCommon``'s users: ``salesman``, a salesperson with rights on
-    their own documents only, and ``manager``, who sees every order and approves.
+    Besides ``FusionCommon``'s users (``salesperson``: rights on their own
+    documents only): ``manager``, who sees every order and approves.
     """
 
     @classmethod
@@ -27,9 +27,6 @@ class PromiseCommon(FusionCommon):
         })
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.warehouse.fusion_calendar_id = cls.calendar
-        cls.salesman = new_test_user(
-            cls.env, "promise_salesman", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user"
-        )
         cls.manager = new_test_user(
             cls.env, "promise_manager",
             groups="sales_team.group_sale_salesman_all_leads,fusion_base.group_fusion_manager",
@@ -57,8 +54,8 @@ class PromiseCommon(FusionCommon):
         """A quotation; ``lines`` are (product, qty) or (product, qty, {line values})."""
         order_lines = []
         for product, qty, *extra in lines:
-            values = {"product_id": product.id, "product_uom_qty": qty, **(extra[0] if extra else {})}
-            order_lines.append(Command.create(values))
+            line_values = {"product_id": product.id, "product_uom_qty": qty, **(extra[0] if extra else {})}
+            order_lines.append(Command.create(line_values))
         if commitment_days is not None:
             values["commitment_date"] = fields.Datetime.now() + timedelta(days=commitment_days)
         env = cls.env(user=user) if user else cls.env

@@ -7,10 +7,10 @@ from .common import PromiseCommon
 @tagged("post_install", "-at_install")
 class TestApprovalGate(PromiseCommon):
     def _greedy_order(self):
-        return self._make_order([(self.chair, 2, {"discount": 45})], user=self.salesman)
+        return self._make_order([(self.chair, 2, {"discount": 45})], user=self.salesperson)
 
     def test_salesman_confirms_an_order_within_bounds(self):
-        order = self._make_order([(self.chair, 2, {"discount": 5})], commitment_days=3, user=self.salesman)
+        order = self._make_order([(self.chair, 2, {"discount": 5})], commitment_days=3, user=self.salesperson)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
@@ -23,11 +23,11 @@ class TestApprovalGate(PromiseCommon):
     def test_salesman_cannot_approve_by_writing(self):
         order = self._greedy_order()
         with self.assertRaises(AccessError):
-            order.write({"fusion_approved_by_id": self.salesman.id, "fusion_approval_reason": "trust me"})
+            order.write({"fusion_approved_by_id": self.salesperson.id, "fusion_approval_reason": "trust me"})
         with self.assertRaises(AccessError):
             order._fusion_record_approval("trust me")
         with self.assertRaises(AccessError):
-            self.env["fusion.promise.approval"].with_user(self.salesman).create(
+            self.env["fusion.promise.approval"].with_user(self.salesperson).create(
                 {"order_id": order.id, "reason": "trust me"})
 
     def test_manager_approves_with_a_reason_in_the_chatter(self):
