@@ -2,7 +2,6 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import models
-from odoo.osv import expression
 
 from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS, days_of_cover, demand_window
 
@@ -43,23 +42,21 @@ class ProductProduct(models.Model):
     def _get_fusion_cover(self, company, today):
         """Days of cover of these products in ``company`` (``crm_bridge.pricing.cover.days_of_cover``), in their order.
 
-        Free stock (on hand less reserved, every warehouse of the company)
-        over the quantity sold on the company's confirmed orders of the demand
-        window (``demand_window``), in each product's unit: two grouped reads
-        whatever the number of products. Company-wide facts, read as
-        superuser within the company, so that every viewer gets the same
-        cover whatever the orders they may see.
+        Free stock (on hand less reserved, in the internal locations of the
+        company's warehouses) over the quantity sold on the company's
+        confirmed orders of the demand window (``demand_window``), in each
+        product's unit: two grouped reads whatever the number of products.
+        Company-wide facts, read as superuser within the company, so that
+        every viewer gets the same cover whatever the orders they may see.
         """
         products = self.sudo().with_company(company)
         free = defaultdict(float)
-        warehouses = self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)])
-        if warehouses and products:
-            quant_domain = products.with_context(warehouse_id=warehouses.ids)._get_domain_locations()[0]
-            for product, quantity, reserved in products.env["stock.quant"]._read_group(
-                expression.AND([[("product_id", "in", products.ids)], quant_domain]),
-                ["product_id"], ["quantity:sum", "reserved_quantity:sum"],
-            ):
-                free[product.id] = quantity - reserved
+        for product, quantity, reserved in products.env["stock.quant"]._read_group(
+            [("product_id", "in", products.ids), ("company_id", "=", company.id),
+             ("location_id.usage", "=", "internal"), ("location_id.warehouse_id", "!=", False)],
+            ["product_id"], ["quantity:sum", "reserved_quantity:sum"],
+        ):
+            free[product.id] = quantity - reserved
         sold = products._get_fusion_sold_qty(company, today)
         return days_of_cover([free[product.id] for product in products], [sold[product.id] for product in products],
                              DEMAND_WINDOW_DAYS, [product.is_storable for product in products])
