@@ -7,7 +7,7 @@ class FusionBridge(models.AbstractModel):
     def _fusion_bridge_check_orders(self, orders):
         """The promise and pricing check of each order: ok unless it has exceptions no approval covers.
 
-        One batched evaluation for all the orders (see ``sale.order._fusion_evaluate_order_lines``);
+        One batched evaluation for all the orders (see ``sale.order._get_fusion_evaluation``);
         the reasons are the exceptions a manager must approve.
         """
         checks = super()._fusion_bridge_check_orders(orders)
