@@ -17,6 +17,7 @@
         "views/fusion_forecast_views.xml",
         "views/fusion_forecast_run_views.xml",
         "views/product_template_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
         "views/res_config_settings_views.xml",
         "views/fusion_forecast_menus.xml",
     ],

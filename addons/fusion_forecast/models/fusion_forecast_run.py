@@ -18,11 +18,15 @@ CONSUMER = "demand forecast"
 COLUMNS = {
     "orders": ("order_id", "customer_id", "warehouse_id", "date_order", "state"),
     "order_lines": ("order_id", "product_id", "qty", "price_unit", "discount"),
-    "products": ("product_id", "category", "type"),
+    "products": ("product_id", "category", "type", "vendor_lead_days"),
     "warehouses": ("warehouse_id",),
 }
 # The level of the core's forecast that is stored: totals are the sums of these rows.
 BOTTOM = "product_segment_warehouse"
+# Suggested reordering rules: the minimum covers the demand over the vendor lead time (at least a week, the
+# forecast's grain) at the service level; the maximum adds the expected demand of one order cycle.
+MIN_LEAD_DAYS = 7
+ORDER_CYCLE_DAYS = 28
 
 
 class FusionForecastRun(models.Model):
@@ -94,7 +98,8 @@ class FusionForecastRun(models.Model):
         try:
             tables = read_tables(backend, company.id, COLUMNS, allowed_fields={
                 model: purposes._get_allowed_fields(CONSUMER, model)
-                for model in ("sale.order", "sale.order.line", "res.partner", "product.product", "product.category")})
+                for model in ("sale.order", "sale.order.line", "res.partner", "product.product", "product.category",
+                              "product.supplierinfo")})
             check_declared({"res.partner": {"is_company"}},
                            {"res.partner": purposes._get_allowed_fields(CONSUMER, "res.partner")})
         except UndeclaredFieldsError as error:
@@ -149,6 +154,7 @@ class FusionForecastRun(models.Model):
         rows = self.env["fusion.forecast"].sudo()
         rows.search([("company_id", "=", company.id)]).unlink()
         rows.create(run._prepare_forecast_vals(history, forecast))
+        run._suggest_reordering(tables["products"], forecast)
         _logger.info("Demand forecast of %s: %d products, value added %.1f%%", company.name,
                      len(history.products), metrics["fva_pct"])
         return run
@@ -176,6 +182,56 @@ class FusionForecastRun(models.Model):
                       actual_qty=float(q))
                  for p, s, w, t, q in zip(product, segment, warehouse, week, quantity)]
         return vals
+
+    def _suggest_reordering(self, products, forecast):
+        """Suggested reordering rules of the storable products per warehouse (see ``stock.warehouse.orderpoint``).
+
+        Existing rules get the suggestion beside their own quantities; a
+        product and warehouse without a rule get a manual one (nothing is
+        ordered without a person), created by the forecast. All rules are
+        read in one search and created in one batch.
+        """
+        from ai_insights.forecast.demand import demand_over
+
+        self.ensure_one()
+        horizon_days = 7 * self.horizon_weeks
+        storable = products[products["type"].astype(str) == "storable"].set_index("product_id")
+        lead = storable["vendor_lead_days"].astype(float).clip(lower=MIN_LEAD_DAYS, upper=horizon_days)
+        cycle_days = min(ORDER_CYCLE_DAYS, horizon_days)
+        keys = ["product_id", "warehouse_id"]
+        suggestion = demand_over(forecast, lead, service_level=self.service_level / 100).merge(
+            demand_over(forecast, cycle_days).rename(columns={"mean": "cycle"})[[*keys, "cycle"]], on=keys)
+        suggestion = suggestion[suggestion["product_id"].isin(storable.index) & (suggestion["cycle"] > 0)]
+        Orderpoint = self.env["stock.warehouse.orderpoint"].sudo().with_company(self.company_id)
+        rules = {}
+        for rule in Orderpoint.with_context(active_test=False).search(
+                [("company_id", "=", self.company_id.id), ("product_id", "in", suggestion["product_id"].tolist()),
+                 ("warehouse_id", "in", suggestion["warehouse_id"].unique().tolist())], order="id"):
+            rules.setdefault((rule.product_id.id, rule.warehouse_id.id), rule)
+        warehouses = self.env["stock.warehouse"].browse(suggestion["warehouse_id"].unique().tolist())
+        stock_location = {warehouse.id: warehouse.lot_stock_id.id for warehouse in warehouses}
+        to_create = []
+        for row in suggestion.itertuples():
+            minimum = round(float(row.quantile), 2)
+            maximum = round(minimum + float(row.cycle), 2)
+            vals = {"fusion_suggested_min_qty": minimum, "fusion_suggested_max_qty": maximum,
+                    "fusion_suggestion_reason": self.env._(
+                        "%(minimum).2f for %(lead)d days of lead time at %(level).0f%% service, up to %(maximum).2f "
+                        "with a %(cycle)d-day order cycle (forecast of %(date)s)", minimum=minimum,
+                        lead=row.days, level=self.service_level, maximum=maximum, cycle=cycle_days,
+                        date=self.computed_at.date())}
+            rule = rules.get((row.product_id, row.warehouse_id))
+            if not rule:
+                to_create.append(dict(vals, product_id=int(row.product_id), warehouse_id=int(row.warehouse_id),
+                                      location_id=stock_location[int(row.warehouse_id)], trigger="manual",
+                                      product_min_qty=minimum, product_max_qty=maximum, fusion_created=True,
+                                      company_id=self.company_id.id))
+            elif rule.fusion_created and (rule.product_min_qty, rule.product_max_qty) == (
+                    rule.fusion_suggested_min_qty, rule.fusion_suggested_max_qty):
+                rule.write(dict(vals, product_min_qty=minimum, product_max_qty=maximum))  # nobody changed it
+            else:
+                rule.write(vals)
+        Orderpoint.create(to_create)
 
     # ------------------------------------------------------------------ entry points: button, cron
 

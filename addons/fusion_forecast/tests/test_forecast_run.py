@@ -123,6 +123,33 @@ class TestForecastRun(ForecastSalesCommon):
         notification = self.Run.with_user(self.fusion_manager).action_run_now()
         self.assertEqual(notification["params"]["type"], "success")
 
+    def test_reordering_rules_are_suggested_without_changing_a_person_s_rule(self):
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        created = Orderpoint.search([("fusion_created", "=", True)])
+        self.assertEqual(created.product_id, self.goods)  # storable goods only, not the service
+        self.assertEqual(created.warehouse_id, self.warehouses)
+        self.assertEqual(set(created.mapped("trigger")), {"manual"})
+        for rule in created:
+            self.assertGreater(rule.product_min_qty, 0)
+            self.assertGreater(rule.product_max_qty, rule.product_min_qty)
+            self.assertEqual(rule.product_min_qty, rule.fusion_suggested_min_qty)
+            self.assertIn("95% service", rule.fusion_suggestion_reason)
+        # A person changes one rule; the service level drops; the forecast runs again.
+        changed, untouched = created[0], created[1]
+        changed.write({"product_min_qty": 1000.0, "product_max_qty": 2000.0})
+        before = untouched.product_min_qty
+        self.company.fusion_forecast_service_level = 60.0
+        self.Run._run(self.company)
+        self.assertEqual((changed.product_min_qty, changed.product_max_qty), (1000.0, 2000.0))
+        self.assertLess(changed.fusion_suggested_min_qty, 1000.0)
+        self.assertIn("60% service", changed.fusion_suggestion_reason)
+        self.assertLess(untouched.product_min_qty, before)  # nobody changed it: it follows the suggestion
+        self.assertEqual(untouched.product_min_qty, untouched.fusion_suggested_min_qty)
+        self.assertEqual(Orderpoint.search_count([("fusion_created", "=", True)]), len(created))
+        changed.action_fusion_apply_suggestion()
+        self.assertEqual(changed.product_min_qty, changed.fusion_suggested_min_qty)
+        self.assertEqual(changed.product_max_qty, changed.fusion_suggested_max_qty)
+
     def test_undeclared_fields_are_not_read(self):
         self.env.ref("fusion_forecast.purpose_forecast_sale_order_line_product_uom_qty").active = False
         with self.assertRaisesRegex(UserError, "sale.order.line: product_uom_qty"):
