@@ -22,7 +22,8 @@ demo: install  ## the main job on the demo company, or on a live Odoo when ODOO_
 lint: install  ## ruff on every Python file, pylint-odoo on the addons (.pre-commit-config.yaml)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
-test: install  ## pure tier, then the Odoo tier (SKIPPED loudly when no Odoo 18 is found)
+test: install  ## lint, the pure tier, then the Odoo tier (SKIPPED loudly when no Odoo 18 is found)
+	@$(MAKE) --no-print-directory lint
 	@status=0; \
 	$(MAKE) --no-print-directory test-pure || status=1; \
 	$(MAKE) --no-print-directory test-odoo || status=1; \

@@ -20,13 +20,13 @@ import time
 
 import numpy as np
 import spacy
-from demo_company.tickets import make_ticket_corpus
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from ai_insights.nlp import TicketAnalyzer, clean_text, split_holdout, ticket_texts
 from benchmarks._common import measurement_env, odoo_figures, print_measured
+from demo_company.tickets import make_ticket_corpus
 
 TASKS = ("category", "urgency", "sentiment")
 _LOAD_SNIPPET = (
@@ -41,9 +41,11 @@ def _baseline_f1(texts: list[str], labels, train: np.ndarray, test: np.ndarray) 
     train_matrix = vectorizer.fit_transform([texts[i] for i in train])
     test_matrix = vectorizer.transform([texts[i] for i in test])
     return {
-        task: f1_score(labels[task].iloc[test],
-                       LogisticRegression(max_iter=2000).fit(train_matrix, labels[task].iloc[train]).predict(test_matrix),
-                       average="macro")
+        task: f1_score(
+            labels[task].iloc[test],
+            LogisticRegression(max_iter=2000).fit(train_matrix, labels[task].iloc[train]).predict(test_matrix),
+            average="macro",
+        )
         for task in TASKS
     }
 

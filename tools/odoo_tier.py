@@ -38,8 +38,8 @@ import tarfile
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 PROJECT = Path(__file__).resolve().parent.parent
 ADDONS = PROJECT / "addons"
@@ -259,7 +259,7 @@ class PostgresCluster:
             self._pg("pg_ctl", "-D", self.datadir, "-l", self.datadir / "server.log", "-w", "start", "-o",
                      f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1{speed}",
                      stdout=subprocess.DEVNULL)
-        exists = self.psql("SELECT 1 FROM pg_roles WHERE rolname = %r" % DB_USER).strip()
+        exists = self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = {DB_USER!r}").strip()
         if not exists:
             self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_USER}'")
 

@@ -22,6 +22,4 @@
         "views/res_config_settings_views.xml",
         "views/fusion_churn_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

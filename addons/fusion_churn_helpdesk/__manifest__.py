@@ -8,6 +8,4 @@
     "license": "LGPL-3",
     "depends": ["fusion_churn", "fusion_helpdesk"],
     "auto_install": True,
-    "installable": True,
-    "application": False,
 }

@@ -53,13 +53,55 @@ TRUSTED_TYPES = ("sklearn.calibration._CalibratedClassifier", "sklearn.calibrati
 _FORMAT_VERSION = 1
 
 _NEGATIONS = frozenset(
-    "no not never nothing nobody none nor neither without cannot nunca jamás ni sin tampoco nada nadie ningún ninguno"
-    .split()
+    [
+        "no",
+        "not",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "nor",
+        "neither",
+        "without",
+        "cannot",
+        "nunca",
+        "jamás",
+        "ni",
+        "sin",
+        "tampoco",
+        "nada",
+        "nadie",
+        "ningún",
+        "ninguno",
+    ]
 )
 _URGENCY_WORDS = frozenset(
-    "urgent urgently asap immediately immediate emergency critical today now tomorrow deadline "
-    "urgente urgentemente urgencia inmediato inmediatamente inmediata crítico emergencia hoy ya ahora mañana plazo"
-    .split()
+    [
+        "urgent",
+        "urgently",
+        "asap",
+        "immediately",
+        "immediate",
+        "emergency",
+        "critical",
+        "today",
+        "now",
+        "tomorrow",
+        "deadline",
+        "urgente",
+        "urgentemente",
+        "urgencia",
+        "inmediato",
+        "inmediatamente",
+        "inmediata",
+        "crítico",
+        "emergencia",
+        "hoy",
+        "ya",
+        "ahora",
+        "mañana",
+        "plazo",
+    ]
 )
 _NEGATION_SCOPE = 3  # words after a negation whose meaning it flips
 _DIGITS = re.compile(r"\d")
@@ -246,7 +288,9 @@ class TicketAnalyzer(BaseEstimator):
         self.tasks_ = [str(task) for task in labels.columns]
         self._vader = SentimentIntensityAnalyzer()
         texts = list(texts)
-        self.nlp_ = build_ticket_nlp(keep_forms={word for text in texts if text for word in _WORDS.findall(text.lower())})
+        self.nlp_ = build_ticket_nlp(
+            keep_forms={word for text in texts if text for word in _WORDS.findall(text.lower())}
+        )
         views, docs, _ = self._analyse(texts)
         metrics, extra = {}, {}
         if self.holdout:
@@ -298,7 +342,9 @@ class TicketAnalyzer(BaseEstimator):
 
     def _transform(self, views: dict) -> sp.csr_matrix:
         with config_context(assume_finite=True):
-            return sp.hstack([transformer.transform(views[name]) for name, transformer in self.features_.items()]).tocsr()
+            return sp.hstack(
+                [transformer.transform(views[name]) for name, transformer in self.features_.items()]
+            ).tocsr()
 
     def _evaluate_views(self, views: dict, labels: pd.DataFrame, languages: Sequence[str]):
         matrix = self._transform(views)
@@ -503,7 +549,9 @@ class TicketAnalyzer(BaseEstimator):
         analyzer.tasks_ = list(payload["tasks"])
         analyzer.features_ = payload["features"]
         for name, vectorizer in analyzer._vectorizers().items():
-            vectorizer.vocabulary_ = {term: column for column, term in enumerate(payload["vocabularies"][name].tolist())}
+            vectorizer.vocabulary_ = {
+                term: column for column, term in enumerate(payload["vocabularies"][name].tolist())
+            }
         analyzer.heads_ = dict(payload["heads"])
         analyzer.classes_ = {task: [str(c) for c in head.classes_] for task, head in analyzer.heads_.items()}
         analyzer.nlp_ = build_ticket_nlp(lemma_tables=payload["lemma_tables"])

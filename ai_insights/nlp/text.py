@@ -18,7 +18,9 @@ DEFAULT_MAX_CHARS = 10_000
 # Raw input is cut before any regex runs, so a 1 MB body costs no more than this.
 _RAW_CAP_FACTOR = 4
 
-_HTML_HINT = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*|!--)[^<>]{0,2000}>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_HTML_HINT = re.compile(
+    r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*|!--)[^<>]{0,2000}>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);"
+)
 _INVISIBLE_BLOCKS = re.compile(r"<(script|style|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _LINE_BREAK_TAGS = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|/?blockquote|/?table)\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,2000}>")

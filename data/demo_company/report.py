@@ -81,7 +81,8 @@ TEMPLATE = """<!doctype html>
  <h2>{{ section.title }}</h2>
  {% if section.intro %}<p>{{ section.intro }}</p>{% endif %}
  {% if section.figures %}<div class="figures">
-  {% for label, value in section.figures.items() %}<div class="figure"><b>{{ value }}</b><span>{{ label }}</span></div>{% endfor %}
+  {% for label, value in section.figures.items() %}
+  <div class="figure"><b>{{ value }}</b><span>{{ label }}</span></div>{% endfor %}
  </div>{% endif %}
  {% for note in section.notes %}<p class="note">{{ note }}</p>{% endfor %}
  <div class="charts">{% for caption, svg in section.charts %}

@@ -3,7 +3,6 @@ too little data, persistence and bad input."""
 
 import numpy as np
 import pytest
-from demo_company.tickets import make_ticket_corpus
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -11,6 +10,7 @@ from sklearn.metrics import f1_score
 from ai_insights.nlp import TicketAnalyzer, split_holdout, ticket_texts
 from ai_insights.registry.store import UntrustedModelError
 from crm_bridge.contract.errors import InsufficientDataError
+from demo_company.tickets import make_ticket_corpus
 
 TASKS = ["category", "urgency", "sentiment"]
 

@@ -13,13 +13,28 @@ def nlp():
     return pipeline
 
 
-@pytest.mark.parametrize("text, language, detected", [
-    ("Hola, el pedido que hicimos la semana pasada todavía no ha llegado y necesitamos saber cuándo llegará.", "es", "es"),
-    ("Hello, the order we placed last week has still not arrived and we need to know when it will come.", "en", "en"),
-    ("Bonjour, la commande que nous avons passée la semaine dernière n'est toujours pas arrivée.", "other", "fr"),
-    ("Hallo, die Bestellung, die wir letzte Woche aufgegeben haben, ist immer noch nicht angekommen.", "other", "de"),
-    ("Olá, a encomenda que fizemos na semana passada ainda não chegou e não sabemos quando chega.", "other", "pt"),
-])
+@pytest.mark.parametrize(
+    "text, language, detected",
+    [
+        (
+            "Hola, el pedido que hicimos la semana pasada todavía no ha llegado y necesitamos saber cuándo llegará.",
+            "es",
+            "es",
+        ),
+        (
+            "Hello, the order we placed last week has still not arrived and we need to know when it will come.",
+            "en",
+            "en",
+        ),
+        ("Bonjour, la commande que nous avons passée la semaine dernière n'est toujours pas arrivée.", "other", "fr"),
+        (
+            "Hallo, die Bestellung, die wir letzte Woche aufgegeben haben, ist immer noch nicht angekommen.",
+            "other",
+            "de",
+        ),
+        ("Olá, a encomenda que fizemos na semana passada ainda não chegou e não sabemos quando chega.", "other", "pt"),
+    ],
+)
 def test_languages(nlp, text, language, detected):
     doc = nlp(text)
     assert (doc._.language, doc._.detected_language) == (language, detected)

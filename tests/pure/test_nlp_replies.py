@@ -14,7 +14,7 @@ FULL = {"customer_name": "Ana Pérez", "order_name": "S00042", "order_state": "c
 
 
 @pytest.mark.parametrize("category", sorted(DEFAULT_TEMPLATES))
-@pytest.mark.parametrize("context", [FULL, {}, {key: None for key in FULL}, {"order_name": False, "stock_qty": math.nan}])
+@pytest.mark.parametrize("context", [FULL, {}, dict.fromkeys(FULL), {"order_name": False, "stock_qty": math.nan}])
 def test_every_template_renders_cleanly(category, context):
     for language in ("es", "en"):
         reply = ReplySuggester().suggest(category, language, context)

@@ -47,7 +47,8 @@ def test_loads_with_nothing_from_the_demo_company(card):
         "import importlib.util, json, sys\n"
         "from ai_insights.nlp.seed import load_seed_corpus\n"
         "tickets = load_seed_corpus()\n"
-        "print(json.dumps({'rows': len(tickets), 'demo_importable': importlib.util.find_spec('demo_company') is not None,"
+        "print(json.dumps({'rows': len(tickets),"
+        " 'demo_importable': importlib.util.find_spec('demo_company') is not None,"
         " 'demo_loaded': sorted(m for m in sys.modules if m.startswith('demo_company'))}))\n"
     )
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}

@@ -31,10 +31,11 @@ from collections import defaultdict
 import psycopg2
 import pytz
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
+
 from odoo import Command, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, _as_validation_error
 from odoo.tools import SQL, plaintext2html
-from psycopg2 import errors as pg_errors
 
 from crm_bridge.contract import schemas
 from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError

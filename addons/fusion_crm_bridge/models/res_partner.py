@@ -110,7 +110,9 @@ class ResPartner(models.Model):
     def _add_fusion_stock_summaries(self, summaries, orders):
         """Stock of the products of interest: the storable products on the customer's open orders."""
         products = orders.order_line.product_id.filtered("is_storable")
-        quantities = {row["id"]: row for row in products.read(["display_name", "free_qty", "qty_available", "virtual_available"])}
+        quantities = {
+            row["id"]: row for row in products.read(["display_name", "free_qty", "qty_available", "virtual_available"])
+        }
         seen = defaultdict(set)
         for line in orders.order_line.filtered(lambda line: line.product_id.is_storable):
             customer_id = line.order_id.partner_id.commercial_partner_id.id

@@ -1,7 +1,8 @@
 from odoo import Command
+from odoo.tests import new_test_user
+
 from odoo.addons.fusion_base.tests.common import FusionCommon
 from odoo.addons.fusion_crm_bridge.models.fusion_bridge import SETTLE_PARAMETER
-from odoo.tests import new_test_user
 
 ALLOWED = {
     "res.partner": ["name", "email", "city", "country_id", "ref", "parent_id", "is_company"],
@@ -22,7 +23,9 @@ class BridgeCommon(FusionCommon):
         cls.env["ir.config_parameter"].set_param(SETTLE_PARAMETER, "0")
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
-        cls.manager = new_test_user(cls.env, "bridge_manager", groups="base.group_user,fusion_base.group_fusion_manager")
+        cls.manager = new_test_user(
+            cls.env, "bridge_manager", groups="base.group_user,fusion_base.group_fusion_manager"
+        )
         cls.api_user = new_test_user(cls.env, "bridge_api", groups="fusion_base.group_fusion_api")
         cls.team = cls.env["crm.team"].create({"name": "Bridge team", "company_id": cls.company.id})
         cls.source = cls.env["fusion.bridge.source"].create({

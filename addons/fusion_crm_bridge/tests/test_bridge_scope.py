@@ -1,6 +1,7 @@
+from psycopg2 import errors as pg_errors
+
 from odoo.service import model as rpc
 from odoo.tests import new_test_user, tagged
-from psycopg2 import errors as pg_errors
 
 from crm_bridge.contract import schemas
 

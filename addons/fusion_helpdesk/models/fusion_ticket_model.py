@@ -16,7 +16,6 @@ from ai_insights.nlp.seed import load_seed_corpus, read_seed_card
 from ai_insights.registry.store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 from crm_bridge.contract.errors import InsufficientDataError
 
-
 TASKS = ("category", "urgency", "sentiment")
 # The only members a stored analyzer archive may hold (what TicketAnalyzer.save writes).
 ARCHIVE_MEMBERS = (MODEL_FILE, CARD_FILE, SUMS_FILE)

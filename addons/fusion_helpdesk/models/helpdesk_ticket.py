@@ -190,7 +190,9 @@ class HelpdeskTicket(models.Model):
             team = ticket.team_id if "team_id" in chosen.get(ticket.id, ()) else (
                 team_of.get((ticket.category_id.id, ticket.company_id.id))
                 or team_of.get((ticket.category_id.id, False)) or ticket.team_id)
-            members = team.user_ids.filtered_domain([("share", "=", False), ("company_ids", "in", ticket.company_id.ids)])
+            members = team.user_ids.filtered_domain(
+                [("share", "=", False), ("company_ids", "in", ticket.company_id.ids)]
+            )
             if not members:
                 continue
             user = min(members, key=lambda member: (load[member.id], member.id))
@@ -257,9 +259,11 @@ class HelpdeskTicket(models.Model):
             return {}
         selection = dict(fields_["fusion_churn_level"]._description_selection(self.env))
         return {
-            partner.id: {"clv": partner.fusion_lifetime_value,
-                         "churn": partner.fusion_churn_level and (
-                             f"{selection.get(partner.fusion_churn_level)} ({100 * partner.fusion_churn_probability:.0f}%)")}
+            partner.id: {
+                "clv": partner.fusion_lifetime_value,
+                "churn": partner.fusion_churn_level
+                and (f"{selection.get(partner.fusion_churn_level)} ({100 * partner.fusion_churn_probability:.0f}%)"),
+            }
             for partner in partners.sudo()
         }
 

@@ -59,7 +59,8 @@ class TestTicketModel(FusionHelpdeskCommon):
         self.assertEqual(ticket.fusion_model_version, other.name)
 
     def _version(self, offset, drop):
-        """A trained version ``offset`` numbers after the installed one, ``drop`` macro-F1 points worse on every task."""
+        """A trained version ``offset`` numbers after the installed one, ``drop`` macro-F1 points worse on every
+        task."""
         number = self.version.version + offset
         return self.env["fusion.ticket.model"].sudo().create({
             "name": f"v{number:04d}", "version": number, "company_id": self.company.id, "state": "trained",
