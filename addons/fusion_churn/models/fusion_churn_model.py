@@ -18,9 +18,6 @@ _logger = logging.getLogger(__name__)
 
 # Lifetime value is the expected margin over this many days.
 VALUE_HORIZON_DAYS = 365
-# A retrained version replaces the active one unless its ROC-AUC is worse by more than this
-# (the two were evaluated on different windows, so small differences are noise).
-PROMOTION_TOLERANCE = 0.02
 
 
 class FusionChurnModel(models.Model):
@@ -37,7 +34,6 @@ class FusionChurnModel(models.Model):
     _inherit = ["fusion.model.version.mixin"]
     _description = "ERP-CRM Fusion: churn model version"
     _fusion_trusted_types = CHURN_TRUSTED_TYPES
-    _fusion_promotion_tolerance = PROMOTION_TOLERANCE
 
     data_start = fields.Date("Data from", readonly=True)
     data_end = fields.Date("Data to", readonly=True)
