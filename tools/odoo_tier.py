@@ -45,7 +45,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 ADDONS = PROJECT / "addons"
 CACHE = Path(os.environ.get("FUSION_CACHE", Path.home() / ".cache" / "erp-crm-fusion"))
 # Third-party addons the suite integrates with, installed from PyPI wheels.
-OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1"}
+OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1",
+              "queue_job": "odoo-addon-queue-job>=18.0,<18.1"}
 DB_USER = "fusion"
 SEARCH_PATHS = ("/opt/odoo18", "/opt/odoo", "~/odoo18", "~/odoo", str(PROJECT.parent / "odoo"),
                 "/usr/lib/python3/dist-packages")
@@ -214,6 +215,12 @@ def _apt_install(*packages: str) -> None:
     run(["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
 
 
+def ensure_chromium() -> None:
+    """The browser Odoo's tours (``HttpCase.start_tour``) drive: Debian's Chromium."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")):
+        _apt_install("chromium")
+
+
 def postgres_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
     if not found:
@@ -360,6 +367,7 @@ def command_test(args: argparse.Namespace) -> int:
         return 1 if args.require else 0
     banner(f"ODOO TIER: Odoo 18 at {root}")
     ensure_odoo_requirements(root)
+    ensure_chromium()
     modules = args.modules.split(",") if args.modules else project_addons()
     if not modules:
         banner("ODOO TIER SKIPPED: addons/ holds no installable module yet")
@@ -388,8 +396,10 @@ def command_test(args: argparse.Namespace) -> int:
                  *args.pytest_args, *addon_tests],
                 env=env, cwd=PROJECT,
             ).returncode not in (0, no_tests_selected)
-        # XML-RPC test files are named after the addon they exercise: test_<addon>*.py
-        rpc_tests = sorted(str(path) for path in (PROJECT / "tests" / "odoo_rpc").glob("test_*.py")
+        # Tests against the running server (XML-RPC, JSON-RPC, the bridge's reliability harness) are
+        # named after the addon they exercise: test_<addon>*.py
+        rpc_tests = sorted(str(path) for folder in ("odoo_rpc", "reliability")
+                           for path in (PROJECT / "tests" / folder).glob("test_*.py")
                            if any(path.stem.startswith(f"test_{name}") for name in modules))
         if rpc_tests:
             banner("ODOO TIER, XML-RPC tests against a running server (odoorpc)")
