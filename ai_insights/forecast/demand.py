@@ -3,8 +3,9 @@
 One function, :func:`demand_over`, serves every caller:
 
 * **days of cover** (the pricing guardrail): the expected demand of each
-  product over the demand window, ``level="product"``, divided by the
-  window's days, in place of the trailing daily sales;
+  product per day over the demand window or the horizon, whichever is
+  shorter (:func:`daily_demand`, ``level="product"``), in place of the
+  trailing daily sales;
 * **replenishment**: the demand of each product and warehouse over its
   vendor lead time at a service level (``service_level=0.95``): the
   minimum of a reordering rule;
@@ -34,7 +35,7 @@ from ai_insights.forecast.hierarchy import LEVELS
 from ai_insights.forecast.model import Forecast
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["KEYS", "demand_over"]
+__all__ = ["KEYS", "daily_demand", "daily_from_weekly", "demand_over", "horizon_days"]
 
 #: Key columns of each level.
 KEYS = {
@@ -103,3 +104,51 @@ def demand_over(forecast: Forecast, days: int | Mapping[int, int] | pd.Series, *
             quantile = stats.gamma.ppf(service_level, total ** 2 / variance, scale=variance / total)
         result["quantile"] = np.where((total > 0) & (variance > 0), quantile, total)
     return result
+
+
+
+def horizon_days(forecast: Forecast) -> int:
+    """Days the forecast covers: its weeks times seven."""
+    return 7 * (len(forecast.frame) // max(len(forecast.series), 1))
+
+
+def daily_from_weekly(weekly: pd.DataFrame, days: int) -> pd.Series:
+    """Demand per day over the ``days`` days from the first week's Monday, per product, from weekly demand.
+
+    Parameters
+    ----------
+    weekly : DataFrame
+        ``product_id``, ``week`` (Monday) and ``qty``: expected demand of a
+        product in a week, several rows of a product and week adding up
+        (e.g. the stored forecast rows per segment and warehouse).
+    days : int
+        The span, at least one day; capped at the weeks given. A week only
+        partly inside counts pro rata, as in :func:`demand_over`.
+
+    Returns
+    -------
+    Series
+        Indexed by ``product_id``.
+    """
+    if isinstance(days, bool) or int(days) < 1:
+        raise ValidationError("days must be at least 1", code="invalid_days", field="days")
+    weeks = pd.to_datetime(weekly["week"])
+    first = weeks.min()
+    offset = ((weeks - first).dt.days // 7).to_numpy()
+    span = min(int(days), 7 * (int(offset.max()) + 1)) if len(weekly) else int(days)
+    share = np.clip(span / 7.0 - offset, 0.0, 1.0)
+    total = (weekly["qty"].to_numpy(float) * share)
+    return pd.Series(total, index=weekly["product_id"].to_numpy()).groupby(level=0).sum().rename(
+        "forecast_daily") / span
+
+
+def daily_demand(forecast: Forecast, days: int) -> pd.Series:
+    """Demand per day each product's forecast expects over the next ``days`` days, capped at the horizon.
+
+    The input of days of cover (``crm_bridge.pricing.cover.days_of_cover``,
+    ``forecast_daily``); :func:`daily_from_weekly` on the product totals.
+    Indexed by ``product_id``, every product of the forecast, new ones
+    included.
+    """
+    frame = forecast.frame[forecast.frame["level"] == "product"]
+    return daily_from_weekly(frame.rename(columns={"mean": "qty"})[["product_id", "week", "qty"]], days)

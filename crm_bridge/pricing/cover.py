@@ -1,17 +1,23 @@
-"""Days of cover: how long a product's free stock lasts at its recent sales. The one rule every caller uses.
+"""Days of cover: how long a product's free stock lasts at its expected demand. The one rule every caller uses.
 
 ``days of cover = free stock / daily demand``, where
 
 * **free stock** is the company's stock not reserved, over all its
   warehouses; a negative figure counts as none;
-* **daily demand** is the quantity sold on confirmed orders (not quotations,
-  not cancelled orders) dated in the demand window, the ``window_days`` days
-  ending with today (:func:`demand_window`), divided by ``window_days``.
+* **daily demand** is, for a product with a demand forecast, the demand
+  the forecast expects per day over the days ahead (``forecast_daily``,
+  reason ``from_forecast``), so that overstock and scarcity are judged on
+  what is coming; for any other product the quantity sold on confirmed
+  orders (not quotations, not cancelled orders) dated in the demand window,
+  the ``window_days`` days ending with today (:func:`demand_window`),
+  divided by ``window_days`` (reason ``from_sales``). The forecast's daily
+  demand comes from :func:`ai_insights.forecast.demand.daily_demand`.
 
 "No demand" has one meaning. A product in stock that nobody bought in the
 window is **overstock**: its cover is :data:`NO_DEMAND_COVER_DAYS`, reason
-``unsold_stock``. A product with neither free stock nor demand has **zero
-cover**, reason ``no_stock``. Covers are capped at
+``unsold_stock`` (``no_forecast_demand`` when the forecast expects none). A
+product with neither free stock nor demand has **zero cover**, reason
+``no_stock``. Covers are capped at
 :data:`NO_DEMAND_COVER_DAYS`. Only stocked (storable) products have a cover:
 services and consumables get NaN, reason ``not_stocked``, which the pricing
 guardrail reads as "cover unknown".
@@ -54,9 +60,11 @@ NO_DEMAND_COVER_DAYS = 3650.0
 #: Order states of the company tables whose lines are sales (Odoo: ``sale.order`` in state ``sale``).
 SOLD_ORDER_STATES = ("confirmed", "delivered")
 #: ``from_sales``: free stock over demand; ``unsold_stock``: in stock, not sold in the window (overstock);
-#: ``no_stock``: neither stock nor demand (zero cover); ``not_stocked``: a service or consumable (unknown).
-COVER_CODES = ("from_sales", "unsold_stock", "no_stock", "not_stocked")
-_FROM_SALES, _UNSOLD, _NO_STOCK, _NOT_STOCKED = range(4)
+#: ``no_stock``: neither stock nor demand (zero cover); ``not_stocked``: a service or consumable (unknown);
+#: ``from_forecast``: free stock over the forecast's daily demand; ``no_forecast_demand``: in stock, and the
+#: forecast expects no demand (overstock).
+COVER_CODES = ("from_sales", "unsold_stock", "no_stock", "not_stocked", "from_forecast", "no_forecast_demand")
+_FROM_SALES, _UNSOLD, _NO_STOCK, _NOT_STOCKED, _FROM_FORECAST, _NO_FORECAST_DEMAND = range(6)
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ class Cover:
     free_qty : ndarray
         Free stock, negative values as 0.
     daily_demand : ndarray
-        Average quantity sold per day in the window.
+        Demand per day: the forecast's where there is one, else the average
+        quantity sold per day in the window.
     days : ndarray
         Days of cover, NaN for products that are not stocked.
     code : ndarray of int8
@@ -99,6 +108,8 @@ class Cover:
             "unsold_stock": f"{free:g} free and none sold in the last {self.window_days} days: overstock",
             "no_stock": f"Nothing free and none sold in the last {self.window_days} days: no cover",
             "not_stocked": "Not a stocked product: no days of cover",
+            "from_forecast": f"{free:g} free, {daily:.2f} expected a day (demand forecast): {days:.0f} days of cover",
+            "no_forecast_demand": f"{free:g} free and the demand forecast expects none: overstock",
         }
         return Reason(code, messages[code], params)
 
@@ -118,6 +129,7 @@ def days_of_cover(
     sold_qty: Sequence[float] | np.ndarray,
     window_days: int = DEMAND_WINDOW_DAYS,
     stocked: bool | Sequence[bool] | np.ndarray = True,
+    forecast_daily: Sequence[float] | np.ndarray | None = None,
 ) -> Cover:
     """Days of cover of many products (see the module's documentation for the rule).
 
@@ -132,12 +144,17 @@ def days_of_cover(
         Length of the window the quantities were sold in.
     stocked : bool or array-like of bool
         Whether each product is kept in stock (storable); others have no cover.
+    forecast_daily : array-like of float, optional
+        Demand per day the forecast expects for each product, NaN for a
+        product without a forecast (its sales decide); negative values
+        count as none.
 
     Raises
     ------
     ValidationError
-        ``invalid_quantity`` for a non-finite quantity, ``invalid_window`` for
-        a window under one day, ``length_mismatch``.
+        ``invalid_quantity`` for a non-finite quantity (or an infinite
+        forecast), ``invalid_window`` for a window under one day,
+        ``length_mismatch``.
     """
     if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days < 1:
         raise ValidationError("window_days must be a whole number >= 1", code="invalid_window", field="window_days")
@@ -145,11 +162,23 @@ def days_of_cover(
     n = len(free)
     daily = np.clip(_quantities(sold_qty, "sold_qty", n), 0.0, None) / int(window_days)
     stocked = np.broadcast_to(np.asarray(stocked, dtype=bool), (n,))
-    sold = daily > 0
+    forecast = np.full(n, np.nan) if forecast_daily is None else np.asarray(forecast_daily, dtype=float).reshape(-1)
+    if len(forecast) != n:
+        raise ValidationError(f"expected {n} values of forecast_daily", code="length_mismatch",
+                              field="forecast_daily")
+    if np.isinf(forecast).any():
+        i = int(np.flatnonzero(np.isinf(forecast))[0])
+        raise ValidationError("forecast_daily must be a finite number or NaN", code="invalid_quantity",
+                              field=f"forecast_daily[{i}]")
+    forecast_known = ~np.isnan(forecast)
+    daily = np.where(forecast_known, np.clip(np.nan_to_num(forecast), 0.0, None), daily)
+    demand = daily > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        days = np.where(sold, np.minimum(free / np.where(sold, daily, 1.0), NO_DEMAND_COVER_DAYS),
+        days = np.where(demand, np.minimum(free / np.where(demand, daily, 1.0), NO_DEMAND_COVER_DAYS),
                         np.where(free > 0, NO_DEMAND_COVER_DAYS, 0.0))
-    code = np.select([~stocked, sold, free > 0], [_NOT_STOCKED, _FROM_SALES, _UNSOLD], _NO_STOCK).astype(np.int8)
+    code = np.select(
+        [~stocked, forecast_known & demand, demand, forecast_known & (free > 0), free > 0],
+        [_NOT_STOCKED, _FROM_FORECAST, _FROM_SALES, _NO_FORECAST_DEMAND, _UNSOLD], _NO_STOCK).astype(np.int8)
     return Cover(free, daily, np.where(stocked, days, np.nan), code, int(window_days))
 
 
@@ -177,17 +206,21 @@ def sold_in_window(orders: pd.DataFrame, order_lines: pd.DataFrame, today: dt.da
 
 
 def cover_from_tables(tables: Mapping[str, pd.DataFrame], today: dt.date,
-                      window_days: int = DEMAND_WINDOW_DAYS) -> pd.DataFrame:
+                      window_days: int = DEMAND_WINDOW_DAYS,
+                      forecast_daily: pd.Series | None = None) -> pd.DataFrame:
     """Days of cover of every product of the company tables, indexed by ``product_id``.
 
     Columns ``free_qty`` (the ``stock`` table over all warehouses),
     ``daily_demand``, ``cover_days`` and ``cover_code``; storable products
-    are stocked, the others have NaN days.
+    are stocked, the others have NaN days. ``forecast_daily`` (product_id
+    to the forecast's demand per day) replaces the trailing sales of the
+    products it holds.
     """
     products = tables["products"].set_index("product_id")
     free = tables["stock"].groupby("product_id")["qty_on_hand"].sum().reindex(products.index, fill_value=0.0)
     sold = sold_in_window(tables["orders"], tables["order_lines"], today, window_days)
     cover = days_of_cover(free.to_numpy(float), sold.reindex(products.index, fill_value=0.0).to_numpy(float),
-                          window_days, (products["type"] == "storable").to_numpy())
+                          window_days, (products["type"] == "storable").to_numpy(),
+                          None if forecast_daily is None else forecast_daily.reindex(products.index).to_numpy(float))
     return pd.DataFrame({"free_qty": cover.free_qty, "daily_demand": cover.daily_demand, "cover_days": cover.days,
                          "cover_code": cover.codes()}, index=products.index)

@@ -11,8 +11,9 @@ answer the same question with the same rules; this module is the table side:
   is the engine's (:meth:`BatchPromise.order`);
 * a line with a price gets the pricing verdict
   (:meth:`PricingPolicy.check_batch`) on its unit price, the product's current
-  cost, the days of cover (:func:`crm_bridge.pricing.cover.cover_from_tables`)
-  and the customer's value when known.
+  cost, the days of cover (:func:`crm_bridge.pricing.cover.cover_from_tables`,
+  from the demand forecast's daily demand when one is given) and the
+  customer's value when known.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def check_quotations(
     policy: PricingPolicy | None = None,
     customer_value: pd.DataFrame | None = None,
     calendar: WorkingCalendar | None = None,
+    forecast_daily: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Promise and price every line of the open quotations on ``today``.
 
@@ -58,6 +60,10 @@ def check_quotations(
         unknown).
     calendar : WorkingCalendar, optional
         The warehouses' shipping days (default Monday to Friday).
+    forecast_daily : Series, optional
+        Demand per day of each product (``product_id`` index) from the
+        demand forecast (``ai_insights.forecast.demand.daily_demand``): the
+        days of cover of those products read it instead of trailing sales.
 
     Returns
     -------
@@ -102,11 +108,12 @@ def check_quotations(
     products = tables["products"].set_index("product_id")
     priced = lines[lines["price_unit"] > 0]
     value = customer_value if customer_value is not None else pd.DataFrame(columns=["churn_risk", "clv"])
+    cover = cover_from_tables(tables, today, forecast_daily=forecast_daily)
     checks = policy.check_batch(
         products.loc[priced["product_id"], "cost"].to_numpy(float), priced["price_unit"].to_numpy(float),
         priced["discount"].to_numpy(float) / 100,
         category=products.loc[priced["product_id"], "category"].astype(object).tolist(),
-        cover_days=cover_from_tables(tables, today)["cover_days"].reindex(priced["product_id"]).to_numpy(float),
+        cover_days=cover["cover_days"].reindex(priced["product_id"]).to_numpy(float),
         clv=value["clv"].reindex(priced["customer_id"]).to_numpy(float),
         churn_risk=value["churn_risk"].reindex(priced["customer_id"]).to_numpy(float),
     )

@@ -169,15 +169,62 @@ def churn_and_value(ctx: JobContext) -> Section:
     return section
 
 
+FORECAST_HORIZON_WEEKS = 8
+
+
+def demand_forecast(ctx: JobContext) -> Section:
+    """Forecast weekly demand per product, segment and warehouse; the promise step reads its daily demand.
+
+    The forecaster (``ai_insights.forecast``) learns on the company's history
+    up to its reference date and measures its value added against seasonal
+    naive on its own backtest. ``ctx.results["forecast"]`` keeps the
+    forecast; the days of cover of the pricing guardrail read its demand per
+    day (``ai_insights.forecast.demand.daily_demand``), as the sale order
+    does in Odoo when ``fusion_forecast`` is installed.
+    """
+    from ai_insights.forecast import DemandForecaster, weekly_demand
+
+    company = ctx.company
+    history = weekly_demand(company.public_tables(), as_of=company.reference_date)
+    forecast = DemandForecaster(horizon=FORECAST_HORIZON_WEEKS).fit(history).predict()
+    ctx.results["forecast"] = forecast
+    metrics = forecast.metrics
+    section = Section(
+        "Demand forecast per product, segment and warehouse",
+        f"{len(history.products):,} products forecast {FORECAST_HORIZON_WEEKS} weeks ahead from "
+        f"{history.n_weeks} weeks of orders; the method of each series was chosen on its own past, and the "
+        "accuracy below is the backtest's, on weeks each forecast had not seen.",
+    )
+    section.figures = {
+        "MASE (lower is better)": f"{metrics['mase']:.3f}",
+        "MASE of seasonal naive": f"{metrics['mase_snaive']:.3f}",
+        "value added against seasonal naive": f"{metrics['fva_pct']:.1f}%",
+    }
+    totals = forecast.frame[forecast.frame["level"] == "product"].groupby("week")[["mean", "lo_80", "hi_80"]].sum()
+    past = pd.Series(history.qty.sum(axis=(0, 1, 2))[-26:], index=history.weeks[-26:])
+    figure, axes = new_figure()
+    axes.plot(past.index, past.to_numpy(), color="#6b7280", label="ordered")
+    axes.plot(totals.index, totals["mean"], color="#714b67", label="forecast")
+    axes.set_ylabel("units per week, every product")
+    axes.legend(loc="upper left", fontsize=8)
+    section.add_chart("Units ordered per week and the forecast ahead.", figure)
+    ctx.summary.append(f"forecast: {len(history.products):,} products, MASE {metrics['mase']:.3f} against "
+                       f"{metrics['mase_snaive']:.3f} for seasonal naive ({metrics['fva_pct']:.1f}% value added)")
+    return section
+
+
 def promises_and_pricing(ctx: JobContext) -> Section:
     """Check every open quotation against stock, receipts and shipping capacity, and its discounts.
 
     The check is :func:`crm_bridge.promise.quotations.check_quotations` on the
     company's reference date (the day its tables describe), with the churn
-    step's risk and lifetime value when it ran: the rules the sale order
-    applies in Odoo. The per-line and per-quotation results are kept in
+    step's risk and lifetime value and the forecast step's daily demand (for
+    days of cover) when they ran: the rules the sale order applies in Odoo.
+    The per-line and per-quotation results are kept in
     ``ctx.results["quotation_lines"]`` and ``ctx.results["quotations"]``.
     """
+    from ai_insights.forecast.demand import daily_demand
+    from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS
     from crm_bridge.pricing.guardrail import PricingPolicy
     from crm_bridge.promise.engine import STATUSES
     from crm_bridge.promise.quotations import check_quotations
@@ -187,7 +234,10 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     churn = ctx.results.get("churn")
     value = None if churn is None else pd.DataFrame({"churn_risk": churn["churn_probability"],
                                                      "clv": churn["expected_revenue"]})
-    checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value)
+    forecast = ctx.results.get("forecast")
+    forecast_daily = None if forecast is None else daily_demand(forecast, DEMAND_WINDOW_DAYS)
+    checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value,
+                                       forecast_daily=forecast_daily)
     ctx.results["quotation_lines"], ctx.results["quotations"] = checked, orders
     title = "Order-to-Cash: can we keep the promises on open quotations?"
     if checked.empty:
@@ -213,6 +263,10 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     section.figures["lines over the allowed discount"] = f"{len(beyond):,}"
     section.figures["lines priced below the floor"] = f"{(over['verdict'] == 'below_floor').sum():,}"
     section.figures["margin given away beyond the guardrail"] = _money(lost_margin)
+    if forecast_daily is not None:
+        section.notes.append(f"Days of cover, the stock pressure of the guardrail, read the demand forecast's "
+                             f"demand per day over the next {DEMAND_WINDOW_DAYS} days (at most its horizon) "
+                             "instead of the last days' sales.")
     figure, axes = new_figure(4.2, 3.0)
     axes.bar([s.replace("_", " ") for s in STATUSES], status_counts.to_numpy(),
              color=["#34d399", "#fbbf24", "#f97316", "#ef4444"])
@@ -390,6 +444,7 @@ Step = tuple[str, Callable[[JobContext], Section | None]]
 STEPS: list[Step] = [
     ("Company overview", overview),
     ("Churn risk and lifetime value", churn_and_value),
+    ("Demand forecast", demand_forecast),
     ("Promises and pricing on open quotations", promises_and_pricing),
     ("Ticket NLP, escalations and suggested replies", tickets_and_replies),
     ("Prediction to action: simulation and measured impact", actions_and_impact),
