@@ -24,7 +24,7 @@ import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["HIDDEN_TABLES", "TABLES", "Column", "CompanyTables", "columns_of", "conform"]
+__all__ = ["HIDDEN_TABLES", "RECORD_TABLES", "TABLES", "Column", "CompanyTables", "columns_of", "conform"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+# Records some sources keep beside the company tables (the demo company does; an Odoo company through the
+# suite's addons). They are not part of CompanyTables: a capability that reads them takes them as an optional
+# input and says what it cannot measure without them.
+RECORD_TABLES: dict[str, tuple[Column, ...]] = {
+    "promise_checks": _cols(
+        ("order_id", "int", "order whose delivery promise was checked when it was quoted"),
+        ("promise_status", "category", "the check's verdict: feasible, late (the date asked for cannot be met) "
+                                       "or impossible (no stock and none coming in time)"),
+    ),
+    "ticket_effort": _cols(
+        ("ticket_id", "int", "ticket"),
+        ("hours_logged", "float", "support hours logged on the ticket, empty when nobody logged them"),
+    ),
+}
+
 # Ground truth of the generator: never a model input.
 HIDDEN_TABLES: dict[str, tuple[Column, ...]] = {
     "truth": _cols(
@@ -168,12 +183,23 @@ HIDDEN_TABLES: dict[str, tuple[Column, ...]] = {
         ("peak_month", "int", "month of the seasonal peak, 0 if none"),
         ("stock_status", "category", "scarce, normal or overstocked: how stock was drawn"),
     ),
+    "lost_sales_truth": _cols(
+        ("order_id", "int", "cancelled order lost because of a promise the company could not keep"),
+        ("cause", "category", "late_promise (the date asked for could not be met) or stock_out"),
+        ("revenue_lost", "float", "the order's net amount, company currency"),
+    ),
+    "ticket_truth": _cols(
+        ("ticket_id", "int", "key"),
+        ("conflict", "bool", "the ticket reconciles what sales promised with what operations did "
+                             "(delivery dates, billing, discounts)"),
+        ("handling_hours", "float", "support hours the ticket really took, logged or not"),
+    ),
 }
 
 
 def columns_of(table: str) -> list[str]:
-    """Column names of a public or hidden table, in order."""
-    spec = TABLES.get(table) or HIDDEN_TABLES[table]
+    """Column names of a public, record or hidden table, in order."""
+    spec = TABLES.get(table) or RECORD_TABLES.get(table) or HIDDEN_TABLES[table]
     return [column.name for column in spec]
 
 
@@ -204,7 +230,7 @@ def conform(table: str, frame: pd.DataFrame, columns: Collection[str] | None = N
     ValidationError
         If ``table`` is unknown or a selected schema column is missing.
     """
-    spec = TABLES.get(table) or HIDDEN_TABLES.get(table)
+    spec = TABLES.get(table) or RECORD_TABLES.get(table) or HIDDEN_TABLES.get(table)
     if spec is None:
         raise ValidationError(f"Unknown table {table!r}.", code="unknown_table", field="table")
     spec = spec if columns is None else tuple(column for column in spec if column.name in columns)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
-from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES, CompanyTables, conform
+from crm_bridge.tables.schema import HIDDEN_TABLES, RECORD_TABLES, TABLES, CompanyTables, conform
 
 __all__ = ["DemoCompany"]
 
@@ -19,14 +19,25 @@ __all__ = ["DemoCompany"]
 class DemoCompany(CompanyTables):
     """A generated company: one DataFrame per table of the schema.
 
-    ``truth`` and ``product_truth`` are the generator's hidden ground truth:
-    tests and the response simulation read them, models never do.
+    ``promise_checks`` and ``ticket_effort`` are the records the suite keeps
+    beside the company tables (:data:`~crm_bridge.tables.schema.RECORD_TABLES`).
+    ``truth``, ``product_truth``, ``lost_sales_truth`` and ``ticket_truth`` are
+    the generator's hidden ground truth: tests, benchmarks and the response
+    simulation read them, models never do.
     """
 
     truth: pd.DataFrame
     product_truth: pd.DataFrame
     seed: int
     size: str
+    promise_checks: pd.DataFrame
+    ticket_effort: pd.DataFrame
+    lost_sales_truth: pd.DataFrame
+    ticket_truth: pd.DataFrame
+
+    def record_tables(self) -> dict[str, pd.DataFrame]:
+        """The records kept beside the company tables, by name."""
+        return {name: getattr(self, name) for name in RECORD_TABLES}
 
     def hidden_tables(self) -> dict[str, pd.DataFrame]:
         """The generator's ground truth (never a model input)."""
@@ -34,10 +45,11 @@ class DemoCompany(CompanyTables):
 
     def row_counts(self) -> dict[str, int]:
         """Number of rows per table, public and hidden."""
-        return {name: len(frame) for name, frame in {**self.public_tables(), **self.hidden_tables()}.items()}
+        tables = {**self.public_tables(), **self.record_tables(), **self.hidden_tables()}
+        return {name: len(frame) for name, frame in tables.items()}
 
     def write_csv(self, directory: str | Path) -> Path:
-        """Write ``<table>.csv`` files, the hidden ones under ``hidden/``, and ``manifest.json``.
+        """Write ``<table>.csv`` files (public and record tables), the hidden ones under ``hidden/``, and a manifest.
 
         Returns
         -------
@@ -46,7 +58,7 @@ class DemoCompany(CompanyTables):
         """
         directory = Path(directory)
         (directory / "hidden").mkdir(parents=True, exist_ok=True)
-        for name, frame in self.public_tables().items():
+        for name, frame in {**self.public_tables(), **self.record_tables()}.items():
             frame.to_csv(directory / f"{name}.csv", index=False, date_format="%Y-%m-%d")
         for name, frame in self.hidden_tables().items():
             frame.to_csv(directory / "hidden" / f"{name}.csv", index=False, date_format="%Y-%m-%d")
@@ -71,7 +83,7 @@ class DemoCompany(CompanyTables):
                                   field="directory")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         tables = {}
-        for name in (*TABLES, *HIDDEN_TABLES):
+        for name in (*TABLES, *RECORD_TABLES, *HIDDEN_TABLES):
             path = directory / ("hidden" if name in HIDDEN_TABLES else "") / f"{name}.csv"
             if not path.is_file():
                 raise ValidationError(f"Missing table file {path}.", code="missing_table", field=name)

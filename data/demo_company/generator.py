@@ -14,7 +14,14 @@ Hidden truths the software should find (kept in ``truth`` and
   (:mod:`demo_company.behaviour`); after it they stop buying;
 * some garden products peak in spring for consumers, some heating products
   in winter for businesses;
-* some products are scarce (a few days of cover), some overstocked.
+* some products are scarce (a few days of cover), some overstocked;
+* what the disconnection between sales and operations cost (``lost_sales_truth``
+  and ``ticket_truth``, drawn by :func:`_disconnection_costs` from a random
+  stream of their own so that every other table is the same with or without
+  them): half of the cancelled orders were lost because the company could not
+  keep the date asked for or had no stock, and the promise check recorded it
+  (``promise_checks``); conflict tickets (delivery dates, billing, discounts)
+  took support hours, logged on most tickets (``ticket_effort``).
 """
 
 from __future__ import annotations
@@ -116,11 +123,15 @@ def generate(seed: int = 7, size: str = "default", reference_date: date = date(2
     interactions = _interactions(rng, customers, truth, orders, start, end)
     tickets = generate_tickets(rng, customers, orders, order_lines, spec.tickets,
                                products=products, truth=truth, start=start.date(), end=end.date())
+    promise_checks, lost_sales_truth = _promise_costs(np.random.default_rng([int(seed), 2026, 18]), orders,
+                                                      order_lines, product_truth)
+    ticket_effort, ticket_truth = _ticket_costs(np.random.default_rng([int(seed), 2026, 18, 1]), tickets)
     tables = {
         "customers": customers, "products": products, "warehouses": warehouses, "stock": stock,
         "incoming": incoming, "orders": orders, "order_lines": order_lines, "invoices": invoices,
         "leads": leads, "interactions": interactions, "tickets": tickets, "truth": truth,
-        "product_truth": product_truth,
+        "product_truth": product_truth, "promise_checks": promise_checks, "ticket_effort": ticket_effort,
+        "lost_sales_truth": lost_sales_truth, "ticket_truth": ticket_truth,
     }
     return DemoCompany(**{name: conform(name, frame) for name, frame in tables.items()},
                        reference_date=end.date(), seed=int(seed), size=size)
@@ -436,6 +447,65 @@ def _stock(rng: np.random.Generator, products: pd.DataFrame, product_truth: pd.D
     }).sort_values(["date_expected", "product_id", "warehouse_id"], kind="stable")
     incoming.insert(0, "move_id", np.arange(1, len(incoming) + 1))
     return stock, incoming
+
+
+# --- the cost of disconnection (its own random streams) ------------------------
+
+_CAUSED_CANCELLATION_SHARE = 0.5  # cancelled orders lost because of a promise the company could not keep
+_LATE_CHECK_RATE = 0.10  # orders whose asked date the check found unfeasible, whatever happened next
+_IMPOSSIBLE_CHECK_RATE = {True: 0.25, False: 0.005}  # no stock and none coming: by "has a scarce product"
+# Mean support hours per ticket category; delivery and billing tickets are the sales/operations conflicts.
+_TICKET_HOURS = {"delivery": 1.5, "billing": 2.0, "product_defect": 1.2, "returns": 1.0, "account_access": 0.4,
+                 "other": 0.6}
+_CONFLICT_CATEGORIES = ("delivery", "billing")
+_HOURS_LOGGED_SHARE = 0.7
+
+
+def _promise_costs(rng: np.random.Generator, orders: pd.DataFrame, order_lines: pd.DataFrame,
+                   product_truth: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The promise check's verdict on every order, and which cancellations it caused.
+
+    A caused cancellation was checked ``late`` or, when the order holds a
+    scarce product, mostly ``impossible`` (a stock-out). Every other order
+    gets a verdict independent of whether it was cancelled, so a cancellation
+    after a bad verdict is not always caused by it.
+    """
+    n = len(orders)
+    scarce_ids = product_truth.loc[product_truth["stock_status"] == "scarce", "product_id"]
+    scarce = orders["order_id"].isin(order_lines.loc[order_lines["product_id"].isin(scarce_ids), "order_id"])
+    scarce = scarce.to_numpy()
+    caused = (orders["state"] == "cancelled").to_numpy() & (rng.random(n) < _CAUSED_CANCELLATION_SHARE)
+    stock_out = caused & scarce & (rng.random(n) < 0.7)
+    u = rng.random(n)
+    p_impossible = np.where(scarce, _IMPOSSIBLE_CHECK_RATE[True], _IMPOSSIBLE_CHECK_RATE[False])
+    status = np.select([stock_out, caused, u < p_impossible, u < p_impossible + _LATE_CHECK_RATE],
+                       ["impossible", "late", "impossible", "late"], "feasible")
+    checks = pd.DataFrame({"order_id": orders["order_id"].to_numpy(), "promise_status": status})
+    net = order_lines["qty"] * order_lines["price_unit"] * (1 - order_lines["discount"] / 100)
+    amount = net.groupby(order_lines["order_id"]).sum().reindex(orders["order_id"], fill_value=0.0).to_numpy()
+    lost = pd.DataFrame({"order_id": orders["order_id"].to_numpy()[caused],
+                         "cause": np.where(stock_out, "stock_out", "late_promise")[caused],
+                         "revenue_lost": np.round(amount[caused], 2)})
+    return checks, lost
+
+
+def _ticket_costs(rng: np.random.Generator, tickets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hours each ticket took (lognormal around its category's mean) and the hours logged on most of them.
+
+    Logged hours are the real ones with a tenth's noise, in quarter hours;
+    about 30 % of the tickets have none logged, at random.
+    """
+    n = len(tickets)
+    category = tickets["category"].astype(str).to_numpy()
+    mean = pd.Series(category).map(_TICKET_HOURS).fillna(1.0).to_numpy()
+    sigma = 0.6
+    hours = np.round(rng.lognormal(np.log(mean) - sigma ** 2 / 2, sigma), 2)
+    logged = np.maximum(0.25, np.round(hours * rng.lognormal(0.0, 0.1, n) * 4) / 4)
+    logged = np.where(rng.random(n) < _HOURS_LOGGED_SHARE, logged, np.nan)
+    ticket_ids = tickets["ticket_id"].to_numpy()
+    return (pd.DataFrame({"ticket_id": ticket_ids, "hours_logged": logged}),
+            pd.DataFrame({"ticket_id": ticket_ids, "conflict": np.isin(category, _CONFLICT_CATEGORIES),
+                          "handling_hours": hours}))
 
 
 # --- money ------------------------------------------------------------
