@@ -35,7 +35,7 @@ from ai_insights.forecast.hierarchy import LEVELS
 from ai_insights.forecast.model import Forecast
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["KEYS", "daily_demand", "daily_from_weekly", "demand_over", "horizon_days"]
+__all__ = ["KEYS", "daily_demand", "daily_from_weekly", "demand_from_weekly", "demand_over", "horizon_days"]
 
 #: Key columns of each level.
 KEYS = {
@@ -112,35 +112,56 @@ def horizon_days(forecast: Forecast) -> int:
     return 7 * (len(forecast.frame) // max(len(forecast.series), 1))
 
 
-def daily_from_weekly(weekly: pd.DataFrame, days: int) -> pd.Series:
-    """Demand per day over the ``days`` days from the first week's Monday, per product, from weekly demand.
+def demand_from_weekly(weekly: pd.DataFrame, days: int | Mapping[int, int] | pd.Series,
+                       keys: tuple[str, ...] = ("product_id",)) -> pd.DataFrame:
+    """Demand over the ``days`` days from the first week's Monday, per series, from weekly demand rows.
+
+    What :func:`demand_over` computes on a :class:`Forecast`, for weekly rows
+    kept elsewhere (the forecast rows stored in Odoo): a week only partly
+    inside the span counts pro rata.
 
     Parameters
     ----------
     weekly : DataFrame
-        ``product_id``, ``week`` (Monday) and ``qty``: expected demand of a
-        product in a week, several rows of a product and week adding up
-        (e.g. the stored forecast rows per segment and warehouse).
-    days : int
-        The span, at least one day; capped at the weeks given. A week only
-        partly inside counts pro rata, as in :func:`demand_over`.
+        ``keys``, ``week`` (Monday) and ``qty``: expected demand of a series
+        in a week; several rows of a series and week add up.
+    days : int, or mapping / Series of product_id to int
+        The span, the same for every row or one per product (a product
+        missing gets 0 days); capped at the weeks given.
+    keys : tuple of str
+        The columns that name a series (``product_id`` among them).
 
     Returns
     -------
-    Series
-        Indexed by ``product_id``.
+    DataFrame
+        ``keys``, ``days`` and ``mean``, one row per series.
+    """
+    weeks = pd.to_datetime(weekly["week"])
+    offset = ((weeks - weeks.min()).dt.days // 7).to_numpy() if len(weekly) else np.zeros(0)
+    given = 7 * (int(offset.max()) + 1) if len(weekly) else 0
+    if isinstance(days, (Mapping, pd.Series)):
+        span = pd.Series(days, dtype=float).reindex(weekly["product_id"].to_numpy()).fillna(0.0).to_numpy()
+    else:
+        span = np.full(len(weekly), float(days))
+    if (span < 0).any() or not np.isfinite(span).all():
+        raise ValidationError("days must be a finite number >= 0", code="invalid_days", field="days")
+    span = np.minimum(span, given)
+    share = np.clip(span / 7.0 - offset, 0.0, 1.0)
+    frame = weekly[list(keys)].assign(days=span, mean=weekly["qty"].to_numpy(float) * share)
+    return frame.groupby(list(keys), as_index=False, sort=True).agg(days=("days", "max"), mean=("mean", "sum"))
+
+
+def daily_from_weekly(weekly: pd.DataFrame, days: int) -> pd.Series:
+    """Demand per day of each product over the ``days`` days ahead (at most the weeks given), from weekly rows.
+
+    :func:`demand_from_weekly` per product, divided by the span; indexed by
+    ``product_id``.
     """
     if isinstance(days, bool) or int(days) < 1:
         raise ValidationError("days must be at least 1", code="invalid_days", field="days")
-    weeks = pd.to_datetime(weekly["week"])
-    first = weeks.min()
-    offset = ((weeks - first).dt.days // 7).to_numpy()
-    span = min(int(days), 7 * (int(offset.max()) + 1)) if len(weekly) else int(days)
-    share = np.clip(span / 7.0 - offset, 0.0, 1.0)
-    total = (weekly["qty"].to_numpy(float) * share)
-    return pd.Series(total, index=weekly["product_id"].to_numpy()).groupby(level=0).sum().rename(
-        "forecast_daily") / span
-
+    total = demand_from_weekly(weekly, int(days))
+    daily = total["mean"].to_numpy() / np.maximum(total["days"].to_numpy(), 1.0)
+    return pd.Series(daily, index=total["product_id"].to_numpy(), name="forecast_daily")
 
 def daily_demand(forecast: Forecast, days: int) -> pd.Series:
     """Demand per day each product's forecast expects over the next ``days`` days, capped at the horizon.

@@ -19,6 +19,12 @@ The model, in the product's base unit of measure (see :mod:`crm_bridge.promise.u
   booked consume it. Each shipment goes out on the latest day with room that is
   not after the day it must leave to arrive in time and not before its stock is
   ready; when no such day exists, on the earliest day with room after that.
+* **Allocation** (optional, per line): stock kept back for the forecast
+  demand of customer segments that come before the line's, until the
+  product can be replenished (:mod:`crm_bridge.promise.allocation`). A line
+  may not take it: what is available to it is the projected position less
+  that quantity, on every day before replenishment. When the line would have
+  been ready earlier without it, the reason ``allocation`` says so.
 * **Customer lead time**: calendar days between shipping and delivery.
 * **Competition**: lines that compete (all lines of a batch, or those sharing
   an order key) are served one after the other, the line needed first first
@@ -82,6 +88,7 @@ REASON_CODES = (
     "split",
     "service_no_stock_check",
     "consumable_no_stock_check",
+    "allocation",
 )
 _BIT = {code: np.int32(1 << i) for i, code in enumerate(REASON_CODES)}
 _STORABLE, _CONSUMABLE, _SERVICE = range(3)
@@ -450,6 +457,7 @@ class PromiseEngine:
         date_asked: Sequence[dt.date] | np.ndarray,
         allow_partial: bool | Sequence[bool] | np.ndarray = False,
         order_keys: Sequence | np.ndarray | None = None,
+        allocated_qty: Sequence[float] | np.ndarray | None = None,
     ) -> BatchPromise:
         """Promise many lines at once.
 
@@ -462,6 +470,10 @@ class PromiseEngine:
         order_keys : array-like, optional
             Lines with the same key compete for stock and capacity; lines with
             different keys are independent what-ifs. ``None``: all lines compete.
+        allocated_qty : array-like of float, optional
+            Per line, base units it may not take before the product can be
+            replenished: stock kept for customer segments served first
+            (:func:`crm_bridge.promise.allocation.allocated_qty`).
 
         Returns
         -------
@@ -471,10 +483,17 @@ class PromiseEngine:
         ------
         ValidationError
             ``unknown_product``, ``invalid_product``, ``invalid_quantity``,
-            ``invalid_date``, ``date_in_past`` or ``length_mismatch``, with the
-            field, e.g. ``lines[3].qty``.
+            ``invalid_date``, ``date_in_past``, ``invalid_allocation`` or
+            ``length_mismatch``, with the field, e.g. ``lines[3].qty``.
         """
         n = len(qty)
+        reserved = np.zeros(n) if allocated_qty is None else np.asarray(allocated_qty, dtype=float)
+        if reserved.shape != (n,):
+            raise _bad(f"expected {n} allocated quantities", "length_mismatch", "allocated_qty")
+        if not (np.isfinite(reserved) & (reserved >= 0)).all():
+            i = _first_bad(~(np.isfinite(reserved) & (reserved >= 0)))
+            raise _bad("allocated quantity must be a finite number >= 0", "invalid_allocation",
+                       f"lines[{i}].allocated_qty", reserved[i])
         rows = self._product_rows(product_ids, n)
         qty = _line_quantities(qty, n)
         asked = _asked_offsets(date_asked, n, self.today)
@@ -493,7 +512,7 @@ class PromiseEngine:
         grid = self._grid(max(int(latest_ship.max(initial=0)), 0) + self.horizon_days + 1)
         target = np.where(latest_ship >= 0, grid.prev_work[np.clip(latest_ship, 0, grid.length - 1)], -1)
         line_order = np.lexsort((np.arange(n), target, groups))
-        stock = _allocate_stock(grid, rows, qty, target, groups, kind == _STORABLE, partial)
+        stock = _allocate_stock(grid, rows, qty, target, groups, kind == _STORABLE, partial, reserved)
         shipments = _shipments(stock, qty, kind)
         ship_day, capacity_bound, too_big = self._allocate_capacity(grid, shipments, line_order, groups, target)
         return BatchPromise._assemble(
@@ -605,8 +624,8 @@ def _root(parent: list[int], i: int) -> int:
     return root
 
 
-def _allocate_stock(grid, rows, qty, target, groups, storable, partial) -> dict[str, np.ndarray]:
-    """Readiness of each storable line, serving competing lines needed first first."""
+def _allocate_stock(grid, rows, qty, target, groups, storable, partial, reserved) -> dict[str, np.ndarray]:
+    """Readiness of each storable line, serving competing lines needed first first, never taking ``reserved``."""
     n = len(qty)
     wanted = np.where(storable, qty, 0.0)
     order = np.lexsort((np.arange(n), target, rows, groups))
@@ -618,21 +637,26 @@ def _allocate_stock(grid, rows, qty, target, groups, storable, partial) -> dict[
     served_before = np.empty(n)
     served_before[order] = before - before[segment_start]
 
-    atp_at_target = grid.atp[rows, np.maximum(target, 0)] - served_before
+    atp_at_target = grid.atp[rows, np.maximum(target, 0)] - served_before - reserved
     atp_qty = np.clip(np.where(storable, atp_at_target, qty), 0.0, qty)
     split = storable & partial & (target >= 0) & (atp_qty > QTY_TOL) & (atp_qty < qty - QTY_TOL)
     # First day the whole quantity (or the part shipped first) is covered.
     ready_full = np.zeros(n, np.int64)
     ready_part = np.zeros(n, np.int64)
+    ready_unreserved = np.zeros(n, np.int64)
     by_row = np.flatnonzero(storable)
     by_row = by_row[np.argsort(rows[by_row], kind="stable")]
     bounds = np.flatnonzero(np.diff(rows[by_row])) + 1
     for chunk in np.split(by_row, bounds):
         if len(chunk):
             curve = grid.atp[rows[chunk[0]]]
-            ready_full[chunk] = np.searchsorted(curve, served_before[chunk] + qty[chunk] - QTY_TOL)
-            ready_part[chunk] = np.searchsorted(curve, served_before[chunk] + atp_qty[chunk] - QTY_TOL)
-    return {"atp_qty": atp_qty, "split": split, "ready_full": ready_full, "ready_part": ready_part}
+            needed = served_before[chunk] + reserved[chunk]
+            ready_full[chunk] = np.searchsorted(curve, needed + qty[chunk] - QTY_TOL)
+            ready_part[chunk] = np.searchsorted(curve, needed + atp_qty[chunk] - QTY_TOL)
+            ready_unreserved[chunk] = np.searchsorted(curve, served_before[chunk] + qty[chunk] - QTY_TOL)
+    allocation_bound = storable & (reserved > QTY_TOL) & (ready_full > np.maximum(ready_unreserved, target))
+    return {"atp_qty": atp_qty, "split": split, "ready_full": ready_full, "ready_part": ready_part,
+            "allocation_bound": allocation_bound, "reserved": reserved}
 
 
 def _shipments(stock, qty, kind) -> dict[str, np.ndarray]:
@@ -718,6 +742,8 @@ class BatchPromise:
         flags |= np.where(stuck & (repl >= 0), _BIT["beyond_horizon"], 0)
         flags |= np.where((kind != _SERVICE) & (target < 0), _BIT["lead_time"], 0)
         flags |= np.where(stock["split"], _BIT["split"], 0)
+        flags |= np.where(stock["allocation_bound"], _BIT["allocation"], 0)
+        self._reserved = stock["reserved"]
         def any_shipment(mask: np.ndarray) -> np.ndarray:
             per_line = np.zeros(n, bool)
             np.logical_or.at(per_line, s_line, mask)
@@ -837,6 +863,12 @@ class BatchPromise:
             customer_lead_days=supply.customer_lead_days,
         )
         add("in_stock", f"{_qty(qty)} {uom} free on {stock_day.isoformat()}", qty=qty, date=stock_day)
+        if flags & int(_BIT["allocation"]):
+            kept = float(self._reserved[i])
+            until = (_date(today, supply.replenish_lead_days) if supply.replenish_lead_days is not None else None)
+            add("allocation", f"{_qty(kept)} {uom} are kept for the forecast demand of customer segments served "
+                f"first" + (f" until {until.isoformat()}, when more can be replenished" if until else ""),
+                allocated_qty=kept, date=until)
         if flags & int(_BIT["stock_short"]):
             atp = float(self.atp_qty[i])
             days, amounts = engine._receipts[int(self._rows[i])]

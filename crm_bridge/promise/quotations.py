@@ -5,6 +5,9 @@ answer the same question with the same rules; this module is the table side:
 
 * each line asks for its order's commitment day, or the earliest its lead
   time allows (:meth:`PromiseEngine.asked_dates`);
+* with an allocation (``allocation_demand`` and ``segment_priority``), a
+  line may not take the stock the segments served before its customer's
+  need until replenishment (:mod:`crm_bridge.promise.allocation`);
 * the lines of one quotation compete for stock and shipping capacity, and
   quotations are independent what-ifs against the warehouse's state
   (:func:`crm_bridge.promise.inputs.engines_from_tables`); the order's result
@@ -19,13 +22,14 @@ answer the same question with the same rules; this module is the table side:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import VERDICT_CODES, PricingPolicy
+from crm_bridge.promise.allocation import allocated_qty
 from crm_bridge.promise.calendar import WorkingCalendar
 from crm_bridge.promise.inputs import engines_from_tables
 
@@ -44,6 +48,8 @@ def check_quotations(
     customer_value: pd.DataFrame | None = None,
     calendar: WorkingCalendar | None = None,
     forecast_daily: pd.Series | None = None,
+    allocation_demand: pd.DataFrame | None = None,
+    segment_priority: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Promise and price every line of the open quotations on ``today``.
 
@@ -64,6 +70,11 @@ def check_quotations(
         Demand per day of each product (``product_id`` index) from the
         demand forecast (``ai_insights.forecast.demand.daily_demand``): the
         days of cover of those products read it instead of trailing sales.
+    allocation_demand : DataFrame, optional
+        Forecast demand per product, segment and warehouse over the
+        replenishment lead time (:data:`crm_bridge.promise.allocation.DEMAND_COLUMNS`);
+        with ``segment_priority`` (segments in the order they are served),
+        available to promise by allocation.
 
     Returns
     -------
@@ -92,8 +103,14 @@ def check_quotations(
         engine = engines[int(warehouse_id)]
         commitment = [None if pd.isna(day) else pd.Timestamp(day).date() for day in mine["commitment_date"]]
         asked = engine.asked_dates(mine["product_id"].to_numpy(np.int64), commitment)
+        reserved = None
+        if allocation_demand is not None:
+            segment = tables["customers"].set_index("customer_id")["segment"].astype(str)
+            reserved = allocated_qty(allocation_demand, segment_priority, mine["product_id"].to_numpy(np.int64),
+                                     mine["warehouse_id"].to_numpy(np.int64),
+                                     segment.reindex(mine["customer_id"]).fillna("").tolist())
         batch = engine.check_batch(mine["product_id"].to_numpy(np.int64), mine["qty"].to_numpy(float), asked,
-                                   order_keys=mine["order_id"].to_numpy())
+                                   order_keys=mine["order_id"].to_numpy(), allocated_qty=reserved)
         causes = [batch.line(i).cause().message if batch.status[i] else "" for i in range(len(mine))]
         promised.append(pd.DataFrame({"date_asked": asked, "status": batch.status_names(),
                                       "promised_date": batch.promised_date, "reason": causes}, index=mine.index))
