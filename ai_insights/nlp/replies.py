@@ -19,7 +19,7 @@ import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester"]
+__all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester", "disputed_amount"]
 
 CONTEXT_FIELDS = {
     "customer_name": "greeting",
@@ -35,6 +35,9 @@ CONTEXT_FIELDS = {
     "product_name": "product concerned",
     "stock_qty": "free stock of the product now",
     "next_receipt_date": "next expected receipt of the product",
+    "order_amount": "order total (billing questions about an order without an invoice)",
+    "disputed_amount": "the amount the customer disputes, as they wrote it (see disputed_amount())",
+    "message_count": "how many messages the customer has sent about this issue (2 or more is acknowledged)",
 }
 # Placeholders computed from the context, and the context fields each one needs.
 _DERIVED_FIELDS = {
@@ -42,6 +45,7 @@ _DERIVED_FIELDS = {
     "pending_state": ("order_state",),  # state of an order not delivered yet
     "in_stock_qty": ("stock_qty",),  # only when stock > 0
     "restock_date": ("next_receipt_date",),  # only when there is no stock
+    "repeat_count": ("message_count",),  # only from the second message on
 }
 
 _STATE_NAMES = {
@@ -96,17 +100,24 @@ _ES_GREETING = ("Hola {customer_name}:\n\n", "Hola:\n\n")
 _EN_GREETING = ("Dear {customer_name},\n\n", "Hello,\n\n")
 
 DEFAULT_TEMPLATES: dict[str, dict[str, list]] = {
+    # Only what the context holds is stated: without an invoice, no sentence says one was reviewed.
     "billing": {
-        "es": [_ES_GREETING, "Gracias por escribirnos sobre la facturación.",
-               ("Hemos revisado la factura {invoice_name} de {invoice_amount}.",
-                "Hemos revisado su factura de {invoice_amount}.", "Hemos revisado su factura."),
+        "es": [_ES_GREETING, "Gracias por escribirnos sobre el cobro.",
+               "Sentimos que haya tenido que escribirnos {repeat_count} veces por este motivo.",
+               "Vamos a revisar el cargo de {disputed_amount} que nos indica.",
+               ("La factura {invoice_name} es de {invoice_amount}.", "Su factura es de {invoice_amount}.",
+                "El pedido {order_name} asciende a {order_amount}.", "Se refiere a su pedido {order_name}.", ""),
                "Su estado actual es: {invoice_state}.", "La fecha de vencimiento es el {invoice_due_date}.",
-               "Si detecta algún importe incorrecto, responda a este mensaje y la corregiremos.", _ES_CLOSING],
-        "en": [_EN_GREETING, "Thank you for contacting us about your invoice.",
-               ("We have checked invoice {invoice_name} for {invoice_amount}.",
-                "We have checked your invoice for {invoice_amount}.", "We have checked your invoice."),
+               "Si se le ha cobrado de más, le devolveremos la diferencia y se lo confirmaremos por escrito.",
+               _ES_CLOSING],
+        "en": [_EN_GREETING, "Thank you for contacting us about this charge.",
+               "We are sorry you have had to write to us {repeat_count} times about it.",
+               "We are checking the charge of {disputed_amount} you mention.",
+               ("Invoice {invoice_name} is for {invoice_amount}.", "Your invoice is for {invoice_amount}.",
+                "Order {order_name} comes to {order_amount}.", "This concerns your order {order_name}.", ""),
                "Its current status is: {invoice_state}.", "It is due on {invoice_due_date}.",
-               "If any amount looks wrong, reply to this message and we will correct it.", _EN_CLOSING],
+               "If you have been charged too much, we will refund the difference and confirm it in writing.",
+               _EN_CLOSING],
     },
     "delivery": {
         "es": [_ES_GREETING, "Sentimos las molestias con la entrega.",
@@ -167,6 +178,32 @@ DEFAULT_TEMPLATES: dict[str, dict[str, list]] = {
 }
 
 _FORMATTER = Formatter()
+# An amount as customers write it: "45,90 €", "€45.90", "45.90 EUR", "1.234,50€", "$12".
+_AMOUNT = re.compile(
+    r"(?P<before>[€$£])\s?(?P<a>\d{1,3}(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+    r"|(?P<b>\d{1,3}(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s?(?P<after>[€$£]|(?:EUR|USD|GBP|euros?)\b)",
+    re.IGNORECASE,
+)
+
+
+def disputed_amount(text: str | None) -> str | None:
+    """The first amount with a currency in a customer's message, as they wrote it, or None.
+
+    Parameters
+    ----------
+    text : str or None
+        The ticket's text (plain).
+
+    Returns
+    -------
+    str or None
+        E.g. ``"45,90 €"``; None when the text names no amount with a currency
+        (a bare number could be an order or a quantity, and is not taken).
+    """
+    match = _AMOUNT.search(text or "")
+    if not match:
+        return None
+    return " ".join(match.group(0).split())
 _SPACE_BEFORE_BREAK = re.compile(r"[ \t]+\n")
 
 
@@ -291,7 +328,7 @@ class ReplySuggester:
                 values[key] = _format_date(value, language) if known_language else str(value)[:10]
             elif key.endswith("_state"):
                 values[key] = states.get(str(value), str(value))
-            elif key == "invoice_amount" and isinstance(value, (int, float)):
+            elif key in ("invoice_amount", "order_amount") and isinstance(value, (int, float)):
                 amount = _format_number(float(value), language, 2)
                 values[key] = f"{amount} {present['currency']}" if "currency" in present else amount
             elif key == "stock_qty" and isinstance(value, (int, float)):
@@ -303,6 +340,9 @@ class ReplySuggester:
             values["late_days"] = str((delivered - promised).days)
         if "delivery_date" not in present and "order_state" in present:
             values["pending_state"] = values["order_state"]
+        count = present.get("message_count")
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 2:
+            values["repeat_count"] = str(count)
         stock = present.get("stock_qty")
         if isinstance(stock, (int, float)) and stock > 0:
             values["in_stock_qty"] = values["stock_qty"]

@@ -8,10 +8,11 @@ as ISO strings and ``None`` as ``False``.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Reason", "xmlrpc_value"]
+__all__ = ["PHRASES", "Reason", "phrase_key", "render", "xmlrpc_value"]
 
 
 def xmlrpc_value(value: Any) -> Any:
@@ -36,3 +37,139 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         params = {key: xmlrpc_value(value) for key, value in self.params.items()}
         return {"code": self.code, "message": self.message, "params": params}
+
+
+# ---------------------------------------------------------------- reasons in plain words
+#
+# A reason's ``message`` is the core's exact sentence (figures and ISO dates, for logs and
+# machines). What a person reads is rendered from the stable ``code`` and the ``params``
+# with the phrases below: the template is translated by the caller (an Odoo addon looks
+# it up in its ``i18n/<lang>.po``) and every figure is formatted in the reader's locale.
+# Codes are stable; the words may change.
+
+#: English phrase of each reason code; ``{name}`` is the parameter ``name``, formatted by its kind.
+#: A code with variants picks the first key (``code``, ``code:variant``...) whose parameters are all present.
+PHRASES: dict[str, str] = {
+    # promise (crm_bridge.promise.engine)
+    "service_no_stock_check": "A service: no stock needed",
+    "consumable_no_stock_check": "Stock is not tracked for this product",
+    "lead_time": "Earliest delivery {earliest_date}",
+    "in_stock": "{qty} free on {date}",
+    "stock_short:next_receipt_date": "Only {atp_qty} of {qty} free on {date}; {next_receipt_qty} more arrive on "
+    "{next_receipt_date}",
+    "stock_short": "Only {atp_qty} of {qty} free on {date}; no receipt expected",
+    "replenishment": "Must be replenished first: available from {date}",
+    "no_replenishment": "{missing_qty} cannot be supplied: the product is not replenished",
+    "units_exceed_daily": "{qty} units are more than the warehouse ships in a day ({units_per_day})",
+    "capacity_full:ship_date": "Shipping capacity is full on {date}: ships {ship_date}",
+    "capacity_full:date": "Shipping capacity is full on {date}",
+    "capacity_full": "Shipping capacity is full on the first shipping days",
+    "beyond_horizon": "Cannot ship the whole quantity in the next {horizon_days} days",
+    "split:second_date": "Partial delivery: {first_qty} on {first_date}, {second_qty} on {second_date}",
+    "split": "Partial delivery: {first_qty} on {first_date}; the rest cannot ship",
+    # pricing verdicts (crm_bridge.pricing.guardrail)
+    "within_bounds": "A discount of {discount} is within the maximum of {max_discount}",
+    "exceeds_max_discount": "A discount of {discount} exceeds the maximum of {max_discount}",
+    "below_floor": "The net price {price} is below the floor price {floor_price}",
+    # pricing advice
+    "list_below_floor": "The list price is below the floor price {floor_price}: no discount",
+    "category_floor": "The category's minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
+    "margin_floor": "The minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
+    "scarcity": "Scarce stock (about {cover_days} days left): no discount",
+    "low_cover": "Little stock (about {cover_days} days left): up to {stock_room} off",
+    "target_cover": "Stock as planned: up to {stock_room} off",
+    "overstock": "Too much stock: up to {stock_room} off",
+    "unsold_stock:stock_room": "In stock and not sold lately: up to {stock_room} off",
+    "cover_unknown": "Stock level unknown: up to {stock_room} off",
+    "retention": "A valuable customer who may leave: {retention_room} more off",
+    "policy_cap": "The company's maximum discount is {max_discount}",
+    # days of cover (crm_bridge.pricing.cover)
+    "from_sales": "About {cover_days} days of stock at the recent sales rate",
+    "unsold_stock": "In stock and not sold in the last {window_days} days",
+    "no_stock": "Nothing in stock and no recent sales",
+    "not_stocked": "Not a stocked product",
+}
+
+#: How each parameter is written: a date, a percentage (a fraction), a quantity, a whole number of days, money.
+PARAM_KINDS: dict[str, str] = {
+    **dict.fromkeys(("date", "earliest_date", "next_receipt_date", "ship_date", "first_date", "second_date",
+                     "promised_date"), "date"),
+    **dict.fromkeys(("discount", "max_discount", "margin_floor", "stock_room", "retention_room", "churn_risk"),
+                    "percent"),
+    **dict.fromkeys(("qty", "atp_qty", "next_receipt_qty", "missing_qty", "first_qty", "second_qty", "free_qty",
+                     "units_per_day"), "qty"),
+    **dict.fromkeys(("cover_days", "horizon_days", "window_days", "customer_lead_days", "replenish_lead_days"),
+                    "days"),
+    **dict.fromkeys(("price", "floor_price"), "money"),
+}
+
+
+def _plain_qty(value: float) -> str:
+    return f"{float(value):.3f}".rstrip("0").rstrip(".")
+
+
+#: Formatting in English without a locale: what a caller with no locale of its own gets.
+PLAIN_FORMATS: dict[str, Any] = {
+    "date": lambda value: dt.date.fromisoformat(value).strftime("%d %b %Y") if isinstance(value, str)
+    else value.strftime("%d %b %Y"),
+    "percent": lambda value: f"{float(value) * 100:.1f}%".replace(".0%", "%"),
+    "qty": _plain_qty,
+    "days": lambda value: f"{float(value):.0f}",
+    "money": lambda value: f"{float(value):.2f}",
+}
+
+
+def phrase_key(code: str, params: dict[str, Any]) -> str | None:
+    """The key of ``PHRASES`` that says reason ``code`` with ``params``, or None when there is none.
+
+    Variants (``code:param``) need their parameter present and not empty; the
+    bare ``code`` is the fallback.
+    """
+    for key, template in PHRASES.items():
+        name, _sep, variant = key.partition(":")
+        if name != code:
+            continue
+        if variant and params.get(variant) in (None, False, ""):
+            continue
+        if all(params.get(field) not in (None, False) for field in _fields(template)):
+            return key
+    return None
+
+
+def render(
+    reason: Reason | dict[str, Any],
+    translate: Any = None,
+    formats: dict[str, Any] | None = None,
+) -> str:
+    """A reason in plain words: its phrase, translated and filled with formatted figures.
+
+    Parameters
+    ----------
+    reason : Reason or dict
+        A ``Reason`` or its ``to_dict()`` (dates as ISO strings).
+    translate : callable, optional
+        Takes the English phrase, returns it in the reader's language (with
+        the same ``{name}`` fields). Default: English.
+    formats : dict, optional
+        A callable per parameter kind (``date``, ``percent``, ``qty``,
+        ``days``, ``money``), overriding ``PLAIN_FORMATS``; e.g. the reader's
+        locale and currency.
+
+    Returns
+    -------
+    str
+        The sentence; the core's ``message`` when the code has no phrase.
+    """
+    data = reason.to_dict() if isinstance(reason, Reason) else reason
+    params = data.get("params") or {}
+    key = phrase_key(data["code"], params)
+    if key is None:
+        return data["message"]
+    template = translate(PHRASES[key]) if translate else PHRASES[key]
+    writers = {**PLAIN_FORMATS, **(formats or {})}
+    values = {name: writers[PARAM_KINDS.get(name, "qty")](params[name]) for name in _fields(PHRASES[key])}
+    return template.format(**values)
+
+
+def _fields(template: str) -> list[str]:
+    return [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ai_insights.nlp.replies import DEFAULT_TEMPLATES, ReplySuggester
+from ai_insights.nlp.replies import DEFAULT_TEMPLATES, ReplySuggester, disputed_amount
 from crm_bridge.contract.errors import ValidationError
 
 FULL = {"customer_name": "Ana Pérez", "order_name": "S00042", "order_state": "confirmed",
@@ -32,7 +32,7 @@ def test_spanish_delivery_uses_context():
 
 def test_english_billing_formats_amount_and_state():
     text = ReplySuggester().suggest("billing", "en", FULL)["text"]
-    assert "INV/2025/0007 for 1,234.50 EUR" in text and "awaiting payment" in text and "1 April 2025" in text
+    assert "INV/2025/0007 is for 1,234.50 EUR" in text and "awaiting payment" in text and "1 April 2025" in text
 
 
 def test_missing_pieces_leave_their_sentence_out():
@@ -61,3 +61,23 @@ def test_bad_configuration_and_context():
         ReplySuggester({"billing": {"es": ["x"]}})
     with pytest.raises(ValidationError):
         ReplySuggester().suggest("billing", "es", ["not", "a", "dict"])
+
+
+def test_billing_states_no_invoice_it_does_not_hold_and_uses_what_it_holds():
+    """A Spanish double charge, third message, an order but no invoice (issue 11)."""
+    context = {"customer_name": "Ana", "order_name": "S00012", "message_count": 3,
+               "disputed_amount": disputed_amount("Me habéis cobrado dos veces 45,90 € por el pedido S00012")}
+    text = ReplySuggester().suggest("billing", "es", context)["text"]
+    assert "factura" not in text.lower() and "revisado" not in text
+    assert "45,90 €" in text and "S00012" in text and "3 veces" in text
+    english = ReplySuggester().suggest("billing", "en", {"message_count": 1})["text"]
+    assert "invoice" not in english.lower() and "times" not in english  # a first message is not a repeat
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("Me habéis cobrado dos veces 45,90 € en la tarjeta", "45,90 €"), ("charged twice $120.50", "$120.50"),
+    ("un cargo de 1.234,50€", "1.234,50€"), ("cobro de 30 euros", "30 euros"),
+    ("pedido S00012 de 12 unidades", None), (None, None),
+])
+def test_disputed_amount_needs_a_currency(text, amount):
+    assert disputed_amount(text) == amount

@@ -64,8 +64,12 @@ class HelpdeskTicket(models.Model):
     fusion_context_html = fields.Html(
         "Operational context", compute="_compute_fusion_context", sanitize=False,
         help="The customer's recent orders with promised and actual delivery dates, deliveries and invoices.")
-    fusion_customer_value = fields.Float("Customer lifetime value", compute="_compute_fusion_context")
-    fusion_customer_churn = fields.Char("Customer churn risk", compute="_compute_fusion_context")
+    # What a customer is worth is sales knowledge: an agent answers every customer alike, and sees the value and the
+    # churn risk only when the company makes them a fusion user too (escalation reads them as superuser either way).
+    fusion_customer_value = fields.Float(
+        "Customer lifetime value", compute="_compute_fusion_context", groups="fusion_base.group_fusion_user")
+    fusion_customer_churn = fields.Char(
+        "Customer churn risk", compute="_compute_fusion_context", groups="fusion_base.group_fusion_user")
     fusion_reply_suggestion = fields.Text("Suggested reply", compute="_compute_fusion_context")
     fusion_reply_language = fields.Char("Reply language", compute="_compute_fusion_context")
     fusion_reply_missing = fields.Char(

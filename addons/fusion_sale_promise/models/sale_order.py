@@ -1,12 +1,15 @@
 import hashlib
 from collections import defaultdict, namedtuple
-from datetime import date
+from datetime import date, datetime, time
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date, formatLang
 
+from crm_bridge.contract import reasons as reason_words
 from crm_bridge.contract import schemas
 from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
 from crm_bridge.promise.uom import convert_qty
@@ -16,6 +19,7 @@ from .sale_order_line import PROMISE_STATUS_SELECTION
 # Groups allowed to call the public promise methods (any one of them).
 API_GROUPS = ("fusion_base.group_fusion_api", "fusion_base.group_fusion_user", "sales_team.group_sale_salesman")
 APPROVAL_FIELDS = {"fusion_approved_by_id", "fusion_approved_on", "fusion_approval_reason", "fusion_approval_signature"}
+APPROVAL_ACTIVITY = "fusion_sale_promise.mail_activity_type_fusion_approval"
 # Order states whose lines are promised (a confirmed order is re-promised for what is left to deliver).
 PROMISED_STATES = ("draft", "sent", "sale")
 # What the promise of a line depends on, besides the order (the order's evaluation depends on these of its lines).
@@ -61,6 +65,14 @@ class SaleOrder(models.Model):
         compute="_compute_fusion_promise",
         help="A manager approved the exceptions and the order's lines and dates did not change since.",
     )
+    fusion_commitment_past = fields.Boolean(
+        compute="_compute_fusion_promise",
+        help="The quotation's commitment date has passed: move it to the earliest feasible date.",
+    )
+    fusion_approval_requested_by_id = fields.Many2one(
+        "res.users", string="Approval requested by", readonly=True, copy=False,
+        help="Who asked the managers to approve the exceptions; cleared when a manager approves or rejects.",
+    )
     fusion_approved_by_id = fields.Many2one("res.users", string="Exceptions approved by", readonly=True, copy=False)
     fusion_approved_on = fields.Datetime(string="Exceptions approved on", readonly=True, copy=False)
     fusion_approval_reason = fields.Text(string="Approval reason", readonly=True, copy=False)
@@ -93,13 +105,27 @@ class SaleOrder(models.Model):
             order.fusion_promise_alert = "\n".join(exceptions) or False
             order.fusion_needs_approval = bool(exceptions)
             order.fusion_approval_valid = order._fusion_is_approval_valid()
+            order.fusion_commitment_past = order.state in ("draft", "sent") and order._is_fusion_commitment_past()
 
-    def _get_fusion_order_exceptions(self):
-        """Exceptions of the order itself, before its lines': a commitment date in the past."""
+    def _is_fusion_commitment_past(self):
+        """Whether the order's commitment day is before today (in the user's time zone)."""
         self.ensure_one()
         commitment = self._get_fusion_commitment_day()
-        if commitment and commitment < fields.Date.context_today(self):
-            return [self.env._("The commitment date %(date)s is in the past.", date=commitment)]
+        return bool(commitment and commitment < fields.Date.context_today(self))
+
+    def _get_fusion_order_exceptions(self):
+        """Exceptions of the order itself, before its lines': a commitment date in the past.
+
+        It is one sentence for the whole order: its lines, asked for a day that
+        has gone, are late for that reason alone, and say nothing more
+        (``_get_fusion_line_exceptions``).
+        """
+        self.ensure_one()
+        if self._is_fusion_commitment_past():
+            return [self.env._(
+                "The commitment date (%(date)s) has passed: move it to the earliest date the lines can be delivered.",
+                date=format_date(self.env, self._get_fusion_commitment_day()),
+            )]
         return []
 
     def _fusion_is_approval_valid(self):
@@ -188,11 +214,14 @@ class SaleOrder(models.Model):
         exceptions = []
         product = spec.product
         committed = spec.date_asked is not None
-        if result["status"] == "impossible" or (committed and result["status"] != "on_time"):
+        # A commitment day already gone is the order's one exception; its lines are late because of it alone.
+        gone = committed and spec.date_asked < fields.Date.context_today(self) and result["status"] == "late"
+        if result["status"] == "impossible" or (committed and result["status"] != "on_time" and not gone):
+            status = dict(self.env["sale.order.line"]._fields["fusion_promise_status"]._description_selection(
+                self.env))[result["status"]]
             exceptions.append(self.env._(
-                "%(product)s: %(status)s. %(cause)s", product=product.display_name,
-                status=dict(self.env["sale.order.line"]._fields["fusion_promise_status"].selection)[result["status"]],
-                cause=result["cause"]["message"],
+                "%(product)s: %(status)s. %(cause)s", product=product.display_name, status=status,
+                cause=self._get_fusion_reason_text(result["cause"]),
             ))
         if not result["discount_ok"]:
             verdict = next(r["message"] for r in result["reasons"] if r["code"] == result["verdict"])
@@ -316,17 +345,47 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fusion_verdict_message(self, check, currency):
-        """The core's pricing verdict (``crm_bridge.pricing.guardrail.DiscountCheck``) in the user's language."""
-        params = check.reasons[0].params
-        values = {"discount": _pct(params["discount"]), "max": _pct(params["max_discount"]),
-                  "price": currency.round(params["price"]), "floor": currency.round(params["floor_price"])}
-        code = check.reasons[0].code
-        if code == "within_bounds":
-            return self.env._("A discount of %(discount)s%% is within the maximum of %(max)s%%", **values)
-        if code == "exceeds_max_discount":
-            return self.env._("A discount of %(discount)s%% exceeds the maximum of %(max)s%%: %(why)s",
-                              why=check.advice.reasons[0].message, **values)
-        return self.env._("The net price %(price)s is below the floor price %(floor)s", **values)
+        """The core's pricing verdict (``crm_bridge.pricing.guardrail.DiscountCheck``) in the user's language.
+
+        A discount over the maximum says what binds it (the advice's first reason).
+        """
+        message = self._get_fusion_reason_text(check.reasons[0], currency)
+        if check.reasons[0].code == "exceeds_max_discount":
+            message = f"{message}: {self._get_fusion_reason_text(check.advice.reasons[0], currency)}"
+        return message
+
+    def _get_fusion_line_reason_texts(self, result):
+        """The reasons of one line's evaluation (``_fusion_evaluate``) in plain words; the verdict is already."""
+        return [reason["message"] if reason["code"] == result["verdict"]
+                else self._get_fusion_reason_text(reason, self.currency_id) for reason in result["reasons"]]
+
+    @api.model
+    def _get_fusion_reason_text(self, reason, currency=None):
+        """A core reason (``Reason`` or its dict) in plain words, in the user's language and number formats.
+
+        The phrase of each reason code is the core's (``crm_bridge.contract.reasons.PHRASES``),
+        translated through this addon's ``i18n``; dates, percentages, quantities and amounts
+        are written as the user's language writes them, amounts in ``currency`` when given.
+        """
+        env = self.env
+
+        def number(value, digits):
+            return formatLang(env, float(value), digits=digits)
+
+        def percent(value):
+            value = float(value) * 100
+            return number(value, 0 if abs(value - round(value)) < 0.05 else 1) + "%"
+
+        formats = {
+            "date": lambda value: format_date(env, value),
+            "percent": percent,
+            "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
+            "days": lambda value: number(round(float(value)), 0),
+            "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
+            else (lambda value: number(value, 2)),
+        }
+        # Translated here, not in the core: the phrases are this addon's terms (its i18n), found by the caller's module.
+        return reason_words.render(reason, translate=lambda phrase: env._(phrase), formats=formats)
 
     @api.model
     def _get_fusion_customer_value(self, partners):
@@ -362,31 +421,56 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         """Confirm, unless exceptions need an approval.
 
-        Everyone gets a UserError listing them, except a manager who approves with a
-        reason in the context key ``fusion_approval_reason`` (how an XML-RPC client
-        approves) or who confirms one order from the form (its Confirm buttons set
-        ``fusion_approval_wizard``): the approval wizard opens.
+        A manager approves with a reason in the context key
+        ``fusion_approval_reason`` (how an XML-RPC client approves), or, confirming
+        one order from the form (its Confirm buttons set ``fusion_approval_wizard``),
+        in the approval wizard; a salesperson confirming one order from the form
+        gets the wizard that asks the managers for approval. Everyone else gets a
+        UserError listing the exceptions.
         """
         # Trusted server code in superuser mode (e.g. a signed portal quotation) is not gated.
         blocked = self.browse() if self.env.su else self._get_fusion_blocked_orders()
+        from_form = len(self) == 1 and self.env.context.get("fusion_approval_wizard")
         if blocked and self.env.user.has_group("fusion_base.group_fusion_manager"):
             reason = self.env.context.get("fusion_approval_reason")
             if isinstance(reason, str) and reason.strip():  # an explicit approval, e.g. over XML-RPC
                 for order in blocked:
                     order._fusion_record_approval(reason.strip())
                 blocked = self.browse()
-            elif len(self) == 1 and self.env.context.get("fusion_approval_wizard"):
+            elif from_form:
                 return self.action_fusion_open_approval()
+        if blocked and from_form and not self.fusion_approval_requested_by_id:
+            return self.action_fusion_request_approval()
         if blocked:
-            raise UserError(self.env._(
-                "These quotations break a delivery promise or a pricing guardrail; a manager must "
-                "approve them before they are confirmed:\n%(details)s",
-                details="\n".join(f"{order.name}: {order.fusion_promise_alert}" for order in blocked),
-            ))
+            raise UserError(self._get_fusion_blocked_message(blocked, self.env._("confirmed")))
         return super().action_confirm()
 
+    def action_quotation_send(self):
+        """Send by email, unless exceptions no manager approved: the customer would get what cannot be kept."""
+        blocked = self.browse() if self.env.su else self._get_fusion_blocked_orders()
+        if blocked:
+            raise UserError(self._get_fusion_blocked_message(blocked, self.env._("sent")))
+        return super().action_quotation_send()
+
+    @api.model
+    def _get_fusion_blocked_message(self, blocked, done):
+        """The message that stops an action on quotations whose exceptions no manager approved.
+
+        ``done``: what cannot happen yet, translated ("confirmed", "sent").
+        """
+        details = "\n".join(f"{order.name}:\n{order.fusion_promise_alert}" for order in blocked)
+        pending = blocked.filtered("fusion_approval_requested_by_id")
+        if pending == blocked:
+            advice = self.env._("Approval has been requested; the managers have an activity to review it.")
+        else:
+            advice = self.env._("Use “Request approval” on the quotation: the managers get an activity to review it.")
+        return self.env._(
+            "Before this quotation is %(done)s, a manager must approve its exceptions.\n\n%(details)s\n\n%(advice)s",
+            done=done, details=details, advice=advice,
+        )
+
     def action_fusion_open_approval(self):
-        """The wizard in which a manager approves the exceptions, with a reason, and confirms."""
+        """The wizard in which a manager approves the exceptions, with a reason, and confirms (or rejects them)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -397,12 +481,90 @@ class SaleOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
-    def _fusion_record_approval(self, reason):
-        """Record a manager's approval of the current exceptions, and say so in the chatter."""
+    def action_fusion_request_approval(self):
+        """The wizard in which a salesperson asks the managers to approve the exceptions (listed for them)."""
         self.ensure_one()
-        if not self.env.user.has_group("fusion_base.group_fusion_manager"):
-            raise AccessError(self.env._("Only an ERP-CRM Fusion manager can approve promise and pricing exceptions."))
-        exceptions = self.fusion_promise_alert or ""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request approval"),
+            "res_model": "fusion.promise.approval.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_fusion_move_commitment(self):
+        """Move a commitment date that has passed to the earliest day every line can be delivered."""
+        self.ensure_one()
+        earliest = self._get_fusion_earliest_day()
+        if not earliest:
+            raise UserError(self.env._("A line cannot be delivered at any date: change the quantities first."))
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        noon = tz.localize(datetime.combine(earliest, time(12))).astimezone(pytz.utc).replace(tzinfo=None)
+        self.commitment_date = noon
+        return True
+
+    def _get_fusion_earliest_day(self):
+        """The earliest day all promised lines can be delivered (no date asked), or None if a line never can."""
+        self.ensure_one()
+        _positions, specs = self._get_fusion_line_specs()
+        if not specs:
+            return fields.Date.context_today(self)
+        specs = [spec._replace(date_asked=None) for spec in specs]
+        exclude = [self._origin.id] if self._origin.id else []
+        _results, orders = self._fusion_evaluate(self.warehouse_id, [self.partner_id], [self.currency_id], specs,
+                                                 exclude)
+        promised = orders[0]["promised_date"]
+        return date.fromisoformat(promised) if promised else None
+
+    def _get_fusion_approvers(self):
+        """The managers who may approve this order's exceptions: active fusion managers of its company."""
+        self.ensure_one()
+        managers = self.env.ref("fusion_base.group_fusion_manager").sudo().users
+        return managers.filtered(lambda user: user.active and not user.share and self.company_id in user.company_ids)
+
+    def _fusion_request_approval(self, note=False):
+        """Ask the managers to approve the current exceptions: an activity for each, and a note in the chatter."""
+        self.ensure_one()
+        if not self.fusion_needs_approval or self.fusion_approval_valid:
+            raise UserError(self.env._("This quotation has no exception waiting for approval."))
+        approvers = self._get_fusion_approvers()
+        if not approvers:
+            raise UserError(self.env._("No ERP-CRM Fusion manager can approve exceptions in this company."))
+        summary = self.env._("Approve the exceptions of %(order)s", order=self.name)
+        body = self._get_fusion_exceptions_html(
+            self.env._("%(user)s asks for approval of these exceptions:", user=self.env.user.name), note)
+        self.write({"fusion_approval_requested_by_id": self.env.user.id})
+        for approver in approvers:
+            self.activity_schedule(APPROVAL_ACTIVITY, user_id=approver.id, summary=summary, note=body)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _get_fusion_exceptions_html(self, title, note=False):
+        """A title, the current exceptions as a list and an optional note, as chatter HTML."""
+        self.ensure_one()
+        items = Markup().join(Markup("<li>%s</li>") % line for line in (self.fusion_promise_alert or "").splitlines())
+        body = Markup("<p>%s</p><ul>%s</ul>") % (title, items)
+        if note:
+            body += Markup("<p>%s</p>") % note
+        return body
+
+    def _fusion_close_approval_request(self, feedback, partner_message):
+        """Close the managers' approval activities with ``feedback`` and tell the requester ``partner_message``."""
+        self.ensure_one()
+        requester = self.fusion_approval_requested_by_id
+        self.sudo().activity_feedback([APPROVAL_ACTIVITY], feedback=feedback)
+        self.sudo().write({"fusion_approval_requested_by_id": False})
+        partners = requester.partner_id - self.env.user.partner_id
+        self.sudo().message_post(body=partner_message, partner_ids=partners.ids, subtype_xmlid="mail.mt_note",
+                                 author_id=self.env.user.partner_id.id)
+        return requester
+
+    def _fusion_record_approval(self, reason):
+        """Record a manager's approval of the current exceptions, say so in the chatter and tell the requester."""
+        self.ensure_one()
+        self._fusion_check_manager()
+        body = self._get_fusion_exceptions_html(
+            self.env._("Promise and pricing exceptions approved: %(reason)s", reason=reason))
         # The manager's right was checked above; approving needs no sales write access.
         self.sudo().write({
             "fusion_approved_by_id": self.env.user.id,
@@ -410,12 +572,23 @@ class SaleOrder(models.Model):
             "fusion_approval_reason": reason,
             "fusion_approval_signature": self._get_fusion_approval_signature(),
         })
-        body = Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
-            self.env._("Promise and pricing exceptions approved: %(reason)s", reason=reason),
-            self.env._("Exceptions at approval:"),
-            Markup().join(Markup("<li>%s</li>") % line for line in exceptions.splitlines()),
-        )
-        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        self._fusion_close_approval_request(reason, body)
+
+    def _fusion_reject_approval(self, reason):
+        """A manager refuses the exceptions: the requester is told why, with an activity to change the quotation."""
+        self.ensure_one()
+        self._fusion_check_manager()
+        body = self._get_fusion_exceptions_html(
+            self.env._("Exceptions refused: %(reason)s", reason=reason))
+        requester = self._fusion_close_approval_request(reason, body)
+        if requester:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=requester.id,
+                summary=self.env._("Exceptions refused: change %(order)s", order=self.name), note=body)
+
+    def _fusion_check_manager(self):
+        if not self.env.user.has_group("fusion_base.group_fusion_manager"):
+            raise AccessError(self.env._("Only an ERP-CRM Fusion manager can approve promise and pricing exceptions."))
 
     # ------------------------------------------------------------------ public XML-RPC methods
 
@@ -661,6 +834,3 @@ def _line_index(field):
     """Index of the line an error field names (``lines[3].qty`` -> 3), for errors in line order."""
     return int(field.split("[", 1)[1].split("]", 1)[0]) if field and field.startswith("lines[") else -1
 
-
-def _pct(fraction):
-    return f"{float(fraction) * 100:.1f}"

@@ -63,7 +63,7 @@ class SaleOrderLine(models.Model):
                 "fusion_promise_status": result["status"],
                 "fusion_max_discount": result["max_discount"] or 0.0,
                 "fusion_discount_ok": result["discount_ok"],
-                "fusion_promise_reasons": "\n".join(reason["message"] for reason in result["reasons"]),
+                "fusion_promise_reasons": "\n".join(line.order_id._get_fusion_line_reason_texts(result)),
                 "fusion_exception": "\n".join(result["exceptions"]) or False,
             })
 

@@ -1,1 +1,1 @@
-from . import test_approval_gate, test_promise_fields, test_quote_simulation
+from . import test_approval_gate, test_promise_fields, test_quote_simulation, test_tours

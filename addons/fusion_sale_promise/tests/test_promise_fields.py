@@ -61,9 +61,9 @@ class TestPromiseFields(PromiseCommon):
         order = self._make_order([(self.installation, 3), (self.screws, 500)], commitment_days=2)
         service, consumable = order.order_line
         self.assertEqual(service.fusion_promise_status, "on_time")
-        self.assertIn("service: no stock check", service.fusion_promise_reasons)
+        self.assertIn("A service: no stock needed", service.fusion_promise_reasons)
         self.assertEqual(consumable.fusion_promise_status, "on_time")
-        self.assertIn("consumable: no stock check", consumable.fusion_promise_reasons)
+        self.assertIn("Stock is not tracked", consumable.fusion_promise_reasons)
 
     def test_discount_guardrail(self):
         # cost 50, list 100, company floor 20%: floor price 62.5, at most 37.5% off, capped by policy at 30%
@@ -88,10 +88,18 @@ class TestPromiseFields(PromiseCommon):
         self.assertFalse(order.order_line.fusion_discount_ok)
         self.assertIn("below the floor price", order.fusion_promise_alert)
 
-    def test_past_commitment_date_is_an_exception(self):
-        order = self._make_order([(self.chair, 1)], commitment_days=-3)
+    def test_past_commitment_date_is_one_exception_with_a_fix(self):
+        order = self._make_order([(self.chair, 1), (self.desk, 1)], commitment_days=-3)
         self.assertTrue(order.fusion_needs_approval)
-        self.assertIn("in the past", order.fusion_promise_alert)
+        self.assertTrue(order.fusion_commitment_past)
+        # One sentence for the order, not one "late" per line; no ISO date.
+        self.assertEqual(len(order.fusion_promise_alert.splitlines()), 1, order.fusion_promise_alert)
+        self.assertIn("has passed", order.fusion_promise_alert)
+        self.assertNotIn(str(self.today.year) + "-", order.fusion_promise_alert)
+        order.action_fusion_move_commitment()
+        self.assertGreaterEqual(order._get_fusion_commitment_day(), self.today)
+        self.assertFalse(order.fusion_commitment_past)
+        self.assertFalse(order.fusion_needs_approval, order.fusion_promise_alert)
 
     def test_capacity_of_the_warehouse(self):
         self.warehouse.fusion_lines_per_day = 1
