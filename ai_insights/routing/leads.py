@@ -1,0 +1,125 @@
+"""Lead routing by operational capacity: the salesperson who can best convert and serve each lead.
+
+A lead goes to the salesperson with the highest expected value for it (the
+probability that *this* salesperson wins *this kind* of lead, learned from the
+team's history, times the lead's value), among those who speak its language
+and still have room (their limit minus their open work weighted by stage).
+Whether operations can deliver what the lead asks for is not a reason to
+route it elsewhere, but the salesperson is told before the first call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ai_insights.routing.assignment import UNASSIGNED, assign
+from ai_insights.routing.skills import PersonSkillModel
+from crm_bridge.contract.errors import ValidationError
+from crm_bridge.contract.reasons import Reason
+
+__all__ = ["LEAD_FEATURES", "STAGE_LOAD", "open_load", "route_leads"]
+
+#: What a lead is, for the skill model: the customer's language, segment, product category and source.
+LEAD_FEATURES = ("lang", "segment", "category", "source")
+#: Work an open lead or quotation weighs on its owner, by stage (a proposal needs more than a new lead).
+STAGE_LOAD = {"new": 1.0, "qualified": 1.5, "proposition": 2.0, "quotation": 2.0}
+
+
+def open_load(stages: pd.Series, owners: pd.Series, people: Sequence) -> np.ndarray:
+    """Weighted open work per person, in the order of ``people``; unknown stages weigh nothing."""
+    weights = stages.map(STAGE_LOAD).fillna(0.0)
+    return weights.groupby(owners).sum().reindex(list(people), fill_value=0.0).to_numpy()
+
+
+def _check_columns(frame: pd.DataFrame, required: Sequence[str], name: str) -> None:
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise ValidationError(f"{name} lacks columns {missing}.", code="missing_columns", field=name,
+                              details={"missing": missing})
+
+
+def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel | None) -> pd.DataFrame:
+    """Choose a salesperson for each new lead.
+
+    Parameters
+    ----------
+    leads : pandas.DataFrame
+        One row per lead: ``lead_id``, the ``LEAD_FEATURES`` columns and
+        ``expected_revenue``; optionally ``wanted_date`` and
+        ``earliest_date`` (from the promise engine) to flag what operations
+        cannot deliver in time.
+    team : pandas.DataFrame
+        One row per salesperson: ``person``, ``langs`` (the languages they
+        sell in, as a set or comma-separated text), ``limit`` (the most open
+        weighted work they should carry) and ``load`` (what they carry now,
+        see :func:`open_load`).
+    model : PersonSkillModel or None
+        Fitted on the team's past leads (won or lost). ``None``: no history
+        to learn from, every salesperson counts as equally good and the
+        routing balances load by value alone (said in each reason).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lead_id``, ``person`` (None when nobody who speaks the language
+        has room), ``win_probability``, ``expected_value``, ``deliverable``
+        (False when the earliest date is after the wanted one),
+        ``earliest_date`` and ``reasons`` (list of :class:`Reason` dicts).
+    """
+    _check_columns(leads, ("lead_id", "expected_revenue", *LEAD_FEATURES), "leads")
+    _check_columns(team, ("person", "langs", "limit", "load"), "team")
+    people = team["person"].to_numpy()
+    langs = [set(value.split(",")) if isinstance(value, str) else set(value) for value in team["langs"]]
+    revenue = leads["expected_revenue"].fillna(0.0).clip(lower=0.0).to_numpy(dtype=float)
+    if model is None:
+        probability = np.full((len(leads), len(people)), 0.5)
+    else:
+        probability = model.predict_matrix(leads.reset_index(drop=True), people)
+    allowed = np.array([[lang in spoken for spoken in langs] for lang in leads["lang"].astype(str)],
+                       dtype=bool).reshape(len(leads), len(people))
+    free = (team["limit"].to_numpy(dtype=float) - team["load"].to_numpy(dtype=float)).round()
+    # Revenue-weighted probability; +1 keeps zero-revenue leads ranked by probability.
+    chosen = assign(probability * (revenue[:, None] + 1.0), free, allowed).person
+    rows = np.arange(len(leads))
+    win = np.where(chosen >= 0, probability[rows, np.maximum(chosen, 0)], np.nan)
+    team_mean = probability.mean(axis=1)
+    earliest = pd.to_datetime(leads["earliest_date"]) if "earliest_date" in leads else pd.Series(pd.NaT, leads.index)
+    wanted = pd.to_datetime(leads["wanted_date"]) if "wanted_date" in leads else pd.Series(pd.NaT, leads.index)
+    deliverable = ~(earliest > wanted).to_numpy()
+    reasons = []
+    for i in rows:
+        person = chosen[i]
+        lead_reasons = []
+        if person == UNASSIGNED:
+            lead_reasons.append(Reason("routing_no_room", f"Nobody selling in {leads['lang'].iloc[i]} has room",
+                                       {"lang": leads["lang"].iloc[i]}))
+        elif model is None:
+            lead_reasons.append(Reason("routing_no_history", "No won or lost leads to learn from yet: assigned by "
+                                       "free capacity", {}))
+        else:
+            lead_reasons.append(Reason(
+                "routing_skill",
+                f"Wins {win[i]:.0%} of leads like this (team average {team_mean[i]:.0%})",
+                {"probability": round(float(win[i]), 3), "team_probability": round(float(team_mean[i]), 3)}))
+        if person != UNASSIGNED:
+            lead_reasons.append(Reason(
+                "routing_load", f"{team['load'].iloc[person]:.0f} of {team['limit'].iloc[person]:.0f} open work",
+                {"load": float(team["load"].iloc[person]), "limit": float(team["limit"].iloc[person])}))
+        if not deliverable[i]:
+            lead_reasons.append(Reason(
+                "routing_not_deliverable", f"Cannot be delivered by {wanted.iloc[i].date()}: earliest "
+                f"{earliest.iloc[i].date()}", {"wanted_date": wanted.iloc[i].date(),
+                                               "earliest_date": earliest.iloc[i].date()}))
+        reasons.append([reason.to_dict() for reason in lead_reasons])
+    return pd.DataFrame({
+        "lead_id": leads["lead_id"].to_numpy(),
+        "person": [people[p] if p != UNASSIGNED else None for p in chosen],
+        "win_probability": win,
+        "expected_value": win * revenue,
+        "deliverable": deliverable,
+        "earliest_date": earliest.to_numpy(),
+        "reasons": reasons,
+    })
