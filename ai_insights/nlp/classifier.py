@@ -257,7 +257,7 @@ class TicketAnalyzer(BaseEstimator):
 
     # ------------------------------------------------------------------ training
     def fit(self, texts: Sequence[str], labels: pd.DataFrame, dates: Iterable | None = None,
-            version: str | None = None) -> TicketAnalyzer:
+            version: str | None = None, sample_weight: Sequence[float] | None = None) -> TicketAnalyzer:
         """Learn every task in ``labels`` from the ticket ``texts``.
 
         Parameters
@@ -271,6 +271,10 @@ class TicketAnalyzer(BaseEstimator):
             Ticket dates, for the card's data window.
         version : str, optional
             Card version; the training timestamp by default.
+        sample_weight : sequence of float, optional
+            Weight of each ticket in the loss (see
+            :func:`ai_insights.nlp.training.seeded_training_set`: a company's
+            own tickets weigh more than the seed corpus beside them).
 
         Raises
         ------
@@ -283,6 +287,9 @@ class TicketAnalyzer(BaseEstimator):
             raise ValidationError("labels must be a DataFrame with one column per task", field="labels")
         if len(texts) != len(labels):
             raise ValidationError(f"{len(texts)} texts but {len(labels)} label rows", field="labels")
+        weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if weights.shape != (len(labels),) or not np.all(np.isfinite(weights)) or (weights <= 0).any():
+            raise ValidationError("sample_weight must hold one positive weight per ticket", field="sample_weight")
         labels = labels.reset_index(drop=True)
         check_training_labels(labels, self.min_examples, self.min_per_class)
         self.tasks_ = [str(task) for task in labels.columns]
@@ -295,16 +302,16 @@ class TicketAnalyzer(BaseEstimator):
         metrics, extra = {}, {}
         if self.holdout:
             train, test = split_holdout(labels, self.holdout, self.random_state)
-            self._fit_models(_take(views, train), labels.iloc[train])
+            self._fit_models(_take(views, train), labels.iloc[train], weights[train])
             metrics, extra = self._evaluate_views(_take(views, test), labels.iloc[test],
                                                   [docs[i]._.language for i in test])
             extra.update(n_train=len(train), n_holdout=len(test))
         if self.refit or not self.holdout:
-            self._fit_models(views, labels)
+            self._fit_models(views, labels, weights)
         self.card_ = self._make_card(labels, metrics, extra, dates, version)
         return self
 
-    def _fit_models(self, views: dict, labels: pd.DataFrame) -> None:
+    def _fit_models(self, views: dict, labels: pd.DataFrame, weights: np.ndarray) -> None:
         # One transformer per view (the view of the same name), applied by _transform.
         self.features_ = {
             "lemmas": TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2,
@@ -323,7 +330,8 @@ class TicketAnalyzer(BaseEstimator):
             known = labels[task].notna().to_numpy()
             # ensemble=False: one SVM calibrated on cross-validated scores, a third of the predict cost.
             head = CalibratedClassifierCV(LinearSVC(C=self.C, max_iter=5000), method=method, cv=3, ensemble=False)
-            self.heads_[task] = head.fit(matrix[known], labels[task][known].astype(str).to_numpy())
+            self.heads_[task] = head.fit(matrix[known], labels[task][known].astype(str).to_numpy(),
+                                         sample_weight=weights[known])
         self.classes_ = {task: [str(label) for label in head.classes_] for task, head in self.heads_.items()}
         self._index_lemma_idf()
 

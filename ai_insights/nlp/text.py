@@ -1,4 +1,5 @@
-"""Make a ticket body safe to analyse: HTML mail stripped, size bounded.
+"""Make a ticket body safe to analyse: HTML mail stripped, quoted replies and
+signatures cut, size bounded.
 
 The original text is never modified: the caller keeps it, and these functions
 return a cleaned copy plus flags saying what was done to it.
@@ -24,6 +25,15 @@ _HTML_HINT = re.compile(
 _INVISIBLE_BLOCKS = re.compile(r"<(script|style|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _LINE_BREAK_TAGS = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|/?blockquote|/?table)\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,2000}>")
+# Where the customer's own words end in a mail: an earlier message quoted below, or a signature.
+_QUOTE_HEADER = re.compile(
+    r"^(?:on\b.{0,120}\bwrote\b.{0,60}:[ \t]*$|el\b.{0,120}\bescribi[oó]\b.{0,60}:[ \t]*$"
+    r"|-{2,}\s*(?:original message|mensaje original)\s*-{2,}"
+    r"|(?:from|de):\s.{0,200}\n(?:(?:sent|enviado|date|fecha|to|para):\s))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SIGNATURE = re.compile(r"^(?:--|__+)\s*$|^(?:sent from my|enviado desde mi)\b", re.IGNORECASE | re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -33,6 +43,20 @@ def _strip_html(text: str) -> str:
     text = _LINE_BREAK_TAGS.sub("\n", text)
     text = _ANY_TAG.sub(" ", text)
     return html.unescape(text)
+
+
+def _strip_quotes_and_signature(text: str) -> str:
+    """The customer's own words: text above a quoted earlier message or a signature, without ``>`` lines.
+
+    Nothing is cut when the cut would leave nothing (a mail that is all quote).
+    """
+    own = text
+    for pattern in (_QUOTE_HEADER, _SIGNATURE):
+        match = pattern.search(own)
+        if match and own[: match.start()].strip():
+            own = own[: match.start()]
+    own = _QUOTED_LINE.sub("", own)
+    return own if own.strip() else text
 
 
 def _cut(text: str, limit: int) -> str:
@@ -57,10 +81,12 @@ def clean_text(text: str | None, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[st
     Returns
     -------
     cleaned : str
-        Text without HTML tags and entities, whitespace normalised, at most
+        Text without HTML tags and entities, quoted replies and signatures,
+        whitespace normalised, at most
         ``max_chars`` characters.
     flags : list of str
-        Among ``"truncated"``, ``"html_stripped"``, ``"empty"``.
+        Among ``"truncated"``, ``"html_stripped"``, ``"quote_removed"`` (an
+        earlier message quoted below, or a signature, was cut), ``"empty"``.
 
     Raises
     ------
@@ -80,6 +106,10 @@ def clean_text(text: str | None, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[st
         text = _strip_html(text)
         flags.append("html_stripped")
     text = unicodedata.normalize("NFC", text)
+    own = _strip_quotes_and_signature(text)
+    if own != text:
+        text = own
+        flags.append("quote_removed")
     text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
     if len(text) > max_chars:
         text = _cut(text, max_chars)
