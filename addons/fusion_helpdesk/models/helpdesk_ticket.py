@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ai_insights.nlp import ReplySuggester
+from ai_insights.nlp.replies import disputed_amount
 
 LANGUAGES = [("es", "Spanish"), ("en", "English"), ("other", "Other")]
 URGENCIES = [("low", "Low"), ("normal", "Normal"), ("high", "High")]
@@ -223,6 +224,8 @@ class HelpdeskTicket(models.Model):
         """
         self.ensure_one()
         company = self.company_id
+        if self.fusion_urgency == "high" and self.env.context.get("fusion_urgency_set_by"):
+            return self.env._("high urgency set by %(user)s", user=self.env.context["fusion_urgency_set_by"])
         if self.fusion_urgency == "high":
             return self.env._("high urgency (confidence %(confidence).0f%%)",
                               confidence=100 * self.fusion_urgency_confidence)
@@ -284,7 +287,7 @@ class HelpdeskTicket(models.Model):
             "score": ticket.fusion_sentiment_confidence,
             "event_ref": f"{ticket._name},{ticket.id}",
             "model_version": ticket.fusion_model_version,
-            "reasons": ticket.fusion_key_phrases or ticket.name,
+            "reasons": self.env._("Negative ticket %(ticket)s", ticket=ticket.display_name),
             "clv": values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0),
         } for ticket in negative])
 
@@ -293,12 +296,17 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if self.env.context.get("fusion_analysis") or not LABELLED_FIELDS.keys() & vals.keys():
             return super().write(vals)
+        # What a person sets flows both ways: a priority gives the urgency, an urgency the priority.
         if vals.get("priority") and "fusion_urgency" not in vals:
             vals = dict(vals, fusion_urgency=PRIORITY_URGENCY[vals["priority"]])
+        elif vals.get("fusion_urgency") and "priority" not in vals:
+            vals = dict(vals, priority=URGENCY_PRIORITY[vals["fusion_urgency"]])
         analysed = self.filtered("fusion_model_version")
         before = {ticket: ticket._get_fusion_labels() for ticket in analysed}
         result = super().write(vals)
         analysed._fusion_record_corrections(before)
+        if vals.get("fusion_urgency") == "high":  # a person says it is urgent: escalate as the analysis would
+            self.with_context(fusion_urgency_set_by=self.env.user.name)._fusion_escalate()
         return result
 
     def _get_fusion_labels(self):
@@ -392,7 +400,30 @@ class HelpdeskTicket(models.Model):
             result[ticket.id] = {"orders": ticket_orders[:CONTEXT_ROWS], "invoices": ticket_invoices[:CONTEXT_ROWS],
                                  "reply": ticket._prepare_fusion_reply_context(order, invoice)}
         self._add_fusion_product_context(result, chosen_orders)
+        tickets._add_fusion_conversation_context(result)
         return result
+
+    def _add_fusion_conversation_context(self, result):
+        """Add what the customer wrote: the amount they dispute and how many messages they sent, in batch.
+
+        The messages are those of the ticket's customer (any contact of its
+        company) on the ticket, at least one: the ticket itself.
+        """
+        counts = defaultdict(int)
+        customer_of = {ticket.id: ticket.commercial_partner_id for ticket in self}
+        if self.ids:
+            for res_id, author, count in self.env["mail.message"].sudo()._read_group(
+                    [("model", "=", "helpdesk.ticket"), ("res_id", "in", self.ids),
+                     ("message_type", "in", ("email", "comment")), ("author_id", "!=", False)],
+                    ["res_id", "author_id"], ["__count"]):
+                if author.commercial_partner_id == customer_of[res_id]:
+                    counts[res_id] += count
+        for ticket in self:
+            text = f"{ticket.name or ''} {html2plaintext((ticket.description or '')[:MENTION_SCAN_CHARS])}"
+            result[ticket.id]["reply"].update({
+                "disputed_amount": disputed_amount(text),
+                "message_count": max(counts[ticket.id], 1),
+            })
 
     def _prepare_fusion_reply_context(self, order, invoice):
         """Reply context (customer, order, invoice) of this ticket; products are added by
@@ -406,6 +437,8 @@ class HelpdeskTicket(models.Model):
                 "order_state": "delivered" if delivered else order.state,
                 "promised_date": order.commitment_date or order.expected_date,
                 "delivery_date": delivered,
+                "order_amount": order.amount_total,
+                "currency": order.currency_id.symbol,
             })
         if invoice:
             overdue = (invoice.payment_state in ("not_paid", "partial") and invoice.invoice_date_due

@@ -68,3 +68,28 @@ class TestTicketContext(FusionHelpdeskCommon):
         texts, labels, _dates = self.env["fusion.ticket.model"]._get_training_set(self.company)
         self.assertEqual(len(texts), 1, "the closed ticket joins the training set")
         self.assertEqual(labels.iloc[0]["category"], "delivery")
+
+    def test_billing_reply_holds_only_known_facts_and_uses_them(self):
+        """A double charge about an order without an invoice, the customer's third message (issue 11)."""
+        ticket = self._create_ticket(
+            f"Charged twice\n\nYou charged me twice 45.90 EUR for order {self.order.name}.",
+            category_id=self.categories["billing"].id)
+        for n in range(3):
+            ticket.message_post(body=f"Any news? ({n})", author_id=self.customer.id, message_type="comment")
+        ticket.invalidate_recordset(["fusion_reply_suggestion"])
+        reply = ticket.fusion_reply_suggestion
+        self.assertIn("45.90 EUR", reply)
+        self.assertIn(self.order.name, reply)
+        self.assertIn("3 times", reply)
+        self.assertNotIn("invoice", reply.lower(), "the customer has no invoice")
+
+    def test_urgency_a_person_sets_flows_into_priority_and_escalation(self):
+        text, _expected = self._probe(language="en", category="delivery", urgency="normal")
+        ticket = self._create_ticket(text)
+        self.assertFalse(ticket.fusion_escalated)
+        ticket.with_user(ticket.user_id).write({"fusion_urgency": "low"})
+        self.assertEqual(ticket.priority, "0")
+        ticket.with_user(ticket.user_id).write({"fusion_urgency": "high"})
+        self.assertTrue(ticket.fusion_escalated)
+        self.assertEqual(ticket.priority, "3")
+        self.assertIn("set by", ticket.fusion_escalation_reason)
