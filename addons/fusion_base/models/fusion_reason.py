@@ -1,0 +1,39 @@
+from odoo import api, models
+from odoo.tools.misc import format_date, formatLang
+
+from crm_bridge.contract import reasons as reason_words
+
+
+class FusionReason(models.AbstractModel):
+    """Core reasons (``crm_bridge.contract.reasons``) in plain words, the same way in every addon."""
+
+    _name = "fusion.reason"
+    _description = "ERP-CRM Fusion reason in plain words"
+
+    @api.model
+    def _get_fusion_reason_text(self, reason, currency=None):
+        """A core reason (``Reason`` or its dict) in plain words, in the user's language and number formats.
+
+        The phrase of each reason code is the core's (``crm_bridge.contract.reasons.PHRASES``),
+        translated through this addon's ``i18n``; dates, percentages, quantities and amounts
+        are written as the user's language writes them, amounts in ``currency`` when given.
+        """
+        env = self.env
+
+        def number(value, digits):
+            return formatLang(env, float(value), digits=digits)
+
+        def percent(value):
+            value = float(value) * 100
+            return number(value, 0 if abs(value - round(value)) < 0.05 else 1) + "%"
+
+        formats = {
+            "date": lambda value: format_date(env, value),
+            "percent": percent,
+            "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
+            "days": lambda value: number(round(float(value)), 0),
+            "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
+            else (lambda value: number(value, 2)),
+        }
+        # env._ finds the translation in the calling module's i18n: fusion_base carries the phrases.
+        return reason_words.render(reason, translate=lambda phrase: env._(phrase), formats=formats)
