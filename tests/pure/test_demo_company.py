@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from crm_bridge.contract.errors import ValidationError
-from crm_bridge.tables.schema import HIDDEN_TABLES, TABLES
+from crm_bridge.tables.schema import HIDDEN_TABLES, RECORD_TABLES, TABLES
 from demo_company import DemoCompany, generate, make_ticket_corpus, simulate_outcomes
+from demo_company import generator as demo_generator
 
 _DTYPE_CHECK = {
     "int": pd.api.types.is_integer_dtype,
@@ -33,7 +34,7 @@ def tiny() -> DemoCompany:
 
 
 def _all_tables(company: DemoCompany) -> dict[str, pd.DataFrame]:
-    return {**company.public_tables(), **company.hidden_tables()}
+    return {**company.public_tables(), **company.record_tables(), **company.hidden_tables()}
 
 
 def test_same_seed_gives_identical_tables(tiny):
@@ -57,7 +58,7 @@ def test_unknown_size_and_bad_seed_are_rejected():
 
 
 def test_every_schema_column_has_its_type(small):
-    for name, spec in {**TABLES, **HIDDEN_TABLES}.items():
+    for name, spec in {**TABLES, **RECORD_TABLES, **HIDDEN_TABLES}.items():
         frame = getattr(small, name)
         assert list(frame.columns) == [column.name for column in spec], name
         for column in spec:
@@ -79,10 +80,12 @@ def test_keys_are_unique_and_references_resolve(small):
         ("interactions", "customer_id", "customers"), ("tickets", "customer_id", "customers"),
         ("tickets", "order_id", "orders"), ("tickets", "product_id", "products"),
         ("truth", "customer_id", "customers"), ("product_truth", "product_id", "products"),
+        ("promise_checks", "order_id", "orders"), ("ticket_effort", "ticket_id", "tickets"),
+        ("lost_sales_truth", "order_id", "orders"), ("ticket_truth", "ticket_id", "tickets"),
     ]
     for table, column, target in references:
         values = getattr(small, table)[column].dropna()
-        key = TABLES.get(target, HIDDEN_TABLES.get(target))[0].name
+        key = {**TABLES, **HIDDEN_TABLES}[target][0].name
         assert values.isin(getattr(small, target)[key]).all(), f"{table}.{column}"
     invoiced = small.invoices.merge(small.orders, on="order_id", suffixes=("", "_order"))
     assert (invoiced["customer_id"] == invoiced["customer_id_order"]).all()
@@ -203,10 +206,41 @@ def test_csv_round_trip(tiny, tmp_path):
     tiny.write_csv(tmp_path)
     assert (tmp_path / "hidden" / "truth.csv").is_file()
     assert not (tmp_path / "truth.csv").exists()
+    assert (tmp_path / "promise_checks.csv").is_file() and (tmp_path / "hidden" / "ticket_truth.csv").is_file()
     loaded = DemoCompany.load_csv(tmp_path)
     assert (loaded.seed, loaded.size, loaded.reference_date) == (tiny.seed, tiny.size, tiny.reference_date)
     for name, frame in _all_tables(tiny).items():
         pd.testing.assert_frame_equal(getattr(loaded, name), frame, obj=name)
+
+
+def test_disconnection_costs_are_consistent_with_the_records_they_left(small):
+    lost = small.lost_sales_truth.merge(small.orders, on="order_id").merge(small.promise_checks, on="order_id")
+    assert len(lost) and (lost["state"] == "cancelled").all()
+    # A caused loss was checked late, or impossible when it was a stock-out.
+    expected = np.where(lost["cause"] == "stock_out", "impossible", "late")
+    assert (lost["promise_status"].astype(str) == expected).all()
+    lines = small.order_lines[small.order_lines["order_id"].isin(lost["order_id"])]
+    net = (lines["qty"] * lines["price_unit"] * (1 - lines["discount"] / 100)).groupby(lines["order_id"]).sum()
+    assert np.allclose(lost.set_index("order_id")["revenue_lost"].sort_index(), net.sort_index(), atol=0.01)
+    effort = small.ticket_effort.merge(small.ticket_truth, on="ticket_id")
+    logged = effort.dropna(subset=["hours_logged"])
+    assert 0.6 < len(logged) / len(effort) < 0.8
+    assert np.corrcoef(logged["hours_logged"], logged["handling_hours"])[0, 1] > 0.9
+    conflict = small.tickets.set_index("ticket_id")["category"].astype(str).isin(["delivery", "billing"])
+    assert (small.ticket_truth.set_index("ticket_id")["conflict"] == conflict).all()
+
+
+def test_the_disconnection_streams_leave_every_other_table_unchanged(tiny, monkeypatch):
+    """Other tests rely on the company's figures: the new truth draws from random streams of its own."""
+    promise_costs, ticket_costs = demo_generator._promise_costs, demo_generator._ticket_costs
+    monkeypatch.setattr(demo_generator, "_promise_costs",
+                        lambda rng, *args: promise_costs(np.random.default_rng(99), *args))
+    monkeypatch.setattr(demo_generator, "_ticket_costs", lambda rng, *args: ticket_costs(np.random.default_rng(98),
+                                                                                           *args))
+    other = generate(size="tiny")
+    for name in (*TABLES, "truth", "product_truth"):
+        pd.testing.assert_frame_equal(getattr(other, name), getattr(tiny, name), obj=name)
+    assert not other.ticket_truth.equals(tiny.ticket_truth)
 
 
 def test_load_csv_without_manifest_is_a_validation_error(tmp_path):
