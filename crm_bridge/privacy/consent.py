@@ -108,6 +108,13 @@ def validate_consent(values: dict[str, Any], today: date) -> ConsentRecord:
                          expiry)
 
 
+def _keys(frame: pd.DataFrame) -> np.ndarray:
+    """One int64 per (partner, channel, purpose): joins on integers, not on strings."""
+    channel = pd.Categorical(frame["channel"], categories=CHANNELS).codes.astype(np.int64)
+    purpose = pd.Categorical(frame["purpose"], categories=PURPOSES).codes.astype(np.int64)
+    return frame["partner_id"].to_numpy(np.int64) * 16 + channel * 4 + purpose
+
+
 def decide_consent(records: pd.DataFrame, queries: pd.DataFrame, today: date) -> pd.DataFrame:
     """Whether each (partner, channel, purpose) of ``queries`` may be contacted today, and why.
 
@@ -136,20 +143,19 @@ def decide_consent(records: pd.DataFrame, queries: pd.DataFrame, today: date) ->
         ``unknown_channel`` or ``unknown_purpose`` for a query or record
         outside :data:`CHANNELS` / :data:`PURPOSES`; nothing is decided.
     """
-    for frame in (queries, records):
+    for frame in (queries, records if records is not None else pd.DataFrame()):
         for column, choices in (("channel", CHANNELS), ("purpose", PURPOSES)):
             if column in frame.columns:
                 unknown = sorted(set(frame[column].dropna().astype(str)) - set(choices))
                 if unknown:
                     _check_choice(unknown[0], choices, column)
-    keys = ["partner_id", "channel", "purpose"]
     result = queries.reset_index(drop=True).copy()
-    latest = pd.DataFrame(columns=[*keys, "granted", "date", "expiry", "source"])
+    merged = pd.DataFrame(index=result.index, columns=["granted", "date", "expiry", "source"])
     if records is not None and len(records):
-        latest = (records.assign(_order=np.arange(len(records))).sort_values(["date", "_order"])
-                  .drop_duplicates(keys, keep="last"))
-        latest = latest.reindex(columns=[*keys, "granted", "date", "expiry", "source"])
-    merged = result[keys].merge(latest, on=keys, how="left")
+        latest = (records.assign(_key=_keys(records), _order=np.arange(len(records)))
+                  .sort_values(["date", "_order"]).drop_duplicates("_key", keep="last").set_index("_key"))
+        merged = latest.reindex(columns=["granted", "date", "expiry", "source"]).reindex(_keys(result))
+        merged.index = result.index
     recorded = merged["granted"].notna().to_numpy()
     granted = recorded & (merged["granted"].to_numpy() == True)  # noqa: E712  (object column: NaN where none)
     expiry = pd.to_datetime(merged["expiry"], errors="coerce")

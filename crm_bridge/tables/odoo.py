@@ -32,6 +32,12 @@ What is read, and how each question is decided
   present when the ``sms`` module is installed): consent unless blacklisted.
   Without that field Odoo records no SMS opt-out, and a consent not known is
   no consent: ``False``. E-mail consent is the e-mail blacklist likewise.
+  These columns say only whether the address may be written to at all; the
+  consent for a purpose (``fusion_privacy``'s register, decided by
+  :func:`crm_bridge.privacy.decide_consent`) is asked where a message leaves.
+* **Erased customers** (``fusion_privacy``) are in no table: no model trains
+  on, scores or acts on them again; their orders and invoices stay in Odoo
+  because the law keeps them, but not in the tables.
 * **Shipping capacity** is the warehouse's ``fusion_lines_per_day`` when
   ``fusion_sale_promise`` is installed. When it is not, or when it is 0 (which
   that addon reads as "no limit"), ``ship_lines_per_day`` is empty
@@ -91,6 +97,7 @@ __all__ = [
     "UndeclaredFieldsError",
     "check_declared",
     "connect_from_env",
+    "erased_customers",
     "fields_read",
     "read_company",
     "read_company_from_env",
@@ -107,6 +114,8 @@ CHANNELS = ("web", "mobile", "social", "messaging", "sales_rep", "external_crm")
 LEAD_STAGES = ("new", "qualified", "proposition", "won", "lost")
 # Tables whose customer_id refers to ``customers``.
 DOCUMENTS = ("orders", "invoices", "leads", "tickets")
+# Set on partners erased on request (fusion_privacy): the reader leaves them out of every table.
+ERASED_FIELD = "fusion_privacy_erased"
 
 _PARTNER = {"res.partner": ("commercial_partner_id",)}
 
@@ -531,6 +540,33 @@ def _tickets(r: _Reader) -> list[dict]:
     } for t in tickets]
 
 
+def erased_customers(backend: OdooBackend) -> set[int]:
+    """Partners erased on request (``fusion_privacy``'s ``fusion_privacy_erased``), empty where it is not installed.
+
+    One search, and no field of theirs is read: it is not a data use but its
+    refusal, so it needs no declared purpose.
+    """
+    if not backend.has_model("res.partner") or ERASED_FIELD not in backend.field_names("res.partner"):
+        return set()
+    return set(backend.search("res.partner", [(ERASED_FIELD, "=", True)], context={"active_test": False}))
+
+
+def _drop_erased(backend: OdooBackend, rows: dict[str, list[dict]]) -> None:
+    """Leave the erased customers out of every table read: no model trains on, nor scores, them again.
+
+    What the law keeps of them (orders, invoices) stays in Odoo, not in the tables.
+    """
+    erased = erased_customers(backend)
+    if not erased:
+        return
+    dropped_orders = {row["order_id"] for row in rows.get("orders", ()) if row.get("customer_id") in erased}
+    for table in (*DOCUMENTS, "customers"):
+        if table in rows:
+            rows[table] = [row for row in rows[table] if row.get("customer_id") not in erased]
+    if "order_lines" in rows and dropped_orders:
+        rows["order_lines"] = [row for row in rows["order_lines"] if row.get("order_id") not in dropped_orders]
+
+
 def check_declared(needed: Mapping[str, Collection[str]], allowed: Mapping[str, Collection[str]]) -> None:
     """Raise :class:`UndeclaredFieldsError` unless ``allowed`` holds every field of ``needed`` ({model: fields})."""
     undeclared = {model: sorted(set(names) - set(allowed.get(model, ()))) for model, names in needed.items()}
@@ -586,6 +622,7 @@ def read_tables(backend: OdooBackend, company_id: int, columns: Columns | None =
         referenced = {row["customer_id"] for table in DOCUMENTS for row in rows.get(table, ())
                       if row.get("customer_id")}
         rows["customers"] = _customers(r, referenced)
+    _drop_erased(backend, rows)
     return {table: _frame(table, table_rows, wanted[table]) for table, table_rows in rows.items()}
 
 
