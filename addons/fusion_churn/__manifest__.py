@@ -22,4 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/fusion_churn_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["fusion_churn/static/tests/tours/**/*"],
+    },
 }

@@ -26,6 +26,9 @@
         "wizards/fusion_ticket_close_views.xml",
         "views/fusion_helpdesk_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["fusion_helpdesk/static/tests/tours/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

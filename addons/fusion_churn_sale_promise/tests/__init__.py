@@ -1,1 +1,1 @@
-from . import test_customer_value
+from . import test_customer_value, test_tours
