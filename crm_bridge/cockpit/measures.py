@@ -392,14 +392,15 @@ def _paired_rows(sold: pd.DataFrame, tables: Mapping[str, pd.DataFrame], today: 
     ]
 
 
-def cockpit_figures(records: pd.DataFrame, by: Iterable[str] = ("month",)) -> pd.DataFrame:
+def cockpit_figures(records: pd.DataFrame, by: Iterable[str] = ("month",), record_ids: bool = False) -> pd.DataFrame:
     """The figure of every measure per group of ``by`` (a subset of :data:`DIMENSIONS`; empty: the whole).
 
     Returns
     -------
     pandas.DataFrame
         Long form: the ``by`` columns, ``measure`` and ``figure`` (sum of values, or their ratio to the bases
-        for a ``ratio`` measure), ``records`` (how many records are behind it).
+        for a ``ratio`` measure), ``value`` and ``base`` (the sums), ``records`` (how many records are behind it);
+        with ``record_ids``, also ``model`` and ``record_ids`` (sorted ids of the records, for drill-down).
 
     Raises
     ------
@@ -411,13 +412,16 @@ def cockpit_figures(records: pd.DataFrame, by: Iterable[str] = ("month",)) -> pd
     if wrong:
         raise ValidationError(f"Figures break down by {list(DIMENSIONS)} only, not {wrong}.",
                               code="invalid_dimension", field="by", details={"invalid": wrong})
-    grouped = records.groupby([*by, "measure"], sort=True, observed=True).agg(
-        value=("value", "sum"), base=("base", "sum"), records=("record_id", "size")).reset_index()
+    aggregations = {"value": ("value", "sum"), "base": ("base", "sum"), "records": ("record_id", "size")}
+    if record_ids:
+        aggregations.update(model=("model", "first"), record_ids=("record_id", lambda ids: sorted(ids.tolist())))
+    grouped = records.groupby([*by, "measure"], sort=True, observed=True).agg(**aggregations).reset_index()
     ratio = grouped["measure"].map(lambda key: MEASURES[key].aggregation == "ratio").to_numpy(bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         grouped["figure"] = np.where(ratio, grouped["value"] / grouped["base"].where(grouped["base"] != 0),
                                      grouped["value"])
-    return grouped[[*by, "measure", "figure", "records"]]
+    extra = ["model", "record_ids"] if record_ids else []
+    return grouped[[*by, "measure", "figure", "value", "base", "records", *extra]]
 
 
 def late_delivery_churn(tables: Mapping[str, pd.DataFrame], today: dt.date,

@@ -205,3 +205,10 @@ def test_late_delivery_churn_compares_lapse_rates_of_customers_with_and_without_
         2, 1, 2, 1]
     assert table.loc["all", "difference"] == 0.0
     assert table.loc["all", "ci_low"] < 0 < table.loc["all", "ci_high"]
+
+
+def test_figures_can_list_the_records_behind_each_cell(records):
+    cells = cockpit_figures(records.records, by=("salesperson",), record_ids=True).set_index(
+        ["salesperson", "measure"])
+    cell = cells.loc[("Laura Gómez", "promise_accuracy")]
+    assert (cell["model"], cell["record_ids"], cell["value"], cell["base"]) == ("sale.order", [1, 5], 1.0, 2.0)
