@@ -1,0 +1,206 @@
+"""Screenshots of the suite's key views, per role and language, for a reviewer (issue 11).
+
+Against a running Odoo with the suite and the demo company (``make odoo``)::
+
+    python tools/screenshots.py --url http://127.0.0.1:8069 --db fusion --out var/screenshots
+
+It makes (or reuses) one user per role (admin, a sales manager who approves, a
+salesperson with rights on their own documents, a support agent), installs
+Spanish when missing, and for each role and language (en, es) opens the views
+that role uses in a real headless Chromium at 1440x1000, through the Chrome
+DevTools protocol (``websocket-client``), after logging in through Odoo's own
+login form. The images are named ``<lang>-<role>-<view>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import requests
+import websocket
+
+LANGS = {"en": "en_US", "es": "es_ES"}
+PASSWORD = "screenshots"
+# role -> (login, name, groups): the least each role needs.
+ROLES = {
+    "manager": ("shot_manager", "Marta Manager",
+                ["sales_team.group_sale_manager", "fusion_base.group_fusion_manager"]),
+    "salesperson": ("shot_salesperson", "Sergio Salesperson", ["sales_team.group_sale_salesman"]),
+    "agent": ("shot_agent", "Ana Agent", ["helpdesk_mgmt.group_helpdesk_user"]),
+}
+
+
+class Odoo:
+    """A few XML-RPC calls as admin."""
+
+    def __init__(self, url: str, db: str, login: str, password: str) -> None:
+        self.url, self.db, self.password = url, db, password
+        self.uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(db, login, password, {})
+        if not self.uid:
+            raise SystemExit(f"cannot log in to {url} ({db}) as {login}")
+        self.proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model: str, method: str, *args, **kwargs):
+        return self.proxy.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def ref(self, xmlid: str) -> int:
+        module, name = xmlid.split(".")
+        found = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
+                          fields=["res_id"])
+        return found[0]["res_id"] if found else 0
+
+
+def prepare(odoo: Odoo) -> dict[str, int]:
+    """Spanish installed, the role users there (password ``PASSWORD``); {role: user id}."""
+    if not odoo.call("res.lang", "search", [("code", "=", "es_ES"), ("active", "=", True)]):
+        wizard = odoo.call("base.language.install", "create", {"lang_ids": [(6, 0, odoo.call(
+            "res.lang", "search", [("code", "=", "es_ES"), ("active", "=", False)]))]})
+        odoo.call("base.language.install", "lang_install", [wizard])
+    users = {"admin": odoo.uid}
+    for role, (login, name, groups) in ROLES.items():
+        group_ids = [odoo.ref(group) for group in ["base.group_user", *groups] if odoo.ref(group)]
+        found = odoo.call("res.users", "search", [("login", "=", login)])
+        values = {"name": name, "login": login, "password": PASSWORD, "groups_id": [(6, 0, group_ids)]}
+        if found:
+            odoo.call("res.users", "write", found, values)
+            users[role] = found[0]
+        else:
+            users[role] = odoo.call("res.users", "create", values)
+    return users
+
+
+def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
+    """{role: [(view name, path)]}: the records each role would open."""
+    quotation = odoo.call("sale.order", "search", [("state", "in", ("draft", "sent"))], order="id desc", limit=1)
+    mine = odoo.call("sale.order", "search",
+                     [("state", "in", ("draft", "sent")), ("user_id", "=", users["salesperson"])], limit=1)
+    if not mine and quotation:  # give the salesperson a quotation of their own
+        odoo.call("sale.order", "write", quotation, {"user_id": users["salesperson"]})
+        mine = quotation
+    risky = odoo.call("fusion.churn.score", "search_read", [("risk_level", "=", "high")], fields=["partner_id"],
+                      order="lifetime_value desc", limit=1)
+    tickets = odoo.call("helpdesk.ticket", "search", [], order="id desc", limit=1)
+    if tickets:
+        odoo.call("helpdesk.ticket", "write", tickets, {"user_id": users["agent"]})
+    customer = f"/odoo/customers/{risky[0]['partner_id'][0]}" if risky else "/odoo/customers"
+    sales = [("quotations", "/odoo/sales")] + ([("quotation", f"/odoo/sales/{mine[0]}")] if mine else [])
+    return {
+        "admin": [("settings", "/odoo/settings#fusion_base")],
+        "manager": [("customers", "/odoo/customers"), ("customer", customer),
+                    ("churn-graph", "/odoo/action-fusion_churn.action_fusion_churn_score"),
+                    ("churn-pivot", "/odoo/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
+                    ("settings", "/odoo/settings#fusion_base")] + sales,
+        "salesperson": [("customer", customer)] + sales,
+        "agent": [("tickets", "/odoo/helpdesk-tickets")]
+        + ([("ticket", f"/odoo/helpdesk-tickets/{tickets[0]}")] if tickets else []),
+    }
+
+
+def session(url: str, db: str, login: str, password: str) -> str:
+    """A session id from Odoo's login form."""
+    http = requests.Session()
+    page = http.get(f"{url}/web/login", params={"db": db}, timeout=60).text
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    http.post(f"{url}/web/login", data={"login": login, "password": password, "csrf_token": token, "db": db},
+              timeout=60)
+    return http.cookies["session_id"]
+
+
+class Browser:
+    """Headless Chromium driven through the DevTools protocol."""
+
+    def __init__(self, width: int = 1440, height: int = 1000) -> None:
+        self.profile = tempfile.mkdtemp(prefix="fusion-shots-")
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        self.process = subprocess.Popen(
+            [shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+             f"--window-size={width},{height}", "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
+             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        target = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
+        page = next(item for item in target if item["type"] == "page")
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=120)
+        self.next_id = 0
+        self.send("Page.enable")
+        self.send("Network.enable")
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+    def send(self, method: str, **params):
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def evaluate(self, expression: str):
+        return self.send("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+
+    def shoot(self, url: str, cookie: str, path: Path, settle: float = 2.0) -> None:
+        self.send("Network.clearBrowserCookies")
+        self.send("Network.setCookie", name="session_id", value=cookie, url=url)
+        self.send("Page.navigate", url=url)
+        deadline = time.time() + 60
+        # Ready when the web client has drawn an action and no request is pending.
+        while time.time() < deadline and not self.evaluate(
+                "!!document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_form_view')"
+                " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')"):
+            time.sleep(0.3)
+        time.sleep(settle)
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="fusion")
+    parser.add_argument("--admin", default="admin")
+    parser.add_argument("--admin-password", default="admin")
+    parser.add_argument("--out", default="var/screenshots")
+    parser.add_argument("--roles", default="admin,manager,salesperson,agent")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    odoo = Odoo(args.url, args.db, args.admin, args.admin_password)
+    users = prepare(odoo)
+    plan = views(odoo, users)
+    logins = {"admin": (args.admin, args.admin_password), **{role: (login, PASSWORD)
+                                                              for role, (login, _name, _groups) in ROLES.items()}}
+    browser = Browser()
+    try:
+        for lang, code in LANGS.items():
+            for role in args.roles.split(","):
+                odoo.call("res.users", "write", [users[role]], {"lang": code})
+                cookie = session(args.url, args.db, *logins[role])
+                for name, path in plan[role]:
+                    target = out / f"{lang}-{role}-{name}.png"
+                    started = time.perf_counter()
+                    browser.shoot(args.url + path, cookie, target)
+                    print(f"{target}  ({time.perf_counter() - started:.1f} s)", flush=True)
+        odoo.call("res.users", "write", [users[role] for role in args.roles.split(",")], {"lang": "en_US"})
+    finally:
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
