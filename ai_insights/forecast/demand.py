@@ -35,7 +35,8 @@ from ai_insights.forecast.hierarchy import LEVELS
 from ai_insights.forecast.model import Forecast
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["KEYS", "daily_demand", "daily_from_weekly", "demand_from_weekly", "demand_over", "horizon_days"]
+__all__ = ["KEYS", "daily_demand", "daily_from_weekly", "demand_curve", "demand_from_weekly", "demand_over",
+           "horizon_days"]
 
 #: Key columns of each level.
 KEYS = {
@@ -96,14 +97,46 @@ def demand_over(forecast: Forecast, days: int | Mapping[int, int] | pd.Series, *
     result = series.iloc[rows][list(KEYS[level])].reset_index(drop=True).assign(
         days=span, mean=(share * mean).sum(axis=1))
     if service_level is not None:
-        group = np.repeat(series["group"].to_numpy()[rows], weeks)
-        ratio_variance = forecast.calibration.ratio_variance(group, mean.reshape(-1)).reshape(mean.shape)
-        variance = (share * ratio_variance * mean ** 2).sum(axis=1)
-        total = result["mean"].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            quantile = stats.gamma.ppf(service_level, total ** 2 / variance, scale=variance / total)
-        result["quantile"] = np.where((total > 0) & (variance > 0), quantile, total)
+        variance = (share * _weekly_variance(forecast, rows, mean)).sum(axis=1)
+        result["quantile"] = _gamma_quantile(result["mean"].to_numpy(), variance, service_level)
     return result
+
+
+def demand_curve(forecast: Forecast, service_level: float, level: str = "product_warehouse",
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Demand at the service level over every span from 0 days to the horizon, per series of one level.
+
+    Column ``d`` of the matrix is :func:`demand_over`'s ``quantile`` over
+    ``d`` days, for every ``d`` in one vectorised pass (what a stock-out
+    search reads day by day).
+
+    Returns
+    -------
+    (DataFrame, ndarray)
+        The level's :data:`KEYS`, one row per series, and the quantiles,
+        shape ``(series, horizon_days + 1)``.
+    """
+    keys = demand_over(forecast, 0, level=level, service_level=service_level)[list(KEYS[level])]
+    series = forecast.series
+    rows = np.flatnonzero(series["level"].to_numpy() == level)
+    weeks = len(forecast.frame) // len(series)
+    share = np.clip(np.arange(7 * weeks + 1)[:, None] / 7.0 - np.arange(weeks)[None, :], 0.0, 1.0)
+    mean = forecast.frame["mean"].to_numpy(float).reshape(len(series), weeks)[rows]
+    return keys, _gamma_quantile(mean @ share.T, _weekly_variance(forecast, rows, mean) @ share.T, service_level)
+
+
+def _weekly_variance(forecast: Forecast, rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Variance of each week's demand of series ``rows``: the calibration's ratio variance times the mean squared."""
+    weeks = mean.shape[1]
+    group = np.repeat(forecast.series["group"].to_numpy()[rows], weeks)
+    return forecast.calibration.ratio_variance(group, mean.reshape(-1)).reshape(mean.shape) * mean ** 2
+
+
+def _gamma_quantile(total: np.ndarray, variance: np.ndarray, p: float) -> np.ndarray:
+    """Quantile ``p`` of gamma distributions with these means and variances (the mean where either is 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quantile = stats.gamma.ppf(p, total ** 2 / variance, scale=variance / total)
+    return np.where((total > 0) & (variance > 0), quantile, total)
 
 
 
