@@ -1,7 +1,7 @@
 {
     "name": "ERP-CRM Fusion: CRM Bridge",
     "summary": "External CRMs work with Odoo over XML-RPC; leads and partners show the ERP side",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
@@ -11,11 +11,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/fusion_bridge_security.xml",
+        "data/ir_cron.xml",
         "views/fusion_bridge_source_views.xml",
         "views/fusion_bridge_log_views.xml",
         "views/erp_panel_templates.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/fusion_bridge_menus.xml",
+        "views/res_config_settings_views.xml",
     ],
 }

@@ -10,13 +10,17 @@ A record sent by a CRM::
     {"idempotency_key": "crm-42-v3",   # unique per source and operation; a replay returns the first result
      "external_id": "crm-42",          # the CRM's id, bound to the Odoo record per source
      "id": 17,                         # optional: the Odoo record the external id is bound to (checked)
+     "version": "2026-11-28T10:00:00.123456",  # optional: the record's version the CRM last saw; a
+                                       # record changed since is refused (``conflict`` with its current values)
+     "modes": {"email": "fill_if_empty"},  # optional, per payload key, on update: overwrite (default),
+                                       # fill_if_empty (only where Odoo's value is empty), ignore (create only)
      "values": {"name": "...", ...}}   # payload keys of the operation's RecordSpec
 
 Every result, one per record, in the order sent (XML-RPC has no ``None``, so
 absent values are ``False``)::
 
     {"external_id": str, "idempotency_key": str, "status": "created"|"updated"|"replayed"|"error",
-     "id": int|False, "error": {"code", "field", "message"}|False}
+     "id": int|False, "version": str (written records), "error": {"code", "field", "message"}|False}
 
 Error codes: ``invalid_batch``, ``batch_too_large``, ``invalid_type``, ``missing_field``,
 ``unknown_field``, ``field_not_allowed``, ``invalid_value``, ``too_long``,
@@ -24,7 +28,9 @@ Error codes: ``invalid_batch``, ``batch_too_large``, ``invalid_type``, ``missing
 ``binding_conflict``, ``duplicate_external_id``, ``not_owned`` (a record the source
 neither created nor was bound to by a manager), ``protected_record`` (the partner of a
 user), ``conflict`` (another call wrote the same key or external id at the same time;
-``details.retryable`` is true: send the record again), ``odoo_error`` (Odoo refused the
+``details.retryable`` is true: send the record again; or the record changed since the
+``version`` sent: ``details.retryable`` false, ``details.version`` and ``details.current``, the
+record's current version and values), ``odoo_error`` (Odoo refused the
 values), ``access_denied``, ``operation_not_allowed``, ``operation_unavailable``.
 """
 
@@ -44,7 +50,8 @@ __all__ = [
     "API_VERSION", "MAX_BATCH", "OPERATIONS", "RECORD_OPERATIONS", "FieldSpec", "RecordSpec",
     "ValidatedRecord", "validate_batch", "validate_record", "validate_values", "check_allowlist",
     "missing_for_create", "payload_hash", "error_dict", "error_result", "record_result", "validate_product_codes",
-    "validate_cursor_limit", "parse_text_value", "QUOTE_LINE", "QUOTE_OPTIONS", "MAX_QUOTE_LINES", "validate_quote",
+    "validate_cursor_limit", "parse_text_value", "FIELD_MODES", "QUOTE_LINE", "QUOTE_OPTIONS", "MAX_QUOTE_LINES",
+    "validate_quote",
 ]
 
 API_VERSION = "1.0"
@@ -230,7 +237,10 @@ OPERATIONS: dict[str, RecordSpec | None] = {
 }
 RECORD_OPERATIONS = {name: spec for name, spec in OPERATIONS.items() if spec is not None}
 SPECS_BY_KIND = {spec.kind: spec for spec in RECORD_OPERATIONS.values()}
-_RECORD_KEYS = {"idempotency_key", "external_id", "values", "id"}
+_RECORD_KEYS = {"idempotency_key", "external_id", "values", "id", "version", "modes"}
+#: How an update treats a payload key: replace Odoo's value, set it only where Odoo's is empty, or skip it.
+FIELD_MODES = ("overwrite", "fill_if_empty", "ignore")
+MAX_VERSION_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,8 @@ class ValidatedRecord:
     values: dict[str, Any]
     odoo_id: int | bool = False
     payload_hash: str = field(default="", compare=False)
+    version: str | bool = False
+    modes: Mapping[str, str] = field(default_factory=dict)
 
 
 def _type_name(value: Any) -> str:
@@ -410,8 +422,10 @@ def check_allowlist(spec: RecordSpec, values: Mapping[str, Any], allowed: Mappin
 
 def payload_hash(record: Mapping[str, Any]) -> str:
     """Stable digest of what a record asks for (not its key): replay or conflict."""
-    canonical = json.dumps({k: record.get(k, False) for k in ("external_id", "id", "values")},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    asked = {k: record.get(k, False) for k in ("external_id", "id", "values")}
+    # version and modes count only when given, so the digests of records without them stay as they were
+    asked.update({k: record[k] for k in ("version", "modes") if record.get(k)})
+    canonical = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -438,8 +452,33 @@ def validate_record(spec: RecordSpec, record: Any, index: int = 0) -> ValidatedR
         raise ValidationError(f"id must be false: a {spec.kind} is always created, never bound to a record",
                               code="invalid_value", field="id")
     values = validate_values(spec, record["values"], partial=not spec.create_only)
-    normalised = {"external_id": external_id, "id": odoo_id, "values": values}
-    return ValidatedRecord(index, key, external_id, values, odoo_id, payload_hash(normalised))
+    version, modes = _validate_version_modes(spec, record)
+    normalised = {"external_id": external_id, "id": odoo_id, "values": values, "version": version, "modes": modes}
+    return ValidatedRecord(index, key, external_id, values, odoo_id, payload_hash(normalised), version, modes)
+
+
+def _validate_version_modes(spec: RecordSpec, record: Mapping[str, Any]) -> tuple[str | bool, dict[str, str]]:
+    """The optional ``version`` (an opaque string from an earlier result) and ``modes`` of an upsert."""
+    version = record.get("version", False)
+    if version is not False:
+        version = _check_string(version, "version", MAX_VERSION_LENGTH, allow_empty=False)
+    modes = record.get("modes", {})
+    if modes in (False, {}):
+        return version, {}
+    if spec.create_only:
+        raise ValidationError(f"a {spec.kind} is always created: it takes no modes", code="invalid_value",
+                              field="modes")
+    if not isinstance(modes, dict):
+        raise ValidationError(f"modes must be an object, not {_type_name(modes)}", code="invalid_type",
+                              field="modes")
+    for key, mode in modes.items():
+        if key not in spec.fields:
+            raise ValidationError(f"modes names {_printable(str(key))}, which is not a field of a {spec.kind}",
+                                  code="unknown_field", field=f"modes.{_echo(key) or '?'}")
+        if mode not in FIELD_MODES:
+            raise ValidationError(f"a mode is one of {', '.join(FIELD_MODES)}", code="invalid_value",
+                                  field=f"modes.{key}")
+    return version, dict(modes)
 
 
 def validate_batch(operation: str, records: Any, *, max_batch: int = MAX_BATCH

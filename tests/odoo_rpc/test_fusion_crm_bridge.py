@@ -3,6 +3,7 @@
 import base64
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 import xmlrpc.client
@@ -35,7 +36,6 @@ def rec(key, external_id, **values):
 @pytest.fixture(scope="module")
 def source(admin):
     """A source with its technical user and API key, created the way a manager does it."""
-    admin.env["ir.config_parameter"].set_param("fusion_crm_bridge.changes_settle_seconds", "0")
     has_helpdesk = "helpdesk.ticket" in admin.env
     source_id = admin.env["fusion.bridge.source"].create({
         "name": "RPC CRM", "code": "rpc",
@@ -170,6 +170,35 @@ def test_tickets_work_only_with_the_helpdesk(crm, admin):
         assert (response["ok"], response["error"]["code"]) == (False, "operation_unavailable")
 
 
+def drain(client, limit=200, polls=100):
+    """Every change published now, until the feed says there is no more, across pages."""
+    seen = []
+    for _poll in range(polls):
+        page = client.changes(limit=limit)
+        seen += page["changes"]
+        if not page["more"]:
+            return seen
+    raise AssertionError("the feed never ran dry")
+
+
+def follow(client, until, timeout=60.0, limit=200):
+    """Changes polled until ``until(changes seen)`` holds.
+
+    The feed publishes a change once every transaction older than it has ended;
+    a cron job running meanwhile delays it by a poll or two.
+    """
+    seen, deadline = [], time.monotonic() + timeout
+    while True:
+        seen += drain(client, limit)
+        if until(seen) or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
+
+
+def keyed(changes):
+    return {(c["type"], c.get("external_id")): c for c in changes}
+
+
 def test_changes_feed_with_a_cursor(crm, admin):
     call(crm, "upsert_partners", [rec("cf-p", "CFP", name="Feed customer")])
     assert call(crm, "watch_products", ["WID-RPC"])["results"][0]["status"] == "watched"
@@ -177,22 +206,16 @@ def test_changes_feed_with_a_cursor(crm, admin):
                                             lines=[{"product_code": "WID-RPC", "product_uom_qty": 1.0}])])
     assert order["results"][0]["state"] == "sale", order
     client = BridgeClient(crm)
-    seen, more = [], True
-    for _page in range(50):  # two changes a page: exercises the cursor across pages
-        if not more:
-            break
-        page = client.changes(limit=2)
-        seen += page["changes"]
-        more = page["more"]
-    orders = [c for c in seen if c["type"] == "order" and c["external_id"] == "CFO"]
-    assert orders and orders[-1]["state"] == "sale"
-    assert {"delivery", "availability"} <= {c["type"] for c in seen}
-    assert client.changes()["changes"] == []
+    seen = drain(client, limit=2)  # two changes a page: exercises the cursor across pages
+    orders = [c for c in seen if c["type"] == "orders" and c["external_id"] == "CFO"]
+    assert orders and orders[-1]["state"] == "sale" and orders[-1]["event"] == "upsert"
+    assert {"partners", "deliveries", "availability"} <= {c["type"] for c in seen}
+    assert not [c for c in drain(client) if c.get("external_id") == "CFO"]  # the cursor moved past it
     order_id = order["results"][0]["id"]
     admin.env["sale.order"].write([order_id], {"commitment_date": "2031-01-02 09:00:00"})
-    moved = client.changes()["changes"]
+    moved = follow(client, lambda seen: any(c["type"] == "orders" for c in seen))
     # The new promised date moves the delivery's deadline too: both show up.
-    assert [c["commitment_date"] for c in moved if c["type"] == "order"] == ["2031-01-02 09:00:00"]
+    assert [c["commitment_date"] for c in moved if c["type"] == "orders"] == ["2031-01-02 09:00:00"]
     product = admin.env["product.product"].search([("default_code", "=", "WID-RPC")])[0]
     location = admin.env["stock.warehouse"].search_read([], ["lot_stock_id"], limit=1)[0]["lot_stock_id"][0]
     inventory = {"inventory_mode": True}
@@ -200,11 +223,76 @@ def test_changes_feed_with_a_cursor(crm, admin):
                                                         "inventory_quantity": 7.0}], {"context": inventory})
     admin.execute_kw("stock.quant", "action_apply_inventory", [[quant]], {"context": inventory})
     assert admin.env["product.product"].read(product, ["qty_available"])[0]["qty_available"] == 7.0
-    availability = [c for c in client.changes()["changes"] if c["type"] == "availability"]
+    # the first poll notices the new quantities, a later one publishes them
+    availability = [c for c in follow(client, lambda seen: any(c["type"] == "availability" for c in seen))
+                    if c["type"] == "availability"]
     assert availability and availability[0]["qty_available"] == 7.0
     with pytest.raises(BridgeCallError) as refused:
         client.changes("bogus")
     assert refused.value.field == "cursor"
+
+
+def test_archivals_deletions_and_partners_are_in_the_feed(crm, admin):
+    client = BridgeClient(crm)
+    drain(client)
+    partner = call(crm, "upsert_partners", [rec("ad-p", "ADP", name="Archived soon", city="Lyon")])
+    lead = call(crm, "upsert_leads", [rec("ad-l", "ADL", name="Deleted soon")])
+    assert {partner["results"][0]["status"], lead["results"][0]["status"]} == {"created"}, (partner, lead)
+    partner_id, lead_id = partner["results"][0]["id"], lead["results"][0]["id"]
+    created = keyed(follow(client, lambda seen: {("partners", "ADP"), ("leads", "ADL")} <= set(keyed(seen))))
+    assert {("partners", "ADP"), ("leads", "ADL")} <= set(created), created
+    assert created[("partners", "ADP")]["city"] == "Lyon"  # a field the source declared
+    assert "phone" not in created[("partners", "ADP")]  # ... and only those
+    assert created[("leads", "ADL")]["event"] == "upsert"
+    admin.execute_kw("res.partner", "action_archive", [[partner_id]])
+    admin.execute_kw("crm.lead", "unlink", [[lead_id]])
+    changed = follow(client, lambda seen: {("partners", "ADP"), ("leads", "ADL")} <= set(keyed(seen)))
+    events = {key: change["event"] for key, change in keyed(changed).items()}
+    assert events == {("partners", "ADP"): "archive", ("leads", "ADL"): "delete"}, changed
+
+
+def test_a_long_transaction_loses_nothing(crm, admin, pg_connect):
+    """A batch whose transaction commits after the poller read later changes is still delivered whole.
+
+    The batch is held open by a lock the test owns (on the request log it
+    writes last), while an administrator changes a followed partner and
+    commits. With a ``write_date`` cursor the poller moved past the batch's
+    time and never saw its orders (0 of 100 in the issue); here the feed holds
+    back until the batch ends, then delivers all of it.
+    """
+    client = BridgeClient(crm)
+    call(crm, "upsert_partners", [rec("lt-p", "LTP", name="Long customer")])
+    partner_id = call(crm, "upsert_partners", [rec("lt-q", "LTQ", name="Other customer")])["results"][0]["id"]
+    drain(client)
+    batch = [rec(f"lt-o{i}", f"LTO{i}", partner_external_id="LTP",
+                 lines=[{"product_code": "WID-RPC", "product_uom_qty": 1.0}]) for i in range(30)]
+    lock = pg_connect()
+    answer = {}
+    with lock, lock.cursor() as cr:
+        cr.execute("LOCK TABLE fusion_bridge_request IN SHARE MODE")
+        writer = threading.Thread(target=lambda: answer.update(call(crm, "upsert_orders", batch)))
+        writer.start()
+        waiting = 0
+        for _try in range(1800):  # the batch has written its orders and waits for the lock
+            cr.execute("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE c.relname = 'fusion_bridge_request' AND NOT l.granted")
+            waiting = cr.fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.1)
+        assert waiting, "the batch never reached the request log"
+        admin.env["res.partner"].write([partner_id], {"city": "Committed meanwhile"})
+        during = drain(client)
+        assert not [c for c in during if c["type"] == "orders"], "the batch is not committed yet"
+        assert not [c for c in during if c.get("external_id") == "LTQ"], "held back behind the open batch"
+    lock.close()
+    writer.join(120)
+    assert answer["ok"] and {r["status"] for r in answer["results"]} == {"created"}, answer
+    after = follow(client, lambda seen: ("partners", "LTQ") in keyed(seen)
+                   and sum(c["type"] == "orders" for c in seen) >= 30)
+    delivered = {c["external_id"] for c in after if c["type"] == "orders"}
+    assert delivered == {f"LTO{i}" for i in range(30)}
+    assert [c["city"] for c in after if c.get("external_id") == "LTQ"] == ["Committed meanwhile"]
 
 
 # -- attacks: ownership, context, idempotency scope, races, malformed input ---------------------

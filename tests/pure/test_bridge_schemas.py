@@ -235,3 +235,32 @@ def test_record_ids_must_fit_odoo_and_interactions_take_none():
     with pytest.raises(ValidationError) as caught:
         schemas.validate_record(schemas.INTERACTION, interaction)
     assert (caught.value.code, caught.value.field) == ("invalid_value", "id")
+
+
+def test_version_and_field_modes_are_validated_and_part_of_the_payload():
+    base = {"idempotency_key": "k", "external_id": "P1", "values": {"name": "Ann", "email": "a@x.org"}}
+    plain = schemas.validate_record(schemas.PARTNER, base)
+    assert (plain.version, plain.modes) == (False, {})
+    asked = schemas.validate_record(schemas.PARTNER, {**base, "version": "2026-01-01T10:00:00.5",
+                                                      "modes": {"email": "fill_if_empty", "name": "ignore"}})
+    assert asked.version == "2026-01-01T10:00:00.5"
+    assert asked.modes == {"email": "fill_if_empty", "name": "ignore"}
+    # the same key with another version or other modes is another payload (an idempotency conflict)
+    assert len({plain.payload_hash, asked.payload_hash}) == 2
+    with_empty = schemas.validate_record(schemas.PARTNER, {**base, "modes": {}})
+    assert with_empty.payload_hash == plain.payload_hash
+    for extra, code, field in [
+        ({"version": 5}, "invalid_type", "version"),
+        ({"version": "x" * 65}, "too_long", "version"),
+        ({"modes": ["email"]}, "invalid_type", "modes"),
+        ({"modes": {"email": "merge"}}, "invalid_value", "modes.email"),
+        ({"modes": {"phone_number": "ignore"}}, "unknown_field", "modes.phone_number"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            schemas.validate_record(schemas.PARTNER, {**base, **extra})
+        assert (refused.value.code, refused.value.field) == (code, field), extra
+    interaction = {"idempotency_key": "i", "external_id": "I1", "modes": {"body": "ignore"},
+                   "values": {"kind": "note", "target_kind": "partner", "target_external_id": "P1"}}
+    with pytest.raises(ValidationError) as refused:
+        schemas.validate_record(schemas.INTERACTION, interaction)
+    assert (refused.value.code, refused.value.field) == ("invalid_value", "modes")

@@ -2,7 +2,13 @@ from . import fusion_data_purpose
 from . import fusion_bridge_source
 from . import fusion_bridge_binding
 from . import fusion_bridge_request
+from . import fusion_bridge_change
+from . import fusion_bridge_change_mixin
 from . import fusion_bridge_watch
 from . import fusion_bridge
 from . import res_partner
 from . import crm_lead
+from . import sale_order
+from . import stock_picking
+from . import account_move
+from . import res_config_settings

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 FUSION_USER = "fusion_base.group_fusion_user"
 
@@ -6,7 +7,9 @@ FUSION_USER = "fusion_base.group_fusion_user"
 class CrmLead(models.Model):
     """The ERP side of the lead's customer, without leaving the lead."""
 
-    _inherit = "crm.lead"
+    _inherit = ["crm.lead", "fusion.bridge.change.mixin"]
+    _name = "crm.lead"
+    _fusion_change_stream = "leads"
 
     fusion_erp_panel = fields.Html("ERP", compute="_compute_fusion_erp", sanitize=False, groups=FUSION_USER)
     fusion_overdue_invoice_count = fields.Integer(
@@ -21,3 +24,8 @@ class CrmLead(models.Model):
             lead.fusion_open_order_count = len(summary["orders"]) if summary else 0
             lead.fusion_overdue_invoice_count = len(summary["overdue"]) if summary else 0
             lead.fusion_erp_panel = partners._render_fusion_erp_panel(summary) if summary else False
+
+    @api.model
+    def _get_fusion_change_scope(self):
+        return SQL("""SELECT l.id, l.company_id, p.commercial_partner_id AS customer_id, NULL::integer AS source_id
+                        FROM crm_lead l LEFT JOIN res_partner p ON p.id = l.partner_id""")

@@ -35,7 +35,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, _as_validation_error
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import plaintext2html
 
 from crm_bridge.contract import schemas
 from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
@@ -52,7 +52,8 @@ ACTIVITY_TYPES = {
     "note": "mail.mail_activity_data_todo",
 }
 INTERACTION_MODELS = ("mail.message", "mail.activity")
-SETTLE_PARAMETER = "fusion_crm_bridge.changes_settle_seconds"
+CURSOR_VERSION = 2
+MAX_BIGINT = 2**63 - 1
 # What a client may choose in the context of its calls (an installed language, a known time
 # zone); every other key (active_test, default_*, allowed_company_ids...) is dropped.
 CLIENT_CONTEXT_KEYS = ("lang", "tz")
@@ -111,8 +112,10 @@ class FusionBridge(models.AbstractModel):
 
     @api.model
     def changes(self, cursor=False, limit=200):
-        """Changes since ``cursor`` (``False`` to start): orders, deliveries, invoices and payments,
-        availability of watched products. Answers ``changes``, the next ``cursor`` and ``more``."""
+        """Changes since ``cursor`` (``False`` to start): partners, leads, orders, deliveries, invoices and
+        payments, availability of watched products; each with its ``event`` (upsert, archive, delete).
+        Answers ``changes``, the next ``cursor`` and ``more``. Read from the outbox: see
+        ``fusion.bridge.change``."""
 
         def work(bridge, source):
             cursor_text, page_size = schemas.validate_cursor_limit(cursor, limit)
@@ -386,10 +389,11 @@ class FusionBridge(models.AbstractModel):
                 created = self.env[model_name].create([vals for _record, vals in items])
                 self._bind(source, model_name, [(record.external_id, rec.id) for record, rec in zip(records, created)])
                 extras = self._after_write(spec, created, records)
-                model = {"model": model_name} if spec.create_only else {}  # a message or an activity
-                results = {record.index: schemas.record_result(record, "created", rec.id, **model,
-                                                               **extras.get(rec.id, {}))
-                           for record, rec in zip(records, created)}
+                results = {record.index: schemas.record_result(
+                    record, "created", rec.id, **extras.get(rec.id, {}),
+                    # a message or an activity names its model; a record has a version
+                    **({"model": model_name} if spec.create_only else {"version": self._get_record_version(rec)}))
+                    for record, rec in zip(records, created)}
                 self._log_requests(source, operation, model_name, [(r, results[r.index]) for r in records])
         except Exception as exc:  # noqa: BLE001 - Odoo refuses values with many exception types
             self._raise_if_transient(exc)
@@ -409,9 +413,13 @@ class FusionBridge(models.AbstractModel):
             try:
                 with self._savepoint():
                     self._check_updatable(spec, target)
-                    target.write(vals)
+                    self._check_version(spec, record, target)
+                    vals = self._apply_field_modes(spec, record, target, vals)
+                    if vals:
+                        target.write(vals)
                     extras = self._after_write(spec, target, [record])
                     results[record.index] = schemas.record_result(record, "updated", target.id,
+                                                                  version=self._get_record_version(target),
                                                                   **extras.get(target.id, {}))
                     self._log_requests(source, operation, spec.model, [(record, results[record.index])])
             except FusionError as exc:
@@ -486,6 +494,50 @@ class FusionBridge(models.AbstractModel):
             {"source_id": source.id, "model_name": model_name, "external_id": external_id, "res_id": res_id}
             for external_id, res_id in pairs
         ])
+
+    @api.model
+    def _get_record_version(self, record):
+        """The version a client sends back to write ``record`` only if nobody changed it since: its write time."""
+        return record.write_date.isoformat() if record.write_date else False
+
+    @api.model
+    def _check_version(self, spec, record, target):
+        """Optimistic concurrency: a record sent with a ``version`` older than the target's is refused.
+
+        The ``conflict`` carries the current version and the current values of
+        the fields the record sends, so the client can merge and send again. Two
+        writers that read the same version meet on the row: the second
+        transaction fails to serialize, Odoo retries it, and it then sees the
+        new version.
+        """
+        current = self._get_record_version(target)
+        if not record.version or record.version == current:
+            return
+        names = [spec.fields[key].odoo_field for key in record.values
+                 if spec.fields[key].odoo_field and spec.fields[key].type != "lines"]
+        row = target.read(names)[0] if names else {}
+        raise FusionError(
+            self.env._("%(model)s %(id)s changed since version %(version)s: merge its current values and send "
+                       "the record again with version %(current)s.", model=spec.model, id=target.id,
+                       version=record.version, current=current),
+            code="conflict", field="version",
+            details={"retryable": False, "version": current,
+                     "current": {name: self._plain(row[name]) for name in names}})
+
+    @api.model
+    def _apply_field_modes(self, spec, record, target, vals):
+        """Hook: the update values once the record's per-field ``modes`` are applied.
+
+        ``ignore`` drops the field (it is only set on create); ``fill_if_empty``
+        drops it where the target already holds a value (any value but empty,
+        false or zero).
+        """
+        kept = dict(vals)
+        for key, mode in record.modes.items():
+            name = spec.fields[key].odoo_field
+            if name and (mode == "ignore" or (mode == "fill_if_empty" and target[name])):
+                kept.pop(name, None)
+        return kept
 
     @api.model
     def _check_updatable(self, spec, target):
@@ -706,102 +758,86 @@ class FusionBridge(models.AbstractModel):
 
     @api.model
     def _decode_cursor(self, text):
-        """{stream: (write_date, id)} from an opaque cursor ("" = from the beginning).
+        """The (transaction id, change id) position of an opaque cursor (``None`` = from the beginning).
 
-        A forged cursor (``Infinity``, deep nesting, a time zone, an id out of range) is refused.
+        A forged cursor (``Infinity``, deep nesting, an old format, a number out of range) is refused.
         """
         if not text:
-            return {}
+            return None
 
         def refuse_constant(name):
             raise ValueError(name)
 
         try:
             data = json.loads(base64.urlsafe_b64decode(text.encode("ascii")), parse_constant=refuse_constant)
-            positions = {}
-            for stream, (moment, res_id) in data["p"].items():
-                when = datetime.datetime.fromisoformat(moment)
-                if when.tzinfo or type(res_id) is not int or not 0 <= res_id <= schemas.MAX_RECORD_ID:
-                    raise ValueError(stream)
-                positions[stream] = (when.isoformat(" "), res_id)
+            position = (data["t"], data["i"])
+            if data["v"] != CURSOR_VERSION or any(type(part) is not int or not 0 <= part <= MAX_BIGINT
+                                                   for part in position):
+                raise ValueError(data["v"])
         except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, binascii.Error, RecursionError):
             raise ValidationError(self.env._("The cursor is not one this server issued."), code="invalid_value",
                                   field="cursor") from None
-        return positions
+        return position
 
     @api.model
-    def _encode_cursor(self, positions):
-        text = json.dumps({"v": 1, "p": {stream: list(position) for stream, position in positions.items()}})
+    def _encode_cursor(self, position):
+        transaction_id, change_id = position or (0, 0)
+        text = json.dumps({"v": CURSOR_VERSION, "t": transaction_id, "i": change_id})
         return base64.urlsafe_b64encode(text.encode()).decode("ascii")
 
     def _get_change_streams(self, source):
-        """Hook: {stream: (model, domain, serializer)} of what the source follows.
+        """Hook: {stream: serializer} of what the source follows.
 
-        A serializer takes the source and a recordset and returns ``{id: dict}`` of plain
-        XML-RPC values. The default streams follow the customers bound to the
-        source: their orders, deliveries, invoices (with payment state), and
-        the source's watched products.
+        A serializer takes the source and a recordset of the stream's model and
+        returns ``{id: dict}`` of plain XML-RPC values. Which rows a source sees is
+        ``fusion.bridge.change._read_changes``'s rule: records bound to it, records
+        of its customers in its company, its own watched products.
         """
-        bindings = self.env["fusion.bridge.binding"].search_read(
-            [("source_id", "=", source.id), ("model_name", "=", "res.partner")], ["res_id"])
-        partners = self.env["res.partner"].browse([row["res_id"] for row in bindings]).exists()
-        customers = partners.commercial_partner_id.ids
-        company = source.company_id.id
         return {
-            "order": ("sale.order", [("company_id", "=", company),
-                                     ("partner_id.commercial_partner_id", "in", customers)], self._serialize_orders),
-            "delivery": ("stock.picking", [("company_id", "=", company), ("picking_type_code", "=", "outgoing"),
-                                           ("sale_id.partner_id.commercial_partner_id", "in", customers)],
-                         self._serialize_deliveries),
-            "invoice": ("account.move", [("company_id", "=", company), ("state", "!=", "draft"),
-                                         ("move_type", "in", ("out_invoice", "out_refund")),
-                                         ("commercial_partner_id", "in", customers)], self._serialize_invoices),
-            "availability": ("fusion.bridge.watch", [("source_id", "=", source.id)], self._serialize_availability),
+            "partners": self._serialize_partners,
+            "leads": self._serialize_leads,
+            "orders": self._serialize_orders,
+            "deliveries": self._serialize_deliveries,
+            "invoices": self._serialize_invoices,
+            "availability": self._serialize_availability,
         }
 
-    def _get_changes(self, source, positions, page_size):
-        source.watch_ids._refresh_availability()
-        settle = int(self.env["ir.config_parameter"].get_param(SETTLE_PARAMETER, "5"))
+    def _get_changes(self, source, position, page_size):
+        """One page of the outbox for ``source``: each changed record once, as it is now, with its last event."""
+        source.watch_ids._refresh_availability()  # published by the next poll: this transaction is still open
         streams = self._get_change_streams(source)
-        candidates = []
-        for stream, (model, domain, _serializer) in streams.items():
-            rows = self._changed_since(model, domain, positions.get(stream), page_size, settle)
-            candidates += [(moment, stream, res_id) for res_id, moment in rows]
-        candidates.sort()
-        page = candidates[:page_size]
-        new_positions = dict(positions)
+        Change = self.env["fusion.bridge.change"]
+        model_of = Change._get_stream_models()
+        rows = Change._read_changes(source, list(streams), position, page_size + 1)
+        page = rows[:page_size]
+        latest = {}
+        for row in page:
+            key = (row[2], row[3])
+            latest.pop(key, None)  # ordered by the record's last change
+            latest[key] = row
         ids_by_stream = defaultdict(list)
-        for moment, stream, res_id in page:
-            new_positions[stream] = (moment.isoformat(" "), res_id)
+        for stream, res_id in latest:
             ids_by_stream[stream].append(res_id)
-        serialized = {
-            stream: streams[stream][2](source, self.env[streams[stream][0]].browse(ids))
-            for stream, ids in ids_by_stream.items()
-        }
+        serialized, events = {}, {}
+        for stream, ids in ids_by_stream.items():
+            # The event is the record's state now, whatever the rows say: a later flush of an archived
+            # record's computed fields writes an upsert row after its archive row.
+            records = self.env[model_of[stream]].browse(ids).exists()
+            serialized[stream] = streams[stream](source, records) if records else {}
+            archived = records.filtered_domain([("active", "=", False)]) if "active" in records._fields else records[:0]
+            events.update({(stream, res_id): "archive" for res_id in archived.ids})
+            events.update({(stream, res_id): "upsert" for res_id in (records - archived).ids})
+            missing = set(ids) - set(records.ids)
+            external = self._external_ids(source, model_of[stream], missing) if missing else {}
+            serialized[stream].update({res_id: {"external_id": external.get(res_id, False)} for res_id in missing})
+            events.update({(stream, res_id): "delete" for res_id in missing})
         changes = [
-            {"type": stream, "id": res_id, "changed_at": fields.Datetime.to_string(moment),
-             **serialized[stream][res_id]}
-            for moment, stream, res_id in page
+            {"type": stream, "id": res_id, "event": events[stream, res_id],
+             "changed_at": fields.Datetime.to_string(row[5]), **serialized[stream][res_id]}
+            for (stream, res_id), row in latest.items()
         ]
-        return {"changes": changes, "cursor": self._encode_cursor(new_positions), "more": len(candidates) > page_size}
-
-    def _changed_since(self, model, domain, position, limit, settle_seconds):
-        """[(id, write_date)] after ``position`` in (write_date, id) order, one query.
-
-        Rows younger than ``settle_seconds`` wait for the next poll, so a
-        transaction still running when the cursor moves on is not skipped.
-        """
-        Model = self.env[model]
-        Model.flush_model()  # raw columns below carry no field metadata for execute_query to flush
-        query = Model._search(domain)
-        write_date, res_id = SQL.identifier(query.table, "write_date"), SQL.identifier(query.table, "id")
-        moment, last_id = position or ("1970-01-01 00:00:00", 0)
-        query.add_where(SQL("(%s, %s) > (%s::timestamp, %s)", write_date, res_id, moment, last_id))
-        query.add_where(SQL("%s <= (now() AT TIME ZONE 'UTC') - make_interval(secs => %s)", write_date,
-                            settle_seconds))
-        query.order = SQL("%s, %s", write_date, res_id)
-        query.limit = limit + 1
-        return self.env.execute_query(query.select(res_id, write_date))
+        last = page[-1][:2] if page else position
+        return {"changes": changes, "cursor": self._encode_cursor(last), "more": len(rows) > page_size}
 
     @api.model
     def _plain(self, value):
@@ -821,6 +857,20 @@ class FusionBridge(models.AbstractModel):
 
     def _external_ids(self, source, model, res_ids):
         return self.env["fusion.bridge.binding"]._get_external_ids(source, model, res_ids)
+
+    def _serialize_declared(self, source, records, always):
+        """``always`` and the fields the source declared for the model (what it may write, it may read back)."""
+        declared = source._get_allowed_fields().get(records._name, set())
+        names = sorted(set(always) | {name for name in declared if name in records._fields})
+        external = self._external_ids(source, records._name, records.ids)
+        return self._serialize(records, names, {res_id: {"external_id": external.get(res_id, False)}
+                                                for res_id in records.ids})
+
+    def _serialize_partners(self, source, partners):
+        return self._serialize_declared(source, partners, ["name", "active", "is_company", "parent_id"])
+
+    def _serialize_leads(self, source, leads):
+        return self._serialize_declared(source, leads, ["name", "active", "type", "stage_id", "probability"])
 
     def _serialize_orders(self, source, orders):
         order_ext = self._external_ids(source, "sale.order", orders.ids)

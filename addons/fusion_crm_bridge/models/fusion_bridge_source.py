@@ -14,6 +14,9 @@ OPERATION_FLAGS = {
     "push_tickets": "allow_tickets",
     "changes": "allow_changes",
     "watch_products": "allow_changes",
+    # sale.order's quote API (fusion_sale_promise), for a source's technical user
+    "simulate_quote": "allow_quotes",
+    "check_order": "allow_quotes",
 }
 
 
@@ -44,6 +47,9 @@ class FusionBridgeSource(models.Model):
     allow_interactions = fields.Boolean("Push interactions")
     allow_tickets = fields.Boolean("Push tickets")
     allow_changes = fields.Boolean("Follow changes", help="Poll the changes feed and watch products.")
+    allow_quotes = fields.Boolean(
+        "Simulate quotes", help="Promise and price quotations for its customers, check its orders "
+                                "(with the promise and pricing module).")
     purpose_ids = fields.One2many(
         "fusion.data.purpose", "bridge_source_id", string="Allowed fields",
         help="Fields the source may write, per model, each with its purpose (minimum viable data).",

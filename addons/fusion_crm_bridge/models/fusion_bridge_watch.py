@@ -1,14 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class FusionBridgeWatch(models.Model):
     """A product a source watches, with the availability last published to it.
 
-    The changes feed refreshes these rows; a row whose quantities moved gets a
-    new write date and so shows up in the feed.
+    The changes feed refreshes these rows; a row whose quantities moved is
+    written, and so published to its source in the feed.
     """
 
     _name = "fusion.bridge.watch"
+    _inherit = ["fusion.bridge.change.mixin"]
+    _fusion_change_stream = "availability"
     _description = "ERP-CRM Fusion: product watched by a CRM bridge source"
     _order = "source_id, product_id"
 
@@ -36,3 +39,8 @@ class FusionBridgeWatch(models.Model):
                 vals = {name: current[name] for name in ("free_qty", "qty_available", "virtual_available")}
                 if any(watch[name] != value for name, value in vals.items()):
                     watch.write(vals)
+
+    @api.model
+    def _get_fusion_change_scope(self):
+        """Published to the watching source only."""
+        return SQL("SELECT w.id, w.company_id, NULL::integer AS customer_id, w.source_id FROM fusion_bridge_watch w")

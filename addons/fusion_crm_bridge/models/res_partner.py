@@ -1,8 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import fields, models
-from odoo.tools import format_date, formatLang
+from odoo import api, fields, models
+from odoo.tools import SQL, format_date, formatLang
 
 FUSION_USER = "fusion_base.group_fusion_user"
 OPEN_ORDER_STATES = ("draft", "sent", "sale")
@@ -11,7 +11,9 @@ OPEN_ORDER_STATES = ("draft", "sent", "sale")
 class ResPartner(models.Model):
     """The ERP side of a customer, inside the partner form (and the lead's, through its partner)."""
 
-    _inherit = "res.partner"
+    _inherit = ["res.partner", "fusion.bridge.change.mixin"]
+    _name = "res.partner"
+    _fusion_change_stream = "partners"
 
     fusion_open_order_count = fields.Integer(
         "Open orders", compute="_compute_fusion_erp", groups=FUSION_USER,
@@ -141,3 +143,8 @@ class ResPartner(models.Model):
             "summary": summary,
             "format_date": lambda value: format_date(self.env, value) if value else "",
         })
+
+    @api.model
+    def _get_fusion_change_scope(self):
+        return SQL("""SELECT r.id, r.company_id, r.commercial_partner_id AS customer_id, NULL::integer AS source_id
+                        FROM res_partner r""")

@@ -2,7 +2,6 @@ from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.fusion_base.tests.common import FusionCommon
-from odoo.addons.fusion_crm_bridge.models.fusion_bridge import SETTLE_PARAMETER
 
 ALLOWED = {
     "res.partner": ["name", "email", "city", "country_id", "ref", "parent_id", "is_company"],
@@ -20,7 +19,6 @@ class BridgeCommon(FusionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param(SETTLE_PARAMETER, "0")
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
         cls.manager = new_test_user(

@@ -120,23 +120,3 @@ class TestBridgeApi(BridgeCommon):
             self.assertEqual(response["results"][0]["status"], "created")
         else:
             self.assertEqual(response["error"]["code"], "operation_unavailable")
-
-    def test_changes_feed_follows_orders_and_watched_products(self):
-        self.upsert_partner("P1")
-        self.assertEqual(self.bridge.watch_products(["WID-1", "NOPE"])["results"][1]["error"]["code"], "not_found")
-        line = {"product_code": "WID-1", "product_uom_qty": 2.0}
-        self.bridge.upsert_orders([self.record("o1", "O1", partner_external_id="P1", lines=[line], confirm=True)])
-        first = self.bridge.changes(False, 1000)
-        types = {change["type"] for change in first["changes"]}
-        self.assertTrue({"order", "delivery", "availability"} <= types, first)
-        order = next(c for c in first["changes"] if c["type"] == "order")
-        self.assertEqual((order["external_id"], order["state"]), ("O1", "sale"))
-        self.assertEqual(self.bridge.changes(first["cursor"], 1000)["changes"], [])
-        # A later poll (a later transaction, over RPC) publishes the new quantities; here the row moves.
-        self.env["stock.quant"]._update_available_quantity(self.product, self.warehouse.lot_stock_id, 10.0)
-        self.bridge.changes(first["cursor"], 1000)
-        watch = self.env["fusion.bridge.watch"].search([("source_id", "=", self.source.id)])
-        self.assertEqual(watch.qty_available, 15.0)
-        paged = self.bridge.changes(False, 1)
-        self.assertTrue(paged["more"])
-        self.assertEqual(self.bridge.changes("not-a-cursor", 10)["error"]["field"], "cursor")

@@ -1,1 +1,2 @@
 from . import fusion_bridge
+from . import sale_order
