@@ -53,6 +53,26 @@ naive and AutoETS with the series' season length, on the last three windows
 of one year: ``forecast_fpp2_<name>`` (MASE of each, mean over origins) and
 ``forecast_fpp2_gain_vs_autoets_pct`` (mean over the series).
 
+Replenishment (demo company, the same three origins, storable products x
+warehouses): the suggested reordering rules
+(:func:`ai_insights.forecast.replenishment.suggest_reorder_points`, from the
+forecast made at the origin) and the rule of thumb they replace, replayed
+day by day on the eight weeks of actual demand after the origin
+(:func:`~ai_insights.forecast.replenishment.simulate_min_max`: continuous
+review, lost sales, each policy starting at its own maximum). The demo's
+``stock`` table is a snapshot of today, not a policy, so the baseline is the
+common rule of thumb on the same tables: minimum = trailing 90-day sales per
+day x vendor lead time, maximum = minimum + 28 days of trailing sales (same
+lead-time floor and cap as the suggestion). Figures: stock-out days
+(series x days with demand not fully served), fill rate (units served
+from stock over units asked) and average inventory value at cost, for the
+suggestion at 95% service (``forecast_sim_*_suggested``) and the rule of
+thumb (``forecast_sim_*_trailing``), means over the origins with the
+spread; ``forecast_sim_stockouts_avoided_pct`` and
+``forecast_sim_inventory_change_pct``; ``forecast_tradeoff``: stock-out days
+against inventory value for service levels from 50% to 99% (the sales
+side's wish and the operations side's in one line).
+
 Speed: ``forecast_2400_series_s``, the weekly history, fit and predict of
 the demo company with its customers split into four segments (300 products
 x 4 segments x 2 warehouses = 2,400 bottom series, 4,500 with the totals),
@@ -231,6 +251,92 @@ def _fpp2_figures() -> Iterator[tuple[str, object]]:
     yield "forecast_fpp2_gain_vs_autoets_pct", float(np.mean(gains))
 
 
+SERVICE_LEVELS = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+TRAILING_DAYS = 90
+
+
+def _daily_demand(company, start: pd.Timestamp, days: int, series: pd.DataFrame) -> np.ndarray:
+    """Units ordered (orders not cancelled, as the forecast counts demand) per series and day from ``start``."""
+    orders = company.orders[company.orders["state"] != "cancelled"]
+    lines = company.order_lines.merge(orders[["order_id", "warehouse_id", "date_order"]], on="order_id")
+    day = (pd.to_datetime(lines["date_order"]).dt.normalize() - start).dt.days.to_numpy()
+    row = pd.MultiIndex.from_frame(series).get_indexer(pd.MultiIndex.from_frame(lines[["product_id", "warehouse_id"]]))
+    keep = (row >= 0) & (day >= 0) & (day < days)
+    demand = np.zeros((len(series), days))
+    np.add.at(demand, (row[keep], day[keep]), lines["qty"].to_numpy(float)[keep])
+    return demand
+
+
+def _trailing_rule(company, start: pd.Timestamp, series: pd.DataFrame, lead: np.ndarray,
+                   cycle_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rule of thumb: trailing sales per day times the lead time, plus an order cycle."""
+    past = _daily_demand(company, start - pd.Timedelta(days=TRAILING_DAYS), TRAILING_DAYS, series)
+    daily = past.sum(axis=1) / TRAILING_DAYS
+    return daily * lead, daily * (lead + cycle_days)
+
+
+def _simulate(policy: tuple[np.ndarray, np.ndarray], demand: np.ndarray, lead: np.ndarray, cost: np.ndarray):
+    from ai_insights.forecast.replenishment import simulate_min_max
+
+    low, high = policy
+    result = simulate_min_max(demand, low, high, lead, high)
+    return {"stockout_days": float(result["stockout_days"].sum()),
+            "fill_rate": float(1 - result["short_qty"].sum() / max(demand.sum(), 1e-9)),
+            "inventory_value": float((result["mean_on_hand"] * cost).sum())}
+
+
+def _replenishment_figures() -> Iterator[tuple[str, object]]:
+    from ai_insights.forecast.replenishment import MIN_LEAD_DAYS, ORDER_CYCLE_DAYS, suggest_reorder_points
+    from demo_company import generate
+
+    company = generate(seed=7, size="default")
+    history = weekly_demand(company, as_of=company.reference_date)
+    products = company.products[company.products["type"] == "storable"].set_index("product_id")
+    origins = [history.n_weeks - k * HORIZON for k in range(WINDOWS, 0, -1)]
+    days = 7 * HORIZON
+    runs = []
+    for origin in origins:
+        start = history.weeks[origin]
+        forecast = DemandForecaster(horizon=HORIZON).fit(history.truncate(origin)).predict()
+        lead_days = products["vendor_lead_days"].astype(float)
+        rules = {level: suggest_reorder_points(forecast, lead_days, level) for level in SERVICE_LEVELS}
+        series = rules[SERVICE_LEVELS[0]][["product_id", "warehouse_id"]].reset_index(drop=True)
+        keys = pd.MultiIndex.from_frame(series)
+        lead = np.round(lead_days.clip(lower=MIN_LEAD_DAYS, upper=days).reindex(series["product_id"]).to_numpy())
+        cost = products["cost"].reindex(series["product_id"]).to_numpy(float)
+        demand = _daily_demand(company, start, days, series)
+        run = {"trailing": _simulate(_trailing_rule(company, start, series, lead, ORDER_CYCLE_DAYS), demand, lead,
+                                     cost)}
+        for level, rule in rules.items():
+            rule = rule.set_index(["product_id", "warehouse_id"]).reindex(keys).fillna(0.0)
+            run[level] = _simulate((rule["min_qty"].to_numpy(), rule["max_qty"].to_numpy()), demand, lead, cost)
+        run["series"] = len(series)
+        runs.append(run)
+
+    def mean(policy, figure: str) -> float:
+        return float(np.mean([run[policy][figure] for run in runs]))
+
+    def spread(policy, figure: str, fmt: str) -> str:
+        return "/".join(format(run[policy][figure], fmt) for run in runs)
+
+    yield "forecast_sim_window", (f"{runs[0]['series']} storable products x warehouses; origins "
+                                  f"{', '.join(str(history.weeks[o].date()) for o in origins)}; {days} days each")
+    for name, policy in (("suggested", 0.95), ("trailing", "trailing")):
+        yield f"forecast_sim_stockout_days_{name}", mean(policy, "stockout_days")
+        yield f"forecast_sim_fill_rate_{name}", mean(policy, "fill_rate")
+        yield f"forecast_sim_inventory_value_{name}", mean(policy, "inventory_value")
+        yield f"forecast_sim_by_origin_{name}", (
+            f"stock-out days {spread(policy, 'stockout_days', '.0f')}; fill rate {spread(policy, 'fill_rate', '.3f')}"
+            f"; inventory value {spread(policy, 'inventory_value', ',.0f')}")
+    yield "forecast_sim_stockouts_avoided_pct", 100 * (
+        1 - mean(0.95, "stockout_days") / max(mean("trailing", "stockout_days"), 1e-9))
+    yield "forecast_sim_inventory_change_pct", 100 * (
+        mean(0.95, "inventory_value") / max(mean("trailing", "inventory_value"), 1e-9) - 1)
+    yield "forecast_tradeoff", "; ".join(
+        f"{level:.0%}: {mean(level, 'stockout_days'):,.0f} stock-out days, fill {mean(level, 'fill_rate'):.3f}, "
+        f"{mean(level, 'inventory_value'):,.0f} held" for level in SERVICE_LEVELS)
+
+
 def _speed_figures() -> Iterator[tuple[str, object]]:
     from demo_company import generate
 
@@ -257,5 +363,6 @@ def run() -> Iterator[tuple[str, object]]:
     started = time.perf_counter()
     yield from _demo_figures()
     yield from _fpp2_figures()
+    yield from _replenishment_figures()
     yield from _speed_figures()
     yield "forecast_benchmark_s", time.perf_counter() - started
