@@ -11,21 +11,44 @@ Model, for each customer over ``horizon_days`` from ``start``:
   already past (they have gone), 0.85 when it falls in the horizon, 0.5
   when it falls in the 180 days after it (they may leave early), else a
   hazard ``1 - exp(-2 * churn_propensity * horizon / 365)``.
+* **Who responds** (:func:`offer_response`): the generator's
+  ``offer_uplift`` is the customer's disposition, and what happened before
+  ``start`` decides whether an offer can still reach it, so the uplift is
+  not the churn risk:
+
+  - **gone**: the hidden churn date is already past: a win-back offer keeps
+    only ``WIN_BACK_SHARE`` of the effect (the riskiest customers of all
+    mostly do not respond);
+  - **service lost**: a high-risk customer (propensity above
+    ``HIGH_RISK_PROPENSITY``) with at least ``SERVICE_LOST_TICKETS``
+    negative tickets in the ``SERVICE_WINDOW_DAYS`` before ``start``
+    leaves over service, not price: ``SERVICE_LOST_SHARE`` of the effect;
+  - **deal seeker**: a medium-risk customer (propensity in
+    ``MEDIUM_RISK_PROPENSITY``) whose past lines carried on average at
+    least ``DEAL_SEEKER_DISCOUNT_PCT`` % discount is, with chance
+    ``DEAL_SEEKER_PERSUADABLE``, persuadable (effect drawn from
+    ``DEAL_SEEKER_UPLIFT``) unless a sleeping dog; the draw comes from the
+    response's own stream ``[seed, 2026, 14, 1]`` and is fixed per company;
+  - everybody else keeps ``offer_uplift``.
+
+  Each kind is visible in the public tables (recency, negative tickets,
+  discounts taken), so an uplift model can learn it; the churn risk alone
+  cannot tell it.
 * **Treatment** (an offer with ``discount_pct``): the response to the
   discount is ``r = 1 - exp(-offer_cost_sensitivity * discount_pct / 10)``
   (0 without discount, saturating for large ones).
 
-  - persuadables (``offer_uplift > 0``) see their churn chance cut
-    relatively: ``p1 = p0 * (1 - offer_uplift * r)``; the cut is large in
+  - persuadables (effective uplift ``u > 0``) see their churn chance cut
+    relatively: ``p1 = p0 * (1 - u * r)``; the cut is large in
     points only where ``p0`` is high;
-  - sleeping dogs (``offer_uplift < 0``) are reminded to leave, whatever
-    the discount: ``p1 = p0 + (1 - p0) * |offer_uplift|``;
+  - sleeping dogs (``u < 0``) are reminded to leave, whatever
+    the discount: ``p1 = p0 + (1 - p0) * |u|``;
   - everybody else (uplift near 0) just takes the discount.
 
-  High-risk customers are mostly persuadable and low-risk ones include
-  more sleeping dogs, so the true effect is a cut of roughly 10 points of
-  churn on the riskiest fifth and about zero or harmful on low-risk
-  customers: a rule that targets the wrong customers shows no uplift.
+  High-risk customers not yet gone are mostly persuadable, low-risk ones
+  include more sleeping dogs, and medium-risk deal seekers respond: a rule
+  that targets by risk alone spends much of its budget on customers already
+  gone or lost over service.
 * **Outcome**: ``churned`` when a uniform draw is below the churn chance.
   The same draws serve both arms (common random numbers), so a customer's
   treated and untreated outcomes differ only through the treatment.
@@ -47,12 +70,22 @@ import pandas as pd
 from crm_bridge.contract.errors import ValidationError
 from demo_company.company import DemoCompany
 
-__all__ = ["simulate_outcomes"]
+__all__ = ["RESPONSE_KINDS", "offer_response", "simulate_outcomes"]
 
 IMMINENT_CHURN_CHANCE = 0.85  # churn chance when the hidden churn date falls in the horizon
 SOON_CHURN_CHANCE = 0.5  # ... when it falls in the SOON_DAYS after the horizon (they may leave early)
 SOON_DAYS = 180
 BASE_HAZARD = 2.0  # yearly churn hazard per unit of propensity for everybody else
+RESPONSE_KINDS = ("disposition", "gone", "service_lost", "deal_seeker")
+WIN_BACK_SHARE = 0.15  # share of the effect an offer keeps on a customer already gone
+HIGH_RISK_PROPENSITY = 0.35
+SERVICE_LOST_TICKETS = 2  # negative tickets in the window that make a high-risk customer a lost cause for a discount
+SERVICE_WINDOW_DAYS = 180
+SERVICE_LOST_SHARE = 0.1
+MEDIUM_RISK_PROPENSITY = (0.12, 0.35)
+DEAL_SEEKER_DISCOUNT_PCT = 8.0
+DEAL_SEEKER_PERSUADABLE = 0.8
+DEAL_SEEKER_UPLIFT = (0.6, 0.95)
 
 
 def simulate_outcomes(
@@ -111,7 +144,7 @@ def simulate_outcomes(
         [1.0, IMMINENT_CHURN_CHANCE, SOON_CHURN_CHANCE],
         1.0 - np.exp(-BASE_HAZARD * propensity * horizon_days / 365.0),
     )
-    uplift = truth["offer_uplift"].to_numpy()
+    uplift = offer_response(company, start).set_index("customer_id").loc[ids, "uplift"].to_numpy()
     response = 1.0 - np.exp(-truth["offer_cost_sensitivity"].to_numpy() * discount / 10.0)
     p1 = np.where(uplift >= 0, p0 * (1.0 - np.clip(uplift, 0, 1) * response),
                   p0 + (1.0 - p0) * np.clip(-uplift, 0, 1))
@@ -136,6 +169,51 @@ def simulate_outcomes(
         "revenue": np.round(revenue, 2),
         "margin": np.round(margin, 2),
     })
+
+
+def offer_response(company: DemoCompany, start: date) -> pd.DataFrame:
+    """Each customer's effective response to a retention offer made on ``start`` (hidden truth).
+
+    Parameters
+    ----------
+    company : DemoCompany
+        The generated company (its hidden ``truth`` and its public history).
+    start : datetime.date
+        Day of the offer: only what happened before it decides the kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer of ``truth``: ``customer_id``, ``kind`` (one of
+        :data:`RESPONSE_KINDS`) and ``uplift``, the relative cut of the churn
+        chance at full response (negative: a sleeping dog).
+    """
+    truth = company.truth
+    start_ts = pd.Timestamp(start)
+    ids = truth["customer_id"].to_numpy()
+    disposition = truth["offer_uplift"].to_numpy(float)
+    propensity = truth["churn_propensity"].to_numpy(float)
+    gone = truth["churn_date"].lt(start_ts).to_numpy()
+    tickets = company.tickets
+    recent = tickets[(tickets["created_at"] < start_ts)
+                     & (tickets["created_at"] >= start_ts - pd.Timedelta(days=SERVICE_WINDOW_DAYS))
+                     & (tickets["sentiment"].astype(str) == "negative")]
+    negative = recent.groupby("customer_id").size().reindex(ids).fillna(0).to_numpy()
+    service_lost = ~gone & (propensity > HIGH_RISK_PROPENSITY) & (negative >= SERVICE_LOST_TICKETS)
+    orders = company.orders[company.orders["date_order"] < start_ts]
+    lines = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")
+    mean_discount = lines.groupby("customer_id")["discount"].mean().reindex(ids).fillna(0.0).to_numpy()
+    rng = np.random.default_rng([int(company.seed), 2026, 14, 1])
+    draw, drawn_uplift = rng.random(len(ids)), rng.uniform(*DEAL_SEEKER_UPLIFT, len(ids))
+    deal_seeker = (~gone & (propensity >= MEDIUM_RISK_PROPENSITY[0]) & (propensity <= MEDIUM_RISK_PROPENSITY[1])
+                   & (mean_discount >= DEAL_SEEKER_DISCOUNT_PCT) & (disposition >= 0)
+                   & (draw < DEAL_SEEKER_PERSUADABLE))
+    positive = np.clip(disposition, 0, None)
+    uplift = np.select([gone & (disposition > 0), service_lost & (disposition > 0), deal_seeker],
+                       [positive * WIN_BACK_SHARE, positive * SERVICE_LOST_SHARE,
+                        np.maximum(disposition, drawn_uplift)], disposition)
+    kind = np.select([gone, service_lost, deal_seeker], list(RESPONSE_KINDS[1:]), RESPONSE_KINDS[0])
+    return pd.DataFrame({"customer_id": ids, "kind": kind, "uplift": uplift})
 
 
 def _validate(company: DemoCompany, ids: np.ndarray, treated: np.ndarray, discount: np.ndarray,

@@ -1,0 +1,214 @@
+"""Uplift (the effect of an action on one customer) learned from randomized control groups.
+
+The action rules hold out a random control group, and the next best action
+keeps a share of random allocation: those customers, treated or not by the
+draw alone, are an experiment. A meta-learner turns it into a per-customer
+estimate of ``P(outcome | treated) - P(outcome | not treated)``:
+
+* :class:`TLearner` fits one classifier per arm and subtracts.
+* :class:`XLearner` (Künzel et al., 2019) imputes each customer's effect
+  from the other arm's model, regresses it per arm and blends the two by the
+  propensity (known here: the allocation share).
+
+Both follow scikit-learn's estimator conventions (``get_params`` /
+``set_params``, ``clone``), take any classifier and regressor, and bag
+``n_bootstrap`` fits so each estimate comes with its spread
+(:meth:`predict_interval`). :func:`qini` scores a ranking by uplift against
+random targeting on held-out experimental data.
+
+The outcome is what the action should raise (e.g. *stayed*, not *churned*),
+so a positive uplift is good.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+from crm_bridge.contract.errors import ValidationError
+
+__all__ = ["MIN_PER_ARM", "TLearner", "XLearner", "check_experiment", "qini", "qini_curve"]
+
+MIN_PER_ARM = 200  # fewer treated or control customers (or outcomes of either kind) than this: too little data
+MIN_OUTCOMES = 20
+
+
+def _default_classifier() -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, max_leaf_nodes=15,
+                                          min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+
+
+def _default_regressor() -> HistGradientBoostingRegressor:
+    return HistGradientBoostingRegressor(max_iter=100, learning_rate=0.05, max_leaf_nodes=15,
+                                         min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+
+
+def check_experiment(treatment, outcome, min_per_arm: int = MIN_PER_ARM) -> str:
+    """Why an experiment is too small to learn uplift from, or ``""`` when it is enough.
+
+    Parameters
+    ----------
+    treatment, outcome : array-like of bool or 0/1
+        Per customer: whether the draw treated them, and the outcome.
+    min_per_arm : int
+        Fewest customers per arm, and :data:`MIN_OUTCOMES` of each outcome per arm.
+
+    Returns
+    -------
+    str
+        ``""``, or a sentence saying what is missing.
+    """
+    treatment = np.asarray(treatment, dtype=bool)
+    outcome = np.asarray(outcome, dtype=bool)
+    for name, arm in (("treated", treatment), ("control", ~treatment)):
+        if arm.sum() < min_per_arm:
+            return f"only {int(arm.sum())} {name} customers in the experiment (at least {min_per_arm} needed)"
+        positives = int(outcome[arm].sum())
+        if min(positives, int(arm.sum()) - positives) < MIN_OUTCOMES:
+            return f"too few outcomes of each kind among the {name} customers (at least {MIN_OUTCOMES} needed)"
+    return ""
+
+
+def _validated(X, treatment, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=float)
+    treatment = np.asarray(treatment)
+    y = np.asarray(y)
+    if X.ndim != 2 or treatment.shape != (len(X),) or y.shape != (len(X),):
+        raise ValidationError("X, treatment and y must have one row per customer.", code="length_mismatch",
+                              field="X", details={"X": list(X.shape), "treatment": len(treatment), "y": len(y)})
+    if not (np.isin(treatment, (0, 1)).all() and np.isin(y, (0, 1)).all()):
+        raise ValidationError("treatment and y must be 0/1.", code="invalid_value", field="treatment")
+    problem = check_experiment(treatment, y, min_per_arm=2)
+    if problem:
+        raise ValidationError(f"Cannot learn uplift: {problem}.", code="insufficient_data", field="treatment")
+    return X, treatment.astype(bool), y.astype(int)
+
+
+class _BaggedMetaLearner(BaseEstimator):
+    """Bootstrap bagging shared by the meta-learners: ``_fit_one`` and ``_predict_one`` differ."""
+
+    def fit(self, X, treatment, y) -> _BaggedMetaLearner:
+        """Fit on an experiment: features ``X``, the random ``treatment`` (0/1) and the outcome ``y`` (0/1)."""
+        X, treatment, y = _validated(X, treatment, y)
+        rng = np.random.default_rng(self.random_state)
+        self.models_ = []
+        for b in range(self.n_bootstrap):
+            # Stratified by arm, so every resample keeps both arms at their sizes.
+            rows = np.arange(len(X)) if b == 0 else np.concatenate([
+                rng.choice(arm, len(arm)) for arm in (np.flatnonzero(treatment), np.flatnonzero(~treatment))])
+            self.models_.append(self._fit_one(X[rows], treatment[rows], y[rows]))
+        self.treated_share_ = float(treatment.mean())
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _estimates(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if not hasattr(self, "models_"):
+            raise ValidationError("The uplift model is not fitted.", code="not_fitted", field="model")
+        return np.stack([self._predict_one(model, X) for model in self.models_])
+
+    def predict(self, X) -> np.ndarray:
+        """Estimated uplift per row (the mean of the bagged fits)."""
+        return self._estimates(X).mean(axis=0)
+
+    def predict_interval(self, X, coverage: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Estimate, and low and high bounds: the ``coverage`` percentile range of the bagged fits."""
+        estimates = self._estimates(X)
+        tail = (1 - coverage) / 2 * 100
+        low, high = np.percentile(estimates, [tail, 100 - tail], axis=0)
+        return estimates.mean(axis=0), low, high
+
+
+class TLearner(_BaggedMetaLearner):
+    """Two-model uplift: ``P(y | X, treated) - P(y | X, control)``, one classifier per arm.
+
+    Parameters
+    ----------
+    classifier : sklearn classifier, optional
+        Cloned for each arm and resample (default: a regularised histogram
+        gradient boosting).
+    n_bootstrap : int
+        Fits whose spread gives the uncertainty (the first on the data as is).
+    random_state : int
+    """
+
+    def __init__(self, classifier=None, n_bootstrap: int = 5, random_state: int = 0) -> None:
+        self.classifier = classifier
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+
+    def _fit_one(self, X, treatment, y):
+        base = self.classifier if self.classifier is not None else _default_classifier()
+        return tuple(clone(base).fit(X[arm], y[arm]) for arm in (treatment, ~treatment))
+
+    def _predict_one(self, model, X) -> np.ndarray:
+        treated, control = model
+        return treated.predict_proba(X)[:, 1] - control.predict_proba(X)[:, 1]
+
+
+class XLearner(_BaggedMetaLearner):
+    """X-learner: imputed effects regressed per arm, blended by the propensity.
+
+    Parameters
+    ----------
+    classifier : sklearn classifier, optional
+        Outcome model per arm (first stage).
+    regressor : sklearn regressor, optional
+        Effect model per arm (second stage).
+    n_bootstrap : int
+    random_state : int
+    """
+
+    def __init__(self, classifier=None, regressor=None, n_bootstrap: int = 5, random_state: int = 0) -> None:
+        self.classifier = classifier
+        self.regressor = regressor
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+
+    def _fit_one(self, X, treatment, y):
+        base = self.classifier if self.classifier is not None else _default_classifier()
+        regressor = self.regressor if self.regressor is not None else _default_regressor()
+        mu1 = clone(base).fit(X[treatment], y[treatment])
+        mu0 = clone(base).fit(X[~treatment], y[~treatment])
+        effect_treated = y[treatment] - mu0.predict_proba(X[treatment])[:, 1]
+        effect_control = mu1.predict_proba(X[~treatment])[:, 1] - y[~treatment]
+        tau1 = clone(regressor).fit(X[treatment], effect_treated)
+        tau0 = clone(regressor).fit(X[~treatment], effect_control)
+        return tau1, tau0, float(treatment.mean())
+
+    def _predict_one(self, model, X) -> np.ndarray:
+        tau1, tau0, propensity = model
+        # Weight the arm whose imputation rests on the larger other arm (Künzel et al.: g = propensity).
+        return propensity * tau0.predict(X) + (1 - propensity) * tau1.predict(X)
+
+
+def qini_curve(uplift, treatment, y) -> tuple[np.ndarray, np.ndarray]:
+    """Qini curve: customers targeted (ranked by ``uplift``) against incremental outcomes gained.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Number targeted (0..n) and ``Y_t - Y_c * N_t / N_c`` among them.
+    """
+    order = np.argsort(-np.asarray(uplift, dtype=float), kind="stable")
+    treated = np.asarray(treatment, dtype=bool)[order]
+    y = np.asarray(y, dtype=float)[order]
+    n_t, n_c = np.cumsum(treated), np.cumsum(~treated)
+    y_t, y_c = np.cumsum(y * treated), np.cumsum(y * ~treated)
+    gain = y_t - y_c * np.divide(n_t, n_c, out=np.zeros(len(y)), where=n_c > 0)
+    return np.arange(len(y) + 1), np.concatenate([[0.0], gain])
+
+
+def qini(uplift, treatment, y) -> float:
+    """Qini coefficient: area between the model's Qini curve and random targeting's, over the number of customers.
+
+    Positive: ranking by the estimate gains more incremental outcomes than
+    random targeting; 0: no better than random.
+    """
+    targeted, gain = qini_curve(uplift, treatment, y)
+    n = len(targeted) - 1
+    if n == 0:
+        return 0.0
+    random_line = gain[-1] * targeted / n
+    return float(np.trapezoid(gain - random_line, targeted) / n / n)
