@@ -1,5 +1,7 @@
 """The demo company loads into Odoo over XML-RPC, the path an external CRM uses, and reads back with the one reader."""
 
+import pytest
+
 from crm_bridge.tables.backends import RpcBackend
 from crm_bridge.tables.odoo import read_company
 from crm_bridge.tables.schema import TABLES
@@ -8,6 +10,9 @@ from demo_company.odoo_loader import load_company
 
 
 def test_tiny_company_loads_once_and_reads_back(admin):
+    # The demo company has leads and sales: the loader needs crm, which fusion_base alone does not bring.
+    if not admin.env["ir.module.module"].search_count([("name", "=", "crm"), ("state", "=", "installed")]):
+        pytest.skip("crm is not installed (the tier was run for addons that do not bring it)")
     company = generate(seed=3, size="tiny")
     backend = RpcBackend(admin)
     counts = load_company(company, backend)
