@@ -96,8 +96,13 @@ class FusionModelVersionMixin(models.AbstractModel):
         return self.search([("company_id", "=", company.id), ("is_active", "=", True)], limit=1)
 
     def _activate(self):
+        """Put this version in use; the one it replaces says so in its message (messages are history)."""
         self.ensure_one()
-        self._get_active(self.company_id).is_active = False
+        previous = self._get_active(self.company_id)
+        if previous and previous != self:
+            previous.write({"is_active": False, "message": "\n".join(filter(None, [previous.message, self.env._(
+                "Out of use since %(date)s: replaced by %(name)s.", date=fields.Date.context_today(self),
+                name=self.name)]))})
         self.is_active = True
 
     def _check_manager(self):
@@ -110,6 +115,9 @@ class FusionModelVersionMixin(models.AbstractModel):
         self._check_manager()
         if self.state != "trained":
             raise UserError(self.env._("Version %(name)s has no model: %(why)s", name=self.name, why=self.message))
+        if not self.is_active:
+            self.sudo().message = "\n".join(filter(None, [self.message, self.env._(
+                "Put in use on %(date)s by %(user)s.", date=fields.Date.context_today(self), user=self.env.user.name)]))
         self.sudo()._activate()
         return True
 
@@ -175,7 +183,7 @@ class FusionModelVersionMixin(models.AbstractModel):
         if decision.promote:
             self._activate()
             why = self.env._(
-                "In use since training (previous version: %(previous)s).", previous=active.name or self.env._("none"))
+                "Put in use when trained (previous version: %(previous)s).", previous=active.name or self.env._("none"))
         elif decision.code == "candidate_unmeasured":
             why = self.env._("Kept for review: its quality could not be measured; %(active)s stays in use.",
                              active=active.name)
