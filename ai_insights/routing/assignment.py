@@ -9,6 +9,7 @@ needs them more).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,22 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["Assignment", "assign"]
+__all__ = ["ANY_LANGUAGE", "Assignment", "assign", "language_allowed"]
 
 UNASSIGNED = -1
+#: In a person's languages: they take items in any language.
+ANY_LANGUAGE = "*"
+
+
+def language_allowed(item_langs: Sequence[str], person_langs: Sequence) -> np.ndarray:
+    """(items, people) booleans: the person works in the item's language.
+
+    ``person_langs`` holds, per person, a set of language codes or a
+    comma-separated text; ``"*"`` among them means any language.
+    """
+    spoken = [set(value.split(",")) if isinstance(value, str) else set(value) for value in person_langs]
+    return np.array([[ANY_LANGUAGE in langs or str(lang) in langs for langs in spoken] for lang in item_langs],
+                    dtype=bool).reshape(len(item_langs), len(spoken))
 
 
 @dataclass(frozen=True)

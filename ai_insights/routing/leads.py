@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ai_insights.routing.assignment import UNASSIGNED, assign
+from ai_insights.routing.assignment import UNASSIGNED, assign, language_allowed
 from ai_insights.routing.skills import PersonSkillModel
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
@@ -28,10 +28,16 @@ LEAD_FEATURES = ("lang", "segment", "category", "source")
 STAGE_LOAD = {"new": 1.0, "qualified": 1.5, "proposition": 2.0, "quotation": 2.0}
 
 
-def open_load(stages: pd.Series, owners: pd.Series, people: Sequence) -> np.ndarray:
-    """Weighted open work per person, in the order of ``people``; unknown stages weigh nothing."""
-    weights = stages.map(STAGE_LOAD).fillna(0.0)
-    return weights.groupby(owners).sum().reindex(list(people), fill_value=0.0).to_numpy()
+def open_load(stages: pd.Series, owners: pd.Series, people: Sequence, counts: pd.Series | None = None) -> np.ndarray:
+    """Weighted open work per person, in the order of ``people``.
+
+    ``stages`` and ``owners`` describe open items (or groups of ``counts``
+    items); a stage of our own not in ``STAGE_LOAD`` weighs as a new lead.
+    """
+    weights = stages.astype(str).str.lower().map(STAGE_LOAD).fillna(STAGE_LOAD["new"])
+    if counts is not None:
+        weights = weights * counts.to_numpy(dtype=float)
+    return weights.groupby(owners.to_numpy()).sum().reindex(list(people), fill_value=0.0).to_numpy()
 
 
 def _check_columns(frame: pd.DataFrame, required: Sequence[str], name: str) -> None:
@@ -53,7 +59,7 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
         cannot deliver in time.
     team : pandas.DataFrame
         One row per salesperson: ``person``, ``langs`` (the languages they
-        sell in, as a set or comma-separated text), ``limit`` (the most open
+        sell in, as a set or comma-separated text, ``"*"`` for any), ``limit`` (the most open
         weighted work they should carry) and ``load`` (what they carry now,
         see :func:`open_load`).
     model : PersonSkillModel or None
@@ -72,14 +78,12 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
     _check_columns(leads, ("lead_id", "expected_revenue", *LEAD_FEATURES), "leads")
     _check_columns(team, ("person", "langs", "limit", "load"), "team")
     people = team["person"].to_numpy()
-    langs = [set(value.split(",")) if isinstance(value, str) else set(value) for value in team["langs"]]
     revenue = leads["expected_revenue"].fillna(0.0).clip(lower=0.0).to_numpy(dtype=float)
     if model is None:
         probability = np.full((len(leads), len(people)), 0.5)
     else:
         probability = model.predict_matrix(leads.reset_index(drop=True), people)
-    allowed = np.array([[lang in spoken for spoken in langs] for lang in leads["lang"].astype(str)],
-                       dtype=bool).reshape(len(leads), len(people))
+    allowed = language_allowed(leads["lang"].astype(str).tolist(), team["langs"])
     free = (team["limit"].to_numpy(dtype=float) - team["load"].to_numpy(dtype=float)).round()
     # Revenue-weighted probability; +1 keeps zero-revenue leads ranked by probability.
     chosen = assign(probability * (revenue[:, None] + 1.0), free, allowed).person

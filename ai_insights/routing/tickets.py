@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ai_insights.routing.assignment import UNASSIGNED, assign
+from ai_insights.routing.assignment import UNASSIGNED, assign, language_allowed
 from ai_insights.routing.skills import PersonSkillModel
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
@@ -85,9 +85,7 @@ def route_tickets(tickets: pd.DataFrame, agents: pd.DataFrame, skills: TicketSki
         raise ValidationError(f"Missing columns {missing}.", code="missing_columns", field="tickets",
                               details={"missing": missing})
     people = agents["person"].to_numpy()
-    langs = [set(value.split(",")) if isinstance(value, str) else set(value) for value in agents["langs"]]
-    allowed = np.array([[lang in spoken for spoken in langs] for lang in tickets["lang"].astype(str)],
-                       dtype=bool).reshape(len(tickets), len(people))
+    allowed = language_allowed(tickets["lang"].astype(str).tolist(), agents["langs"])
     load = agents["load"].to_numpy(dtype=float)
     free = agents["limit"].to_numpy(dtype=float) - load
     if skills is None:

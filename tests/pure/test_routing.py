@@ -122,9 +122,16 @@ def test_a_lead_nobody_can_take_or_deliver_says_so():
 
 
 def test_open_load_weighs_by_stage():
-    load = open_load(pd.Series(["new", "proposition", "won", "qualified"]), pd.Series(["P1", "P1", "P1", "P2"]),
-                     ["P1", "P2", "P3"])
-    assert list(load) == [3.0, 1.5, 0.0]
+    load = open_load(pd.Series(["New", "proposition", "Negotiation", "qualified"]),
+                     pd.Series(["P1", "P1", "P1", "P2"]), ["P1", "P2", "P3"])
+    assert list(load) == [4.0, 1.5, 0.0]
+    grouped = open_load(pd.Series(["quotation", "new"]), pd.Series(["P2", "P2"]), ["P1", "P2"], pd.Series([3, 2]))
+    assert list(grouped) == [0.0, 8.0]
+
+
+def test_any_language_takes_every_lead():
+    routed = route_leads(_leads(["Garden", "Tools"], ["en", "fr"]), _team(langs=("es", "*")), None)
+    assert list(routed["person"]) == ["P2", "P2"]
 
 
 def test_tickets_go_to_the_fastest_agent_and_fall_back_to_load():

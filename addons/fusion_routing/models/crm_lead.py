@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+import pandas as pd
+
+from odoo import api, fields, models
+
+from ai_insights.routing.assignment import ANY_LANGUAGE
+from ai_insights.routing.leads import LEAD_FEATURES, open_load, route_leads
+from ai_insights.routing.skills import PersonSkillModel
+from crm_bridge.contract.errors import ValidationError
+
+# Won and lost leads of this many days teach the router who sells what.
+HISTORY_DAYS = 730
+# Odoo has no product of interest on a lead: every lead is of the same category until an addon says otherwise.
+NO_CATEGORY = "none"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    fusion_routing_reasons = fields.Json(string="Routing reasons", readonly=True, copy=False)
+    fusion_routing_summary = fields.Text(string="Why this salesperson", compute="_compute_fusion_routing_summary")
+
+    @api.depends("fusion_routing_reasons")
+    @api.depends_context("lang")
+    def _compute_fusion_routing_summary(self):
+        reason_text = self.env["fusion.reason"]._get_fusion_reason_text
+        for lead in self:
+            lead.fusion_routing_summary = "\n".join(reason_text(reason) for reason in lead.fusion_routing_reasons or [])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads.filtered(lambda lead: not lead.user_id and lead.active
+                       and (lead.company_id or self.env.company).fusion_routing_enabled)._fusion_route()
+        return leads
+
+    def action_fusion_route(self):
+        """Route the selected leads again, whoever holds them now (a manager's action)."""
+        self._fusion_route()
+
+    def _fusion_route(self):
+        """Give each lead to the salesperson the core chooses (``ai_insights.routing.leads.route_leads``).
+
+        Routing is a company decision, not the creating user's: a lead created through the
+        bridge or the website is routed with the team's whole history, so the reads run as
+        superuser; only these leads are written.
+        """
+        for (company, team), leads in self.grouped(lambda lead: (lead.company_id or self.env.company,
+                                                                 lead.team_id)).items():
+            members = leads._get_fusion_routing_members(company, team)
+            if members:
+                leads.sudo()._fusion_route_to(members, company)
+
+    @api.model
+    def _get_fusion_routing_members(self, company, team):
+        """Hook: the sales team members a lead of ``team`` may go to (every team of the company without one)."""
+        domain = [("user_id.active", "=", True), ("user_id.share", "=", False),
+                  ("crm_team_id.company_id", "in", [company.id, False])]
+        if team:
+            domain.append(("crm_team_id", "=", team.id))
+        return self.env["crm.team.member"].sudo().search(domain)
+
+    def _fusion_route_to(self, members, company):
+        users = members.user_id
+        team = self._prepare_fusion_routing_team(members, company)
+        routes = route_leads(self._prepare_fusion_routing_leads(), team,
+                             self._get_fusion_routing_model(users, company))
+        by_id = dict(zip(routes["lead_id"], zip(routes["person"], routes["reasons"])))
+        for user_id in {person for person in routes["person"] if person is not None}:
+            self.filtered(lambda lead, uid=user_id: by_id[lead.id][0] == uid).write({"user_id": int(user_id)})
+        for lead in self:
+            lead.fusion_routing_reasons = by_id[lead.id][1]
+
+    def _prepare_fusion_routing_team(self, members, company):
+        """The core's team table: one row per salesperson, with languages, limit and current open work."""
+        first = {}
+        for member in members:
+            first.setdefault(member.user_id.id, member)
+        people = list(first)
+        langs = [{lang.code[:2] for lang in member.fusion_lang_ids} or {ANY_LANGUAGE} for member in first.values()]
+        limits = [member.fusion_open_limit or company.fusion_routing_open_limit for member in first.values()]
+        return pd.DataFrame({"person": people, "langs": langs, "limit": limits,
+                             "load": self._get_fusion_routing_load(people)})
+
+    @api.model
+    def _get_fusion_routing_load(self, user_ids):
+        """Open work per user, in the order of ``user_ids``: open leads weighted by stage, open quotations."""
+        groups = self.env["crm.lead"].sudo()._read_group(
+            [("user_id", "in", user_ids), ("active", "=", True), ("stage_id.is_won", "=", False),
+             ("id", "not in", self.ids)],
+            ["user_id", "stage_id"], ["__count"])
+        quotations = self.env["sale.order"].sudo()._read_group(
+            [("user_id", "in", user_ids), ("state", "in", ("draft", "sent"))], ["user_id"], ["__count"])
+        rows = [(user.id, stage.with_context(lang="en_US").name or "new", count) for user, stage, count in groups]
+        rows += [(user.id, "quotation", count) for user, count in quotations]
+        if not rows:
+            return [0.0] * len(user_ids)
+        owners, stages, counts = zip(*rows)
+        return open_load(pd.Series(stages), pd.Series(owners), user_ids, pd.Series(counts)).tolist()
+
+    def _prepare_fusion_routing_leads(self, with_outcome=False):
+        """The core's lead table: language, segment, category, source and value of each lead."""
+        company_lang = (self.env.company.partner_id.lang or "en_US")[:2]
+        rows = []
+        for lead in self:
+            partner = lead.partner_id.commercial_partner_id
+            row = {
+                "lead_id": lead.id,
+                "lang": (lead.lang_id.code or lead.partner_id.lang or company_lang)[:2],
+                "segment": "prospect" if not partner else ("B2B" if partner.is_company else "B2C"),
+                "category": NO_CATEGORY,
+                "source": lead.source_id.name or "unknown",
+                "expected_revenue": lead.expected_revenue,
+            }
+            if with_outcome:
+                row.update(person=lead.user_id.id, won=bool(lead.stage_id.is_won))
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["lead_id", *LEAD_FEATURES, "expected_revenue",
+                                           *(("person", "won") if with_outcome else ())])
+
+    @api.model
+    def _get_fusion_routing_model(self, users, company):
+        """The skill model fitted on the users' decided leads; None while there are too few to learn from."""
+        since = fields.Datetime.now() - timedelta(days=HISTORY_DAYS)
+        decided = self.env["crm.lead"].sudo().with_context(active_test=False).search([
+            ("user_id", "in", users.ids), ("company_id", "in", [company.id, False]), ("create_date", ">=", since),
+            "|", ("stage_id.is_won", "=", True), "&", ("active", "=", False), ("probability", "=", 0),
+        ])
+        history = decided._prepare_fusion_routing_leads(with_outcome=True)
+        try:
+            return PersonSkillModel(LEAD_FEATURES, "binary").fit(history, history["person"], history["won"])
+        except ValidationError as error:
+            if error.code != "insufficient_data":
+                raise
+            return None

@@ -1,0 +1,63 @@
+from odoo.tests import tagged
+
+from .common import RoutingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLeadRouting(RoutingCommon):
+    def _new_lead(self, partner, **vals):
+        return self.env["crm.lead"].create({"name": "New lead", "type": "opportunity", "team_id": self.team.id,
+                                            "partner_id": partner.id, "user_id": False, **vals})
+
+    def test_a_new_lead_goes_to_who_wins_that_kind_of_lead(self):
+        company_lead = self._new_lead(self.firm)
+        private_lead = self._new_lead(self.person)
+        self.assertEqual(company_lead.user_id, self.ana)
+        self.assertEqual(private_lead.user_id, self.bob)
+        self.assertEqual(company_lead.fusion_routing_reasons[0]["code"], "routing_skill")
+        self.assertIn("%", company_lead.fusion_routing_summary)
+
+    def test_language_and_room_come_before_skill(self):
+        english = self.env["res.lang"]._lang_get("en_US")
+        lead = self._new_lead(self.firm, lang_id=english.id)
+        self.assertEqual(lead.user_id, self.bob, "Ana sells in Spanish only")
+        self.member_ana.fusion_open_limit = 1
+        self._new_lead(self.person, user_id=self.ana.id)  # Ana's one unit of open work
+        full = self._new_lead(self.firm)
+        self.assertEqual(full.user_id, self.bob)
+        self.assertIn("routing_load", [reason["code"] for reason in full.fusion_routing_reasons])
+
+    def test_routing_off_or_a_chosen_salesperson_is_left_alone(self):
+        chosen = self._new_lead(self.person, user_id=self.ana.id)
+        self.assertEqual(chosen.user_id, self.ana)
+        self.assertFalse(chosen.fusion_routing_reasons)
+        self.company.fusion_routing_enabled = False
+        self.assertFalse(self._new_lead(self.firm).user_id)
+
+    def test_a_salesperson_with_own_documents_creates_a_lead_that_is_routed(self):
+        # The creator cannot read the team's history; routing still uses all of it.
+        created = self.env["crm.lead"].with_user(self.salesperson).create({
+            "name": "From the website form", "type": "opportunity", "partner_id": self.firm.id,
+            "team_id": self.team.id, "user_id": False})
+        self.assertEqual(created.user_id, self.ana)
+
+    def test_without_history_routing_balances_load_and_says_so(self):
+        self.env["crm.lead"].with_context(active_test=False).search([("name", "like", "Past lead")]).unlink()
+        lead = self._new_lead(self.firm)
+        self.assertTrue(lead.user_id)
+        self.assertEqual(lead.fusion_routing_reasons[0]["code"], "routing_no_history")
+
+    def test_routing_a_batch_costs_no_queries_per_lead(self):
+        def queries(n, routed):
+            self.company.fusion_routing_enabled = routed
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            self.env["crm.lead"].create([{"name": f"Batch {i}", "type": "opportunity", "user_id": False,
+                                          "team_id": self.team.id, "partner_id": self.firm.id} for i in range(n)])
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        queries(3, True)  # warm the caches
+        small = queries(5, True) - queries(5, False)
+        large = queries(40, True) - queries(40, False)
+        self.assertLess(large, small + 10, f"routing 5 leads took {small} queries, 40 leads {large}")
