@@ -58,6 +58,8 @@ PHRASES: dict[str, str] = {
     "stock_short:next_receipt_date": "Only {atp_qty} of {qty} free on {date}; {next_receipt_qty} more arrive on "
     "{next_receipt_date}",
     "stock_short": "Only {atp_qty} of {qty} free on {date}; no receipt expected",
+    "allocation:date": "{allocated_qty} kept for customers served first until {date}",
+    "allocation": "{allocated_qty} kept for customers served first",
     "replenishment": "Must be replenished first: available from {date}",
     "no_replenishment": "{missing_qty} cannot be supplied: the product is not replenished",
     "units_exceed_daily": "{qty} units are more than the warehouse ships in a day ({units_per_day})",
@@ -88,6 +90,8 @@ PHRASES: dict[str, str] = {
     "unsold_stock": "In stock and not sold in the last {window_days} days",
     "no_stock": "Nothing in stock and no recent sales",
     "not_stocked": "Not a stocked product",
+    "from_forecast": "About {cover_days} days of stock at the forecast demand",
+    "no_forecast_demand": "In stock, and the demand forecast expects no sales",
 }
 
 #: How each parameter is written: a date, a percentage (a fraction), a quantity, a whole number of days, money.
@@ -97,7 +101,7 @@ PARAM_KINDS: dict[str, str] = {
     **dict.fromkeys(("discount", "max_discount", "margin_floor", "stock_room", "retention_room", "churn_risk"),
                     "percent"),
     **dict.fromkeys(("qty", "atp_qty", "next_receipt_qty", "missing_qty", "first_qty", "second_qty", "free_qty",
-                     "units_per_day"), "qty"),
+                     "units_per_day", "allocated_qty"), "qty"),
     **dict.fromkeys(("cover_days", "horizon_days", "window_days", "customer_lead_days", "replenish_lead_days"),
                     "days"),
     **dict.fromkeys(("price", "floor_price"), "money"),

@@ -202,3 +202,39 @@ def test_the_check_finds_terms():
     assert "Request approval" in terms
     assert "Exceptions refused: %(reason)s" in terms
     assert PHRASES["lead_time"] in terms
+
+
+# ---------------------------------------------------------------- reasons in plain words
+
+
+def _every_core_code() -> set[str]:
+    from crm_bridge.pricing.cover import COVER_CODES
+    from crm_bridge.pricing.guardrail import PRICING_REASON_CODES, VERDICT_CODES
+    from crm_bridge.promise.engine import REASON_CODES
+
+    return set(REASON_CODES) | set(PRICING_REASON_CODES) | set(VERDICT_CODES) | set(COVER_CODES)
+
+
+def test_every_reason_code_of_the_core_has_a_phrase():
+    phrased = {key.partition(":")[0] for key in PHRASES}
+    assert _every_core_code() - phrased == set()
+
+
+def test_reasons_read_as_plain_words():
+    """No ISO date, no internal figure, no field name; the reader's formats and language are used."""
+    import datetime as dt
+
+    from crm_bridge.contract.reasons import Reason, render
+
+    low_cover = Reason("low_cover", "Low stock cover (40.4844 of 60 target days): up to 10.0% off",
+                       {"cover_days": 40.4844, "stock_room": 0.1})
+    assert render(low_cover) == "Little stock (about 40 days left): up to 10% off"
+    retention = Reason("retention", "Churn risk 35% of a customer weighted 0.38 by lifetime value: 0.7% more room",
+                       {"churn_risk": 0.35, "value_weight": 0.38, "retention_room": 0.007})
+    assert "weighted" not in render(retention) and "0.38" not in render(retention)
+    short = Reason("stock_short", "Only 10 of 15 Units free on 2026-12-03; no receipt expected",
+                   {"atp_qty": 10.0, "qty": 15.0, "date": dt.date(2026, 12, 3)}).to_dict()
+    spanish = render(short, translate={PHRASES["stock_short"]: "Solo {atp_qty} de {qty} libres el {date}"}.get,
+                     formats={"date": lambda value: f"{value[8:10]}/{value[5:7]}/{value[:4]}"})
+    assert spanish == "Solo 10 de 15 libres el 03/12/2026"
+    assert render({"code": "unknown_code", "message": "as the core said", "params": {}}) == "as the core said"
