@@ -17,16 +17,25 @@ Accuracy (default company, 24 months, seeds 7, 11 and 23; the worst seed is repo
 Speed: ``cockpit_core_24m_s``, records and the month x segment x salesperson figures of the default company
 (goal < 5 s), best of three; ``cockpit_core_vs_one_pass_ratio``, that time over one grouped sum of the order
 lines by month in the same process.
+
+Odoo figures (inside a throw-away Odoo 18 database with ``fusion_cockpit``, see ``_measure_in_odoo``), on 1,000
+and then 5,000 confirmed orders of 200 customers and 5 salespeople over 24 months: ``cockpit_odoo_refresh_s`` and
+``cockpit_odoo_refresh_queries`` (reading the company and replacing its rows, 5,000 orders),
+``cockpit_odoo_load_s`` (the dashboard's pivot: measure x month grouped read, as a sales manager; goal < 2 s)
+and ``cockpit_odoo_queries`` with ``cockpit_odoo_queries_1k`` (its SQL queries at both sizes: equal, they do
+not grow with the orders). They say "skipped" when no Odoo 18 is found.
 """
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
-from benchmarks._common import best_seconds
+from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 from crm_bridge.cockpit.measures import cockpit_figures, cockpit_records
 from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS, SOLD_ORDER_STATES, demand_window
 from demo_company.generator import generate  # data/ is on the path (Makefile's PYTHONPATH)
@@ -113,3 +122,74 @@ def run() -> Iterator[tuple[str, object]]:
     seconds = best_seconds(core)
     yield "cockpit_core_24m_s", seconds
     yield "cockpit_core_vs_one_pass_ratio", seconds / best_seconds(one_pass)
+    yield from odoo_figures(__file__, ["fusion_cockpit"], ODOO_FIGURES)
+
+
+# ---------------------------------------------------------------- Odoo figures
+
+ODOO_FIGURES = ("cockpit_odoo_refresh_s", "cockpit_odoo_refresh_queries", "cockpit_odoo_load_s",
+                "cockpit_odoo_queries", "cockpit_odoo_queries_1k")
+ODOO_ORDERS = (1_000, 5_000)
+
+
+def _dashboard_load(env, manager) -> tuple[float, int]:
+    """Seconds and SQL queries of the dashboard's pivot (measure x month) as ``manager``, caches cleared."""
+    env.invalidate_all()
+    before, started = env.cr.sql_log_count, time.perf_counter()
+    env["fusion.cockpit.measure"].with_user(manager).read_group(
+        [], ["value:sum"], ["measure", "month:month"], lazy=False)
+    return time.perf_counter() - started, env.cr.sql_log_count - before
+
+
+def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
+    """Refresh time and queries, and the dashboard's load time and queries, at 1,000 and 5,000 orders."""
+    from odoo import Command, fields
+    from odoo.tests import new_test_user
+
+    rng = np.random.default_rng(2026)
+    figures: dict[str, object] = {}
+    with measurement_env(odoo_args, tracking_disable=True, mail_create_nolog=True, mail_notrack=True) as env:
+        company = env.company
+        manager = new_test_user(env, "bench_cockpit_manager", groups="sales_team.group_sale_manager")
+        sellers = [new_test_user(env, f"bench_seller_{i}", groups="sales_team.group_sale_salesman")
+                   for i in range(5)]
+        partners = env["res.partner"].create([{"name": f"Bench customer {i}", "is_company": bool(i % 3),
+                                               "user_id": sellers[i % 5].id} for i in range(200)])
+        products = env["product.product"].create([{"name": f"Bench goods {i}", "list_price": 100.0,
+                                                   "standard_price": 60.0, "taxes_id": [Command.clear()]}
+                                                  for i in range(20)])
+        today = pd.Timestamp(fields.Date.today())
+        created = 0
+        for target in ODOO_ORDERS:
+            n = target - created
+            days = rng.integers(0, 730, n)
+            env["sale.order"].create([{
+                "partner_id": partners[int(rng.integers(0, 200))].id,
+                "date_order": (today - pd.Timedelta(days=int(day))).to_pydatetime(),
+                "commitment_date": (today - pd.Timedelta(days=int(day) - 5)).to_pydatetime(),
+                "order_line": [Command.create({"product_id": products[int(rng.integers(0, 20))].id,
+                                               "product_uom_qty": float(rng.integers(1, 6)), "price_unit": 100.0,
+                                               "discount": float(rng.choice([0.0, 5.0, 15.0]))})],
+            } for day in days]).write({"state": "sale"})
+            env.invalidate_all()
+            created = target
+            env["fusion.cockpit.measure"]._refresh(company)
+            env.flush_all()
+            _dashboard_load(env, manager)  # warm
+            seconds, queries = _dashboard_load(env, manager)
+            if target == ODOO_ORDERS[0]:
+                figures["cockpit_odoo_queries_1k"] = queries
+                continue
+            env.invalidate_all()
+            before, started = env.cr.sql_log_count, time.perf_counter()
+            env["fusion.cockpit.measure"]._refresh(company)
+            env.flush_all()
+            figures.update(cockpit_odoo_refresh_s=time.perf_counter() - started,
+                           cockpit_odoo_refresh_queries=env.cr.sql_log_count - before,
+                           cockpit_odoo_load_s=seconds, cockpit_odoo_queries=queries)
+            print(f"{target} orders measured", file=sys.stderr, flush=True)
+    return figures
+
+
+if __name__ == "__main__":
+    print_measured(_measure_in_odoo)
