@@ -23,10 +23,6 @@ COLUMNS = {
 }
 # The level of the core's forecast that is stored: totals are the sums of these rows.
 BOTTOM = "product_segment_warehouse"
-# Suggested reordering rules: the minimum covers the demand over the vendor lead time (at least a week, the
-# forecast's grain) at the service level; the maximum adds the expected demand of one order cycle.
-MIN_LEAD_DAYS = 7
-ORDER_CYCLE_DAYS = 28
 
 
 class FusionForecastRun(models.Model):
@@ -112,14 +108,22 @@ class FusionForecastRun(models.Model):
         lines = tables["order_lines"]
         lines = lines[lines["product_id"].isin(goods["product_id"])]
         partner_ids = sorted(int(i) for i in tables["orders"]["customer_id"].dropna().unique())
-        partners = backend.read("res.partner", partner_ids, ["is_company"], {"active_test": False})
+        segments = self._get_fusion_segments(
+            self.env["res.partner"].sudo().with_context(active_test=False).browse(partner_ids))
         tables.update(
             order_lines=lines,
             products=goods[goods["product_id"].isin(lines["product_id"])],
-            customers=pd.DataFrame({"customer_id": [p["id"] for p in partners],
-                                    "segment": ["B2B" if p["is_company"] else "B2C" for p in partners]}),
+            customers=pd.DataFrame({"customer_id": list(segments), "segment": list(segments.values())}),
         )
         return tables
+
+    @api.model
+    def _get_fusion_segments(self, partners):
+        """{partner id: customer segment} as the forecast splits demand: "B2B" for a company, else "B2C".
+
+        The segment of a contact is its commercial partner's (the company tables' customer).
+        """
+        return {partner.id: "B2B" if partner.commercial_partner_id.is_company else "B2C" for partner in partners}
 
     # ------------------------------------------------------------------ forecasting
 
@@ -154,7 +158,7 @@ class FusionForecastRun(models.Model):
         rows = self.env["fusion.forecast"].sudo()
         rows.search([("company_id", "=", company.id)]).unlink()
         rows.create(run._prepare_forecast_vals(history, forecast))
-        run._suggest_reordering(tables["products"], forecast)
+        run._apply_fusion_forecast(tables["products"], forecast)
         _logger.info("Demand forecast of %s: %d products, value added %.1f%%", company.name,
                      len(history.products), metrics["fva_pct"])
         return run
@@ -183,25 +187,34 @@ class FusionForecastRun(models.Model):
                  for p, s, w, t, q in zip(product, segment, warehouse, week, quantity)]
         return vals
 
+    def _apply_fusion_forecast(self, products, forecast):
+        """Use a new forecast (the core's ``Forecast``) of the goods ``products`` (a products table).
+
+        Here: suggest reordering rules. Glue modules extend it to feed other
+        capabilities from the same forecast (e.g. the actions' forecast
+        stock-out signals), in batches.
+        """
+        self.ensure_one()
+        self._suggest_reordering(products, forecast)
+
     def _suggest_reordering(self, products, forecast):
         """Suggested reordering rules of the storable products per warehouse (see ``stock.warehouse.orderpoint``).
+
+        The rule is ``ai_insights.forecast.replenishment.suggest_reorder_points``:
+        minimum from the demand over the vendor lead time at the service
+        level, maximum one order cycle more.
 
         Existing rules get the suggestion beside their own quantities; a
         product and warehouse without a rule get a manual one (nothing is
         ordered without a person), created by the forecast. All rules are
         read in one search and created in one batch.
         """
-        from ai_insights.forecast.demand import demand_over
+        from ai_insights.forecast.replenishment import suggest_reorder_points
 
         self.ensure_one()
-        horizon_days = 7 * self.horizon_weeks
         storable = products[products["type"].astype(str) == "storable"].set_index("product_id")
-        lead = storable["vendor_lead_days"].astype(float).clip(lower=MIN_LEAD_DAYS, upper=horizon_days)
-        cycle_days = min(ORDER_CYCLE_DAYS, horizon_days)
-        keys = ["product_id", "warehouse_id"]
-        suggestion = demand_over(forecast, lead, service_level=self.service_level / 100).merge(
-            demand_over(forecast, cycle_days).rename(columns={"mean": "cycle"})[[*keys, "cycle"]], on=keys)
-        suggestion = suggestion[suggestion["product_id"].isin(storable.index) & (suggestion["cycle"] > 0)]
+        suggestion = suggest_reorder_points(forecast, storable["vendor_lead_days"].astype(float),
+                                            self.service_level / 100)
         Orderpoint = self.env["stock.warehouse.orderpoint"].sudo().with_company(self.company_id)
         rules = {}
         for rule in Orderpoint.with_context(active_test=False).search(
@@ -212,13 +225,13 @@ class FusionForecastRun(models.Model):
         stock_location = {warehouse.id: warehouse.lot_stock_id.id for warehouse in warehouses}
         to_create = []
         for row in suggestion.itertuples():
-            minimum = round(float(row.quantile), 2)
-            maximum = round(minimum + float(row.cycle), 2)
+            minimum = round(float(row.min_qty), 2)
+            maximum = round(minimum + float(row.cycle_qty), 2)
             vals = {"fusion_suggested_min_qty": minimum, "fusion_suggested_max_qty": maximum,
                     "fusion_suggestion_reason": self.env._(
                         "%(minimum).2f for %(lead)d days of lead time at %(level).0f%% service, up to %(maximum).2f "
                         "with a %(cycle)d-day order cycle (forecast of %(date)s)", minimum=minimum,
-                        lead=row.days, level=self.service_level, maximum=maximum, cycle=cycle_days,
+                        lead=row.lead_days, level=self.service_level, maximum=maximum, cycle=row.cycle_days,
                         date=self.computed_at.date())}
             rule = rules.get((row.product_id, row.warehouse_id))
             if not rule:
