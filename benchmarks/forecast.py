@@ -53,6 +53,13 @@ naive and AutoETS with the series' season length, on the last three windows
 of one year: ``forecast_fpp2_<name>`` (MASE of each, mean over origins) and
 ``forecast_fpp2_gain_vs_autoets_pct`` (mean over the series).
 
+CDNOW (the daily transactions shipped in ``lifetimes``): units sold per day,
+1997-01-01 to 1998-06-30, forecast 28 days ahead at three rolling origins
+(the last three 28-day windows) with a weekly season, against seasonal
+naive (same weekday last week) and AutoETS (season 7), all fitted on the
+days before the origin: ``forecast_cdnow_daily`` (MASE of each, mean over
+origins) and ``forecast_cdnow_gain_vs_autoets_pct``.
+
 Replenishment (demo company, the same three origins, storable products x
 warehouses): the suggested reordering rules
 (:func:`ai_insights.forecast.replenishment.suggest_reorder_points`, from the
@@ -72,6 +79,15 @@ spread; ``forecast_sim_stockouts_avoided_pct`` and
 ``forecast_sim_inventory_change_pct``; ``forecast_tradeoff``: stock-out days
 against inventory value for service levels from 50% to 99% (the sales
 side's wish and the operations side's in one line).
+
+In Odoo (a throw-away database with ``fusion_forecast``; "skipped" without
+an Odoo 18): ``forecast_cron_odoo_s`` and ``forecast_cron_queries``, the
+weekly cron (``fusion.forecast.run._cron_forecast``: reading the company,
+forecasting, writing the rows and the suggested reordering rules) on
+:data:`ODOO_PRODUCTS` [1] goods, and ``forecast_cron_odoo_s_small`` /
+``forecast_cron_queries_small`` on [0]: the query count must not grow with
+the products. Each figure is the cron's second run (the first creates the
+reordering rules, the second updates them beside a person's).
 
 Speed: ``forecast_2400_series_s``, the weekly history, fit and predict of
 the demo company with its customers split into four segments (300 products
@@ -95,7 +111,7 @@ from ai_insights.forecast import DemandForecaster, DemandHistory, weekly_demand
 from ai_insights.forecast.hierarchy import LEVELS, aggregate, level_of_rows
 from ai_insights.forecast.methods import seasonal_naive
 from ai_insights.forecast.metrics import coverage, revenue_weight, weighted_scaled_error
-from benchmarks._common import best_seconds
+from benchmarks._common import best_seconds, measurement_env, odoo_figures, print_measured
 
 HORIZON = 8
 WINDOWS = 3
@@ -235,6 +251,36 @@ def _fpp2_history(name: str, per_year: int) -> DemandHistory:
                          censored=np.zeros((1, 1, len(values)), dtype=bool), launch=np.zeros(1, dtype=int))
 
 
+CDNOW_HORIZON = 28
+
+
+def _cdnow_history() -> DemandHistory:
+    from ai_insights.churn.datasets import load_cdnow
+
+    tables = load_cdnow()
+    units = tables["order_lines"].merge(tables["orders"][["order_id", "date_order"]], on="order_id").groupby(
+        "date_order")["qty"].sum()
+    days = pd.date_range(units.index.min(), units.index.max(), freq="D")
+    values = units.reindex(days, fill_value=0.0).to_numpy(float)
+    qty = values.reshape(1, 1, 1, -1)
+    return DemandHistory(products=pd.DataFrame({"product_id": [1], "category": ["cdnow"]}), segments=("all",),
+                         warehouses=(1,), weeks=days, qty=qty, revenue=qty,
+                         censored=np.zeros((1, 1, len(values)), dtype=bool), launch=np.zeros(1, dtype=int))
+
+
+def _cdnow_figures() -> Iterator[tuple[str, object]]:
+    history = _cdnow_history()
+    runs = [_evaluate(history, history.n_weeks - k * CDNOW_HORIZON, CDNOW_HORIZON, 7)
+            for k in range(WINDOWS, 0, -1)]
+    bottom = len(LEVELS) - 1
+    mase = {point: np.mean([weighted_scaled_error(run["actual"], run[point], *run["score_args"])
+                            [f"level_{bottom}"] for run in runs]) for point in ("median", "naive", "autoets")}
+    yield "forecast_cdnow_daily", (f"model {mase['median']:.3f}, snaive {mase['naive']:.3f}, "
+                                   f"autoets {mase['autoets']:.3f} ({history.n_weeks} days, horizon "
+                                   f"{CDNOW_HORIZON}, season 7)")
+    yield "forecast_cdnow_gain_vs_autoets_pct", float(100 * (1 - mase["median"] / mase["autoets"]))
+
+
 def _fpp2_figures() -> Iterator[tuple[str, object]]:
     gains = []
     for name, per_year in FPP2.items():
@@ -359,10 +405,90 @@ def _speed_figures() -> Iterator[tuple[str, object]]:
                                          f"{len(series)} with the totals")
 
 
+# ---------------------------------------------------------------- Odoo figures
+
+ODOO_FIGURES = ("forecast_cron_odoo_s_small", "forecast_cron_queries_small", "forecast_cron_odoo_s",
+                "forecast_cron_queries", "forecast_cron_products", "forecast_cron_rows")
+ODOO_PRODUCTS = (40, 200)
+ODOO_WEEKS = 40
+
+
+def _odoo_figures() -> Iterator[tuple[str, object]]:
+    """Measured inside a throw-away Odoo 18 database (this file run as a script: ``_measure_in_odoo``)."""
+    return odoo_figures(__file__, ["fusion_forecast"], ODOO_FIGURES)
+
+
+def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
+    """Time and SQL queries of the weekly forecast cron on 40 and on 200 goods.
+
+    Goods in two categories sold weekly for :data:`ODOO_WEEKS` weeks from two
+    warehouses to a business and a consumer (one order per segment,
+    warehouse and week, each good a Poisson draw), created with batched ORM
+    ``create`` calls as confirmed history; then the cron runs twice (the
+    second is measured). Query counts come from the cursor's counter.
+    """
+    import sys
+    from datetime import datetime, timedelta
+    from datetime import time as day_time
+
+    from odoo import Command, fields
+
+    rng = np.random.default_rng(2026)
+    figures: dict[str, object] = {}
+    with measurement_env(odoo_args, tracking_disable=True, mail_create_nolog=True, mail_notrack=True) as env:
+        company = env.company
+        categories = env["product.category"].create([{"name": "Bench garden"}, {"name": "Bench tools"}])
+        warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1) | env[
+            "stock.warehouse"].create({"name": "Bench second warehouse", "code": "BWH2"})
+        customers = env["res.partner"].create([{"name": "Bench business", "is_company": True},
+                                               {"name": "Bench consumer"}])
+        today = fields.Date.context_today(env["res.partner"])
+        last_monday = today - timedelta(days=today.weekday() + 7)
+        goods = env["product.product"]
+        for target in ODOO_PRODUCTS:
+            new = env["product.product"].create([{
+                "name": f"Bench goods {i}", "is_storable": True, "list_price": 20.0, "standard_price": 12.0,
+                "categ_id": categories[i % 2].id} for i in range(len(goods), target)])
+            goods |= new
+            rates = rng.uniform(0.3, 6.0, len(new))
+            orders = []
+            for week in range(ODOO_WEEKS):
+                day = datetime.combine(last_monday - timedelta(days=7 * week), day_time(10))
+                for customer in customers:
+                    for warehouse in warehouses:
+                        qty = rng.poisson(rates)
+                        orders.append({"partner_id": customer.id, "warehouse_id": warehouse.id, "date_order": day,
+                                       "order_line": [Command.create({"product_id": product.id,
+                                                                      "product_uom_qty": float(q)})
+                                                      for product, q in zip(new, qty) if q > 0]})
+            for start in range(0, len(orders), 40):
+                env["sale.order"].create(orders[start:start + 40]).write({"state": "sale"})
+                env.invalidate_all()
+                print(f"{target} goods: {start + 40} orders", file=sys.stderr, flush=True)
+            env["fusion.forecast.run"]._cron_forecast()  # creates the reordering rules; warms the code paths
+            env.flush_all()
+            env.invalidate_all()
+            before, started = env.cr.sql_log_count, time.perf_counter()
+            env["fusion.forecast.run"]._cron_forecast()
+            env.flush_all()
+            seconds, queries = time.perf_counter() - started, env.cr.sql_log_count - before
+            suffix = "_small" if target == ODOO_PRODUCTS[0] else ""
+            figures.update({f"forecast_cron_odoo_s{suffix}": seconds, f"forecast_cron_queries{suffix}": queries})
+        run = env["fusion.forecast.run"].search([("company_id", "=", company.id)], limit=1)
+        figures.update(forecast_cron_products=run.product_count, forecast_cron_rows=run.forecast_count)
+    return figures
+
+
 def run() -> Iterator[tuple[str, object]]:
     started = time.perf_counter()
     yield from _demo_figures()
     yield from _fpp2_figures()
+    yield from _cdnow_figures()
     yield from _replenishment_figures()
     yield from _speed_figures()
+    yield from _odoo_figures()
     yield "forecast_benchmark_s", time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    print_measured(_measure_in_odoo)
