@@ -77,8 +77,15 @@ def prepare(odoo: Odoo) -> dict[str, int]:
     return users
 
 
+def web_prefix(url: str) -> str:
+    """The web client's prefix: ``/odoo`` in Odoo 18, another word in a rebranded build (where ``/`` leads)."""
+    location = requests.get(f"{url}/", allow_redirects=False, timeout=60).headers.get("Location", "/odoo")
+    return "/" + location.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0].split("/", 1)[0]
+
+
 def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
     """{role: [(view name, path)]}: the records each role would open."""
+    web = web_prefix(odoo.url)
     quotation = odoo.call("sale.order", "search", [("state", "in", ("draft", "sent"))], order="id desc", limit=1)
     mine = odoo.call("sale.order", "search",
                      [("state", "in", ("draft", "sent")), ("user_id", "=", users["salesperson"])], limit=1)
@@ -90,17 +97,17 @@ def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str]]]
     tickets = odoo.call("helpdesk.ticket", "search", [], order="id desc", limit=1)
     if tickets:
         odoo.call("helpdesk.ticket", "write", tickets, {"user_id": users["agent"]})
-    customer = f"/odoo/customers/{risky[0]['partner_id'][0]}" if risky else "/odoo/customers"
-    sales = [("quotations", "/odoo/sales")] + ([("quotation", f"/odoo/sales/{mine[0]}")] if mine else [])
+    customer = f"{web}/customers/{risky[0]['partner_id'][0]}" if risky else f"{web}/customers"
+    sales = [("quotations", f"{web}/sales")] + ([("quotation", f"{web}/sales/{mine[0]}")] if mine else [])
     return {
-        "admin": [("settings", "/odoo/settings#fusion_base")],
-        "manager": [("customers", "/odoo/customers"), ("customer", customer),
-                    ("churn-graph", "/odoo/action-fusion_churn.action_fusion_churn_score"),
-                    ("churn-pivot", "/odoo/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
-                    ("settings", "/odoo/settings#fusion_base")] + sales,
+        "admin": [("settings", f"{web}/settings#fusion_base")],
+        "manager": [("customers", f"{web}/customers"), ("customer", customer),
+                    ("churn-graph", f"{web}/action-fusion_churn.action_fusion_churn_score"),
+                    ("churn-pivot", f"{web}/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
+                    ("settings", f"{web}/settings#fusion_base")] + sales,
         "salesperson": [("customer", customer)] + sales,
-        "agent": [("tickets", "/odoo/helpdesk-tickets")]
-        + ([("ticket", f"/odoo/helpdesk-tickets/{tickets[0]}")] if tickets else []),
+        "agent": [("tickets", f"{web}/helpdesk-tickets")]
+        + ([("ticket", f"{web}/helpdesk-tickets/{tickets[0]}")] if tickets else []),
     }
 
 

@@ -29,3 +29,13 @@ class FusionCommon(TransactionCase):
         cls.salesperson = new_test_user(
             cls.env, "fusion_salesperson", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user"
         )
+
+
+def web_client_path(case, path):
+    """``path`` under the web client's prefix: ``/odoo`` in Odoo 18, another word in a rebranded build.
+
+    ``case`` is an ``HttpCase``; the prefix is the one the server's root redirects to.
+    """
+    location = case.url_open("/", allow_redirects=False).headers.get("Location", "")
+    prefix = next((word for word in ("odoo", "qplexity") if f"/{word}" in location), "odoo")
+    return f"/{prefix}{path}"

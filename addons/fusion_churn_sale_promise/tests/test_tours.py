@@ -3,6 +3,8 @@ import time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.fusion_base.tests.common import web_client_path
+
 _logger = logging.getLogger(__name__)
 
 
@@ -30,6 +32,6 @@ class TestChurnTour(HttpCase):
 
     def test_manager_filters_high_risk_customers(self):
         started = time.perf_counter()
-        self.start_tour("/odoo/customers", "fusion_churn_high_risk", login="tour_sales_manager")
+        self.start_tour(web_client_path(self, "/customers"), "fusion_churn_high_risk", login="tour_sales_manager")
         _logger.info("Tour timing: manager filters high churn risk and opens a customer %.1f s",
                      time.perf_counter() - started)

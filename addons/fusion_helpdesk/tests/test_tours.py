@@ -3,6 +3,8 @@ import time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.fusion_base.tests.common import web_client_path
+
 _logger = logging.getLogger(__name__)
 
 
@@ -32,7 +34,8 @@ class TestHelpdeskTour(HttpCase):
 
     def test_agent_sends_the_suggested_reply(self):
         started = time.perf_counter()
-        self.start_tour(f"/odoo/helpdesk-tickets/{self.ticket.id}", "fusion_helpdesk_reply", login="tour_agent")
+        self.start_tour(web_client_path(self, f"/helpdesk-tickets/{self.ticket.id}"), "fusion_helpdesk_reply",
+                        login="tour_agent")
         _logger.info("Tour timing: agent reads the analysis and the context and sends the reply %.1f s",
                      time.perf_counter() - started)
         sent = self.ticket.message_ids.filtered(lambda message: "45,90 €" in (message.body or ""))

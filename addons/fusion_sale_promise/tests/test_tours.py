@@ -3,6 +3,8 @@ import time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.fusion_base.tests.common import web_client_path
+
 _logger = logging.getLogger(__name__)
 
 
@@ -28,12 +30,12 @@ class TestApprovalTours(HttpCase):
 
     def test_salesperson_requests_and_manager_approves(self):
         started = time.perf_counter()
-        self.start_tour("/odoo/sales/new", "fusion_promise_request_approval", login="tour_seller")
+        self.start_tour(web_client_path(self, "/sales/new"), "fusion_promise_request_approval", login="tour_seller")
         requested = time.perf_counter()
         order = self.env["sale.order"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(order.fusion_approval_requested_by_id, self.seller)
         self.assertEqual(order.state, "draft")
-        self.start_tour("/odoo", "fusion_promise_approve_from_activity", login="tour_manager")
+        self.start_tour(web_client_path(self, ""), "fusion_promise_approve_from_activity", login="tour_manager")
         approved = time.perf_counter()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.fusion_approved_by_id, self.manager)
