@@ -208,9 +208,43 @@ def demand_forecast(ctx: JobContext) -> Section:
     axes.set_ylabel("units per week, every product")
     axes.legend(loc="upper left", fontsize=8)
     section.add_chart("Units ordered per week and the forecast ahead.", figure)
+    stockouts = _forecast_stockouts(company, forecast)
+    soon = stockouts[stockouts["days"] <= STOCKOUT_ALERT_DAYS]
+    section.figures[f"products and warehouses running out within {STOCKOUT_ALERT_DAYS} days"] = f"{len(soon):,}"
+    names = company.products.set_index("product_id")["name"]
+    section.add_table(
+        f"Forecast stock-outs within {STOCKOUT_ALERT_DAYS} days ({SERVICE_LEVEL:.0%} service), with the suggested "
+        "reordering rule (minimum: demand over the vendor lead time; maximum: four weeks more)",
+        soon.assign(product=names.reindex(soon["product_id"]).to_numpy()).sort_values("days")[
+            ["product", "warehouse_id", "days", "free_qty", "demand", "min_qty", "max_qty"]].round(1))
     ctx.summary.append(f"forecast: {len(history.products):,} products, MASE {metrics['mase']:.3f} against "
-                       f"{metrics['mase_snaive']:.3f} for seasonal naive ({metrics['fva_pct']:.1f}% value added)")
+                       f"{metrics['mase_snaive']:.3f} for seasonal naive ({metrics['fva_pct']:.1f}% value added); "
+                       f"{len(soon):,} stock-outs forecast within {STOCKOUT_ALERT_DAYS} days")
     return section
+
+
+STOCKOUT_ALERT_DAYS = 14
+SERVICE_LEVEL = 0.95
+
+
+def _forecast_stockouts(company: Any, forecast: Any) -> pd.DataFrame:
+    """Forecast stock-outs of the storable products per warehouse, with their suggested reordering rule.
+
+    ``ai_insights.forecast.stockout.days_to_stockout`` on today's stock and
+    the receipts due, and ``ai_insights.forecast.replenishment.suggest_reorder_points``:
+    the rules the Odoo addons apply.
+    """
+    from ai_insights.forecast.replenishment import suggest_reorder_points
+    from ai_insights.forecast.stockout import days_to_stockout
+
+    first_day = pd.Timestamp(forecast.frame["week"].min())
+    receipts = company.incoming.assign(day=(pd.to_datetime(company.incoming["date_expected"]) - first_day).dt.days)
+    stockouts = days_to_stockout(forecast, company.stock.rename(columns={"qty_on_hand": "qty"}),
+                                 receipts[["product_id", "warehouse_id", "day", "qty"]], service_level=SERVICE_LEVEL)
+    storable = company.products[company.products["type"] == "storable"].set_index("product_id")
+    rules = suggest_reorder_points(forecast, storable["vendor_lead_days"].astype(float), SERVICE_LEVEL)
+    return stockouts[stockouts["product_id"].isin(storable.index)].merge(
+        rules[["product_id", "warehouse_id", "min_qty", "max_qty"]], on=["product_id", "warehouse_id"], how="left")
 
 
 def promises_and_pricing(ctx: JobContext) -> Section:

@@ -81,3 +81,19 @@ def test_check_quotations_below_floor_and_unsold_stock(small):
     checked, _orders = check_quotations(tables, small.reference_date)
     row = checked.set_index("line_id").loc[line["line_id"]]
     assert row["verdict"] == "below_floor" and not row["discount_ok"] and row["max_discount"] == 0
+
+
+def test_forecast_step_feeds_the_guardrails_days_of_cover(small, tmp_path):
+    from ai_insights.forecast.demand import daily_demand
+    from demo_company.main_job import STOCKOUT_ALERT_DAYS, demand_forecast
+
+    ctx = JobContext(company=small, source="test", out_dir=tmp_path)
+    section = demand_forecast(ctx)
+    forecast = ctx.results["forecast"]
+    assert float(section.figures["value added against seasonal naive"].rstrip("%")) == pytest.approx(
+        forecast.metrics["fva_pct"], abs=0.06)
+    assert int(section.figures[f"products and warehouses running out within {STOCKOUT_ALERT_DAYS} days"]) >= 0
+    promises_and_pricing(ctx)
+    today = pd.Timestamp(small.reference_date).date()
+    expected, _ = check_quotations(small.public_tables(), today, forecast_daily=daily_demand(forecast, 90))
+    assert ctx.results["quotation_lines"]["max_discount"].equals(expected["max_discount"]), "the same rule, one call"
