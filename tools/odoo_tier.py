@@ -8,6 +8,8 @@ Sub-commands
             pytest-odoo, then the XML-RPC tests in ``tests/odoo_rpc`` against a
             real server. When no Odoo 18 is found it says so loudly and exits 0
             (``--require`` makes that an error).
+``i18n``    write the addons' ``.pot`` and refresh their ``es.po`` (kept translations,
+            new terms empty) from a fresh install.
 ``serve``   ``make odoo``: a persistent cluster under ``var/odoo``, a database with
             every addon and the demo company loaded, served on a loopback port.
 
@@ -412,6 +414,37 @@ def command_test(args: argparse.Namespace) -> int:
     return status
 
 
+def command_i18n(args: argparse.Namespace) -> int:
+    """Write each addon's ``i18n/<addon>.pot`` and refresh its ``i18n/es.po`` from a fresh install.
+
+    The Spanish file keeps every translation it had (Odoo loads it on install and
+    exports it back) and gains an empty ``msgstr`` for every new term: fill those in.
+    """
+    try:
+        root = locate_odoo()
+    except OdooNotFound as exc:
+        banner(f"i18n needs an Odoo 18: {exc}")
+        return 1
+    ensure_odoo_requirements(root)
+    modules = args.modules.split(",") if args.modules else project_addons()
+    with tempfile.TemporaryDirectory(prefix="fusion-i18n-") as scratch, cluster() as pg:
+        scratch_dir = Path(scratch)
+        config = write_config(scratch_dir / "odoo.conf", root, pg, scratch_dir / "data")
+        database = "fusion_i18n"
+        create_database(root, config, database, modules, scratch_dir / "install.log")
+        run(odoo_cmd(root, config, "-d", database, "--load-language", "es_ES", "--stop-after-init"),
+            env=odoo_env(root), stdout=subprocess.DEVNULL)
+        for module in modules:
+            folder = ADDONS / module / "i18n"
+            folder.mkdir(exist_ok=True)
+            for target, language in ((folder / f"{module}.pot", ()), (folder / "es.po", ("--language", "es_ES"))):
+                run(odoo_cmd(root, config, "-d", database, "--i18n-export", str(target), "--modules", module,
+                             *language, "--stop-after-init"), env=odoo_env(root), stdout=subprocess.DEVNULL)
+            empty = len(re.findall(r'^msgstr ""\n\n', (folder / "es.po").read_text() + "\n", re.M))
+            print(f"{module}: {folder / 'es.po'} has {empty} term(s) without a Spanish translation", flush=True)
+    return 0
+
+
 def command_serve(args: argparse.Namespace) -> int:
     # Stopped by a signal, still stop PostgreSQL and Odoo on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -445,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("locate").set_defaults(func=command_locate)
+    i18n = sub.add_parser("i18n", help="write the addons' .pot and refresh their es.po from a fresh install")
+    i18n.add_argument("--modules", help="comma-separated addons (default: every addon)")
+    i18n.set_defaults(func=command_i18n)
     test = sub.add_parser("test")
     test.add_argument("--require", action="store_true", help="fail when no Odoo 18 is found")
     test.add_argument("--modules", help="comma-separated addons to install and test (default: every addon)")
