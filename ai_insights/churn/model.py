@@ -7,8 +7,8 @@ from an exact, vectorised attribution: the change in probability when one
 feature of the customer is replaced by the population's median.
 
 :func:`train_churn_model` trains on the window after cut-off ``T1`` and
-evaluates on the later window after ``T2``, next to the BG/NBD
-probability-alive baseline, and returns the model with its :class:`ModelCard`.
+evaluates on the later window after ``T2``, next to the honest baselines
+(BG/NBD's expected purchases, Pareto/NBD's probability alive), and returns the model with its :class:`ModelCard`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ai_insights.churn.features import FEATURES, check_declared, feature_purpose
 from ai_insights.registry.store import ModelCard
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
-__all__ = ["ChurnModel", "EXPLAIN_COLUMNS", "churn_metrics", "bgnbd_churn_baseline", "train_churn_model"]
+__all__ = ["ChurnModel", "EXPLAIN_COLUMNS", "churn_metrics", "honest_churn_baselines", "train_churn_model"]
 
 # Columns of ChurnModel.explain(), one row per customer and reason.
 EXPLAIN_COLUMNS = ("customer_id", "rank", "feature", "direction", "impact", "value", "typical", "reason")
@@ -224,10 +224,34 @@ def churn_metrics(churned, probability, bins: int = 10) -> tuple[dict[str, float
     return metrics, [{k: float(v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
-def bgnbd_churn_baseline(X: pd.DataFrame) -> np.ndarray:
-    """Recency-frequency baseline: 1 - BG/NBD probability alive, fitted on ``X``'s customers."""
-    summary = rfm_from_features(X)
-    return 1 - rfm_forecast(summary, fit_rfm_model(summary, "bgnbd"), "bgnbd", 0)["p_alive"].to_numpy()
+def honest_churn_baselines(X: pd.DataFrame, horizon_days: float) -> dict[str, np.ndarray]:
+    """Churn rankings of the buy-till-you-die models, fitted on ``X``'s customers (features as of the cut-off).
+
+    ``"bgnbd_expected"``: minus BG/NBD's expected purchases in the horizon
+    (fewer expected purchases, more likely to churn); ``"pnbd_alive"``: 1 -
+    Pareto/NBD's probability alive. (BG/NBD's own probability alive is 1 for
+    every one-time buyer and ranks worse than chance: not a baseline.)
+    Customers without a purchase score NaN.
+
+    Raises
+    ------
+    InsufficientDataError
+        When a model does not converge on these customers.
+    """
+    bought = X["frequency"].to_numpy() >= 1
+    summary = rfm_from_features(X[bought])
+    expected = rfm_forecast(summary, fit_rfm_model(summary, "bgnbd"), "bgnbd", horizon_days)["expected"]
+    alive = rfm_forecast(summary, fit_rfm_model(summary, "pareto"), "pareto", horizon_days)["p_alive"]
+    scores = {"bgnbd_expected": np.full(len(X), np.nan), "pnbd_alive": np.full(len(X), np.nan)}
+    scores["bgnbd_expected"][bought] = -expected.to_numpy()
+    scores["pnbd_alive"][bought] = 1 - alive.to_numpy()
+    return scores
+
+
+def _ranking_metrics(churned: np.ndarray, score: np.ndarray) -> dict[str, float]:
+    known = ~np.isnan(score)
+    return {"roc_auc": float(roc_auc_score(churned[known], score[known])),
+            "pr_auc": float(average_precision_score(churned[known], score[known]))}
 
 
 def train_churn_model(
@@ -267,10 +291,17 @@ def train_churn_model(
         raise InsufficientDataError("the evaluation window has only one kind of customer", field="eval_cutoff")
     metrics, calibration = churn_metrics(churned_eval, model.predict_proba(X_eval)[:, 1])
     try:
-        baseline, _ = churn_metrics(churned_eval, bgnbd_churn_baseline(X_eval))
-    except InsufficientDataError:  # the baseline failing must not block the model: its figures stay NaN
-        baseline = {"roc_auc": float("nan"), "pr_auc": float("nan"), "brier": float("nan")}
-    metrics.update({f"{name}_baseline_bgnbd": value for name, value in baseline.items() if name != "churn_rate"})
+        baselines = honest_churn_baselines(X_eval, horizon_days)
+    except InsufficientDataError:  # the baselines failing must not block the model: their figures stay NaN
+        baselines = {name: np.full(len(X_eval), np.nan) for name in ("bgnbd_expected", "pnbd_alive")}
+    for suffix, name in (("bgnbd", "bgnbd_expected"), ("pnbd", "pnbd_alive")):
+        if np.isnan(baselines[name]).all():
+            figures = {"roc_auc": float("nan"), "pr_auc": float("nan")}
+        else:
+            figures = _ranking_metrics(churned_eval, baselines[name])
+        metrics.update({f"{metric}_baseline_{suffix}": value for metric, value in figures.items()})
+    # The trivial probability: the training window's churn rate for everyone.
+    metrics["brier_baseline_rate"] = float(np.mean((churned_eval - np.mean(bought_train == 0)) ** 2))
     card = ModelCard(
         name="churn",
         version=version,
@@ -280,7 +311,9 @@ def train_churn_model(
         notes=(
             f"Churn = no purchase within {horizon_days} days. Trained on features as of {train_cutoff.date()} and"
             f" the following window; evaluated on features as of {eval_cutoff.date()} and the window after it."
-            " Baseline: 1 - BG/NBD probability alive on the same evaluation customers."
+            " Baselines on the same evaluation customers, fitted on their history as of the evaluation cut-off:"
+            " BG/NBD's expected purchases in the horizon (roc_auc_baseline_bgnbd) and Pareto/NBD's probability"
+            " alive (roc_auc_baseline_pnbd); Brier score next to the training window's churn rate for everyone."
         ),
         extra={
             "calibration_table": calibration,

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 
 from ai_insights.churn.clv import CLVModel
 from ai_insights.churn.datasets import calibration_holdout, latest_cutoffs
+from ai_insights.churn.evaluation import rolling_evaluation, rolling_origins
 from ai_insights.churn.features import build_features
 from ai_insights.churn.model import train_churn_model
 from ai_insights.registry.versions import CHURN_TRUSTED_TYPES
@@ -16,8 +17,11 @@ from crm_bridge.contract.errors import InsufficientDataError
 
 _logger = logging.getLogger(__name__)
 
-# Lifetime value is the expected margin over this many days.
+# Lifetime value is the expected margin over this many days when the history allows measuring it there;
+# otherwise over the churn horizon. Either way the version names the horizon it measured and scoring uses it.
 VALUE_HORIZON_DAYS = 365
+# Cut-offs of the rolling-origin evaluation stored on every version's card.
+EVALUATION_FOLDS = 4
 
 
 class FusionChurnModel(models.Model):
@@ -46,10 +50,33 @@ class FusionChurnModel(models.Model):
     pr_auc = fields.Float("PR-AUC", digits=(4, 3), readonly=True)
     brier = fields.Float("Brier score", digits=(4, 3), readonly=True)
     churn_rate = fields.Float("Churn rate", digits=(4, 3), readonly=True)
-    roc_auc_baseline = fields.Float("ROC-AUC of BG/NBD", digits=(4, 3), readonly=True)
-    brier_baseline = fields.Float("Brier score of BG/NBD", digits=(4, 3), readonly=True)
-    clv_mae = fields.Float("Purchases forecast MAE", digits=(4, 2), readonly=True,
-                           help="Mean absolute error of the expected number of purchases on the held-out window.")
+    roc_auc_baseline = fields.Float(
+        "ROC-AUC of BG/NBD", digits=(4, 3), readonly=True,
+        help="Held-out ROC-AUC of BG/NBD's expected purchases in the horizon as a churn ranking.")
+    roc_auc_baseline_pnbd = fields.Float(
+        "ROC-AUC of Pareto/NBD", digits=(4, 3), readonly=True,
+        help="Held-out ROC-AUC of Pareto/NBD's probability alive as a churn ranking.")
+    brier_baseline = fields.Float(
+        "Brier score of the churn rate", digits=(4, 3), readonly=True,
+        help="Held-out Brier score of giving every customer the training window's churn rate.")
+    rolling_auc = fields.Float(
+        "Rolling ROC-AUC", digits=(4, 3), readonly=True,
+        help="Mean ROC-AUC over the rolling-origin cut-offs at the churn horizon (see the card).")
+    rolling_auc_baseline = fields.Float(
+        "Rolling ROC-AUC of the best baseline", digits=(4, 3), readonly=True,
+        help="The better of BG/NBD's expected purchases and Pareto/NBD's probability alive, on the same cut-offs.")
+    value_horizon_days = fields.Integer(
+        "Value horizon (days)", readonly=True,
+        help="Lifetime value is the expected margin over this many days: the horizon the value forecast was "
+             "measured at on the rolling cut-offs.")
+    clv_mae = fields.Float(
+        "Value forecast MAE", digits=(16, 2), readonly=True,
+        help="Mean absolute error of each customer's forecast revenue over the value horizon, mean over the rolling "
+             "cut-offs.")
+    clv_total_ratio = fields.Float(
+        "Value forecast total / actual", digits=(4, 3), readonly=True,
+        help="Forecast revenue of all customers over the value horizon divided by what they bought, mean over the "
+             "rolling cut-offs: 1 is right, 0.9 forecasts 10% too little.")
     clv_data = fields.Binary("Lifetime value model (skops)", attachment=False, readonly=True,
                               groups="fusion_base.group_fusion_manager")
     score_count = fields.Integer("Customers scored", compute="_compute_score_count")
@@ -58,15 +85,23 @@ class FusionChurnModel(models.Model):
         return self.roc_auc
 
     def _get_card_html_sections(self, card):
-        """The generic sections, then the calibration table of the held-out window."""
+        """The generic sections, the calibration table of the held-out window, the rolling-origin evaluation."""
         calibration = Markup().join(
             Markup("<tr><td>%.2f</td><td>%.2f</td><td>%d</td></tr>")
             % (row["predicted"], row["observed"], row["customers"])
             for row in card.get("extra", {}).get("calibration_table", []))
+        rolling = card.get("extra", {}).get("rolling_evaluation") or {"folds": [], "notes": []}
+        cell = Markup("<td>%s</td>")
+        folds = Markup().join(
+            Markup("<tr>%s</tr>") % Markup().join(cell % _shown(row.get(key)) for key in ROLLING_COLUMNS)
+            for row in rolling["folds"])
         return [
             *super()._get_card_html_sections(card),
             Markup("<h5>Calibration on the held-out window</h5><table class='table table-sm'>"
                    "<tr><th>Predicted</th><th>Observed</th><th>Customers</th></tr>%s</table>") % calibration,
+            Markup("<h5>%s</h5><p>%s</p><table class='table table-sm'><tr>%s</tr>%s</table>") % (
+                self.env._("Rolling-origin evaluation"), " ".join(rolling["notes"]),
+                Markup().join(Markup("<th>%s</th>") % key for key in ROLLING_COLUMNS), folds),
         ]
 
     def _compute_score_count(self):
@@ -89,15 +124,38 @@ class FusionChurnModel(models.Model):
 
     @api.model
     def _prepare_trained_vals(self, company, label):
-        """Values of a trained version: card, metrics and skops bytes. Raises InsufficientDataError."""
+        """Values of a trained version: card, metrics and skops bytes. Raises InsufficientDataError.
+
+        The churn model learns on the window before the held-out one; the
+        rolling-origin evaluation (``ai_insights.churn.evaluation``) judges
+        both models against BG/NBD and Pareto/NBD at the churn horizon and at
+        the value horizon, and chooses the lifetime value anchor on its
+        earlier cut-offs; its result goes on the card.
+        """
         tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
         if tables["orders"].empty:
             raise InsufficientDataError("no sale order yet")
         horizon = company.fusion_churn_horizon_days
         train_cutoff, eval_cutoff = latest_cutoffs(tables, horizon)
         churn, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=horizon, version=label)
-        clv, clv_mae = self._fit_clv(tables, train_cutoff, eval_cutoff, horizon)
-        metrics = card.metrics
+        value_horizon = self._get_fusion_value_horizon(tables, horizon)
+        evaluation = rolling_evaluation(tables, sorted({horizon, value_horizon}), EVALUATION_FOLDS)
+        X_clv, bought_clv = calibration_holdout(tables, eval_cutoff, horizon)
+        clv = CLVModel(horizon_days=horizon, anchor=evaluation.anchor).fit(X_clv, bought_clv)
+        metrics, summary = card.metrics, evaluation.summary
+        weeks = f"{round(value_horizon / 7)}w"
+        rolling = {
+            "rolling_auc": summary["auc"], "rolling_auc_baseline": max(
+                summary["auc_bgnbd_expected"], summary["auc_pnbd_alive"]),
+            "clv_mae": summary.get(f"mae_model_{weeks}", float("nan")),
+            "clv_total_ratio": summary.get(f"total_ratio_model_{weeks}", float("nan")),
+        }
+        card = replace(
+            card, metrics=dict(metrics, **rolling),
+            extra=dict(card.extra, value_horizon_days=value_horizon, rolling_evaluation=evaluation.to_dict()),
+            notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
+                               f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
+                               " scoring) whose correction by the same features only re-ranks customers.")
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
             "data_start": card.data_window[0], "data_end": card.data_window[1],
@@ -105,22 +163,24 @@ class FusionChurnModel(models.Model):
             "train_customers": card.extra["train_customers"], "eval_customers": card.extra["eval_customers"],
             "roc_auc": metrics["roc_auc"], "pr_auc": metrics["pr_auc"], "brier": metrics["brier"],
             "churn_rate": metrics["churn_rate"],
-            # NaN when the baseline does not converge: stored as empty.
+            # NaN when a baseline does not converge or a figure cannot be measured: stored as empty.
             "roc_auc_baseline": _finite(metrics["roc_auc_baseline_bgnbd"]),
-            "brier_baseline": _finite(metrics["brier_baseline_bgnbd"]),
-            "clv_mae": clv_mae,
-            "card_json": json.dumps(_card_with_clv(card, clv_mae).to_dict(), default=str, sort_keys=True),
+            "roc_auc_baseline_pnbd": _finite(metrics["roc_auc_baseline_pnbd"]),
+            "brier_baseline": _finite(metrics["brier_baseline_rate"]),
+            **{name: _finite(value) for name, value in rolling.items()},
+            "value_horizon_days": value_horizon,
+            "card_json": json.dumps(card.to_dict(), default=str, sort_keys=True),
             "model_data": self._dumps_model(churn), "clv_data": self._dumps_model(clv),
         }
 
     @api.model
-    def _fit_clv(self, tables, train_cutoff, eval_cutoff, horizon):
-        """Lifetime value model fitted on the training window; its purchases MAE on the evaluation window."""
-        X_train, bought_train = calibration_holdout(tables, train_cutoff, horizon)
-        clv = CLVModel(horizon_days=horizon).fit(X_train, bought_train)
-        X_eval, bought_eval = calibration_holdout(tables, eval_cutoff, horizon)
-        mae = (pd.Series(clv.predict(X_eval), index=X_eval.index) - bought_eval).abs().mean()
-        return clv, float(mae)
+    def _get_fusion_value_horizon(self, tables, churn_horizon):
+        """Days the lifetime value covers: a year when the history allows measuring it there, else the churn horizon."""
+        try:
+            rolling_origins(tables, VALUE_HORIZON_DAYS, 1)
+        except InsufficientDataError:
+            return churn_horizon
+        return VALUE_HORIZON_DAYS
 
     # ------------------------------------------------------------------ scoring
 
@@ -140,7 +200,12 @@ class FusionChurnModel(models.Model):
         tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
         scored_at = fields.Datetime.now()
         X = build_features(tables, scored_at)
-        result = churn.score(X).join(clv.value(X, horizon_days=VALUE_HORIZON_DAYS))
+        try:
+            clv.rebase(X)  # the anchor on today's customers, as the card's evaluation did at each cut-off
+        except InsufficientDataError as error:
+            _logger.warning("Lifetime value of %s: anchor kept from training (%s)", company.name, error.message)
+        value = clv.value(X, horizon_days=version.value_horizon_days or VALUE_HORIZON_DAYS)
+        result = churn.score(X).join(value)
         scores = self.env["fusion.churn.score"].sudo()._replace_scores(company, version, result, scored_at)
         high = sum(1 for level in scores.mapped("risk_level") if level == "high")
         _logger.info("Churn scoring of %s with %s: %d customers, %d at high risk", company.name, version.name,
@@ -189,9 +254,13 @@ def _finite(value):
     return value if value == value else False
 
 
-def _card_with_clv(card, clv_mae):
-    """The churn card with the lifetime value model's figure and purpose added."""
-    return replace(
-        card, extra=dict(card.extra, clv_purchases_mae=clv_mae, clv_horizon_days=VALUE_HORIZON_DAYS),
-        notes=card.notes + f" Lifetime value: expected margin over the next {VALUE_HORIZON_DAYS} days from a"
-                           " Pareto/NBD-anchored model corrected by the same features.")
+# Columns of the rolling-origin table on the card.
+ROLLING_COLUMNS = ("horizon_days", "origin", "train_days", "auc", "auc_bgnbd_expected", "auc_pnbd_alive",
+                   "total_ratio_model", "total_ratio_bgnbd", "total_ratio_pnbd", "mae_model", "mae_bgnbd", "mae_pnbd")
+
+
+def _shown(value):
+    """A card cell: numbers with three decimals, unknown as a dash."""
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

@@ -31,10 +31,18 @@ class FusionChurnScore(models.Model):
     reason_1 = fields.Char("Main reason", readonly=True)
     reason_2 = fields.Char("Second reason", readonly=True)
     reason_3 = fields.Char("Third reason", readonly=True)
-    expected_orders = fields.Float("Expected orders (12 months)", digits=(16, 1), readonly=True)
-    expected_revenue = fields.Monetary("Expected revenue (12 months)", readonly=True)
-    lifetime_value = fields.Monetary("Lifetime value", readonly=True,
-                                     help="Expected margin over the next 12 months.")
+    value_horizon_days = fields.Integer(related="model_id.value_horizon_days")
+    expected_orders = fields.Float(
+        "Expected orders (value horizon)", digits=(16, 1), readonly=True,
+        help="Expected number of orders over the value horizon of the model version that scored the customer.")
+    expected_revenue = fields.Monetary(
+        "Expected revenue (value horizon)", readonly=True,
+        help="Expected revenue over the value horizon of the model version that scored the customer.")
+    lifetime_value = fields.Monetary(
+        "Lifetime value", readonly=True,
+        help="Expected margin over the value horizon of the model version that scored the customer (Value horizon "
+             "on the version, 365 days when the history allows): the horizon at which its card measured the value "
+             "forecast.")
     currency_id = fields.Many2one(related="company_id.currency_id")
     segment = fields.Selection([("b2b", "B2B"), ("b2c", "B2C")], readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)

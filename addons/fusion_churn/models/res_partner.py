@@ -23,7 +23,11 @@ class ResPartner(models.Model):
     fusion_churn_reasons = fields.Text("Why at risk", compute="_compute_fusion_churn", groups=FUSION_USER)
     fusion_lifetime_value = fields.Monetary(
         "Lifetime value", compute="_compute_fusion_churn", groups=FUSION_USER,
-        help="Expected margin over the next 12 months, as last scored.")
+        help="Expected margin over the value horizon of the model version that last scored the customer "
+             "(Lifetime value horizon; 365 days when the history allows): the horizon its card measured.")
+    fusion_lifetime_value_days = fields.Integer(
+        "Lifetime value horizon (days)", compute="_compute_fusion_churn", groups=FUSION_USER,
+        help="Days the lifetime value covers: the value horizon of the model version that scored the customer.")
     fusion_churn_scored_at = fields.Datetime("Risk scored on", compute="_compute_fusion_churn", groups=FUSION_USER)
 
     @api.depends_context("company")
@@ -39,6 +43,7 @@ class ResPartner(models.Model):
             partner.fusion_churn_top_reason = reasons[0] if reasons else False
             partner.fusion_churn_reasons = "\n".join(reasons) or False
             partner.fusion_lifetime_value = score.lifetime_value
+            partner.fusion_lifetime_value_days = score.value_horizon_days
             partner.fusion_churn_scored_at = score.scored_at
 
     def _get_fusion_churn_scores(self):

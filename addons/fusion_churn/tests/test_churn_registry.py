@@ -29,6 +29,25 @@ class TestChurnRegistry(ChurnDemoCommon):
         self.assertIn("calibration_table", card["extra"])
         self.assertIn("Features and their purpose", version.card_html)
         self.assertIn("Calibration on the held-out window", version.card_html)
+
+    def test_card_stores_the_rolling_origin_evaluation_at_the_value_horizon(self):
+        version = self.version
+        # A year of sales: too short to measure a 365-day value, so the value covers the churn horizon.
+        self.assertEqual(version.value_horizon_days, 90)
+        rolling = json.loads(version.card_json)["extra"]["rolling_evaluation"]
+        self.assertEqual(json.loads(version.card_json)["extra"]["value_horizon_days"], 90)
+        folds = [fold for fold in rolling["folds"] if fold["horizon_days"] == 90]
+        self.assertEqual(len(folds), 4, "four cut-offs at the value horizon")
+        self.assertIn(rolling["anchor"], ("pareto", "bgnbd"))
+        self.assertIn("before the last cut-off", rolling["notes"][-1])
+        self.assertAlmostEqual(version.rolling_auc, rolling["summary"]["auc"], places=3)
+        self.assertAlmostEqual(version.clv_total_ratio, rolling["summary"]["total_ratio_model_13w"], places=3)
+        self.assertAlmostEqual(version.rolling_auc_baseline, max(
+            rolling["summary"]["auc_bgnbd_expected"], rolling["summary"]["auc_pnbd_alive"]), places=3)
+        self.assertGreater(version.clv_total_ratio, 0.5)
+        self.assertIn("Rolling-origin evaluation", version.card_html)
+        churn, clv = version._load()
+        self.assertEqual(clv.anchor, rolling["anchor"])
         churn, clv = version._load()
         self.assertEqual(churn.horizon_days, 90)
         self.assertTrue(hasattr(clv, "regressor_"))

@@ -3,6 +3,8 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ai_insights.churn.features import build_features
+
 from .common import ChurnDemoCommon
 
 SCORE_MODULE = "odoo.addons.fusion_churn.models.fusion_churn_score"
@@ -37,6 +39,21 @@ class TestChurnScoring(ChurnDemoCommon):
             self.assertTrue(score.reason_1, "a high risk is explained")
         self.assertTrue(any(self.scores.mapped("lifetime_value")))
         self.assertEqual(set(self.scores.mapped("segment")), {"b2b", "b2c"})
+
+    def test_value_shown_is_the_cards_at_the_horizon_it_names(self):
+        version = self.Version._get_active(self.company)
+        churn, clv = version._load()
+        X = build_features(self.env["fusion.churn.dataset"]._get_fusion_tables(self.company), self.scores[0].scored_at)
+        expected = clv.rebase(X).value(X, horizon_days=version.value_horizon_days)
+        by_partner = {score.partner_id.id: score for score in self.scores}
+        for partner_id, row in expected.head(20).iterrows():
+            self.assertAlmostEqual(by_partner[partner_id].expected_orders, row["expected_purchases"], places=1)
+        partner = self.env["res.partner"].with_user(self.salesperson).browse(self.scores[0].partner_id.id)
+        self.assertEqual(partner.fusion_lifetime_value_days, version.value_horizon_days)
+        self.assertEqual(partner.fusion_lifetime_value, self.scores[0].lifetime_value)
+        # A year's value from a model trained at 90 days would be about four times larger: it is not.
+        year = clv.value(X, horizon_days=365)["expected_purchases"].sum()
+        self.assertGreater(year, 2 * sum(self.scores.mapped("expected_orders")))
 
     def test_salesperson_sees_risk_on_partner_list_filter_order_and_lead(self):
         partners = self.env["res.partner"].with_user(self.salesperson)

@@ -1,0 +1,101 @@
+"""Rolling-origin evaluation and the lifetime value fixes it checks: origins, outcomes, choices, totals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _customer_fixtures import synthetic_company
+from test_features import tiny_tables
+
+from ai_insights.churn.clv import CLVModel, fit_rfm_model, rfm_forecast, rfm_from_features
+from ai_insights.churn.datasets import calibration_holdout, data_end
+from ai_insights.churn.evaluation import choose_anchor, future_revenue, rolling_evaluation, rolling_origins
+from ai_insights.churn.model import honest_churn_baselines
+from crm_bridge.contract.errors import InsufficientDataError, ValidationError
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return synthetic_company(600, seed=3)
+
+
+@pytest.fixture(scope="module")
+def evaluation(tables):
+    return rolling_evaluation(tables, (90, 180), folds=4)
+
+
+def test_origins_end_one_horizon_before_the_data_and_keep_history(tables):
+    origins = rolling_origins(tables, 180, 4)
+    assert len(origins) == 4 and origins == sorted(origins)
+    assert origins[-1] == data_end(tables) - pd.Timedelta(days=180)
+    assert {(later - earlier).days for earlier, later in zip(origins, origins[1:])} == {91}
+    first_purchase = pd.to_datetime(tables["orders"]["date_order"]).min().normalize()
+    assert origins[0] >= first_purchase + pd.Timedelta(days=90)
+    # Little room: the origins come closer rather than reaching into the first 90 days.
+    close = rolling_origins(tables, 550, 4)
+    assert close[0] >= first_purchase + pd.Timedelta(days=90) and len(set(close)) == 4
+    with pytest.raises(InsufficientDataError):
+        rolling_origins(tables, 700, 4)
+    with pytest.raises(ValidationError):
+        rolling_origins(tables, 90, 0)
+
+
+def test_future_revenue_counts_net_purchases_in_the_window_only():
+    revenue = future_revenue(tiny_tables(), "2024-01-15", 40, [1, 2, 9])
+    # Customer 1: the 2024-01-21 order (90 net) and the confirmed 2024-02-10 one (100); 9 is unknown: 0.
+    assert revenue.to_dict() == {1: pytest.approx(190.0), 2: 0.0, 9: 0.0}
+
+
+def test_every_fold_has_model_and_baseline_figures(evaluation):
+    folds = evaluation.folds
+    assert len(folds) == 8 and set(folds["horizon_days"]) == {90, 180}
+    for column in ("auc", "auc_bgnbd_expected", "auc_pnbd_alive", "mae_model", "mae_bgnbd", "mae_pnbd",
+                   "rmse_model", "r_model", "total_ratio_model", "total_ratio_bgnbd", "count_ratio_pnbd"):
+        assert folds[column].notna().all(), column
+    assert (folds["train_days"] <= folds["horizon_days"]).all()
+    assert folds["auc"].between(0.5, 1).all()
+    summary = evaluation.summary
+    assert summary["mae_model_13w"] == pytest.approx(folds.loc[folds["horizon_days"] == 90, "mae_model"].mean())
+    assert summary["total_ratio_model_26w_sd"] == pytest.approx(
+        folds.loc[folds["horizon_days"] == 180, "total_ratio_model"].std(ddof=1))
+    own = folds[folds["train_days"] == folds["horizon_days"]]
+    assert summary["auc"] == pytest.approx(own["auc"].mean()) and summary["auc_folds"] == len(own)
+    record = evaluation.to_dict()
+    assert record["anchor"] in ("pareto", "bgnbd") and len(record["folds"]) == 8
+    assert "before the last cut-off" in record["notes"][-1]
+
+
+def test_value_totals_are_calibrated_on_this_company(evaluation):
+    """The synthetic customers buy at a steady rate: the totals must land near what happened."""
+    ratios = evaluation.folds["total_ratio_model"]
+    assert ratios.between(0.7, 1.3).all(), ratios.tolist()
+
+
+def test_anchor_is_chosen_by_calibration_on_the_folds_given():
+    folds = pd.DataFrame({"total_ratio_bgnbd": [0.95, 1.02], "total_ratio_pnbd": [0.6, 0.7],
+                          "mae_bgnbd": [2.0, 2.0], "mae_pnbd": [1.0, 1.0]})
+    assert choose_anchor(folds) == "bgnbd"
+    assert choose_anchor(folds.assign(total_ratio_pnbd=[1.0, 1.0])) == "pareto"
+
+
+def test_correction_reranks_without_moving_the_total_and_rebase_refits_the_anchor(tables):
+    X_train, bought = calibration_holdout(tables, "2023-10-01", 90)
+    model = CLVModel(horizon_days=90, anchor="bgnbd").fit(X_train, bought)
+    buyers = X_train[X_train["frequency"] >= 1]
+    for horizon in (90, 360):
+        anchor = rfm_forecast(rfm_from_features(buyers), model.anchor_params_, "bgnbd", horizon)["expected"].sum()
+        assert np.nansum(model.predict(buyers, horizon)) == pytest.approx(anchor, rel=0.1 if horizon != 90 else 1e-6)
+    X_later, _ = calibration_holdout(tables, "2024-04-01", 90)
+    model.rebase(X_later)
+    later = X_later[X_later["frequency"] >= 1]
+    assert model.anchor_params_ == pytest.approx(fit_rfm_model(rfm_from_features(later), "bgnbd"))
+
+
+def test_honest_baselines_rank_churners(tables):
+    X, bought = calibration_holdout(tables, "2024-04-01", 180)
+    scores = honest_churn_baselines(X, 180)
+    from sklearn.metrics import roc_auc_score
+
+    for name in ("bgnbd_expected", "pnbd_alive"):
+        assert roc_auc_score(bought == 0, scores[name]) > 0.6, name
