@@ -1,7 +1,15 @@
 """Recommendations: the next best action by measured uplift, and complementary offers the ERP can honour."""
 
-from ai_insights.recommend.nba import NBA_ACTIONS, NBA_COLUMNS, ActionEconomics, UpliftEstimate, next_best_actions
+from ai_insights.recommend.nba import (
+    NBA_ACTIONS,
+    NBA_COLUMNS,
+    REASON_MESSAGES,
+    ActionEconomics,
+    UpliftEstimate,
+    describe,
+    next_best_actions,
+)
 from ai_insights.recommend.uplift import TLearner, XLearner, check_experiment, qini, qini_curve
 
-__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "ActionEconomics", "TLearner", "UpliftEstimate", "XLearner",
-           "check_experiment", "next_best_actions", "qini", "qini_curve"]
+__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "REASON_MESSAGES", "ActionEconomics", "TLearner", "UpliftEstimate", "XLearner",
+           "check_experiment", "describe", "next_best_actions", "qini", "qini_curve"]

@@ -48,19 +48,19 @@ import pandas as pd
 from ai_insights.actions.evaluate import control_draw, evaluate_rules
 from ai_insights.actions.rules import Rule
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.contract.reasons import Reason
 
-__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "BASES", "ActionEconomics", "UpliftEstimate", "next_best_actions"]
+__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "BASES", "REASON_MESSAGES", "ActionEconomics", "UpliftEstimate", "describe",
+           "next_best_actions", "reason_params"]
 
 NBA_ACTIONS = ("retention_offer", "cross_sell", "payment_reminder", "delivery_notice", "nothing")
 BASES = ("uplift_model", "rule", "prior", "exploration")
 NBA_COLUMNS = ("customer_id", "action", "expected_value", "uplift", "uplift_low", "uplift_high", "basis",
-               "reason_code", "reasons", "not_allowed")
+               "reason_code", "not_allowed")
 NBA_RULE_ID = 1400  # seeds the exploration draw (the action rules' control draw, its own id)
 _REQUIRED = ("customer_id", "value", "churn_risk")
 # Consent: the action rules' channels per candidate; service messages are sent on the contract basis.
-_CHANNELS = {"retention_offer": ("activity",), "cross_sell": ("email",),
-             "payment_reminder": ("email",), "delivery_notice": ("email",)}
-_SERVICE = ("payment_reminder", "delivery_notice")
+_EMAILED = ("cross_sell", "payment_reminder", "delivery_notice")
 
 
 @dataclass(frozen=True)
@@ -128,22 +128,26 @@ class UpliftEstimate:
 
 
 def _consent_allowed(customers: pd.DataFrame, today: date) -> dict[str, np.ndarray]:
-    """Per candidate action, whether the customer may be contacted that way (the action rules' consent check)."""
+    """Per contacting action, whether the customer may be written to (the action rules' consent check).
+
+    The retention offer is a call by the owner (no channel consent); service
+    messages go out on the contract basis, so they need an address only.
+    """
     subjects = pd.DataFrame({"subject_id": customers["customer_id"].to_numpy(np.int64),
                              "churn_risk": np.zeros(len(customers))})
-    for column in ("email", "email_blacklisted", "consent_email", "phone", "phone_blacklisted", "consent_sms"):
+    for column in ("email", "email_blacklisted", "consent_email"):
         if column in customers.columns:
             subjects[column] = customers[column].to_numpy()
-    subjects["email"] = subjects.get("email", pd.Series("", index=subjects.index)).fillna("")
-    subjects["consent_email"] = subjects.get("consent_email", pd.Series(False, index=subjects.index)).fillna(False)
-    service = subjects.assign(consent_email=True, email_blacklisted=False)
+    subjects["email"] = subjects["email"].fillna("") if "email" in subjects else ""
+    subjects["consent_email"] = subjects["consent_email"].fillna(False) if "consent_email" in subjects else False
     allowed = {}
-    for rule_id, (action, channels) in enumerate(_CHANNELS.items(), start=1):
-        rule = Rule(rule_id, action, threshold=0.0, actions=channels, control_share=0.0,
-                    purpose="service" if action in _SERVICE else "retention")
-        decisions = evaluate_rules([rule], service if action in _SERVICE else subjects, today)
-        allowed[action] = decisions["status"].to_numpy() == "act"
-    return allowed
+    for rule_id, (purpose, frame) in enumerate((("marketing", subjects),
+                                                ("service", subjects.assign(consent_email=True,
+                                                                            email_blacklisted=False))), start=1):
+        rule = Rule(rule_id, purpose, threshold=0.0, actions=("email",), control_share=0.0, purpose=purpose)
+        allowed[purpose] = evaluate_rules([rule], frame, today)["status"].to_numpy() == "act"
+    return {"cross_sell": allowed["marketing"], "payment_reminder": allowed["service"],
+            "delivery_notice": allowed["service"]}
 
 
 def _column(customers: pd.DataFrame, name: str, default: float = 0.0) -> np.ndarray:
@@ -176,8 +180,9 @@ def next_best_actions(customers: pd.DataFrame, uplift: UpliftEstimate, today: da
         :data:`NBA_COLUMNS`, one row per customer in their order.
         ``expected_value`` is the chosen action's (NaN when rule-based);
         ``uplift*`` are the retention offer's estimate and interval when it is
-        chosen; ``basis`` one of :data:`BASES`; ``not_allowed`` the actions
-        consent rules out, comma-separated.
+        chosen; ``basis`` one of :data:`BASES`; ``reason_code`` a key of
+        :data:`REASON_MESSAGES` (:func:`describe` words it); ``not_allowed``
+        the actions consent rules out, comma-separated.
 
     Raises
     ------
@@ -243,54 +248,55 @@ def next_best_actions(customers: pd.DataFrame, uplift: UpliftEstimate, today: da
         "uplift_high": uplift.high if learned else np.full(n, np.nan),
         "basis": basis,
     })
-    result["reason_code"], result["reasons"] = _reasons(result, value, risk, overdue, offer_cost, uplift,
-                                                        economics)
-    refused = [np.where(~allowed[a], a, "") for a in _CHANNELS]
-    result["not_allowed"] = pd.Series([",".join(filter(None, row)) for row in zip(*refused)], dtype=object) \
-        if refused else ""
+    result["reason_code"] = _reason_codes(result, learned)
+    refused = np.full(n, "", dtype=object)
+    for name in _EMAILED:
+        refused = np.where(allowed[name], refused, np.where(refused == "", name, refused + "," + name))
+    result["not_allowed"] = refused
     return result[list(NBA_COLUMNS)]
 
 
-def _money(values: np.ndarray) -> pd.Series:
-    return pd.Series(np.round(values)).map("{:,.0f}".format)
-
-
-def _points(values: np.ndarray) -> pd.Series:
-    return pd.Series(np.asarray(values) * 100).map("{:+.1f}".format)
-
-
-def _reasons(result: pd.DataFrame, value: np.ndarray, risk: np.ndarray, overdue: np.ndarray, offer_cost: np.ndarray,
-             uplift: UpliftEstimate, economics: ActionEconomics) -> tuple[np.ndarray, pd.Series]:
-    """A stable code and an English sentence per customer (the Odoo side renders the code translated)."""
+def _reason_codes(result: pd.DataFrame, learned: bool) -> np.ndarray:
     action = result["action"].to_numpy()
-    learned = uplift.estimate is not None
-    worth = _money(value)
-    gain = _money(np.nan_to_num(result["expected_value"].to_numpy()))
-    if learned:
-        estimate = (" the offer is estimated to change the chance of staying by " + _points(uplift.estimate)
-                    + " points (" + _points(uplift.low) + " to " + _points(uplift.high) + ")")
-    else:
-        estimate = pd.Series([""] * len(action))
-    risk_text = pd.Series(np.round(risk * 100)).map("{:.0f}".format)
-    code = np.select(
+    return np.select(
         [result["basis"].to_numpy() == "exploration", (action == "retention_offer") & learned,
          action == "retention_offer", action == "cross_sell", action == "payment_reminder",
-         action == "delivery_notice", learned],
+         action == "delivery_notice", np.full(len(action), learned)],
         ["exploration", "uplift_offer", "rule_offer", "cross_sell", "payment_reminder", "delivery_notice",
          "no_action_pays"], "rule_no_action")
-    fallback = f" (rule-based: {uplift.insufficient})" if not learned else ""
-    text = np.select([
-        code == "exploration", code == "uplift_offer", code == "rule_offer", code == "cross_sell",
-        code == "payment_reminder", code == "delivery_notice", code == "no_action_pays",
-    ], [
-        "Chosen at random among the allowed actions, to keep measuring what works.",
-        "Retention offer: on a customer worth " + worth + "," + estimate + "; expected gain " + gain
-        + " after its cost of " + _money(offer_cost) + ".",
-        "Retention offer: churn risk " + risk_text + f" % is at or above the rule's "
-        f"{economics.rule_threshold:.0%}" + fallback + ".",
-        "Cross-sell: complementary products; expected gain " + gain + ".",
-        "Payment reminder: " + _money(overdue) + " overdue; expected gain " + gain + ".",
-        "Delivery notice: a promised delivery slipped; expected gain " + gain + ".",
-        "No action is expected to pay for itself:" + estimate + ".",
-    ], "No action: churn risk " + risk_text + " % is below the rule's threshold" + fallback + ".")
-    return code, pd.Series(text, dtype=object)
+
+
+#: English sentence of each reason code; ``{name}`` are the figures of :func:`reason_params`.
+REASON_MESSAGES = {
+    "exploration": "Chosen at random among the allowed actions, to keep measuring what works.",
+    "uplift_offer": "Retention offer: on a customer worth {value:,.0f}, the offer is estimated to change the "
+                    "chance of staying by {uplift:+.1%} ({uplift_low:+.1%} to {uplift_high:+.1%}); expected gain "
+                    "{expected_value:,.0f} after its cost.",
+    "rule_offer": "Retention offer: churn risk {churn_risk:.0%} is at or above the rule's {threshold:.0%} "
+                  "(rule-based: {insufficient}).",
+    "cross_sell": "Cross-sell: complementary products; expected gain {expected_value:,.0f}.",
+    "payment_reminder": "Payment reminder: {overdue_amount:,.0f} overdue; expected gain {expected_value:,.0f}.",
+    "delivery_notice": "Delivery notice: a promised delivery slipped; expected gain {expected_value:,.0f}.",
+    "no_action_pays": "No action is expected to pay for itself: the offer would change the chance of staying by "
+                      "{uplift:+.1%} ({uplift_low:+.1%} to {uplift_high:+.1%}).",
+    "rule_no_action": "No action: churn risk {churn_risk:.0%} is below the rule's {threshold:.0%} "
+                      "(rule-based: {insufficient}).",
+}
+
+
+def reason_params(row: pd.Series, customer: pd.Series, uplift: UpliftEstimate,
+                  economics: ActionEconomics | None = None) -> dict[str, object]:
+    """The figures a reason's message names, for one result row and its customer row."""
+    economics = economics or ActionEconomics()
+    return {"value": float(customer.get("value", 0.0)), "churn_risk": float(customer.get("churn_risk", 0.0)),
+            "overdue_amount": float(customer.get("overdue_amount", 0.0) or 0.0),
+            "uplift": float(row["uplift"]), "uplift_low": float(row["uplift_low"]),
+            "uplift_high": float(row["uplift_high"]), "expected_value": float(np.nan_to_num(row["expected_value"])),
+            "threshold": economics.rule_threshold, "insufficient": uplift.insufficient or "no experiment"}
+
+
+def describe(row: pd.Series, customer: pd.Series, uplift: UpliftEstimate,
+             economics: ActionEconomics | None = None) -> Reason:
+    """One customer's next best action in words (built only for the rows a person reads)."""
+    params = reason_params(row, customer, uplift, economics)
+    return Reason(str(row["reason_code"]), REASON_MESSAGES[row["reason_code"]].format(**params), params)

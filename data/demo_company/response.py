@@ -18,14 +18,14 @@ Model, for each customer over ``horizon_days`` from ``start``:
 
   - **gone**: the hidden churn date is already past: a win-back offer keeps
     only ``WIN_BACK_SHARE`` of the effect (the riskiest customers of all
-    mostly do not respond);
+    respond less);
   - **service lost**: a high-risk customer (propensity above
     ``HIGH_RISK_PROPENSITY``) with at least ``SERVICE_LOST_TICKETS``
     negative tickets in the ``SERVICE_WINDOW_DAYS`` before ``start``
     leaves over service, not price: ``SERVICE_LOST_SHARE`` of the effect;
-  - **deal seeker**: a medium-risk customer (propensity in
-    ``MEDIUM_RISK_PROPENSITY``) whose past lines carried on average at
-    least ``DEAL_SEEKER_DISCOUNT_PCT`` % discount is, with chance
+  - **deal seeker**: a customer not gone nor lost over service whose past
+    lines carried on average at least ``DEAL_SEEKER_DISCOUNT_PCT`` %
+    discount (whatever their risk, so many are medium-risk) is, with chance
     ``DEAL_SEEKER_PERSUADABLE``, persuadable (effect drawn from
     ``DEAL_SEEKER_UPLIFT``) unless a sleeping dog; the draw comes from the
     response's own stream ``[seed, 2026, 14, 1]`` and is fixed per company;
@@ -77,12 +77,11 @@ SOON_CHURN_CHANCE = 0.5  # ... when it falls in the SOON_DAYS after the horizon 
 SOON_DAYS = 180
 BASE_HAZARD = 2.0  # yearly churn hazard per unit of propensity for everybody else
 RESPONSE_KINDS = ("disposition", "gone", "service_lost", "deal_seeker")
-WIN_BACK_SHARE = 0.15  # share of the effect an offer keeps on a customer already gone
+WIN_BACK_SHARE = 0.75  # share of the effect an offer keeps on a customer already gone
 HIGH_RISK_PROPENSITY = 0.35
 SERVICE_LOST_TICKETS = 2  # negative tickets in the window that make a high-risk customer a lost cause for a discount
 SERVICE_WINDOW_DAYS = 180
 SERVICE_LOST_SHARE = 0.1
-MEDIUM_RISK_PROPENSITY = (0.12, 0.35)
 DEAL_SEEKER_DISCOUNT_PCT = 8.0
 DEAL_SEEKER_PERSUADABLE = 0.8
 DEAL_SEEKER_UPLIFT = (0.6, 0.95)
@@ -205,8 +204,7 @@ def offer_response(company: DemoCompany, start: date) -> pd.DataFrame:
     mean_discount = lines.groupby("customer_id")["discount"].mean().reindex(ids).fillna(0.0).to_numpy()
     rng = np.random.default_rng([int(company.seed), 2026, 14, 1])
     draw, drawn_uplift = rng.random(len(ids)), rng.uniform(*DEAL_SEEKER_UPLIFT, len(ids))
-    deal_seeker = (~gone & (propensity >= MEDIUM_RISK_PROPENSITY[0]) & (propensity <= MEDIUM_RISK_PROPENSITY[1])
-                   & (mean_discount >= DEAL_SEEKER_DISCOUNT_PCT) & (disposition >= 0)
+    deal_seeker = (~gone & ~service_lost & (mean_discount >= DEAL_SEEKER_DISCOUNT_PCT) & (disposition >= 0)
                    & (draw < DEAL_SEEKER_PERSUADABLE))
     positive = np.clip(disposition, 0, None)
     uplift = np.select([gone & (disposition > 0), service_lost & (disposition > 0), deal_seeker],

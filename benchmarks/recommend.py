@@ -1,0 +1,231 @@
+"""Recommendations: next-basket hit rate against strong baselines, uplift targeting, speed.
+
+Next basket (:func:`demo_company.baskets.generate_baskets` on ``generate(seed=7)``,
+the history with known affinities and repurchase cycles). At each of three
+cut-offs (90, 60 and 30 days before the reference date) the recommender
+(:class:`ai_insights.recommend.complements.CoPurchase`, stated defaults, not
+tuned) learns from the baskets before it and ranks ten products for each
+customer's first basket after it, on that basket's date (the date of the
+quotation being built); the baselines get the same history:
+
+* ``recommend_hit5``, ``recommend_hit5_popular``, ``recommend_hit5_repeat``:
+  share of next baskets holding at least one of the top 5 (recommender,
+  time-decayed popularity of the last 90 days, the customer's most bought
+  products: the personal-repeat baseline, the strong one in the next-basket
+  literature); ``*_spread``: the standard deviation across the cut-offs;
+* ``recommend_recall10*`` and ``recommend_ndcg10*`` likewise (recall: share
+  of the basket's products in the top 10).
+
+Next best action (the demo's hidden response model, :mod:`demo_company.response`):
+randomized experiments at three past cut-offs (360, 270 and 180 days before
+the reference date: half of the customers with a purchase get the retention
+offer, 10 % discount, at random; outcome: still a customer 90 days later)
+train a T-learner; ``nba_qini`` is its Qini coefficient on a fourth
+experiment it never saw (90 days before the reference date). At the
+reference date the same budget (``NBA_BUDGET_SHARE`` of the customers) is
+spent three ways: the highest estimated uplift, the highest churn risk (the
+churn model of :func:`demo_company.simulation.demo_subjects`, what the
+retention rule targets) and at random; the true effect comes from the
+hidden response model with common random numbers, over ``NBA_SEEDS`` outcome
+draws: ``nba_retained_per_1000_uplift``, ``_risk``, ``_random`` (mean) with
+``*_ci_low`` / ``*_ci_high`` (2.5 and 97.5 percentiles over the draws) and
+``nba_uplift_vs_risk`` (goal >= 1.5).
+
+Speed (best of three, ratios against a baseline in the same process):
+
+* ``nba_100k_s``: the uplift model's estimates with intervals and
+  :func:`ai_insights.recommend.next_best_actions` for 100,000 synthetic
+  customers (goal < 10 s); ``nba_100k_vs_rules``: against
+  :func:`ai_insights.actions.evaluate_rules` with one rule on them.
+* ``suggest_200_lines_ms``: suggestions for a 200-line quotation, filtered
+  through the promise engine and the guardrail (goal < 100 ms);
+  ``suggest_vs_promise``: against the promise check of those 200 lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ai_insights.actions import Rule, evaluate_rules
+from ai_insights.recommend import TLearner, UpliftEstimate, next_best_actions, qini
+from ai_insights.recommend.complements import CoPurchase, honour_filter
+from benchmarks._common import best_seconds
+
+CUTOFF_DAYS = (90, 60, 30)
+EXPERIMENT_DAYS = (360, 270, 180)
+HELD_OUT_EXPERIMENT_DAYS = 90
+HORIZON_DAYS = 90
+OFFER_DISCOUNT_PCT = 10.0
+NBA_BUDGET_SHARE = 0.10
+NBA_SEEDS = 30
+N_CUSTOMERS = 100_000
+TODAY = date(2026, 10, 31)
+
+
+def run() -> Iterator[tuple[str, object]]:
+    from demo_company import generate
+
+    company = generate(seed=7)
+    yield from _next_basket_figures(company)
+    yield from _nba_figures(company)
+    yield from _speed_figures(company)
+
+
+# ---------------------------------------------------------------- next basket
+
+def _ranked_metrics(ranked: list[int], basket: set[int]) -> tuple[float, float, float]:
+    hit5 = float(bool(basket.intersection(ranked[:5])))
+    recall10 = len(basket.intersection(ranked[:10])) / len(basket)
+    gains = [1.0 / np.log2(i + 2) for i, p in enumerate(ranked[:10]) if p in basket]
+    ideal = sum(1.0 / np.log2(i + 2) for i in range(min(len(basket), 10)))
+    return hit5, recall10, sum(gains) / ideal
+
+
+def _next_basket_figures(company) -> Iterator[tuple[str, object]]:
+    from demo_company.baskets import generate_baskets
+
+    lines = generate_baskets(company).lines
+    end = pd.Timestamp(company.reference_date)
+    scores: dict[str, list[tuple[float, float, float]]] = {"": [], "_popular": [], "_repeat": []}
+    per_cutoff: dict[str, list[float]] = {name: [] for name in scores}
+    for days in CUTOFF_DAYS:
+        cutoff = end - pd.Timedelta(days=days)
+        past, future = lines[lines["date"] < cutoff], lines[lines["date"] >= cutoff]
+        model = CoPurchase().fit(past, company.products, company.customers, today=cutoff.date())
+        recent = past[past["date"] >= cutoff - pd.Timedelta(days=90)]
+        popular = recent["product_id"].value_counts().index.tolist()[:10]
+        counts = past.groupby(["customer_id", "product_id"]).agg(n=("order_id", "nunique"), last=("date", "max"))
+        counts = counts.sort_values(["n", "last"], ascending=False)
+        first_next = future[future["order_id"].isin(future.groupby("customer_id")["order_id"].min())]
+        known = set(past["customer_id"])
+        at_cutoff = {name: [] for name in scores}
+        for customer_id, basket in first_next.groupby("customer_id"):
+            if customer_id not in known:
+                continue
+            items = set(basket["product_id"])
+            mine = counts.loc[customer_id].index.tolist()
+            repeat = (mine + [p for p in popular if p not in mine])[:10]
+            ours = model.recommend(int(customer_id), basket["date"].iloc[0], k=10)["product_id"].tolist()
+            for name, ranked in (("", ours), ("_popular", popular), ("_repeat", repeat)):
+                at_cutoff[name].append(_ranked_metrics(ranked, items))
+        for name, values in at_cutoff.items():
+            scores[name].extend(values)
+            per_cutoff[name].append(float(np.mean([v[0] for v in values])))
+    for index, metric in enumerate(("hit5", "recall10", "ndcg10")):
+        for name, values in scores.items():
+            yield f"recommend_{metric}{name}", float(np.mean([v[index] for v in values]))
+    for name, values in per_cutoff.items():
+        yield f"recommend_hit5{name}_spread", float(np.std(values))
+    yield "recommend_next_baskets", len(scores[""])
+
+
+# ---------------------------------------------------------------- next best action
+
+def _experiment(company, tables, days_before: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A randomized retention-offer experiment ``days_before`` the reference date: features, treatment, stayed."""
+    from ai_insights.churn.features import build_features
+    from demo_company import simulate_outcomes
+
+    start = pd.Timestamp(company.reference_date) - pd.Timedelta(days=days_before)
+    features = build_features(tables, start)
+    ids = features.index.to_numpy()
+    treated = np.random.default_rng([seed, days_before]).random(len(ids)) < 0.5
+    outcome = simulate_outcomes(company, ids, treated, OFFER_DISCOUNT_PCT, start.date(), HORIZON_DAYS, seed=seed)
+    return features.to_numpy(float), treated, ~outcome["churned"].to_numpy()
+
+
+def _nba_figures(company) -> Iterator[tuple[str, object]]:
+    from ai_insights.churn.datasets import demo_tables
+    from ai_insights.churn.features import build_features
+    from demo_company import simulate_outcomes
+    from demo_company.simulation import demo_subjects
+
+    tables = demo_tables(company)
+    parts = [_experiment(company, tables, days, seed=i) for i, days in enumerate(EXPERIMENT_DAYS)]
+    X = np.concatenate([p[0] for p in parts])
+    treated = np.concatenate([p[1] for p in parts])
+    stayed = np.concatenate([p[2] for p in parts])
+    model = TLearner().fit(X, treated, stayed)
+    X_new, treated_new, stayed_new = _experiment(company, tables, HELD_OUT_EXPERIMENT_DAYS, seed=99)
+    yield "nba_qini", qini(model.predict(X_new), treated_new, stayed_new)
+    yield "nba_experiment_customers", len(X)
+
+    subjects, _ = demo_subjects(company)
+    today = company.reference_date
+    features = build_features(tables, pd.Timestamp(today), customer_ids=subjects["subject_id"].to_numpy())
+    ids = features.index.to_numpy()
+    estimate = model.predict(features.to_numpy(float))
+    risk = subjects.set_index("subject_id").loc[ids, "churn_risk"].to_numpy()
+    budget = int(NBA_BUDGET_SHARE * len(ids))
+    chosen = {
+        "uplift": ids[np.argsort(-estimate, kind="stable")[:budget]],
+        "risk": ids[np.argsort(-risk, kind="stable")[:budget]],
+        "random": np.random.default_rng(14).choice(ids, budget, replace=False),
+    }
+    retained: dict[str, list[float]] = {name: [] for name in chosen}
+    for seed in range(NBA_SEEDS):
+        for name, targets in chosen.items():
+            nobody = simulate_outcomes(company, targets, np.zeros(budget, bool), 0.0, today, HORIZON_DAYS, seed)
+            offered = simulate_outcomes(company, targets, np.ones(budget, bool), OFFER_DISCOUNT_PCT, today,
+                                        HORIZON_DAYS, seed)
+            saved = nobody["churned"].to_numpy().sum() - offered["churned"].to_numpy().sum()
+            retained[name].append(1000.0 * saved / budget)
+    for name, values in retained.items():
+        yield f"nba_retained_per_1000_{name}", float(np.mean(values))
+        yield f"nba_retained_per_1000_{name}_ci_low", float(np.percentile(values, 2.5))
+        yield f"nba_retained_per_1000_{name}_ci_high", float(np.percentile(values, 97.5))
+    risk_mean = float(np.mean(retained["risk"]))
+    yield "nba_uplift_vs_risk", float(np.mean(retained["uplift"]) / risk_mean) if risk_mean > 0 else "inf"
+    yield "nba_budget", budget
+
+
+# ---------------------------------------------------------------- speed
+
+def _speed_figures(company) -> Iterator[tuple[str, object]]:
+    from crm_bridge.pricing.guardrail import PricingPolicy
+    from crm_bridge.promise.inputs import engines_from_tables
+    from demo_company.baskets import generate_baskets
+
+    rng = np.random.default_rng(2026)
+    X = rng.normal(size=(4000, 22))
+    model = TLearner().fit(X, rng.random(4000) < 0.5, rng.random(4000) < 0.3 + 0.1 * (X[:, 0] > 0))
+    customers = pd.DataFrame({
+        "customer_id": np.arange(1, N_CUSTOMERS + 1), "value": rng.gamma(2.0, 500.0, N_CUSTOMERS),
+        "churn_risk": rng.random(N_CUSTOMERS), "revenue": rng.gamma(2.0, 1000.0, N_CUSTOMERS),
+        "email": "customer@example.com", "consent_email": rng.random(N_CUSTOMERS) < 0.7,
+        "overdue_amount": np.where(rng.random(N_CUSTOMERS) < 0.1, 500.0, 0.0),
+        "late_promise": rng.random(N_CUSTOMERS) < 0.03, "cross_sell_margin": rng.gamma(2.0, 50.0, N_CUSTOMERS),
+    })
+    X_big = rng.normal(size=(N_CUSTOMERS, 22))
+
+    def nba() -> None:
+        next_best_actions(customers, UpliftEstimate(*model.predict_interval(X_big)), TODAY)
+
+    subjects = customers.rename(columns={"customer_id": "subject_id"})
+    rule = Rule(1, "retention call", threshold=0.6, actions=("activity",))
+    nba_s = best_seconds(nba)
+    yield "nba_100k_s", nba_s
+    yield "nba_100k_vs_rules", nba_s / best_seconds(lambda: evaluate_rules([rule], subjects, TODAY))
+
+    tables = company.public_tables()
+    engine = engines_from_tables(tables, company.reference_date)[1]
+    lines = generate_baskets(company).lines
+    recommender = CoPurchase().fit(lines, company.products, company.customers, today=company.reference_date)
+    stock = tables["stock"].groupby("product_id")["qty_on_hand"].sum()
+    products = company.products.assign(free_qty=lambda f: f["product_id"].map(stock).fillna(0.0))
+    quotation = rng.choice(company.products["product_id"].to_numpy(), 200)
+    asked = company.reference_date + pd.Timedelta(days=14).to_pytimedelta()
+    customer_id = int(lines["customer_id"].iloc[0])
+
+    def suggest() -> None:
+        suggestions = recommender.suggest(quotation, customer_id, company.reference_date, k=10)
+        honour_filter(suggestions, products, engine, PricingPolicy(), asked)
+
+    suggest_s = best_seconds(suggest)
+    yield "suggest_200_lines_ms", 1000 * suggest_s
+    yield "suggest_vs_promise", suggest_s / best_seconds(
+        lambda: engine.check_batch(quotation, np.ones(200), [asked] * 200))
