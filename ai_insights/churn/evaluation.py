@@ -18,7 +18,7 @@ The protocol cannot flatter: for each horizon it takes several cut-offs
 
 Every figure is then reported as the mean and standard deviation over the
 folds. The one model choice (the lifetime value anchor, Pareto/NBD or
-BG/NBD) is made on folds whose origin is before the last cut-off only
+BG/NBD) is made on folds whose outcome window ends by the last cut-off only
 (:func:`choose_anchor`), and the result says so. The same function runs on
 CDNOW, on the demo company and on the tables the Odoo addon reads.
 """
@@ -291,11 +291,12 @@ def rolling_evaluation(
         raise InsufficientDataError("no fold could be evaluated: " + "; ".join(notes), field="tables")
     folds_frame = pd.DataFrame(rows)
     last_origin = folds_frame["origin"].max()
-    earlier = folds_frame[folds_frame["origin"] < last_origin]
+    outcomes_end = pd.to_datetime(folds_frame["origin"]) + pd.to_timedelta(folds_frame["horizon_days"], unit="D")
+    earlier = folds_frame[(outcomes_end <= pd.Timestamp(last_origin)).to_numpy()]
     anchor = clv_params.pop("anchor", None) or choose_anchor(earlier)
-    notes.append(f"Lifetime value anchor {anchor}: chosen on the {len(earlier)} folds before the last cut-off"
-                 f" ({last_origin}) by the baselines' value calibration; nothing is tuned on any fold's outcome"
-                 " window otherwise.")
+    notes.append(f"Lifetime value anchor {anchor}: chosen on the {len(earlier)} folds whose outcomes end by the"
+                 f" last cut-off ({last_origin}), i.e. before the last cut-off, by the baselines' value"
+                 " calibration; nothing else is tuned on any fold's outcome window.")
 
     for index, (horizon, origin) in enumerate(kept):
         state = at(origin)

@@ -7,7 +7,7 @@ columns through the same spline logistic regression as
 :class:`~ai_insights.churn.model.ChurnModel` (median imputation with a
 missing indicator, cubic splines at quantile knots), categorical columns one-hot
 encoded; and gradient boosting on the same columns. Which of the two serves is
-chosen by cross-validated ROC-AUC on the training rows only, then the chosen
+chosen by ROC-AUC on a validation share of the training rows only, then the chosen
 one is calibrated on out-of-fold predictions.
 
 :func:`snapshot_from_table` checks and splits a table;
@@ -28,7 +28,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, SplineTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
@@ -123,13 +123,16 @@ class SnapshotChurnModel(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     candidates : sequence of {"splines", "boosting"}
-        Learners compared by ``cv``-fold ROC-AUC on the training rows; the
-        best is refitted on them all and calibrated.
+        Learners compared by ROC-AUC on a stratified ``validation_size``
+        share of the training rows, having learnt on the rest; the best is
+        refitted on them all and calibrated.
+    validation_size : float
+        Share of the training rows the choice is judged on.
     n_knots, C : int, float
         The spline logistic regression's knots per numeric column and inverse
         regularisation.
     cv : int
-        Folds of the choice and of the calibration.
+        Folds of the calibration.
     method : {"sigmoid", "isotonic"}
         Calibration.
     min_customers, min_per_class : int
@@ -141,6 +144,7 @@ class SnapshotChurnModel(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         candidates: Sequence[str] = ("splines", "boosting"),
+        validation_size: float = 0.25,
         n_knots: int = 6,
         C: float = 1.0,
         cv: int = 3,
@@ -150,6 +154,7 @@ class SnapshotChurnModel(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
     ) -> None:
         self.candidates = candidates
+        self.validation_size = validation_size
         self.n_knots = n_knots
         self.C = C
         self.cv = cv
@@ -174,10 +179,14 @@ class SnapshotChurnModel(ClassifierMixin, BaseEstimator):
                 f"{len(y)} customers, {churners} churned: at least {self.min_customers} customers and"
                 f" {self.min_per_class} of each kind are needed", field="X")
         X = _typed(X)
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        self.cv_auc_ = {name: float(cross_val_score(self._candidate(name), X, y, cv=folds, scoring="roc_auc").mean())
-                        for name in self.candidates}
-        self.chosen_ = max(self.cv_auc_, key=self.cv_auc_.get)
+        fit_rows, check_rows = train_test_split(np.arange(len(y)), test_size=self.validation_size, stratify=y,
+                                                random_state=self.random_state)
+        self.validation_auc_ = {
+            name: float(roc_auc_score(y[check_rows], self._candidate(name).fit(X.iloc[fit_rows], y[fit_rows])
+                                      .predict_proba(X.iloc[check_rows])[:, 1]))
+            for name in self.candidates
+        }
+        self.chosen_ = max(self.validation_auc_, key=self.validation_auc_.get)
         self.calibrated_ = CalibratedClassifierCV(clone(self._candidate(self.chosen_)), method=self.method,
                                                   cv=self.cv, ensemble=False).fit(X, y)
         self.classes_ = self.calibrated_.classes_
@@ -196,7 +205,7 @@ def _typed(X: pd.DataFrame) -> pd.DataFrame:
     return X.astype(dict.fromkeys(text, "category")) if text else X
 
 
-def evaluate_snapshot(X: pd.DataFrame, y, folds: int = 5, random_state: int = 0, **params) -> dict[str, object]:
+def evaluate_snapshot(X: pd.DataFrame, y, folds: int = 3, random_state: int = 0, **params) -> dict[str, object]:
     """ROC-AUC of :class:`SnapshotChurnModel` and of the baselines on the same stratified folds.
 
     Returns

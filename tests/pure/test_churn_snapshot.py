@@ -41,7 +41,7 @@ def test_model_learns_categories_and_curves_with_calibrated_probabilities():
     X, churned = snapshot_from_table(snapshot(1500), id_column="customer")
     train, test = slice(0, 1000), slice(1000, None)
     model = SnapshotChurnModel().fit(X.iloc[train], churned.iloc[train])
-    assert model.chosen_ in ("splines", "boosting") and set(model.cv_auc_) == {"splines", "boosting"}
+    assert model.chosen_ in ("splines", "boosting") and set(model.validation_auc_) == {"splines", "boosting"}
     probability = model.predict_proba(X.iloc[test])[:, 1]
     assert ((probability >= 0) & (probability <= 1)).all()
     assert roc_auc_score(churned.iloc[test], probability) > 0.75
