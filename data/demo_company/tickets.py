@@ -564,7 +564,10 @@ _CLOSINGS = {
         "negative": ("Si no lo solucionáis, buscaremos otro proveedor.", "Espero una respuesta ya.",
                      "Estoy pensando en cancelar la cuenta.", "Muy decepcionado.",
                      "Es la última vez que os compramos.", "Vaya desastre.", "Una pena de servicio.",
-                     "Exijo una solución."),
+                     "Exijo una solución.", "¿Cuándo lo vais a solucionar?", "¿Alguien me explica qué pasa?"),
+        # Complaints ask too: a question mark says nothing about the mood.
+        "asking": ("¿Cuándo lo vais a solucionar?", "¿Me podéis decir qué ha pasado?", "¿Qué hago ahora?",
+                   "¿Alguien lo puede revisar?", "¿Cuándo tendré una respuesta?", "¿Es normal esto?"),
     },
     "en": {
         "neutral": ("Thanks.", "Regards,", "Best,", "Looking forward to your reply.", "", "Kind regards,",
@@ -578,7 +581,9 @@ _CLOSINGS = {
         "negative": ("If this isn't fixed we'll move to another supplier.", "I expect an answer now.",
                      "We're thinking of closing the account.", "Very disappointed.",
                      "This is the last time we order from you.", "What a mess.", "Poor service.",
-                     "I demand a solution."),
+                     "I demand a solution.", "When will this be sorted?", "Can anyone explain what is going on?"),
+        "asking": ("When will this be fixed?", "Can you tell me what happened?", "What do I do now?",
+                   "Could someone look into it?", "When will I get an answer?", "Is this normal?"),
     },
 }
 
@@ -751,6 +756,8 @@ def _sentences(rng: np.random.Generator, lang: str, category: str, sentiment: st
     if draw[14] < 0.07:  # vague: the category is only in the labeller's head
         return [_pick(rng, _VAGUE[lang], half)]
     if sentiment == "negative":
+        if draw[23] < 0.3:  # a complaint that ends in a question
+            return [_pick(rng, _PROBLEMS[lang][category], half), _pick(rng, _CLOSINGS[lang]["asking"], half)]
         bank = _PROBLEMS
     elif sentiment == "neutral" or draw[15] < 0.5:
         bank = _REQUESTS
@@ -896,14 +903,17 @@ def _true_labels(
     """Draw categories, urgencies and sentiments; ``negativity`` (0-1) sours the mood."""
     categories = rng.choice(CATEGORIES, n, p=[0.22, 0.27, 0.17, 0.14, 0.08, 0.12])
     negativity = np.broadcast_to(np.asarray(negativity, dtype=float), (n,))
-    # Mood: base mix 35% negative / 45% neutral / 20% positive, pushed negative by `negativity`.
-    p_negative = 0.35 + 0.55 * negativity
-    p_positive = 0.20 * (1.0 - negativity)
+    # Mood: base mix 40% negative / 42% neutral / 18% positive, pushed negative by `negativity`.
+    p_negative = 0.40 + 0.50 * negativity
+    p_positive = 0.18 * (1.0 - negativity)
     u = rng.random(n)
     sentiments = np.where(u < p_negative, "negative", np.where(u < 1.0 - p_positive, "neutral", "positive"))
-    # Angry customers and delivery or defect problems are more often urgent.
-    p_high = 0.12 + 0.18 * (sentiments == "negative") + 0.08 * np.isin(categories, ["delivery", "product_defect"])
-    p_low = np.where(categories == "other", 0.45, 0.18) * (sentiments != "negative") + 0.05
+    # As a person labels urgency: a problem that blocks work is high (more often with deliveries and defects),
+    # a plain question or a thank-you is mostly low (no time pressure), the rest normal.
+    negative, positive = sentiments == "negative", sentiments == "positive"
+    p_high = np.where(negative, 0.28 + 0.08 * np.isin(categories, ["delivery", "product_defect"]),
+                      np.where(positive, 0.01, 0.04))
+    p_low = np.where(negative, 0.05, np.where(positive, 0.8, np.where(categories == "other", 0.8, 0.65)))
     v = rng.random(n)
     urgencies = np.where(v < p_high, "high", np.where(v < p_high + p_low, "low", "normal"))
     return categories, urgencies, sentiments

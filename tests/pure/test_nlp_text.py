@@ -35,3 +35,26 @@ def test_non_text_refused():
     with pytest.raises(ValidationError) as error:
         clean_text(42)
     assert error.value.field == "text"
+
+
+@pytest.mark.parametrize("mail, own", [
+    ("Hola, solo ha llegado la mitad.\n\nEl 12/10/2026, Soporte <s@example.com> escribió:\n> Gracias por escribir",
+     "Hola, solo ha llegado la mitad."),
+    ("Hi, the label is rejected.\n\n-----Original Message-----\nFrom: Support\nSent: 1 Oct\n\nThanks for waiting",
+     "Hi, the label is rejected."),
+    ("Locked out since yesterday.\n--\nSarah Miller\nThis e-mail is confidential. If received in error, delete it.",
+     "Locked out since yesterday."),
+    ("<p>Hi,</p><p>the box is open</p><p>On 19/09/2026 Support wrote:<br>&gt; Could you tell us the order?</p>",
+     "Hi,\n\nthe box is open"),
+])
+def test_quoted_reply_and_signature_cut(mail, own):
+    text, flags = clean_text(mail)
+    assert text == own and "quote_removed" in flags
+
+
+@pytest.mark.parametrize("text", [
+    "El pedido no ha llegado, el transportista dice: el viernes escribió que vendría",
+    "> todo citado\n> nada propio",
+])
+def test_nothing_cut_when_no_own_words_would_remain_or_no_quote(text):
+    assert "quote_removed" not in clean_text(text)[1]

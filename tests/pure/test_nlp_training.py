@@ -1,0 +1,69 @@
+"""The company's own tickets beside the seed corpus: what the analyzer learns from, and with what weight."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ai_insights.nlp import TicketAnalyzer
+from ai_insights.nlp.seed import load_seed_corpus
+from ai_insights.nlp.training import OWN_TICKET_WEIGHT, seeded_training_set
+from crm_bridge.contract.errors import ValidationError
+
+OWN = pd.DataFrame({
+    "subject": ["Factura", "Login", "Sin etiqueta"],
+    "body": ["Me cobraron dos veces", "No puedo entrar", "Solo el asunto"],
+    "category": ["billing", "account_access", ""],
+    "urgency": ["high", None, ""],
+    "sentiment": ["negative", "negative", ""],
+})
+
+
+def test_seed_first_then_labelled_own_tickets_with_their_weight():
+    seed = load_seed_corpus(limit=300)
+    texts, labels, weights = seeded_training_set(OWN, seed)
+    assert len(texts) == len(labels) == len(weights) == 302  # the ticket with no label at all is left out
+    assert texts[-2:] == ["Factura\n\nMe cobraron dos veces", "Login\n\nNo puedo entrar"]
+    assert list(labels.columns) == ["category", "urgency", "sentiment"]
+    assert labels["urgency"].iloc[-1] is np.nan or pd.isna(labels["urgency"].iloc[-1])
+    assert (weights[:300] == 1).all() and (weights[300:] == OWN_TICKET_WEIGHT).all()
+
+
+def test_no_own_tickets_is_the_seed_alone():
+    seed = load_seed_corpus(limit=50)
+    texts, labels, weights = seeded_training_set(OWN.head(0), seed)
+    assert len(texts) == 50 and labels.equals(seed[["category", "urgency", "sentiment"]].reset_index(drop=True))
+    assert (weights == 1).all()
+
+
+@pytest.mark.parametrize("own, weight, field", [
+    (OWN.drop(columns="body"), OWN_TICKET_WEIGHT, "own"),
+    (OWN, 0.0, "own_weight"),
+])
+def test_bad_input_refused(own, weight, field):
+    with pytest.raises(ValidationError) as error:
+        seeded_training_set(own, load_seed_corpus(limit=10), own_weight=weight)
+    assert error.value.field == field
+
+
+def test_weights_move_the_model():
+    """A company ticket weighted heavily is learnt even against many seed tickets saying otherwise."""
+    seed = load_seed_corpus(limit=400)
+    own = pd.DataFrame({"subject": ["Zorblax"] * 6, "body": ["zorblax quibbet frobnicate"] * 6,
+                        "category": ["other"] * 6, "urgency": ["high"] * 6, "sentiment": ["positive"] * 6})
+    text = "Zorblax\n\nzorblax quibbet frobnicate"
+    results = []
+    for own_weight in (1.0, 50.0):
+        texts, labels, weights = seeded_training_set(own, seed, own_weight=own_weight)
+        results.append(TicketAnalyzer(holdout=0).fit(texts, labels, sample_weight=weights).predict(text))
+    plain, weighted = results
+    assert weighted["urgency"] == "high"
+    assert plain["urgency"] != "high" or plain["urgency_confidence"] < weighted["urgency_confidence"]
+
+
+@pytest.mark.parametrize("weights", [[1.0] * 5, [0.0] * 250, [np.nan] * 250])
+def test_fit_refuses_bad_weights(weights):
+    seed = load_seed_corpus(limit=250)
+    texts, labels, _ = seeded_training_set(OWN.head(0), seed)
+    with pytest.raises(ValidationError) as error:
+        TicketAnalyzer(holdout=0).fit(texts, labels, sample_weight=weights)
+    assert error.value.field == "sample_weight"
