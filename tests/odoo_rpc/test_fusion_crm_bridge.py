@@ -251,7 +251,7 @@ def test_archivals_deletions_and_partners_are_in_the_feed(crm, admin):
     assert events == {("partners", "ADP"): "archive", ("leads", "ADL"): "delete"}, changed
 
 
-def test_a_long_transaction_loses_nothing(crm, admin, pg_connect):
+def test_a_long_transaction_loses_nothing(crm, admin, pg_connect, source, odoo_server):
     """A batch whose transaction commits after the poller read later changes is still delivered whole.
 
     The batch is held open by a lock the test owns (on the request log it
@@ -270,7 +270,8 @@ def test_a_long_transaction_loses_nothing(crm, admin, pg_connect):
     answer = {}
     with lock, lock.cursor() as cr:
         cr.execute("LOCK TABLE fusion_bridge_request IN SHARE MODE")
-        writer = threading.Thread(target=lambda: answer.update(call(crm, "upsert_orders", batch)))
+        writer_crm = connect(*odoo_server, source["login"], source["key"])  # its own connection, as another worker
+        writer = threading.Thread(target=lambda: answer.update(call(writer_crm, "upsert_orders", batch)))
         writer.start()
         waiting = 0
         for _try in range(1800):  # the batch has written its orders and waits for the lock

@@ -831,9 +831,9 @@ class FusionBridge(models.AbstractModel):
             external = self._external_ids(source, model_of[stream], missing) if missing else {}
             serialized[stream].update({res_id: {"external_id": external.get(res_id, False)} for res_id in missing})
             events.update({(stream, res_id): "delete" for res_id in missing})
-        changes = [
-            {"type": stream, "id": res_id, "event": events[stream, res_id],
-             "changed_at": fields.Datetime.to_string(row[5]), **serialized[stream][res_id]}
+        changes = [  # the envelope's keys win over a record's fields of the same name (a lead's "type")
+            {**serialized[stream][res_id], "type": stream, "id": res_id, "event": events[stream, res_id],
+             "changed_at": fields.Datetime.to_string(row[5])}
             for (stream, res_id), row in latest.items()
         ]
         last = page[-1][:2] if page else position
@@ -870,7 +870,7 @@ class FusionBridge(models.AbstractModel):
         return self._serialize_declared(source, partners, ["name", "active", "is_company", "parent_id"])
 
     def _serialize_leads(self, source, leads):
-        return self._serialize_declared(source, leads, ["name", "active", "type", "stage_id", "probability"])
+        return self._serialize_declared(source, leads, ["name", "active", "stage_id", "probability"])
 
     def _serialize_orders(self, source, orders):
         order_ext = self._external_ids(source, "sale.order", orders.ids)

@@ -17,6 +17,7 @@ class TestBridgeOutbox(BridgeCommon):
     """
 
     def changes_of(self, model_name, res_id):
+        self.env.flush_all()  # as the commit does: the outbox rows are written when the changes reach the database
         rows = self.env["fusion.bridge.change"].search(
             [("model_name", "=", model_name), ("res_id", "=", res_id)], order="id")
         return [(row.stream, row.event) for row in rows]
