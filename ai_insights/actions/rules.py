@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.privacy import PURPOSES
 
 __all__ = [
     "CUSTOMER_TRIGGERS",
@@ -88,7 +89,10 @@ class Rule:
         A prediction episode lasts this long: the same subject is not acted
         on again by this rule within it.
     purpose : str
-        Purpose of the contact the customer's consent must cover.
+        Purpose of the contact the customer's consent must cover, one of
+        ``crm_bridge.privacy.PURPOSES`` (service, retention, marketing): the
+        consent columns of the subjects are decided for it
+        (``crm_bridge.privacy.decide_consent``).
     action_cost : float
         Fixed cost of acting on one subject (a call, a message), for the
         impact report; discounts given are counted separately.
@@ -183,8 +187,8 @@ class Rule:
             _bad("cooldown_days must be an integer >= 1", "cooldown_days", self.cooldown_days)
         if not _number(self.action_cost) or self.action_cost < 0:
             _bad("action_cost must be >= 0", "action_cost", self.action_cost)
-        if not str(self.purpose).strip():
-            _bad("a rule states the purpose its contacts serve", "purpose", self.purpose)
+        if self.purpose not in PURPOSES:
+            _bad(f"a rule states the purpose its contacts serve, one of {PURPOSES}", "purpose", self.purpose)
         return self
 
 

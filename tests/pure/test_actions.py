@@ -58,6 +58,7 @@ def customers(n: int = 500, seed: int = 0) -> pd.DataFrame:
     ({"control_share": 1.0}, "control_share"),
     ({"cooldown_days": 0}, "cooldown_days"),
     ({"purpose": " "}, "purpose"),
+    ({"purpose": "profiling"}, "purpose"),
 ])
 def test_impossible_rules_are_refused(changes, field):
     with pytest.raises(ValidationError) as error:
