@@ -43,7 +43,8 @@ def served_copy(tmp_path_factory, suffix: str) -> Iterator[OdooServer]:
     if (filestore / template).is_dir():
         shutil.copytree(filestore / template, filestore / database)
     log = tmp_path_factory.mktemp("odoo") / "server.log"
-    server = OdooServer(os.environ["FUSION_ODOO_CONFIG"], database, log)
+    # A loaded machine takes minutes to load a registry: the harness restarts this server mid-session.
+    server = OdooServer(os.environ["FUSION_ODOO_CONFIG"], database, log, timeout=600)
     try:
         server.start()
         yield server
