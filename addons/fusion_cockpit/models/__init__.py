@@ -1,0 +1,2 @@
+from . import fusion_cockpit_measure
+from . import sale_order

@@ -1,0 +1,104 @@
+import json
+
+import pandas as pd
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from crm_bridge.cockpit.measures import cockpit_figures, cockpit_records
+
+from ..models.fusion_cockpit_measure import PROMISE_VERDICTS
+from .common import CockpitCommon
+
+
+def _key(measure, month, segment, salesperson):
+    return measure, month, segment or "", salesperson or ""
+
+
+@tagged("post_install", "-at_install")
+class TestCockpit(CockpitCommon):
+    def _stored(self, user=None):
+        rows = self.Measure.with_user(user) if user else self.Measure.sudo()
+        return rows.search([("company_id", "=", self.company.id)])
+
+    def test_dashboard_figures_are_the_cores(self):
+        tables = self.Measure._get_fusion_tables(self.company)
+        core = cockpit_figures(cockpit_records(tables, self.today).records, by=("month", "segment", "salesperson"))
+        expected = {_key(r.measure, r.month.date() if pd.notna(r.month) else False, r.segment, r.salesperson):
+                    (r.value, r.base, r.records) for r in core.itertuples()}
+        stored = {_key(r.measure, r.month, r.segment, r.salesperson): (r.value, r.base, r.record_count)
+                  for r in self._stored()}
+        self.assertEqual(set(stored), set(expected))
+        for key, (value, base, count) in expected.items():
+            self.assertAlmostEqual(stored[key][0], value, delta=1e-6 * max(1.0, abs(value)), msg=key)
+            self.assertAlmostEqual(stored[key][1], base, delta=1e-6 * max(1.0, abs(base)), msg=key)
+            self.assertEqual(stored[key][2], count, key)
+
+    def test_sales_figures_match_the_demo_tables(self):
+        """What the loader put in Odoo, the cockpit counts as the core counts it on the generated tables."""
+        demo = cockpit_figures(cockpit_records({**self.demo.public_tables(), **self.demo.record_tables()},
+                                               self.today).records, by=("month",))
+        rows = self._stored()
+        for measure in ("transactions", "sales_volume"):
+            mine = rows.filtered(lambda r, m=measure: r.measure == m)
+            by_month = {}
+            for row in mine:
+                by_month[row.month] = by_month.get(row.month, 0.0) + row.value
+            theirs = demo[demo["measure"] == measure]
+            self.assertEqual(by_month.keys(), {m.date() for m in theirs["month"]}, measure)
+            for month, figure in zip(theirs["month"], theirs["figure"]):
+                self.assertAlmostEqual(by_month[month.date()], figure, delta=0.01 * max(1.0, abs(figure)),
+                                       msg=f"{measure} {month}")
+
+    def test_a_salesperson_sees_own_figures_a_manager_everyones(self):
+        everyone = self._stored()
+        people = everyone.filtered("user_id").user_id
+        self.assertGreater(len(people), 1)
+        for person in people:
+            self.assertTrue(person.has_group("sales_team.group_sale_salesman"))
+            self.assertFalse(person.has_group("sales_team.group_sale_salesman_all_leads"))
+            own = self._stored(person)
+            self.assertEqual(own, everyone.filtered(lambda r, p=person: r.user_id == p))
+        self.assertEqual(self._stored(self.sales_manager), everyone)
+        self.assertEqual(self._stored(self.stock_manager), everyone)
+
+    def test_every_figure_opens_its_records(self):
+        row = self._stored().filtered(lambda r: r.measure == "sales_volume")[:1]
+        action = row.action_open_records()
+        orders = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(action["res_model"], "sale.order")
+        self.assertEqual(sorted(orders.ids), json.loads(row.res_ids))
+        self.assertEqual(len(orders), row.record_count)
+        self.assertAlmostEqual(sum(orders.mapped("amount_untaxed")), row.value, delta=0.01 * row.value)
+
+    def test_cancelling_records_the_promise_verdict_the_lost_sales_count(self):
+        """A quotation for far more than the stock: the check says late or impossible; cancelled, it is lost."""
+        product = self.env["product.product"].search([("default_code", "!=", False), ("is_storable", "=", True)],
+                                                     limit=1)
+        customer = self.env["res.partner"].search([("ref", "=like", "DEMO-C%")], limit=1)
+        quotation = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": product.id, "product_uom_qty": 1_000_000})]})
+        verdict = quotation.fusion_promise_status
+        self.assertTrue(verdict)
+        quotation.action_cancel()
+        self.assertEqual(quotation.state, "cancel")
+        self.assertEqual(quotation.fusion_cockpit_promise_status, verdict)
+        checks = self.Measure._get_fusion_promise_checks(self.company).set_index("order_id")["promise_status"]
+        self.assertEqual(checks[quotation.id], PROMISE_VERDICTS[verdict])
+        self.assertIn(verdict, ("partial", "late", "impossible"))
+        result = self.Measure._refresh(self.company, self.today)
+        lost = result.records[result.records["measure"] == "lost_after_bad_promise"]
+        self.assertIn(quotation.id, set(lost["record_id"]))
+        self.assertIn("conflict_ticket_hours", result.unavailable)  # Odoo keeps no support hours here
+
+    def test_monthly_summary_is_posted_to_the_sales_managers(self):
+        self.Measure._cron_refresh()
+        message = self.env["mail.message"].search([("partner_ids", "in", self.sales_manager.partner_id.ids)],
+                                                  order="id desc", limit=1)
+        self.assertTrue(message)
+        self.assertIn("Cockpit of", message.body)
+
+    def test_only_managers_refresh(self):
+        with self.assertRaises(AccessError):
+            self.Measure.with_user(self.salesperson).action_refresh()
