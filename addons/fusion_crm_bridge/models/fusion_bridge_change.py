@@ -49,7 +49,7 @@ class FusionBridgeChange(models.Model):
         required=True, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
     customer_id = fields.Integer(
-        "Customer", readonly=True, index=True,
+        readonly=True, index=True,
         help="Commercial partner of the record when it changed (kept after the partner is deleted).")
     source_id = fields.Many2one("fusion.bridge.source", readonly=True, ondelete="cascade",
                                 help="The only source that sees the change (watched products).")
