@@ -546,6 +546,7 @@ def test_deep_nesting_anywhere_gets_a_structured_error(crm, admin):
 
 
 def test_leads_without_revenue_as_the_restricted_api_user(crm, admin):
+    call(crm, "upsert_partners", [rec("norev-customer", "NOREVC", name="No revenue customer")])
     results = call(crm, "upsert_leads", [rec(f"norev-{i}", f"NOREV{i}", name=f"No revenue {i}") for i in range(3)]
-                   + [rec("norev-p", "NOREVP", name="With a partner", partner_external_id="P0")])["results"]
+                   + [rec("norev-p", "NOREVP", name="With a partner", partner_external_id="NOREVC")])["results"]
     assert [r["status"] for r in results] == ["created"] * 4, results
