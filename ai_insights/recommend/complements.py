@@ -2,11 +2,12 @@
 
 :class:`CoPurchase` learns, from order lines, three things:
 
-* **item-to-item affinity**: how much more often two products share a basket
-  than chance (lift), each basket weighted by ``0.5 ** (age / half_life_days)``
-  so recent habits count more; shrunk towards no affinity when the pair was
-  seen together only a few times (``shrinkage``), so a rare pair of rare
-  products does not top the list, and never raw popularity;
+* **item-to-item affinity**: the chance that ``j`` joins a basket holding
+  ``i`` times ``1 - 1/lift`` (lift: how much more often the two share a
+  basket than chance), so a product that is merely popular scores 0; each
+  basket weighted by ``0.5 ** (age / half_life_days)`` so recent habits
+  count more; shrunk towards no affinity when the pair was seen together
+  only a few times (``shrinkage``);
 * **each customer's repurchase cycle**: per customer and product, how often
   it is bought again (median days between purchases; the product's usual
   cycle when the customer bought it once) and when it was last bought, so
@@ -141,9 +142,12 @@ class CoPurchase:
         counts.setdiag(0)
         counts.eliminate_zeros()
         rows, cols = co.nonzero()
-        lift = np.asarray(co[rows, cols]).ravel() * total / (support[rows] * support[cols])
+        together = np.asarray(co[rows, cols]).ravel()
+        lift = together * total / (support[rows] * support[cols])
         seen = np.asarray(counts[rows, cols]).ravel()
-        strength = np.log(np.maximum(lift, 1.0)) * seen / (seen + self.params.shrinkage)
+        # Chance of j given i, shrunk when seen together rarely, times (1 - 1/lift): 0 for mere popularity.
+        confidence = together / support[rows] * seen / (seen + self.params.shrinkage)
+        strength = confidence * np.clip(1.0 - 1.0 / np.maximum(lift, 1e-12), 0.0, None)
         keep = strength > 0
         self.affinity_ = sparse.csr_matrix((strength[keep], (rows[keep], cols[keep])), shape=(n_products, n_products))
         self.lift_ = sparse.csr_matrix((lift[keep], (rows[keep], cols[keep])), shape=(n_products, n_products))
@@ -214,7 +218,7 @@ class CoPurchase:
             return np.zeros(n), np.full(n, -1), np.zeros(n)
         rows = self.affinity_[anchors]
         contribution = sparse.diags(weights) @ rows
-        score = np.asarray(contribution.sum(axis=0)).ravel()
+        score = np.minimum(np.asarray(contribution.sum(axis=0)).ravel(), 1.0)
         dense = contribution.toarray() if len(anchors) <= 400 else None
         if dense is None:
             best_anchor = np.full(n, -1)
