@@ -32,6 +32,7 @@ class TestChurnTour(HttpCase):
 
     def test_manager_filters_high_risk_customers(self):
         started = time.perf_counter()
-        self.start_tour(web_client_path(self, "/customers"), "fusion_churn_high_risk", login="tour_sales_manager")
+        self.start_tour(web_client_path(self, "/customers"), "fusion_churn_high_risk", login="tour_sales_manager",
+                        timeout=300)
         _logger.info("Tour timing: manager filters high churn risk and opens a customer %.1f s",
                      time.perf_counter() - started)

@@ -35,7 +35,7 @@ class TestHelpdeskTour(HttpCase):
     def test_agent_sends_the_suggested_reply(self):
         started = time.perf_counter()
         self.start_tour(web_client_path(self, f"/helpdesk-tickets/{self.ticket.id}"), "fusion_helpdesk_reply",
-                        login="tour_agent")
+                        login="tour_agent", timeout=300)
         _logger.info("Tour timing: agent reads the analysis and the context and sends the reply %.1f s",
                      time.perf_counter() - started)
         sent = self.ticket.message_ids.filtered(lambda message: "45,90 €" in (message.body or ""))

@@ -30,12 +30,15 @@ class TestApprovalTours(HttpCase):
 
     def test_salesperson_requests_and_manager_approves(self):
         started = time.perf_counter()
-        self.start_tour(web_client_path(self, "/sales/new"), "fusion_promise_request_approval", login="tour_seller")
+        # A generous timeout: the first page builds the test assets, slow on a loaded machine.
+        self.start_tour(web_client_path(self, "/sales/new"), "fusion_promise_request_approval", login="tour_seller",
+                        timeout=300)
         requested = time.perf_counter()
         order = self.env["sale.order"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(order.fusion_approval_requested_by_id, self.seller)
         self.assertEqual(order.state, "draft")
-        self.start_tour(web_client_path(self, ""), "fusion_promise_approve_from_activity", login="tour_manager")
+        self.start_tour(web_client_path(self, ""), "fusion_promise_approve_from_activity", login="tour_manager",
+                        timeout=300)
         approved = time.perf_counter()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.fusion_approved_by_id, self.manager)
