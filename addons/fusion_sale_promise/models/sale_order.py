@@ -258,7 +258,8 @@ class SaleOrder(models.Model):
         asked = engine.asked_dates(product_ids, [spec.date_asked for spec in specs])
         base_qty = [convert_qty(spec.qty, spec.uom.factor, spec.product.uom_id.factor) for spec in specs]
         batch = engine.check_batch(product_ids, base_qty, asked, [spec.allow_partial for spec in specs],
-                                   [spec.key for spec in specs])
+                                   [spec.key for spec in specs],
+                                   allocated_qty=model._get_fusion_allocated_qty(warehouse, partners, specs, today))
         pricing = model._fusion_price_lines(company, partners, currencies, specs, today)
         results = []
         for i, spec in enumerate(specs):
@@ -289,6 +290,17 @@ class SaleOrder(models.Model):
             order = batch.order(key_rows).to_dict()
             orders[key] = {name: order[name] for name in ("status", "promised_date", "reasons")}
         return results, orders
+
+    @api.model
+    def _get_fusion_allocated_qty(self, warehouse, partners, specs, today):
+        """Per ``LineSpec``, the units (product's unit) it may not take, kept for customers served first; or None.
+
+        Hook: nothing is kept here (None). A forecast glue module returns the
+        quantities (``crm_bridge.promise.allocation``), which the engine takes
+        as ``check_batch(..., allocated_qty=...)``. ``partners`` are indexed by
+        ``LineSpec.key``; called as superuser within the warehouse's company.
+        """
+        return None
 
     @api.model
     def _fusion_price_lines(self, company, partners, currencies, specs, today):
