@@ -24,6 +24,10 @@ def new_quote_source(admin, code, **flags):
 @pytest.fixture(scope="module")
 def quoting(admin, odoo_server):
     """A quoting source's client, its bound customer and order, a product, and a customer it does not own."""
+    # The tier runs this file whenever fusion_crm_bridge is installed (its name starts with it).
+    if not admin.env["ir.module.module"].search([("name", "=", "fusion_crm_bridge_sale_promise"),
+                                                 ("state", "=", "installed")]):
+        pytest.skip("fusion_crm_bridge_sale_promise is not installed")
     _source_id, login, key = new_quote_source(admin, "quotes", allow_quotes=True)
     crm = connect(*odoo_server, login, key)
     product = admin.env["product.product"].create({"name": "Quoted widget", "default_code": "QW-1", "type": "consu",
