@@ -474,6 +474,20 @@ def actions_and_impact(ctx: JobContext) -> Section:
     return section
 
 
+def cost_of_disconnection(ctx: JobContext) -> Section:
+    """The cockpit: what the gap between sales and operations cost, and what the rules changed."""
+    if getattr(ctx.company, "promise_checks", None) is None:
+        return Section(COCKPIT_TITLE, notes=["On a live company the cockpit is in Odoo (Sales > Reporting > "
+                                             "Cockpit), filled from the promise verdicts kept on each order."])
+    from demo_company.cockpit_report import cockpit_report_section, cockpit_section
+
+    simulation = ctx.results.get("actions")
+    impacts = {run.rule.name: run.impact for run in simulation.rules} if simulation else None
+    ctx.summary.extend(f"cockpit: {line}" for line in cockpit_section(ctx.company, impacts=impacts))
+    return cockpit_report_section(ctx.company, impacts=impacts)
+
+
+COCKPIT_TITLE = "The cost of disconnection: the cockpit"
 Step = tuple[str, Callable[[JobContext], Section | None]]
 STEPS: list[Step] = [
     ("Company overview", overview),
@@ -482,6 +496,8 @@ STEPS: list[Step] = [
     ("Promises and pricing on open quotations", promises_and_pricing),
     ("Ticket NLP, escalations and suggested replies", tickets_and_replies),
     ("Prediction to action: simulation and measured impact", actions_and_impact),
+    # Last, because it reads the rules' measured impact; the report opens with it.
+    (COCKPIT_TITLE, cost_of_disconnection),
 ]
 
 
@@ -517,6 +533,7 @@ def run_main_job(out_dir: str | Path = "reports", size: str = "default", seed: i
         if section is not None:
             sections.append(section)
         echo(f"      done in {time.monotonic() - step_started:.0f} s")
+    sections.sort(key=lambda section: section.title != COCKPIT_TITLE)  # stable: the cockpit first
     path = render_report(out_dir / "fusion-report.html", "ERP-CRM Fusion: what the data says and what to do",
                          source, sections)
     echo("")
