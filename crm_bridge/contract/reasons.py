@@ -50,6 +50,14 @@ class Reason:
 #: English phrase of each reason code; ``{name}`` is the parameter ``name``, formatted by its kind.
 #: A code with variants picks the first key (``code``, ``code:variant``...) whose parameters are all present.
 PHRASES: dict[str, str] = {
+    # routing (ai_insights.routing)
+    "routing_skill": "Wins {probability} of leads like this (team average {team_probability})",
+    "routing_load": "{load} of {limit} units of open work",
+    "routing_no_room": "Nobody who works in this language has room",
+    "routing_no_history": "No won or lost leads to learn from yet: assigned by free room",
+    "routing_not_deliverable": "Cannot be delivered by {wanted_date}: earliest {earliest_date}",
+    "routing_least_loaded": "No closed tickets to learn from yet: the least loaded agent",
+    "routing_fastest": "Resolves tickets like this in about {hours} h (team {team_hours} h)",
     # promise (crm_bridge.promise.engine)
     "service_no_stock_check": "A service: no stock needed",
     "consumable_no_stock_check": "Stock is not tracked for this product",
@@ -97,11 +105,11 @@ PHRASES: dict[str, str] = {
 #: How each parameter is written: a date, a percentage (a fraction), a quantity, a whole number of days, money.
 PARAM_KINDS: dict[str, str] = {
     **dict.fromkeys(("date", "earliest_date", "next_receipt_date", "ship_date", "first_date", "second_date",
-                     "promised_date"), "date"),
-    **dict.fromkeys(("discount", "max_discount", "margin_floor", "stock_room", "retention_room", "churn_risk"),
-                    "percent"),
+                     "promised_date", "wanted_date"), "date"),
+    **dict.fromkeys(("discount", "max_discount", "margin_floor", "stock_room", "retention_room", "churn_risk",
+                     "probability", "team_probability"), "percent"),
     **dict.fromkeys(("qty", "atp_qty", "next_receipt_qty", "missing_qty", "first_qty", "second_qty", "free_qty",
-                     "units_per_day", "allocated_qty"), "qty"),
+                     "units_per_day", "allocated_qty", "load", "limit", "hours", "team_hours"), "qty"),
     **dict.fromkeys(("cover_days", "horizon_days", "window_days", "customer_lead_days", "replenish_lead_days"),
                     "days"),
     **dict.fromkeys(("price", "floor_price"), "money"),

@@ -7,9 +7,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date
 
-from crm_bridge.contract import reasons as reason_words
 from crm_bridge.contract import schemas
 from crm_bridge.contract.errors import FusionError, NotFoundError, ValidationError
 from crm_bridge.promise.uom import convert_qty
@@ -373,31 +372,8 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fusion_reason_text(self, reason, currency=None):
-        """A core reason (``Reason`` or its dict) in plain words, in the user's language and number formats.
-
-        The phrase of each reason code is the core's (``crm_bridge.contract.reasons.PHRASES``),
-        translated through this addon's ``i18n``; dates, percentages, quantities and amounts
-        are written as the user's language writes them, amounts in ``currency`` when given.
-        """
-        env = self.env
-
-        def number(value, digits):
-            return formatLang(env, float(value), digits=digits)
-
-        def percent(value):
-            value = float(value) * 100
-            return number(value, 0 if abs(value - round(value)) < 0.05 else 1) + "%"
-
-        formats = {
-            "date": lambda value: format_date(env, value),
-            "percent": percent,
-            "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
-            "days": lambda value: number(round(float(value)), 0),
-            "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
-            else (lambda value: number(value, 2)),
-        }
-        # Translated here, not in the core: the phrases are this addon's terms (its i18n), found by the caller's module.
-        return reason_words.render(reason, translate=lambda phrase: env._(phrase), formats=formats)
+        """A core reason in the user's words and formats (``fusion.reason``), amounts in ``currency``."""
+        return self.env["fusion.reason"]._get_fusion_reason_text(reason, currency)
 
     @api.model
     def _get_fusion_customer_value(self, partners):
