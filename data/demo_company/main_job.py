@@ -442,6 +442,10 @@ def actions_and_impact(ctx: JobContext) -> Section:
         "nothing. What customers did in the next 90 days was decided by the demo's hidden response model, not by "
         "this software, so a bad rule shows up as no effect or harm.",
     )
+    ctx.summary.extend(f"actions: {line}" for line in simulation.summary_lines())
+    section.notes.extend(f"{name}: not measured ({why})." for name, why in simulation.unmeasured.items())
+    if not simulation.rules:
+        return section
     for run in simulation.rules:
         primary = run.impact.primary
         section.figures[f"{run.rule.name}: churn uplift"] = (
@@ -470,7 +474,6 @@ def actions_and_impact(ctx: JobContext) -> Section:
         "verdict": run.impact.verdict,
     } for run in simulation.rules]))
     section.notes.extend(run.impact.summary() for run in simulation.rules)
-    ctx.summary.extend(f"actions: {line}" for line in simulation.summary_lines())
     return section
 
 

@@ -76,10 +76,13 @@ class DemoSimulation:
     rules: tuple[RuleSimulation, ...]
     model_version: str
     model_metrics: dict[str, float] = field(default_factory=dict)
+    #: Rules that could not be measured, with why (nobody to act on, or no control group).
+    unmeasured: dict[str, str] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
         """Sentences for the main job's summary, one per rule."""
-        return [f"{run.impact.summary()} (true effect in the demo: {run.true_uplift:+.1%})" for run in self.rules]
+        return [f"{run.impact.summary()} (true effect in the demo: {run.true_uplift:+.1%})" for run in self.rules] + [
+            f"{name}: not measured ({why})" for name, why in self.unmeasured.items()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"model_version": self.model_version, "model_metrics": self.model_metrics,
@@ -189,6 +192,7 @@ def simulate_rules(
     candidates, products = demo_offer_inputs(company, today)
     by_id = subjects.set_index("subject_id")
     runs = []
+    unmeasured: dict[str, str] = {}
     for rule in rules:
         mine = decisions[decisions["rule_id"] == rule.rule_id]
         counts = {status: int(n) for status, n in mine["status"].value_counts().items()}
@@ -202,6 +206,9 @@ def simulate_rules(
             discount = offers["discount"].to_numpy(float)
             offer_counts = {reason: int(n) for reason, n in offers["reason"].value_counts().items()}
         held_out = mine[mine["status"] == "control"]
+        if acted.empty or held_out.empty:
+            unmeasured[rule.name] = f"{len(acted)} customers acted on, {len(held_out)} in the control group"
+            continue
         ids = np.concatenate([acted["subject_id"].to_numpy(), held_out["subject_id"].to_numpy()])
         treated = np.arange(len(ids)) < len(acted)
         discount_pct = np.concatenate([discount, np.zeros(len(held_out))]) * 100
@@ -219,4 +226,4 @@ def simulate_rules(
             true_uplift=float(nobody["churned"].mean() - everybody["churned"].mean()),
         ))
     return DemoSimulation(tuple(runs), model_version=str(subjects["model_version"].iloc[0]),
-                          model_metrics={k: float(v) for k, v in metrics.items()})
+                          model_metrics={k: float(v) for k, v in metrics.items()}, unmeasured=unmeasured)
