@@ -39,7 +39,8 @@ class TestChurnRegistry(ChurnDemoCommon):
         folds = [fold for fold in rolling["folds"] if fold["horizon_days"] == 90]
         self.assertEqual(len(folds), 4, "four cut-offs at the value horizon")
         self.assertIn(rolling["anchor"], ("pareto", "bgnbd"))
-        self.assertIn("before the last cut-off", rolling["notes"][-1])
+        # The anchor's note says it was chosen before the last cut-off; folds that could not be fitted add theirs.
+        self.assertTrue(any("before the last cut-off" in note for note in rolling["notes"]), rolling["notes"])
         self.assertAlmostEqual(version.rolling_auc, rolling["summary"]["auc"], places=3)
         self.assertAlmostEqual(version.clv_total_ratio, rolling["summary"]["total_ratio_model_13w"], places=3)
         self.assertAlmostEqual(version.rolling_auc_baseline, max(
