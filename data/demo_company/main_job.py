@@ -110,7 +110,8 @@ def churn_and_value(ctx: JobContext) -> Section:
     X_now = build_features(tables, today)
     scores = model.score(X_now)
     X_clv, purchases = calibration_holdout(tables, today - pd.Timedelta(days=CLV_HORIZON_DAYS), CLV_HORIZON_DAYS)
-    value = CLVModel(horizon_days=CLV_HORIZON_DAYS).fit(X_clv, purchases).value(X_now)
+    # The anchor is refitted on the customers as of today, as the Odoo scoring does.
+    value = CLVModel(horizon_days=CLV_HORIZON_DAYS).fit(X_clv, purchases).rebase(X_now).value(X_now)
     scores = scores.join(value[["expected_purchases", "expected_revenue", "expected_margin"]])
     ctx.results["churn"] = scores
     ctx.results["churn_card"] = card
