@@ -1,3 +1,4 @@
+from . import fusion_routing_mixin
 from . import res_company
 from . import res_config_settings
 from . import crm_team_member

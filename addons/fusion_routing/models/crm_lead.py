@@ -16,17 +16,10 @@ NO_CATEGORY = "none"
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "fusion.routing.mixin"]
 
-    fusion_routing_reasons = fields.Json(string="Routing reasons", readonly=True, copy=False)
-    fusion_routing_summary = fields.Text(string="Why this salesperson", compute="_compute_fusion_routing_summary")
-
-    @api.depends("fusion_routing_reasons")
-    @api.depends_context("lang")
-    def _compute_fusion_routing_summary(self):
-        reason_text = self.env["fusion.reason"]._get_fusion_reason_text
-        for lead in self:
-            lead.fusion_routing_summary = "\n".join(reason_text(reason) for reason in lead.fusion_routing_reasons or [])
+    fusion_routing_summary = fields.Text(string="Why this salesperson")
 
     @api.model_create_multi
     def create(self, vals_list):

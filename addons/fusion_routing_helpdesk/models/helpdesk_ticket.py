@@ -13,18 +13,10 @@ HISTORY_DAYS = 365
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "fusion.routing.mixin"]
 
-    fusion_routing_reasons = fields.Json(string="Routing reasons", readonly=True, copy=False)
-    fusion_routing_summary = fields.Text(string="Why this agent", compute="_compute_fusion_routing_summary")
-
-    @api.depends("fusion_routing_reasons")
-    @api.depends_context("lang")
-    def _compute_fusion_routing_summary(self):
-        reason_text = self.env["fusion.reason"]._get_fusion_reason_text
-        for ticket in self:
-            ticket.fusion_routing_summary = "\n".join(
-                reason_text(reason) for reason in ticket.fusion_routing_reasons or [])
+    fusion_routing_summary = fields.Text(string="Why this agent")
 
     def _fusion_route(self, chosen=None):
         """The team as fusion_helpdesk chooses it; the agent by skill when the team's history allows.
