@@ -395,6 +395,9 @@ def _paired_rows(sold: pd.DataFrame, tables: Mapping[str, pd.DataFrame], today: 
 def cockpit_figures(records: pd.DataFrame, by: Iterable[str] = ("month",), record_ids: bool = False) -> pd.DataFrame:
     """The figure of every measure per group of ``by`` (a subset of :data:`DIMENSIONS`; empty: the whole).
 
+    ``records`` holds one row per record (``record_id``), or rows already summed that say how many
+    records each stands for (a ``records`` column): the figure is the same either way.
+
     Returns
     -------
     pandas.DataFrame
@@ -412,7 +415,9 @@ def cockpit_figures(records: pd.DataFrame, by: Iterable[str] = ("month",), recor
     if wrong:
         raise ValidationError(f"Figures break down by {list(DIMENSIONS)} only, not {wrong}.",
                               code="invalid_dimension", field="by", details={"invalid": wrong})
-    aggregations = {"value": ("value", "sum"), "base": ("base", "sum"), "records": ("record_id", "size")}
+    # Rows that already stand for several records (stored figures) carry their ``records`` count.
+    counted = ("records", "sum") if "records" in records.columns else ("record_id", "size")
+    aggregations = {"value": ("value", "sum"), "base": ("base", "sum"), "records": counted}
     if record_ids:
         aggregations.update(model=("model", "first"), record_ids=("record_id", lambda ids: sorted(ids.tolist())))
     grouped = records.groupby([*by, "measure"], sort=True, observed=True).agg(**aggregations).reset_index()

@@ -51,7 +51,7 @@ __all__ = [
     "ValidatedRecord", "validate_batch", "validate_record", "validate_values", "check_allowlist",
     "missing_for_create", "payload_hash", "error_dict", "error_result", "record_result", "validate_product_codes",
     "validate_cursor_limit", "parse_text_value", "FIELD_MODES", "QUOTE_LINE", "QUOTE_OPTIONS", "MAX_QUOTE_LINES",
-    "validate_quote",
+    "validate_quote", "validate_cockpit_query", "COCKPIT_DIMENSIONS", "MAX_COCKPIT_MONTHS",
 ]
 
 API_VERSION = "1.0"
@@ -552,6 +552,42 @@ def validate_cursor_limit(cursor: Any, limit: Any) -> tuple[str, int]:
         raise ValidationError(f"limit must be a whole number from 1 to {MAX_CHANGES}", code="invalid_value",
                               field="limit")
     return cursor, limit
+
+
+#: What the cockpit's figures break down by over the bridge: salespeople are people, so not here.
+COCKPIT_DIMENSIONS = ("month", "segment")
+MAX_COCKPIT_MONTHS = 36
+
+
+def validate_cockpit_query(months: Any, by: Any) -> tuple[list[dt.date], list[str]]:
+    """The arguments of a ``cockpit_figures`` call.
+
+    ``months``: a list of ``"YYYY-MM"`` (``False``: every month kept); ``by``: a list drawn from
+    :data:`COCKPIT_DIMENSIONS` (empty: the company as a whole). Returns the first days of the
+    months and the dimensions.
+    """
+    if months is False or months is None:
+        months = []
+    if not isinstance(months, list):
+        raise ValidationError(f"months must be a list, not {_type_name(months)}", code="invalid_type", field="months")
+    if len(months) > MAX_COCKPIT_MONTHS:
+        raise ValidationError(f"{len(months)} months in one call; the maximum is {MAX_COCKPIT_MONTHS}",
+                              code="batch_too_large", field="months", details={"max_batch": MAX_COCKPIT_MONTHS})
+    firsts = []
+    for month in months:
+        text = _check_string(month, "months", 7, allow_empty=False)
+        try:
+            firsts.append(dt.date.fromisoformat(f"{text}-01"))
+        except ValueError:
+            raise ValidationError(f"{text!r} is not a month written YYYY-MM", code="invalid_value",
+                                  field="months") from None
+    if not isinstance(by, list) or any(not isinstance(name, str) for name in by):
+        raise ValidationError("by must be a list of names", code="invalid_type", field="by")
+    wrong = [name for name in by if name not in COCKPIT_DIMENSIONS]
+    if wrong:
+        raise ValidationError(f"Figures break down by {list(COCKPIT_DIMENSIONS)} over the bridge, not {wrong}",
+                              code="invalid_dimension", field="by", details={"invalid": wrong})
+    return firsts, list(dict.fromkeys(by))
 
 
 def error_dict(error: FusionError) -> dict[str, Any]:

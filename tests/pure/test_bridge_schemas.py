@@ -1,5 +1,7 @@
 """The bridge payload schemas: every kind of bad input gets a clear, structured error."""
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -264,3 +266,21 @@ def test_version_and_field_modes_are_validated_and_part_of_the_payload():
     with pytest.raises(ValidationError) as refused:
         schemas.validate_record(schemas.INTERACTION, interaction)
     assert (refused.value.code, refused.value.field) == ("invalid_value", "modes")
+
+
+@pytest.mark.parametrize("months, by, code", [
+    ("2026-09", ["month"], "invalid_type"), (["2026-13"], [], "invalid_value"), ([9], [], "invalid_type"),
+    (["2026-09"], ["salesperson"], "invalid_dimension"), (["2026-01"] * 37, [], "batch_too_large"),
+    (["2026-09"], "month", "invalid_type"),
+])
+def test_cockpit_queries_are_checked(months, by, code):
+    with pytest.raises(ValidationError) as error:
+        schemas.validate_cockpit_query(months, by)
+    assert error.value.code == code
+
+
+def test_a_cockpit_query_reads_months_and_dimensions():
+    firsts, by = schemas.validate_cockpit_query(["2026-09", "2025-12"], ["segment", "month", "segment"])
+    assert firsts == [dt.date(2026, 9, 1), dt.date(2025, 12, 1)]
+    assert by == ["segment", "month"]
+    assert schemas.validate_cockpit_query(False, []) == ([], [])

@@ -212,3 +212,16 @@ def test_figures_can_list_the_records_behind_each_cell(records):
         ["salesperson", "measure"])
     cell = cells.loc[("Laura Gómez", "promise_accuracy")]
     assert (cell["model"], cell["record_ids"], cell["value"], cell["base"]) == ("sale.order", [1, 5], 1.0, 2.0)
+
+
+def test_rows_that_stand_for_several_records_add_up_like_the_records():
+    """The bridge adds up stored rows (value, base, records per row) to the figures the records give."""
+    records = pd.DataFrame({"month": ["2026-09"] * 3, "segment": ["B2B", "B2B", "B2C"],
+                            "measure": ["promise_accuracy"] * 3, "value": [1.0, 0.0, 1.0], "base": 1.0,
+                            "record_id": [1, 2, 3]})
+    by_segment = cockpit_figures(records, by=("month", "segment")).drop(columns="segment")
+    stored = by_segment.rename(columns={"figure": "stored_figure"})
+    again = cockpit_figures(stored[["month", "measure", "value", "base", "records"]], by=("month",))
+    whole = cockpit_figures(records, by=("month",))
+    assert again["figure"].tolist() == whole["figure"].tolist() == [2.0 / 3.0]
+    assert again["records"].tolist() == [3]

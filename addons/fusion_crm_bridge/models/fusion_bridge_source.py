@@ -17,6 +17,8 @@ OPERATION_FLAGS = {
     # sale.order's quote API (fusion_sale_promise), for a source's technical user
     "simulate_quote": "allow_quotes",
     "check_order": "allow_quotes",
+    # fusion.cockpit.measure's figures (fusion_cockpit), for a source's technical user
+    "cockpit_figures": "allow_cockpit",
 }
 
 
@@ -50,6 +52,9 @@ class FusionBridgeSource(models.Model):
     allow_quotes = fields.Boolean(
         "Simulate quotes", help="Promise and price quotations for its customers, check its orders "
                                 "(with the promise and pricing module).")
+    allow_cockpit = fields.Boolean(
+        "Read the cockpit", help="The cost-of-disconnection figures of its company, by month and segment "
+                                 "(with the cockpit module).")
     purpose_ids = fields.One2many(
         "fusion.data.purpose", "bridge_source_id", string="Allowed fields",
         help="Fields the source may write, per model, each with its purpose (minimum viable data).",
