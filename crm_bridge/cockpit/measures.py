@@ -46,6 +46,7 @@ __all__ = [
     "CONFLICT_TICKET_CATEGORIES",
     "DIMENSIONS",
     "MEASURES",
+    "NEEDED_COLUMNS",
     "PAIRS",
     "BAD_PROMISE_STATUSES",
     "CockpitRecords",
@@ -159,7 +160,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("transactions", "average_ticket"),
 )
 
-_NEEDED = {
+#: What the cockpit reads of a company (``crm_bridge.tables.schema`` columns), and only that.
+NEEDED_COLUMNS = {
     "customers": ("customer_id", "segment", "salesperson"),
     "products": ("product_id", "category", "type", "cost"),
     "stock": ("product_id", "qty_on_hand"),
@@ -242,7 +244,7 @@ def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
     ValidationError
         ``missing_table`` or ``missing_columns`` when a table the measures read is absent or incomplete.
     """
-    _check(tables, _NEEDED, optional=False)
+    _check(tables, NEEDED_COLUMNS, optional=False)
     kept = _check(tables, _RECORD_NEEDED, optional=True)
     policy = policy or PricingPolicy()
     today_ts = pd.Timestamp(today).normalize()
@@ -443,7 +445,7 @@ def late_delivery_churn(tables: Mapping[str, pd.DataFrame], today: dt.date,
         ``lapsed_on_time``, ``difference`` (lapse rate of late minus on time) and its Newcombe interval
         ``ci_low``/``ci_high`` (95 %).
     """
-    _check(tables, {key: _NEEDED[key] for key in ("customers", "orders")}, optional=False)
+    _check(tables, {key: NEEDED_COLUMNS[key] for key in ("customers", "orders")}, optional=False)
     orders = tables["orders"]
     today_ts = pd.Timestamp(today).normalize()
     sold = orders[orders["state"].isin(SOLD_ORDER_STATES)]

@@ -8,23 +8,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from crm_bridge.cockpit.measures import MEASURES, PAIRS, cockpit_figures, cockpit_records
+from crm_bridge.cockpit.measures import MEASURES, NEEDED_COLUMNS, PAIRS, cockpit_figures, cockpit_records
 from crm_bridge.tables.backends import OrmBackend
 from crm_bridge.tables.odoo import UndeclaredFieldsError, read_tables
 
 _logger = logging.getLogger(__name__)
 
 CONSUMER = "cockpit"
-# What the cockpit reads of a company (crm_bridge.tables.schema columns), and only that.
-COLUMNS = {
-    "customers": ("customer_id", "segment", "salesperson"),
-    "products": ("product_id", "category", "type", "cost"),
-    "stock": ("product_id", "qty_on_hand"),
-    "orders": ("order_id", "customer_id", "date_order", "state", "commitment_date", "delivery_date"),
-    "order_lines": ("line_id", "order_id", "product_id", "qty", "price_unit", "discount", "cost"),
-    "invoices": ("invoice_id", "order_id", "customer_id", "date_invoice", "amount"),
-    "tickets": ("ticket_id", "customer_id", "created_at", "category"),
-}
 READ_MODELS = ("crm.lead", "res.partner", "res.users", "product.product", "product.category", "stock.quant",
                "stock.location", "sale.order", "sale.order.line", "account.move", "helpdesk.ticket",
                "helpdesk.ticket.category")
@@ -97,7 +87,7 @@ class FusionCockpitMeasure(models.Model):
         """
         purposes = self.env["fusion.data.purpose"]
         try:
-            tables = read_tables(OrmBackend(self.sudo().env), company.id, COLUMNS, allowed_fields={
+            tables = read_tables(OrmBackend(self.sudo().env), company.id, NEEDED_COLUMNS, allowed_fields={
                 model: purposes._get_allowed_fields(CONSUMER, model) for model in READ_MODELS})
         except UndeclaredFieldsError as error:
             listed = "; ".join(f"{model}: {', '.join(names)}"
