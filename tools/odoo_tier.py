@@ -401,10 +401,10 @@ def command_test(args: argparse.Namespace) -> int:
                 env=env, cwd=PROJECT,
             ).returncode not in (0, no_tests_selected)
         # Tests against the running server (XML-RPC, JSON-RPC, the bridge's reliability harness) are
-        # named after the addon they exercise: test_<addon>*.py
+        # named after the addon they exercise, test_<addon>[_<topic>].py, and run when that addon is installed
         rpc_tests = sorted(str(path) for folder in ("odoo_rpc", "reliability")
                            for path in (PROJECT / "tests" / folder).glob("test_*.py")
-                           if any(path.stem.startswith(f"test_{name}") for name in modules))
+                           if addon_of_test(path.stem) in modules)
         if rpc_tests:
             banner("ODOO TIER, XML-RPC tests against a running server (odoorpc)")
             status |= subprocess.run(
@@ -414,6 +414,15 @@ def command_test(args: argparse.Namespace) -> int:
             ).returncode not in (0, no_tests_selected)
     banner(f"ODOO TIER {'PASSED' if status == 0 else 'FAILED'}")
     return status
+
+
+def addon_of_test(stem: str) -> str | None:
+    """The addon a server test exercises: the longest addon name its file name starts with.
+
+    ``test_fusion_crm_bridge_sale_promise`` belongs to the glue, not to ``fusion_crm_bridge``.
+    """
+    names = [name for name in project_addons() if stem == f"test_{name}" or stem.startswith(f"test_{name}_")]
+    return max(names, key=len, default=None)
 
 
 def command_i18n(args: argparse.Namespace) -> int:
