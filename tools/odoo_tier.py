@@ -465,7 +465,7 @@ def command_serve(args: argparse.Namespace) -> int:
         banner(f"make odoo needs an Odoo 18: {exc}")
         return 1
     ensure_odoo_requirements(root)
-    state = PROJECT / "var" / "odoo"
+    state = Path(args.state).resolve()
     state.mkdir(parents=True, exist_ok=True)
     port_file = state / "pg_port"
     pg_port = int(port_file.read_text()) if port_file.exists() else free_port()
@@ -477,6 +477,11 @@ def command_serve(args: argparse.Namespace) -> int:
         if not pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'").strip():
             create_database(root, config, database, project_addons(), state / "install.log")
             load_demo(root, config, database, args.size)
+        elif args.update:
+            # The code changed since the database was made: install new addons, upgrade the others
+            addons = ",".join(project_addons())
+            run(odoo_cmd(root, config, "-d", database, "-i", addons, "-u", addons, "--stop-after-init"),
+                env=odoo_env(root), stdout=subprocess.DEVNULL)
         banner(f"Odoo with ERP-CRM Fusion: http://127.0.0.1:{args.port}/odoo  database {database}, "
                "login admin / password admin.  Ctrl-C stops it.")
         with contextlib.suppress(KeyboardInterrupt):
@@ -500,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve")
     serve.add_argument("--port", type=int, default=int(os.environ.get("ODOO_HTTP_PORT", 8069)))
     serve.add_argument("--database", default="fusion_demo")
+    serve.add_argument("--state", default=str(PROJECT / "var" / "odoo"),
+                       help="folder for the PostgreSQL cluster, the filestore and the config (one per server)")
+    serve.add_argument("--update", action="store_true", help="upgrade the suite's addons before serving")
     serve.add_argument("--size", default="small", choices=["tiny", "small", "default"])
     serve.set_defaults(func=command_serve)
     args = parser.parse_args(argv)
