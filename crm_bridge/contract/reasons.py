@@ -100,6 +100,13 @@ PHRASES: dict[str, str] = {
     "not_stocked": "Not a stocked product",
     "from_forecast": "About {cover_days} days of stock at the forecast demand",
     "no_forecast_demand": "In stock, and the demand forecast expects no sales",
+    # warehouse choice (crm_bridge.promise.warehouse)
+    "warehouse_can_deliver": "Delivers the whole order by {promised_date}",
+    "warehouse_sooner": "Delivers on {promised_date} instead of {date}",
+    "warehouse_cheaper": "Same delivery date at a lower shipping cost",
+    "warehouse_fewer_shipments": "Same delivery date in fewer shipments: {shipments} instead of {current_shipments}",
+    "warehouse_current_best": "The order's warehouse delivers it soonest and cheapest",
+    "warehouse_none_delivers": "No warehouse can deliver the whole order",
 }
 
 #: How each parameter is written: a date, a percentage (a fraction), a quantity, a whole number of days, money.
