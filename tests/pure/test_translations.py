@@ -6,7 +6,9 @@ with ``lxml`` (view texts and attributes, and the translatable fields of the
 records they create: groups, menus, actions, activity types, crons), and the
 ``.po`` files with a small reader of their ``msgid`` / ``msgstr`` pairs. The
 reason phrases of the core (``crm_bridge.contract.reasons.PHRASES``) are
-terms of the addon that shows them (``fusion_sale_promise``).
+terms of the addon that shows them (``fusion_base``), and so are the
+definitions of the cockpit's measures (``crm_bridge.cockpit.measures.MEASURES``,
+shown by ``fusion_cockpit``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from crm_bridge.cockpit.measures import MEASURES
 from crm_bridge.contract.reasons import PHRASES
 
 ADDONS = Path(__file__).resolve().parents[2] / "addons"
@@ -34,8 +37,10 @@ RECORD_FIELDS = {
     "mail.activity.type": ("name", "summary"), "helpdesk.ticket.category": ("name",),
 }
 # Phrases of the core shown by an addon, with ``{name}`` fields.
-# fusion_base renders them for every addon (fusion.reason), so its i18n carries them.
-ADDON_PHRASES = {"fusion_base": set(PHRASES.values())}
+# fusion_base renders them for every addon (fusion.reason), so its i18n carries them;
+# fusion_cockpit shows each measure's definition on its rows.
+ADDON_PHRASES = {"fusion_base": set(PHRASES.values()),
+                 "fusion_cockpit": {measure.definition for measure in MEASURES.values()}}
 
 
 def _addons() -> list[Path]:
@@ -203,6 +208,7 @@ def test_the_check_finds_terms():
     assert "Request approval" in terms
     assert "Exceptions refused: %(reason)s" in terms
     assert PHRASES["lead_time"] in addon_terms(ADDONS / "fusion_base")
+    assert MEASURES["transactions"].definition in addon_terms(ADDONS / "fusion_cockpit")
 
 
 # ---------------------------------------------------------------- reasons in plain words

@@ -51,7 +51,7 @@ class FusionCockpitMeasure(models.Model):
     evidence = fields.Selection([("measured", "Measured"), ("estimated", "Estimated")], readonly=True,
                                 help="Measured: counted from the records. Estimated: the records with a stated "
                                      "correction (see the measure's definition).")
-    definition = fields.Char(readonly=True)
+    definition = fields.Char(compute="_compute_definition")
     month = fields.Date(readonly=True, index=True)
     segment = fields.Char(readonly=True)
     salesperson = fields.Char(readonly=True)
@@ -63,6 +63,14 @@ class FusionCockpitMeasure(models.Model):
     res_model = fields.Char("Records of", readonly=True)
     res_ids = fields.Text(readonly=True)
     computed_at = fields.Datetime("Computed on", readonly=True, default=fields.Datetime.now)
+
+    @api.depends("measure")
+    @api.depends_context("lang")
+    def _compute_definition(self):
+        # One definition per measure, the core's (crm_bridge.cockpit.measures.MEASURES), translated through
+        # this addon's i18n (its es.po carries every definition).
+        for row in self:
+            row.definition = self.env._(MEASURES[row.measure].definition) if row.measure else False
 
     def action_open_records(self):
         """The records behind this figure."""
@@ -121,7 +129,7 @@ class FusionCockpitMeasure(models.Model):
             measure = MEASURES[cell.measure]
             rows.append({
                 "company_id": company.id, "measure": cell.measure, "side": measure.side,
-                "evidence": measure.evidence, "definition": measure.definition,
+                "evidence": measure.evidence,
                 "month": cell.month.date() if pd.notna(cell.month) else False,
                 "segment": cell.segment or False, "salesperson": cell.salesperson or False,
                 "user_id": users.get(cell.salesperson, False),
