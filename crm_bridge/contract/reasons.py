@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PHRASES", "Reason", "phrase_key", "render", "xmlrpc_value"]
+__all__ = ["DAY_UNITS", "PHRASES", "Reason", "days_text", "phrase_key", "render", "xmlrpc_value"]
 
 
 def xmlrpc_value(value: Any) -> Any:
@@ -74,7 +74,7 @@ PHRASES: dict[str, str] = {
     "capacity_full:ship_date": "Shipping capacity is full on {date}: ships {ship_date}",
     "capacity_full:date": "Shipping capacity is full on {date}",
     "capacity_full": "Shipping capacity is full on the first shipping days",
-    "beyond_horizon": "Cannot ship the whole quantity in the next {horizon_days} days",
+    "beyond_horizon": "Cannot ship the whole quantity in the next {horizon_days}",
     "split:second_date": "Partial delivery: {first_qty} on {first_date}, {second_qty} on {second_date}",
     "split": "Partial delivery: {first_qty} on {first_date}; the rest cannot ship",
     # pricing verdicts (crm_bridge.pricing.guardrail)
@@ -85,8 +85,8 @@ PHRASES: dict[str, str] = {
     "list_below_floor": "The list price is below the floor price {floor_price}: no discount",
     "category_floor": "The category's minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
     "margin_floor": "The minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
-    "scarcity": "Scarce stock (about {cover_days} days left): no discount",
-    "low_cover": "Little stock (about {cover_days} days left): up to {stock_room} off",
+    "scarcity": "Scarce stock (about {cover_days} left): no discount",
+    "low_cover": "Little stock (about {cover_days} left): up to {stock_room} off",
     "target_cover": "Stock as planned: up to {stock_room} off",
     "overstock": "Too much stock: up to {stock_room} off",
     "unsold_stock:stock_room": "In stock and not sold lately: up to {stock_room} off",
@@ -94,12 +94,18 @@ PHRASES: dict[str, str] = {
     "retention": "A valuable customer who may leave: {retention_room} more off",
     "policy_cap": "The company's maximum discount is {max_discount}",
     # days of cover (crm_bridge.pricing.cover)
-    "from_sales": "About {cover_days} days of stock at the recent sales rate",
-    "unsold_stock": "In stock and not sold in the last {window_days} days",
+    "from_sales": "About {cover_days} of stock at the recent sales rate",
+    "unsold_stock": "In stock and not sold in the last {window_days}",
     "no_stock": "Nothing in stock and no recent sales",
     "not_stocked": "Not a stocked product",
-    "from_forecast": "About {cover_days} days of stock at the forecast demand",
+    "from_forecast": "About {cover_days} of stock at the forecast demand",
     "no_forecast_demand": "In stock, and the demand forecast expects no sales",
+    # dynamic pricing (ai_insights.pricing.suggest)
+    "pricing_discount": "{discount} off (price {price}) is expected to earn more than the current price",
+    "pricing_no_gain": "No discount is expected to earn more: the price stays",
+    "pricing_control": "Kept at the old price to measure the effect of the new ones (control group)",
+    "pricing_response": "Sales grow about {elasticity}% for every 1% off (learnt from its own sales)",
+    "pricing_response_category": "Sales grow about {elasticity}% for every 1% off (learnt from its category)",
     # warehouse choice (crm_bridge.promise.warehouse)
     "warehouse_can_deliver": "Delivers the whole order by {promised_date}",
     "warehouse_sooner": "Delivers on {promised_date} instead of {date}",
@@ -109,7 +115,11 @@ PHRASES: dict[str, str] = {
     "warehouse_none_delivers": "No warehouse can deliver the whole order",
 }
 
-#: How each parameter is written: a date, a percentage (a fraction), a quantity, a whole number of days, money.
+#: A number of days with its unit, one day and several days: ``{days}`` is the number. Translated by the caller.
+DAY_UNITS: tuple[str, str] = ("{days} day", "{days} days")
+
+#: How each parameter is written: a date, a percentage (a fraction), a quantity, a number of days (with its unit,
+#: so the phrases say ``{cover_days}``, not ``{cover_days} days``), money.
 PARAM_KINDS: dict[str, str] = {
     **dict.fromkeys(("date", "earliest_date", "next_receipt_date", "ship_date", "first_date", "second_date",
                      "promised_date", "wanted_date"), "date"),
@@ -123,6 +133,28 @@ PARAM_KINDS: dict[str, str] = {
 }
 
 
+def days_text(value: float, translate: Any = None, number: Any = None) -> str:
+    """A number of days, rounded to whole days, with its unit: "1 day", "40 days" (Spanish "1 día", "40 días").
+
+    Parameters
+    ----------
+    value : float
+        Days.
+    translate : callable, optional
+        Takes each of ``DAY_UNITS``, returns it in the reader's language. Default: English.
+    number : callable, optional
+        Writes the whole number in the reader's locale. Default: plain digits.
+
+    Returns
+    -------
+    str
+        The days with the unit; singular for exactly one day (the rule of English and Spanish).
+    """
+    days = round(float(value))
+    unit = DAY_UNITS[0] if days == 1 else DAY_UNITS[1]
+    return (translate(unit) if translate else unit).format(days=number(days) if number else str(days))
+
+
 def _plain_qty(value: float) -> str:
     return f"{float(value):.3f}".rstrip("0").rstrip(".")
 
@@ -133,7 +165,7 @@ PLAIN_FORMATS: dict[str, Any] = {
     else value.strftime("%d %b %Y"),
     "percent": lambda value: f"{float(value) * 100:.1f}%".replace(".0%", "%"),
     "qty": _plain_qty,
-    "days": lambda value: f"{float(value):.0f}",
+    "days": days_text,
     "money": lambda value: f"{float(value):.2f}",
 }
 

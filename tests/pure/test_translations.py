@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from crm_bridge.cockpit.measures import MEASURES
-from crm_bridge.contract.reasons import PHRASES
+from crm_bridge.contract.reasons import DAY_UNITS, PHRASES
 
 ADDONS = Path(__file__).resolve().parents[2] / "addons"
 FIELD_TYPES = {"Boolean", "Char", "Text", "Html", "Integer", "Float", "Monetary", "Date", "Datetime", "Selection",
@@ -39,7 +39,7 @@ RECORD_FIELDS = {
 # Phrases of the core shown by an addon, with ``{name}`` fields.
 # fusion_base renders them for every addon (fusion.reason), so its i18n carries them;
 # fusion_cockpit shows each measure's definition on its rows.
-ADDON_PHRASES = {"fusion_base": set(PHRASES.values()),
+ADDON_PHRASES = {"fusion_base": set(PHRASES.values()) | set(DAY_UNITS),
                  "fusion_cockpit": {measure.definition for measure in MEASURES.values()}}
 
 
@@ -236,6 +236,8 @@ def test_reasons_read_as_plain_words():
     low_cover = Reason("low_cover", "Low stock cover (40.4844 of 60 target days): up to 10.0% off",
                        {"cover_days": 40.4844, "stock_room": 0.1})
     assert render(low_cover) == "Little stock (about 40 days left): up to 10% off"
+    one_day = Reason("from_sales", "1.2 days of cover", {"cover_days": 1.2})
+    assert render(one_day) == "About 1 day of stock at the recent sales rate"
     retention = Reason("retention", "Churn risk 35% of a customer weighted 0.38 by lifetime value: 0.7% more room",
                        {"churn_risk": 0.35, "value_weight": 0.38, "retention_room": 0.007})
     assert "weighted" not in render(retention) and "0.38" not in render(retention)

@@ -31,7 +31,8 @@ class FusionReason(models.AbstractModel):
             "date": lambda value: format_date(env, value),
             "percent": percent,
             "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
-            "days": lambda value: number(round(float(value)), 0),
+            "days": lambda value: reason_words.days_text(
+                value, translate=lambda unit: env._(unit), number=lambda days: number(days, 0)),
             "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
             else (lambda value: number(value, 2)),
         }
