@@ -135,13 +135,17 @@ def demo_subjects(company: Any, model_version: str = "churn v1", horizon_days: i
     return subjects, card.metrics
 
 
-def demo_offer_inputs(company: Any, today: date, top: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demo_offer_inputs(company: Any, today: date, top: int = 3,
+                      forecast_daily: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each customer's ``top`` most bought products, and the products' guardrail and delivery inputs.
 
     A product is deliverable when there is stock, or it can be bought in
     within :data:`OFFER_DAYS`; its days of cover are
     :func:`crm_bridge.pricing.cover.cover_from_tables`, the rule the sale
-    order and the action rules use.
+    order and the action rules use, from the demand forecast's demand per
+    day (``forecast_daily``, ``ai_insights.forecast.demand.daily_demand``)
+    where given, as the sale order reads it when ``fusion_forecast`` is
+    installed, and from trailing sales otherwise.
     """
     orders = company.orders[company.orders["state"] != "cancelled"]
     lines = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")
@@ -149,7 +153,7 @@ def demo_offer_inputs(company: Any, today: date, top: int = 3) -> tuple[pd.DataF
     bought["rank"] = bought.groupby("customer_id")["qty"].rank(method="first", ascending=False)
     candidates = bought[bought["rank"] <= top]
     products = company.products.set_index("product_id")
-    cover = cover_from_tables(company.public_tables(), today).reindex(products.index)
+    cover = cover_from_tables(company.public_tables(), today, forecast_daily=forecast_daily).reindex(products.index)
     products = pd.DataFrame({
         "product_id": products.index.to_numpy(),
         "cost": products["cost"].to_numpy(float),
@@ -167,6 +171,7 @@ def simulate_rules(
     policy: PricingPolicy | None = None,
     horizon_days: int = 90,
     seed: int = 0,
+    forecast_daily: pd.Series | None = None,
 ) -> DemoSimulation:
     """Run the loop (predict, act, observe, measure) for each rule on a demo company.
 
@@ -182,6 +187,10 @@ def simulate_rules(
         Days over which outcomes are observed after the reference date.
     seed : int
         Seed of the response model's draws.
+    forecast_daily : Series, optional
+        Demand per day of each product (``product_id`` index) from the
+        demand forecast: the offers' days of cover read it
+        (:func:`demo_offer_inputs`).
     """
     from demo_company import simulate_outcomes
 
@@ -189,7 +198,7 @@ def simulate_rules(
     today = company.reference_date
     subjects, metrics = demo_subjects(company)
     decisions = evaluate_rules(rules, subjects, today)
-    candidates, products = demo_offer_inputs(company, today)
+    candidates, products = demo_offer_inputs(company, today, forecast_daily=forecast_daily)
     by_id = subjects.set_index("subject_id")
     runs = []
     unmeasured: dict[str, str] = {}

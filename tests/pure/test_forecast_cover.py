@@ -86,3 +86,19 @@ def test_cover_and_the_guardrail_read_the_forecast(company, forecast):
     lines_surge, _ = check_quotations(tables, today, forecast_daily=surge)
     assert (lines_surge["max_discount"].fillna(0) <= lines_sales["max_discount"].fillna(0) + 1e-9).all()
     assert (lines_surge["max_discount"].fillna(0) < lines_sales["max_discount"].fillna(0) - 1e-9).any()
+
+
+def test_the_demo_offers_read_the_forecast_cover_like_the_form(company, forecast):
+    """The action simulation's offers use the one cover rule with the forecast, as the quotation does."""
+    from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS
+    from demo_company.simulation import demo_offer_inputs
+
+    today = company.reference_date
+    daily = daily_demand(forecast, DEMAND_WINDOW_DAYS)
+    _candidates, from_sales = demo_offer_inputs(company, today)
+    _candidates, from_forecast = demo_offer_inputs(company, today, forecast_daily=daily)
+    expected = cover_from_tables(company.public_tables(), today, forecast_daily=daily)
+    expected = expected["cover_days"].reindex(from_forecast["product_id"]).to_numpy(float)
+    np.testing.assert_allclose(from_forecast["cover_days"].to_numpy(float), expected)
+    assert not np.allclose(from_forecast["cover_days"].to_numpy(float), from_sales["cover_days"].to_numpy(float),
+                           equal_nan=True)
