@@ -179,7 +179,7 @@ def _learning_curve(seed: pd.DataFrame, company: pd.DataFrame, eval_texts: list[
         scores = {task: [] for task in TASKS}
         for draw in range(LEARNING_DRAWS if size else 1):
             own = company.sample(n=size, random_state=draw) if size else company.head(0)
-            texts, labels, weights = seeded_training_set(own, seed)
+            texts, labels, weights = seeded_training_set(ticket_texts(own), own[list(TASKS)], seed)
             analyzer = TicketAnalyzer(holdout=0, random_state=0).fit(texts, labels, sample_weight=weights)
             for task, value in _macro_f1(truth, _analyzer_predictions(analyzer, eval_texts)[0]).items():
                 scores[task].append(value)

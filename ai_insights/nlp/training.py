@@ -11,6 +11,8 @@ benchmark's learning curve (``python -m benchmarks tickets``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -27,7 +29,8 @@ OWN_TICKET_WEIGHT = 4.0
 
 
 def seeded_training_set(
-    own: pd.DataFrame,
+    own_texts: Sequence[str],
+    own_labels: pd.DataFrame,
     seed: pd.DataFrame | None = None,
     own_weight: float = OWN_TICKET_WEIGHT,
 ) -> tuple[list[str], pd.DataFrame, np.ndarray]:
@@ -35,10 +38,13 @@ def seeded_training_set(
 
     Parameters
     ----------
-    own : pandas.DataFrame
-        The company's labelled tickets: ``subject``, ``body`` and any of the
-        task columns (``category``, ``urgency``, ``sentiment``); a missing
-        label leaves that ticket out of that task only. May be empty.
+    own_texts : sequence of str
+        The company's labelled tickets as the analyzer reads them
+        (:func:`~ai_insights.nlp.text.ticket_texts`). May be empty.
+    own_labels : pandas.DataFrame
+        Aligned with ``own_texts``: any of the task columns (``category``,
+        ``urgency``, ``sentiment``); a missing or empty label leaves that
+        ticket out of that task only, a ticket with no label at all is left out.
     seed : pandas.DataFrame, optional
         The seed corpus; by default the one shipped with the package
         (:func:`~ai_insights.nlp.seed.load_seed_corpus`).
@@ -57,19 +63,17 @@ def seeded_training_set(
     Raises
     ------
     ValidationError
-        ``own`` lacks ``subject`` or ``body``, or ``own_weight`` is not positive.
+        ``own_texts`` and ``own_labels`` differ in length, or ``own_weight`` is not positive.
     """
-    missing = {"subject", "body"} - set(own.columns)
-    if missing:
-        raise ValidationError(f"own tickets lack the columns {', '.join(sorted(missing))}", field="own")
+    if len(own_texts) != len(own_labels):
+        raise ValidationError(f"{len(own_texts)} own texts but {len(own_labels)} label rows", field="own_labels")
     if not own_weight > 0:
         raise ValidationError("own_weight must be positive", field="own_weight")
     seed = load_seed_corpus() if seed is None else seed
     tasks = list(SEED_TASKS)
-    own_labels = own.reindex(columns=tasks).replace("", np.nan).reset_index(drop=True)
-    labelled = own_labels.notna().any(axis=1).to_numpy()
-    own_labels = own_labels[labelled].reset_index(drop=True)
-    texts = ticket_texts(seed) + [text for text, keep in zip(ticket_texts(own), labelled) if keep]
-    labels = pd.concat([seed[tasks].reset_index(drop=True), own_labels], ignore_index=True)
-    weights = np.concatenate([np.ones(len(seed)), np.full(len(own_labels), float(own_weight))])
+    labels = own_labels.reindex(columns=tasks).replace("", np.nan).reset_index(drop=True)
+    labelled = labels.notna().any(axis=1).to_numpy()
+    texts = ticket_texts(seed) + [text for text, keep in zip(own_texts, labelled) if keep]
+    labels = pd.concat([seed[tasks].reset_index(drop=True), labels[labelled]], ignore_index=True)
+    weights = np.concatenate([np.ones(len(seed)), np.full(int(labelled.sum()), float(own_weight))])
     return texts, labels, weights
