@@ -305,6 +305,10 @@ class FusionBridge(models.AbstractModel):
                     creates.append((record, vals))
             except FusionError as exc:
                 results[record.index] = schemas.error_result(record, exc)
+        # One lock order for every call (external ids, record ids): concurrent batches that share
+        # records wait for each other instead of deadlocking and being retried whole.
+        creates.sort(key=lambda item: item[0].external_id or "")
+        updates.sort(key=lambda item: item[1].id)
         results.update(self._create_records(source, operation, spec, spec.model, creates))
         results.update(self._update_records(source, operation, spec, updates))
         return results

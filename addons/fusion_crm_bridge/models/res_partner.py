@@ -18,8 +18,12 @@ class ResPartner(models.Model):
     fusion_open_order_count = fields.Integer(
         "Open orders", compute="_compute_fusion_erp", groups=FUSION_USER,
         help="Quotations and orders of the customer not fully delivered yet.")
-    fusion_next_promised_date = fields.Datetime(
-        "Next promised date", compute="_compute_fusion_erp", groups=FUSION_USER)
+    fusion_next_promised_date = fields.Date(
+        "Next promised date", compute="_compute_fusion_erp", groups=FUSION_USER,
+        help="The earliest date promised on the customer's open orders not fully delivered, in your time zone.")
+    fusion_promise_late = fields.Boolean(
+        "Promise missed", compute="_compute_fusion_erp", groups=FUSION_USER,
+        help="An open order was promised for a day that has passed and is not fully delivered.")
     fusion_overdue_invoice_count = fields.Integer(
         "Overdue invoices", compute="_compute_fusion_erp", groups=FUSION_USER)
     fusion_overdue_amount = fields.Float("Overdue amount", compute="_compute_fusion_erp", groups=FUSION_USER)
@@ -38,6 +42,7 @@ class ResPartner(models.Model):
             partner.fusion_open_order_count = len(summary["orders"])
             partner.fusion_next_promised_date = min(
                 (order["promised"] for order in summary["orders"] if order["promised"]), default=False)
+            partner.fusion_promise_late = any(order["late"] for order in summary["orders"])
             partner.fusion_overdue_invoice_count = len(summary["overdue"])
             partner.fusion_overdue_amount = summary["overdue_amount"]
             partner.fusion_payment_delay_days = summary["payment_delay_days"] or 0.0
@@ -66,10 +71,12 @@ class ResPartner(models.Model):
             ("partner_id.commercial_partner_id", "in", customers.ids), ("company_id", "in", companies),
             ("state", "in", OPEN_ORDER_STATES), ("delivery_status", "!=", "full"),
         ], order="date_order desc")
+        today = fields.Date.context_today(self)
         for order in orders:
+            promised = self._get_fusion_promised_day(order)
             summaries[order.partner_id.commercial_partner_id.id]["orders"].append({
                 "name": order.name, "state": dict(order._fields["state"].selection).get(order.state),
-                "promised": order.commitment_date or order.expected_date,
+                "promised": promised, "late": bool(promised and promised < today),
                 "amount": formatLang(self.env, order.amount_total, currency_obj=order.currency_id),
             })
         self._add_fusion_invoice_summaries(summaries, customers, companies)
@@ -84,6 +91,15 @@ class ResPartner(models.Model):
         for customer_id, insight in customers._get_fusion_churn_insights().items():
             summaries[customer_id]["churn"] = insight
         return summaries
+
+    def _get_fusion_promised_day(self, order):
+        """Hook: the day promised to the customer for ``order`` in the user's time zone, or False.
+
+        The commitment date when one was given, else Odoo's expected date; a
+        day, not a time, because the customer was promised a day.
+        """
+        promised = order.commitment_date or order.expected_date
+        return promised and fields.Datetime.context_timestamp(self, promised).date()
 
     def _add_fusion_invoice_summaries(self, summaries, customers, companies):
         today = fields.Date.context_today(self)
