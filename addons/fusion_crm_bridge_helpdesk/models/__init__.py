@@ -1,0 +1,1 @@
+from . import fusion_bridge, helpdesk_ticket
