@@ -42,6 +42,8 @@ TRANSIENT_HTTP_CODES = frozenset({408, 429, 502, 503, 504})
 TRANSIENT_SERVER_ERRORS = ("SerializationFailure", "LockNotAvailable", "DeadlockDetected",
                            "could not serialize access", "deadlock detected")
 MODEL = "fusion.bridge"
+#: Result statuses a push does not remember: the same records are sent again next time.
+UNSETTLED_STATUSES = frozenset({"error", "queued"})
 
 
 class BridgeCallError(FusionError):
@@ -93,9 +95,14 @@ class BridgeState:
             self.cursor = data.get("cursor", "")
 
     def remember(self, results: Sequence[dict]) -> None:
-        """Keep the results the server acknowledged (errors are not: they may be fixed and resent)."""
+        """Keep the results the server settled.
+
+        Errors are not kept (they may be fixed and resent), nor records ``queued``
+        as a background job (``fusion_crm_bridge_queue``): sending them again
+        collects their final result once the job ran, and creates no second job.
+        """
         for result in results:
-            if result.get("status") != "error" and result.get("idempotency_key"):
+            if result.get("status") not in UNSETTLED_STATUSES and result.get("idempotency_key"):
                 self.results[result["idempotency_key"]] = result
 
     def save(self) -> None:

@@ -1,0 +1,1 @@
+from . import fusion_bridge, fusion_bridge_source
