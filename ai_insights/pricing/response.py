@@ -57,8 +57,10 @@ def weekly_history(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :data:`HISTORY_COLUMNS` plus ``week``; the discount is the
-        quantity-weighted mean of the week's lines.
+        :data:`HISTORY_COLUMNS` plus ``week``, every product of ``lines``
+        for every week from the first to the last: the discount is the
+        quantity-weighted mean of the week's lines, and a week without a sale
+        has quantity 0 at no discount (the list price).
     """
     missing = {"product_id", "date", "qty", "discount"} - set(lines.columns)
     if missing:
@@ -67,9 +69,12 @@ def weekly_history(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"product_id": lines["product_id"].to_numpy(), "week": week.to_numpy(),
                           "qty": lines["qty"].to_numpy(float),
                           "discounted": (lines["qty"] * lines["discount"]).to_numpy(float)})
-    weekly = frame.groupby(["product_id", "week"], as_index=False)[["qty", "discounted"]].sum()
-    weekly = weekly[weekly["qty"] > 0]
-    weekly["discount"] = weekly["discounted"] / weekly["qty"]
+    weekly = frame.groupby(["product_id", "week"])[["qty", "discounted"]].sum()
+    weeks = pd.date_range(frame["week"].min(), frame["week"].max(), freq="7D")
+    grid = pd.MultiIndex.from_product([weekly.index.levels[0], weeks], names=["product_id", "week"])
+    weekly = weekly.reindex(grid, fill_value=0.0).reset_index()
+    sold = weekly["qty"] > 0
+    weekly["discount"] = np.where(sold, weekly["discounted"] / weekly["qty"].where(sold, 1.0), 0.0)
     weekly["category"] = weekly["product_id"].map(categories).fillna("").astype(str).to_numpy()
     return weekly[["product_id", "category", "discount", "qty", "week"]].reset_index(drop=True)
 

@@ -47,7 +47,7 @@ def test_a_product_without_price_changes_gets_its_category_and_a_wider_interval(
 
 
 def test_thin_data_is_shrunk_towards_the_category():
-    truth = {i: -2.0 for i in range(1, 11)}
+    truth = dict.fromkeys(range(1, 11), -2.0)
     history = _history(truth, dict.fromkeys(truth, "Garden"), base=40.0)
     thin = _history({11: -0.2}, {11: "Garden"}, weeks=12, base=2.0, seed=5)
     response, _ = estimate_price_response(pd.concat([history, thin], ignore_index=True))
@@ -66,12 +66,14 @@ def test_bad_history_is_refused_with_a_clear_error():
 
 
 def test_weekly_history_weights_the_discount_by_quantity():
-    lines = pd.DataFrame({"product_id": [1, 1, 1], "date": ["2026-03-02", "2026-03-04", "2026-03-10"],
-                          "qty": [3.0, 1.0, 2.0], "discount": [0.0, 0.2, 0.1]})
-    weekly = weekly_history(lines, pd.Series({1: "Tools"}))
-    assert weekly["qty"].tolist() == [4.0, 2.0]
-    assert weekly["discount"].tolist() == pytest.approx([0.05, 0.1])
-    assert set(weekly["category"]) == {"Tools"}
+    lines = pd.DataFrame({"product_id": [1, 1, 1, 2], "date": ["2026-03-02", "2026-03-04", "2026-03-17", "2026-03-03"],
+                          "qty": [3.0, 1.0, 2.0, 5.0], "discount": [0.0, 0.2, 0.1, 0.0]})
+    weekly = weekly_history(lines, pd.Series({1: "Tools", 2: "Garden"}))
+    first = weekly[weekly["product_id"] == 1]
+    assert first["qty"].tolist() == [4.0, 0.0, 2.0]  # the week without a sale counts, at the list price
+    assert first["discount"].tolist() == pytest.approx([0.05, 0.0, 0.1])
+    assert weekly[weekly["product_id"] == 2]["qty"].tolist() == [5.0, 0.0, 0.0]
+    assert set(first["category"]) == {"Tools"}
 
 
 def _products(n: int, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
