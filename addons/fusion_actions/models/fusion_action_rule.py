@@ -283,7 +283,11 @@ class FusionActionRule(models.Model):
         )
 
     def _get_fusion_action_partner_data(self, partner_ids, purpose):
-        """Segment, email, blacklist and consent of the partners, in two queries."""
+        """Segment, email, blacklist and consent of the partners, in two queries.
+
+        Consent is the partner's "Refuses offers" box; with fusion_privacy installed the box is a view of
+        the consent register, which decides for the rule's purpose (glue ``fusion_actions_privacy``).
+        """
         partners = self.env["res.partner"].browse([int(pid) for pid in partner_ids])
         rows = partners.read(["is_company", "email", "email_normalized", "fusion_marketing_opt_out"])
         emails = [row["email_normalized"] for row in rows if row["email_normalized"]]

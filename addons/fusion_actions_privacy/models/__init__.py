@@ -1,1 +1,2 @@
 from . import fusion_action_rule
+from . import res_partner

@@ -23,3 +23,25 @@ class TestConsentInActions(FusionActionsCommon):
         data = self.env["fusion.action.rule"]._get_fusion_action_partner_data(self.risky[:2].ids, "marketing")
         self.assertEqual(dict(zip(data["subject_id"], data["consent_email"], strict=True)),
                          {granted.id: True, self.risky[1].id: False})
+
+    def test_refuses_offers_is_a_view_of_the_register(self):
+        # fusion_actions' common data checks the box on create: the register holds the refusal, not the partner.
+        refusal = self.env["fusion.privacy.consent"].search([("partner_id", "=", self.opted_out.id)])
+        self.assertEqual([(c.channel, c.purpose, c.granted) for c in refusal], [("email", "retention", False)])
+        self.assertTrue(self.opted_out.fusion_marketing_opt_out)
+        self.assertFalse(self.env["mail.blacklist"].search_count([("email", "=", "no@example.com")]),
+                         "a refusal of offers leaves service emails alone")
+        customer = self.risky[2]
+        self.env["fusion.privacy.consent"].create({"partner_id": customer.id, "channel": "email",
+                                                   "purpose": "retention", "granted": False, "source": "portal"})
+        customer.invalidate_recordset(["fusion_marketing_opt_out"])
+        self.assertTrue(customer.fusion_marketing_opt_out, "a refusal recorded anywhere checks the box")
+        customer.with_user(self.owner).fusion_marketing_opt_out = False
+        latest = self.env["fusion.privacy.consent"].search([("partner_id", "=", customer.id)], limit=1)
+        self.assertEqual((latest.purpose, latest.granted), ("retention", True))
+        self.assertIn(self.owner.name, latest.proof)
+        data = self.env["fusion.action.rule"]._get_fusion_action_partner_data([customer.id], "retention")
+        self.assertTrue(data["consent_email"].iloc[0])
+        before = self.env["fusion.privacy.consent"].search_count([])
+        customer.fusion_marketing_opt_out = False
+        self.assertEqual(self.env["fusion.privacy.consent"].search_count([]), before, "nothing to record")
