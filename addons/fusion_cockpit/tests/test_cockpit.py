@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from crm_bridge.cockpit.measures import cockpit_figures, cockpit_records
+from crm_bridge.cockpit.measures import MEASURES, cockpit_figures, cockpit_records
 
 from ..models.fusion_cockpit_measure import PROMISE_VERDICTS
 from .common import CockpitCommon
@@ -62,6 +62,12 @@ class TestCockpit(CockpitCommon):
             self.assertEqual(own, everyone.filtered(lambda r, p=person: r.user_id == p))
         self.assertEqual(self._stored(self.sales_manager), everyone)
         self.assertEqual(self._stored(self.stock_manager), everyone)
+
+    def test_a_row_reads_its_measure_definition_in_the_reader_language(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        row = self._stored().filtered(lambda r: r.measure == "transactions")[:1]
+        self.assertEqual(row.definition, MEASURES["transactions"].definition)
+        self.assertEqual(row.with_context(lang="es_ES").definition, "Número de pedidos vendidos.")
 
     def test_every_figure_opens_its_records(self):
         row = self._stored().filtered(lambda r: r.measure == "sales_volume")[:1]
