@@ -97,6 +97,7 @@ __all__ = [
     "UndeclaredFieldsError",
     "check_declared",
     "connect_from_env",
+    "customer_segment",
     "erased_customers",
     "fields_read",
     "read_company",
@@ -365,6 +366,19 @@ def _frame(table: str, rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return conform(table, frame, columns)
 
 
+SEGMENTS = ("B2B", "B2C")
+
+
+def customer_segment(is_company: Any) -> str:
+    """The ``segment`` of a customer: "B2B" for a company, "B2C" for a person.
+
+    The one rule for every reader of Odoo partners (this reader, the forecast
+    and the action rules in Odoo): pass the ``is_company`` of the customer's
+    commercial partner.
+    """
+    return SEGMENTS[0] if is_company else SEGMENTS[1]
+
+
 def _customers(r: _Reader, referenced: set[int]) -> list[dict]:
     table = "customers"
     # Active partners with a customer rank, the company's or shared, are customers even before a first order.
@@ -375,8 +389,8 @@ def _customers(r: _Reader, referenced: set[int]) -> list[dict]:
     users = r.names(table, "res.users", {p.get("user_id") for p in partners})
     return [{
         "customer_id": p["id"], "name": p.get("name"), "email": p.get("email") or "", "phone": p.get("phone") or "",
-        "segment": "B2B" if p.get("is_company") else "B2C",
-        "region": next((tags[t] for t in p.get("category_id") or () if tags.get(t) not in (None, "B2B", "B2C")),
+        "segment": customer_segment(p.get("is_company")),
+        "region": next((tags[t] for t in p.get("category_id") or () if tags.get(t) not in (None, *SEGMENTS)),
                        "unknown"),
         "country_code": p.get("country_code") or "", "lang": (p.get("lang") or "en")[:2],
         "created_at": p.get("create_date"), "salesperson": users.get(p.get("user_id")),

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 
 from crm_bridge.contract.errors import InsufficientDataError
 from crm_bridge.tables.backends import OrmBackend
-from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, read_tables
+from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, customer_segment, read_tables
 
 _logger = logging.getLogger(__name__)
 
@@ -119,11 +119,13 @@ class FusionForecastRun(models.Model):
 
     @api.model
     def _get_fusion_segments(self, partners):
-        """{partner id: customer segment} as the forecast splits demand: "B2B" for a company, else "B2C".
+        """{partner id: customer segment} as the forecast splits demand: the reader's rule.
 
-        The segment of a contact is its commercial partner's (the company tables' customer).
+        ``crm_bridge.tables.odoo.customer_segment`` ("B2B" for a company, else
+        "B2C"); the segment of a contact is its commercial partner's (the
+        company tables' customer).
         """
-        return {partner.id: "B2B" if partner.commercial_partner_id.is_company else "B2C" for partner in partners}
+        return {partner.id: customer_segment(partner.commercial_partner_id.is_company) for partner in partners}
 
     # ------------------------------------------------------------------ forecasting
 
@@ -164,10 +166,21 @@ class FusionForecastRun(models.Model):
         return run
 
     def _prepare_forecast_vals(self, history, forecast):
-        """Values of the forecast rows (bottom series, weeks ahead) and of the actual rows (as many weeks back)."""
+        """Values of the forecast rows (bottom series, weeks ahead) and of the actual rows (as many weeks back).
+
+        A series and week whose 95% bound is 0 (no demand expected, as most
+        weeks of intermittent series) has no row, but a product the forecast
+        expects none of at all keeps its first row: the readers then know the
+        forecast covers it and expects nothing (days of cover
+        ``no_forecast_demand``, as the core's ``daily_demand`` says), instead
+        of falling back to trailing sales. Rows missing otherwise are zeros.
+        """
         self.ensure_one()
         frame = forecast.frame.assign(service=forecast.quantile(self.service_level / 100))
-        frame = frame[(frame["level"] == BOTTOM) & (frame["hi_95"] > 0)]
+        frame = frame[frame["level"] == BOTTOM]
+        expected = frame["hi_95"] > 0
+        nothing_expected = ~expected.groupby(frame["product_id"]).transform("any")
+        frame = frame[expected | (nothing_expected & ~frame["product_id"].duplicated())]
         common = {"run_id": self.id, "company_id": self.company_id.id}
         vals = [dict(
             common, kind="forecast", product_id=int(row.product_id), segment=row.segment,
