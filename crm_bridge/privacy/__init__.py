@@ -31,6 +31,7 @@ from crm_bridge.privacy.erasure import (
     ErasurePlan,
     ErasureRefusedError,
     plan_erasure,
+    training_exclusions,
 )
 from crm_bridge.privacy.processing import (
     LEGAL_BASES,
@@ -64,5 +65,6 @@ __all__ = [
     "plan_erasure",
     "plan_retention",
     "record_of_processing",
+    "training_exclusions",
     "validate_consent",
 ]

@@ -19,7 +19,7 @@ out and why. Never a half-erased customer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ import pandas as pd
 from crm_bridge.contract.errors import FusionError, ValidationError
 
 __all__ = ["BLOCKING_REASONS", "HOLDING_COLUMNS", "HOLDING_KINDS", "ErasurePlan", "ErasureRefusedError",
-           "plan_erasure"]
+           "plan_erasure", "training_exclusions"]
 
 HOLDING_KINDS = ("derived", "personal", "legal")
 HOLDING_COLUMNS = ("partner_id", "model", "res_id", "kind", "reason")
@@ -142,3 +142,25 @@ def plan_erasure(partner_ids: Iterable[int], holdings: pd.DataFrame | Iterable[d
         anonymise=mine[mine["kind"] == "personal"].reset_index(drop=True),
         keep=mine[mine["kind"] == "legal"].reset_index(drop=True),
     )
+
+
+def training_exclusions(erased: Collection[int], customers: Collection[int]) -> dict[str, Any]:
+    """What a model's card says about the customers its training left out because they were erased.
+
+    Parameters
+    ----------
+    erased : collection of int
+        Partners erased on request (the data reader leaves them out of every table).
+    customers : collection of int
+        The customers the model would have learned from (those with records in its company).
+
+    Returns
+    -------
+    dict
+        ``erased_customers_excluded`` (how many of ``customers`` were erased) and ``note``, the sentence
+        the card shows.
+    """
+    count = len(set(erased) & set(customers))
+    return {"erased_customers_excluded": count,
+            "note": f"{count} customer{'' if count == 1 else 's'} erased on request left out of the training data "
+                    "(what the law keeps of them stays in Odoo, not in the tables)."}

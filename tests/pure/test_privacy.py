@@ -16,6 +16,7 @@ from crm_bridge.privacy import (
     plan_erasure,
     plan_retention,
     record_of_processing,
+    training_exclusions,
     validate_consent,
 )
 from crm_bridge.tables.odoo import UndeclaredFieldsError
@@ -173,3 +174,10 @@ def test_processing_use_needs_a_known_legal_basis_and_a_purpose():
         ProcessingUse("x", "res.partner", "name", "y", legal_basis="because")
     with pytest.raises(ValidationError):
         ProcessingUse("x", "res.partner", "name", " ")
+
+
+def test_a_card_counts_the_erased_customers_its_training_left_out():
+    counted = training_exclusions(erased={3, 4, 99}, customers={1, 2, 3, 4})
+    assert counted["erased_customers_excluded"] == 2
+    assert counted["note"].startswith("2 customers erased on request")
+    assert training_exclusions(set(), {1})["erased_customers_excluded"] == 0

@@ -57,3 +57,4 @@ def test_a_read_names_bound_partners_once():
         with pytest.raises(ValidationError) as caught:
             validate_consent_read(bad, BOUND)
         assert caught.value.code == code
+

@@ -2,8 +2,9 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ai_insights.churn.features import INPUT_COLUMNS
+from crm_bridge.privacy.erasure import training_exclusions
 from crm_bridge.tables.backends import OrmBackend
-from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, fields_read, read_tables
+from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, erased_customers, fields_read, read_tables
 
 CONSUMER = "churn model"
 # The tables the models read from Odoo. Interactions are not among them: Odoo keeps no structured
@@ -64,6 +65,22 @@ class FusionChurnDataset(models.AbstractModel):
             return read_tables(backend, company.id, columns, allowed_fields=allowed)
         except UndeclaredFieldsError as error:
             raise self._get_fusion_undeclared_error(error) from error
+
+    @api.model
+    def _get_fusion_training_exclusions(self, company):
+        """What the card says of the customers of ``company`` the tables leave out because they were erased.
+
+        The reader drops erased customers from every table (``crm_bridge.tables.odoo``); they are counted
+        here among the customers with an order in the company, which the law keeps (two queries).
+        """
+        erased = erased_customers(OrmBackend(self.sudo().env))
+        customers = set()
+        if erased:
+            groups = self.env["sale.order"].sudo().with_context(active_test=False)._read_group(
+                [("company_id", "=", company.id), ("partner_id.commercial_partner_id", "in", list(erased))],
+                ["partner_id"])
+            customers = {partner.commercial_partner_id.id for (partner,) in groups}
+        return training_exclusions(erased, customers)
 
     @api.model
     def _read_declared(self, model, ids, fnames):

@@ -150,12 +150,15 @@ class FusionChurnModel(models.Model):
             "clv_mae": summary.get(f"mae_model_{weeks}", float("nan")),
             "clv_total_ratio": summary.get(f"total_ratio_model_{weeks}", float("nan")),
         }
+        excluded = self.env["fusion.churn.dataset"]._get_fusion_training_exclusions(company)
         card = replace(
             card, metrics=dict(metrics, **rolling),
-            extra=dict(card.extra, value_horizon_days=value_horizon, rolling_evaluation=evaluation.to_dict()),
+            extra=dict(card.extra, value_horizon_days=value_horizon, rolling_evaluation=evaluation.to_dict(),
+                       erased_customers_excluded=excluded["erased_customers_excluded"]),
             notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
                                f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
-                               " scoring) whose correction by the same features only re-ranks customers.")
+                               " scoring) whose correction by the same features only re-ranks customers. "
+                               + excluded["note"])
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
             "data_start": card.data_window[0], "data_end": card.data_window[1],

@@ -96,6 +96,10 @@ class TestErasure(FusionPrivacyCommon):
         self.assertNotIn(self.customer.id, set(after["orders"]["customer_id"]))
         self.assertNotIn(self.customer.id, set(after["customers"]["customer_id"]))
         self.assertIn(self.debtor.id, set(after["customers"]["customer_id"]))
+        if "fusion.churn.dataset" in self.env:  # the churn model's card counts them
+            exclusions = self.env["fusion.churn.dataset"]._get_fusion_training_exclusions(self.company)
+            self.assertEqual(exclusions["erased_customers_excluded"], 1)
+            self.assertIn("1 customer erased on request", exclusions["note"])
 
     def test_access_export_lists_scores_with_reasons_and_consents(self):
         export = self.env["fusion.privacy.access.export"].with_user(self.fusion_manager).create(
