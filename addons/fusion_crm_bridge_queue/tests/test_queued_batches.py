@@ -54,7 +54,7 @@ class TestQueuedBatches(BridgeCommon):
         self.assertEqual(set(jobs.mapped("state")), {"pending"})
 
     def test_malformed_records_are_answered_at_once_and_never_queued(self):
-        batch = self.leads("m", 4) + [self.record("m-bad", "MBAD")]  # a lead needs a name
+        batch = self.leads("m", 4) + [self.record("m-bad", "MBAD", name=["not", "text"])]
         with trap_jobs() as trap:
             response = self.bridge.upsert_leads(batch)
             trap.assert_jobs_count(2)
