@@ -29,10 +29,22 @@ class FusionDataPurpose(models.Model):
         listed with their use unknown.
         """
         uses = {}
+        backend = OrmBackend(self.env(su=True))
         if "fusion.churn.dataset" in self.env:
-            backend = OrmBackend(self.env(su=True))
             dataset = self.env["fusion.churn.dataset"]
             uses["churn model"] = fields_read(backend, dataset._get_fusion_columns(backend))
+        if "fusion.forecast.run" in self.env:
+            # The forecast reads its COLUMNS through the one reader, and the customers' is_company (the segment).
+            from odoo.addons.fusion_forecast.models.fusion_forecast_run import COLUMNS, CONSUMER
+
+            uses[CONSUMER] = _merge(fields_read(backend, COLUMNS), {"res.partner": {"is_company"}})
+        if "fusion.cockpit.measure" in self.env:
+            # The cockpit reads its NEEDED_COLUMNS through the one reader; the promise verdict it records itself.
+            from odoo.addons.fusion_cockpit.models.fusion_cockpit_measure import CONSUMER as COCKPIT
+            from odoo.addons.fusion_cockpit.models.fusion_cockpit_measure import NEEDED_COLUMNS
+
+            uses[COCKPIT] = _merge(fields_read(backend, NEEDED_COLUMNS),
+                                   {"sale.order": {"fusion_cockpit_promise_status"}})
         return uses
 
     @api.model
@@ -63,3 +75,12 @@ class FusionDataPurpose(models.Model):
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
                 "target": "self"}
+
+
+def _merge(*uses):
+    """One {model: fields} of several."""
+    merged = {}
+    for use in uses:
+        for model, names in use.items():
+            merged.setdefault(model, set()).update(names)
+    return merged

@@ -27,3 +27,12 @@ class TestRecordOfProcessing(FusionCommon):
                         ("field_name", "=", "date_order")]).active = False
         with self.assertRaises(ValidationError):
             Purpose._get_fusion_processing_record()
+
+    def test_forecast_and_cockpit_uses_are_known_and_declared(self):
+        record = self.env["fusion.data.purpose"]._get_fusion_processing_record()
+        for consumer, model in (("demand forecast", "fusion.forecast.run"), ("cockpit", "fusion.cockpit.measure")):
+            if model not in self.env:
+                continue
+            rows = record[record["consumer"] == consumer]
+            self.assertTrue((rows["used"] == True).any(), consumer)  # noqa: E712  (True, False or NA)
+            self.assertFalse(rows["used"].isna().any(), f"{consumer}: every declaration's use is known")
