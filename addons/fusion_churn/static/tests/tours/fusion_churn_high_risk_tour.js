@@ -3,7 +3,6 @@
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("fusion_churn_high_risk", {
-    url: "/odoo/customers",
     steps: () => [
         {
             content: "Open the filters",

@@ -37,7 +37,8 @@ registry.category("web_tour.tours").add("fusion_helpdesk_reply", {
             run: "click",
         },
         {
-            trigger: ".modal button[name=action_send_mail]:contains('Send')",
+            // A single record's composer sends through its Send / Send Later drop-down (Odoo 18).
+            trigger: ".modal button.o_mail_send:contains('Send')",
             run: "click",
         },
         {

@@ -3,7 +3,6 @@
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("fusion_promise_request_approval", {
-    url: "/odoo/sales/new",
     steps: () => [
         {
             content: "Choose the customer",
@@ -69,7 +68,6 @@ registry.category("web_tour.tours").add("fusion_promise_request_approval", {
 });
 
 registry.category("web_tour.tours").add("fusion_promise_approve_from_activity", {
-    url: "/odoo",
     steps: () => [
         {
             content: "Open the activities",
