@@ -126,6 +126,9 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _measure("conflict_ticket_hours", "Support hours on conflicts", "hours", "sum", "estimated", "conflict",
              "Hours logged on conflict tickets; a ticket without logged hours counts its category's mean logged "
              "hours.", needs=("ticket_effort",)),
+    _measure("conflict_ticket_open_hours", "Hours conflict tickets stayed open", "hours", "sum", "measured",
+             "conflict", "Elapsed hours from opening to closing of the closed conflict tickets (time open, not "
+             "effort).", needs=("ticket_elapsed",)),
     _measure("credit_notes", "Credit notes", "currency", "sum", "measured", "conflict",
              "Amount of the credit notes issued (invoices with a negative amount)."),
     _measure("billing_disputes", "Billing disputes", "count", "sum", "measured", "conflict",
@@ -170,7 +173,8 @@ NEEDED_COLUMNS = {
     "invoices": ("invoice_id", "order_id", "customer_id", "date_invoice", "amount"),
     "tickets": ("ticket_id", "customer_id", "created_at", "category"),
 }
-_RECORD_NEEDED = {"promise_checks": ("order_id", "promise_status"), "ticket_effort": ("ticket_id", "hours_logged")}
+_RECORD_NEEDED = {"promise_checks": ("order_id", "promise_status"), "ticket_effort": ("ticket_id", "hours_logged"),
+                  "ticket_elapsed": ("ticket_id", "hours_open")}
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,8 @@ def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
     ----------
     tables : mapping of str to pandas.DataFrame
         The company's tables (schema columns; at least those the measures read), plus the record tables
-        ``promise_checks`` and ``ticket_effort`` when the source keeps them.
+        ``promise_checks``, ``ticket_effort`` and ``ticket_elapsed`` (``ticket_id``, ``hours_open``: hours from
+        opening to closing of the closed tickets) when the source keeps them.
     today : datetime.date
         The company's today: promised dates after it are not yet due; the demand window and the stock end there.
     policy : PricingPolicy, optional
@@ -261,7 +266,8 @@ def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
     parts = [
         *_promise_rows(orders, tables.get("promise_checks") if "promise_checks" in kept else None),
         *_pricing_rows(tables, lines, orders, gross, net, policy, today),
-        *_ticket_rows(tables["tickets"], tables.get("ticket_effort") if "ticket_effort" in kept else None),
+        *_ticket_rows(tables["tickets"], *(tables[name] if name in kept else None
+                                           for name in ("ticket_effort", "ticket_elapsed"))),
         _credit_note_rows(tables["invoices"]),
         _accuracy_rows(orders, today_ts),
         *_paired_rows(sold, tables, today_ts),
@@ -333,8 +339,10 @@ def _pricing_rows(tables: Mapping[str, pd.DataFrame], lines: pd.DataFrame, order
     return rows
 
 
-def _ticket_rows(tickets: pd.DataFrame, effort: pd.DataFrame | None) -> list[pd.DataFrame]:
-    """Conflict tickets, their hours (logged, else the category's mean logged hours), billing disputes."""
+def _ticket_rows(tickets: pd.DataFrame, effort: pd.DataFrame | None,
+                 elapsed: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """Conflict tickets, their hours (logged, else the category's mean logged hours), the hours the closed ones
+    stayed open, billing disputes."""
     category = tickets["category"].astype(str)
     month = _month(tickets["created_at"])
     conflict = category.isin(CONFLICT_TICKET_CATEGORIES).to_numpy()
@@ -351,6 +359,11 @@ def _ticket_rows(tickets: pd.DataFrame, effort: pd.DataFrame | None) -> list[pd.
         hours = logged.fillna(category.map(mean_logged)).fillna(0.0)
         rows.append(_rows("conflict_ticket_hours", month[conflict], tickets["customer_id"][conflict],
                           "helpdesk.ticket", tickets["ticket_id"][conflict], hours[conflict].to_numpy()))
+    if elapsed is not None:
+        open_hours = tickets["ticket_id"].map(elapsed.set_index("ticket_id")["hours_open"]).astype(float)
+        closed = conflict & open_hours.notna().to_numpy()
+        rows.append(_rows("conflict_ticket_open_hours", month[closed], tickets["customer_id"][closed],
+                          "helpdesk.ticket", tickets["ticket_id"][closed], open_hours[closed].to_numpy()))
     return rows
 
 

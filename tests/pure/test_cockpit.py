@@ -55,8 +55,10 @@ def _tables() -> dict[str, pd.DataFrame]:
     checks = pd.DataFrame({"order_id": range(1, 8), "promise_status": [
         "feasible", "late", "feasible", "feasible", "feasible", "impossible", "impossible"]})
     effort = pd.DataFrame({"ticket_id": [1, 2, 3, 4], "hours_logged": [2.0, np.nan, 1.0, 5.0]})
+    elapsed = pd.DataFrame({"ticket_id": [1, 3, 4], "hours_open": [30.0, 4.5, 99.0]})  # ticket 2 is still open
     return {"customers": customers, "products": products, "stock": stock, "orders": orders, "order_lines": lines,
-            "invoices": invoices, "tickets": tickets, "promise_checks": checks, "ticket_effort": effort}
+            "invoices": invoices, "tickets": tickets, "promise_checks": checks, "ticket_effort": effort,
+            "ticket_elapsed": elapsed}
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +81,7 @@ EXPECTED = {
     "discount_on_scarce": 40.0,  # line 3, product 1 has zero cover today
     "conflict_tickets": 3.0,
     "conflict_ticket_hours": 2.0 + 1.0 + 1.0,  # ticket 2 has none logged: the billing mean, 1.0
+    "conflict_ticket_open_hours": 30.0 + 4.5,  # closed conflict tickets 1 and 3 (2 is open, 4 is no conflict)
     "credit_notes": 30.0,
     "billing_disputes": 2.0,
     "promise_accuracy": 2 / 4,  # due: 1 on time, 3 late, 5 not delivered, 7 on time
@@ -126,10 +129,10 @@ def test_figures_per_salesperson_and_month_add_up_to_the_whole(records):
 
 def test_without_the_record_tables_their_measures_are_unavailable_and_the_rest_unchanged():
     tables = _tables()
-    del tables["promise_checks"], tables["ticket_effort"]
+    del tables["promise_checks"], tables["ticket_effort"], tables["ticket_elapsed"]
     partial = cockpit_records(tables, TODAY)
     assert set(partial.unavailable) == {"lost_after_bad_promise", "lost_to_late_promise", "lost_to_stock_out",
-                                        "conflict_ticket_hours"}
+                                        "conflict_ticket_hours", "conflict_ticket_open_hours"}
     figures = _whole(partial)
     assert set(figures) == set(MEASURES) - set(partial.unavailable)
     assert figures["margin_above_guardrail"] == 30.0

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 
 from crm_bridge.cockpit.measures import MEASURES, NEEDED_COLUMNS, PAIRS, cockpit_figures, cockpit_records
 from crm_bridge.tables.backends import OrmBackend
-from crm_bridge.tables.odoo import UndeclaredFieldsError, read_tables
+from crm_bridge.tables.odoo import UndeclaredFieldsError, check_declared, read_tables
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +20,8 @@ READ_MODELS = ("crm.lead", "res.partner", "res.users", "product.product", "produ
                "helpdesk.ticket.category")
 # The order's promise verdict recorded at confirmation or cancellation, as crm_bridge.cockpit reads it.
 PROMISE_VERDICTS = {"on_time": "feasible", "partial": "late", "late": "late", "impossible": "impossible"}
+# What the hours a ticket stayed open are read from (declared for the consumer "cockpit").
+ELAPSED_FIELDS = ("create_date", "closed_date")
 # The summary's headline measures, in its order.
 SUMMARY_MEASURES = ("lost_to_late_promise", "lost_to_stock_out", "margin_above_guardrail", "discount_on_scarce",
                     "conflict_tickets", "credit_notes", "promise_accuracy")
@@ -97,6 +99,8 @@ class FusionCockpitMeasure(models.Model):
         try:
             tables = read_tables(OrmBackend(self.sudo().env), company.id, NEEDED_COLUMNS, allowed_fields={
                 model: purposes._get_allowed_fields(CONSUMER, model) for model in READ_MODELS})
+            check_declared({"helpdesk.ticket": ELAPSED_FIELDS},
+                           {"helpdesk.ticket": purposes._get_allowed_fields(CONSUMER, "helpdesk.ticket")})
         except UndeclaredFieldsError as error:
             listed = "; ".join(f"{model}: {', '.join(names)}"
                                for model, names in sorted(error.details["undeclared"].items()))
@@ -106,7 +110,20 @@ class FusionCockpitMeasure(models.Model):
         checks = self._get_fusion_promise_checks(company)
         if len(checks):
             tables["promise_checks"] = checks
+        tables["ticket_elapsed"] = self._get_fusion_ticket_elapsed(company)
         return tables
+
+    @api.model
+    def _get_fusion_ticket_elapsed(self, company):
+        """The ``ticket_elapsed`` record table: hours from opening to closing of the company's closed tickets.
+
+        Elapsed time, not effort: Odoo keeps when a ticket was opened and closed, not the hours worked on it.
+        """
+        tickets = self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search_read(
+            [("company_id", "=", company.id), ("closed_date", "!=", False)], list(ELAPSED_FIELDS))
+        frame = pd.DataFrame(tickets, columns=["id", *ELAPSED_FIELDS])
+        hours = (pd.to_datetime(frame["closed_date"]) - pd.to_datetime(frame["create_date"])).dt.total_seconds() / 3600
+        return pd.DataFrame({"ticket_id": frame["id"].astype(int), "hours_open": hours.clip(lower=0.0)})
 
     @api.model
     def _get_fusion_promise_checks(self, company):

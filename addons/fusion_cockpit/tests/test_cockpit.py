@@ -69,6 +69,14 @@ class TestCockpit(CockpitCommon):
         self.assertEqual(row.definition, MEASURES["transactions"].definition)
         self.assertEqual(row.with_context(lang="es_ES").definition, "Número de pedidos vendidos.")
 
+    def test_hours_open_of_closed_tickets_are_elapsed_time_from_their_dates(self):
+        ticket = self.env["helpdesk.ticket"].create({"name": "Where is my order?", "description": "late"})
+        self.env.cr.execute("UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
+                            ("2026-03-02 08:00:00", "2026-03-03 14:30:00", ticket.id))
+        elapsed = self.Measure._get_fusion_ticket_elapsed(self.company).set_index("ticket_id")["hours_open"]
+        self.assertAlmostEqual(elapsed[ticket.id], 30.5)
+        self.assertNotIn("conflict_ticket_open_hours", self.result.unavailable)
+
     def test_every_figure_opens_its_records(self):
         row = self._stored().filtered(lambda r: r.measure == "sales_volume")[:1]
         action = row.action_open_records()

@@ -39,12 +39,13 @@ class FusionDataPurpose(models.Model):
 
             uses[CONSUMER] = _merge(fields_read(backend, COLUMNS), {"res.partner": {"is_company"}})
         if "fusion.cockpit.measure" in self.env:
-            # The cockpit reads its NEEDED_COLUMNS through the one reader; the promise verdict it records itself.
-            from odoo.addons.fusion_cockpit.models.fusion_cockpit_measure import CONSUMER as COCKPIT
-            from odoo.addons.fusion_cockpit.models.fusion_cockpit_measure import NEEDED_COLUMNS
+            # The cockpit reads its NEEDED_COLUMNS through the one reader, the promise verdict it records itself
+            # and when tickets were opened and closed.
+            from odoo.addons.fusion_cockpit.models import fusion_cockpit_measure as cockpit
 
-            uses[COCKPIT] = _merge(fields_read(backend, NEEDED_COLUMNS),
-                                   {"sale.order": {"fusion_cockpit_promise_status"}})
+            uses[cockpit.CONSUMER] = _merge(fields_read(backend, cockpit.NEEDED_COLUMNS),
+                                            {"sale.order": {"fusion_cockpit_promise_status"},
+                                             "helpdesk.ticket": set(cockpit.ELAPSED_FIELDS)})
         return uses
 
     @api.model
