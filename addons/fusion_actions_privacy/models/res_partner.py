@@ -13,7 +13,7 @@ class ResPartner(models.Model):
 
     def _get_fusion_register_allows(self, purpose):
         """{partner id: whether the register allows emails for ``purpose``} (three queries)."""
-        real = self.filtered("id")
+        real = self._origin.filtered("id")  # a partner being edited in a form is its origin
         if not real:
             return {}
         decisions = self.env["fusion.privacy.consent"]._get_fusion_consent(real.ids, "email", purpose,
@@ -23,7 +23,7 @@ class ResPartner(models.Model):
     def _compute_fusion_marketing_opt_out(self):
         allowed = self._get_fusion_register_allows("retention")
         for partner in self:
-            partner.fusion_marketing_opt_out = not allowed.get(partner.id, True)
+            partner.fusion_marketing_opt_out = not allowed.get(partner._origin.id, True)
 
     def _inverse_fusion_marketing_opt_out(self):
         self.env["fusion.privacy.consent"].sudo().create(self._prepare_fusion_opt_out_consents())
