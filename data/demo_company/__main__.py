@@ -1,6 +1,7 @@
 """Command line: ``python -m demo_company generate --out DIR [--size default] [--seed 7]``.
 
-``python -m demo_company run`` runs the main job (see :mod:`demo_company.main_job`).
+``python -m demo_company run [--lang es]`` runs the main job (see :mod:`demo_company.main_job`) and writes its
+report in English (the default) or Spanish.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from datetime import date
 
 from demo_company.generator import SIZES, generate
+from demo_company.report import LANGUAGES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True, help="directory for the CSV files")
     run = commands.add_parser("run", help="run every capability on the demo company and write the report")
     run.add_argument("--out", default="reports", help="directory for the report")
+    run.add_argument("--lang", default="en", choices=sorted(LANGUAGES), help="language of the report and summary")
     for command in (gen, run):
         command.add_argument("--size", default="default", choices=sorted(SIZES))
         command.add_argument("--seed", type=int, default=7)
@@ -34,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from demo_company.main_job import run_main_job  # the job pulls in every capability
 
-        run_main_job(out_dir=args.out, size=args.size, seed=args.seed)
+        run_main_job(out_dir=args.out, size=args.size, seed=args.seed, lang=args.lang)
         return 0
     started = time.perf_counter()
     company = generate(seed=args.seed, size=args.size, reference_date=args.reference_date)

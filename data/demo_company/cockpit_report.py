@@ -21,20 +21,42 @@ from crm_bridge.cockpit.measures import (
     cockpit_records,
     late_delivery_churn,
 )
-from demo_company.report import Section, new_figure
+from demo_company.report import Section, new_figure, words
 
 __all__ = ["cockpit_report_section", "cockpit_section"]
 
-_UNIT_FORMAT = {"currency": "{:,.0f}", "hours": "{:,.0f} h", "count": "{:,.0f}", "share": "{:.1%}",
-                "days": "{:.1f} days"}
+#: How each unit of a measure is written, in the report's language.
+_UNIT_FORMAT = {"currency": lambda value: words.number(value), "hours": lambda value: f"{words.number(value)} h",
+                "count": lambda value: words.number(value), "share": lambda value: words.percent(value),
+                "days": lambda value: words("{days} days", days=words.number(value, 1))}
 
 
 def _format(key: str, value: float) -> str:
-    return _UNIT_FORMAT[MEASURES[key].unit].format(value)
+    return _UNIT_FORMAT[MEASURES[key].unit](value)
+
+
+def _label(key: str) -> str:
+    """A measure's label in the report's language (the cockpit addon's translation)."""
+    return words(MEASURES[key].label)
 
 
 def _records(company) -> CockpitRecords:
     return cockpit_records({**company.public_tables(), **company.record_tables()}, company.reference_date)
+
+
+def _caveats(company, records: CockpitRecords) -> list[str]:
+    """The association between late deliveries and lapsing (not a cause), and what could not be measured."""
+    churn = late_delivery_churn(company.public_tables(), company.reference_date).set_index("segment").loc["all"]
+    lines = [words(
+        "Associated, not caused: customers who got a late delivery lapsed {late} of the time, the others {on_time} "
+        "(difference {difference}, 95% interval {low} to {high}); customers who order more get more late "
+        "deliveries and lapse less, so this says nothing about cause.",
+        late=words.percent(churn["lapsed_late"] / max(churn["customers_late"], 1)),
+        on_time=words.percent(churn["lapsed_on_time"] / max(churn["customers_on_time"], 1)),
+        difference=words.percent(churn["difference"], signed=True), low=words.percent(churn["ci_low"], signed=True),
+        high=words.percent(churn["ci_high"], signed=True))]
+    return lines + [words("Not measured: {measure} ({why}).", measure=_label(key), why=reason)
+                    for key, reason in records.unavailable.items()]
 
 
 def cockpit_section(company, switch_on: dt.date | None = None, impacts: Mapping | None = None,
@@ -56,70 +78,69 @@ def cockpit_section(company, switch_on: dt.date | None = None, impacts: Mapping 
     records = records or _records(company)
     whole = cockpit_figures(records.records, by=()).set_index("measure")["figure"]
     months = records.records["month"].dropna()
-    lines = [f"Cockpit: the cost of disconnection, {months.min():%Y-%m} to {months.max():%Y-%m}"]
+    lines = [words("Cockpit: the cost of disconnection, {start} to {end}", start=words.month(months.min()),
+                   end=words.month(months.max()))]
     for key, measure in MEASURES.items():
         if measure.side == "conflict" and key not in records.unavailable:
-            lines.append(f"  {measure.label}: {_format(key, whole.get(key, 0.0))} ({measure.evidence})")
-    lines.append("  (An estimated loss below zero: no more cancellations than orders with a feasible promise had.)")
-    lines.append("Paired KPIs (sales | operations):")
+            lines.append(f"  {_label(key)}: {_format(key, whole.get(key, 0.0))} ({words(measure.evidence)})")
+    lines.append("  " + words("(An estimated loss below zero: no more cancellations than orders with a feasible "
+                              "promise had.)"))
+    lines.append(words("Paired KPIs (sales | operations):"))
     for sales, operations in PAIRS:
-        lines.append(f"  {MEASURES[sales].label} {_format(sales, whole[sales])} | "
-                     f"{MEASURES[operations].label} {_format(operations, whole[operations])}")
-    churn = late_delivery_churn(company.public_tables(), company.reference_date).set_index("segment").loc["all"]
-    lines.append(
-        f"Associated, not caused: customers who got a late delivery lapsed "
-        f"{churn['lapsed_late'] / max(churn['customers_late'], 1):.1%} of the time, the others "
-        f"{churn['lapsed_on_time'] / max(churn['customers_on_time'], 1):.1%} (difference "
-        f"{churn['difference']:+.1%}, 95% interval {churn['ci_low']:+.1%} to {churn['ci_high']:+.1%}); "
-        "customers who order more get more late deliveries and lapse less, so this says nothing about cause.")
-    for key, reason in records.unavailable.items():
-        lines.append(f"  Not measured: {MEASURES[key].label} ({reason}).")
+        lines.append(f"  {_label(sales)} {_format(sales, whole[sales])} | "
+                     f"{_label(operations)} {_format(operations, whole[operations])}")
+    lines.extend(_caveats(company, records))
     if switch_on is not None:
-        lines.append(f"Before and after {switch_on} (associated: no control group):")
+        lines.append(words("Before and after {date} (associated: no control group):", date=words.date(switch_on)))
         for row in before_after(records.records, switch_on).itertuples():
             if MEASURES[row.measure].side == "conflict":
-                lines.append(f"  {MEASURES[row.measure].label}: {_format(row.measure, row.before)} a month before, "
-                             f"{_format(row.measure, row.after)} after (95% interval of the difference "
-                             f"{_format(row.measure, row.ci_low)} to {_format(row.measure, row.ci_high)})")
+                lines.append("  " + words(
+                    "{measure}: {before} a month before, {after} after (95% interval of the difference {low} to "
+                    "{high})", measure=_label(row.measure), before=_format(row.measure, row.before),
+                    after=_format(row.measure, row.after), low=_format(row.measure, row.ci_low),
+                    high=_format(row.measure, row.ci_high)))
     if impacts:
-        lines.append("Treated against control (measured):")
+        lines.append(words("Treated against control (measured):"))
         for row in treated_vs_control(impacts).itertuples():
-            lines.append(f"  {row.rule}, {row.outcome}: {row.treated_rate:.1%} treated vs {row.control_rate:.1%} "
-                         f"control, uplift {row.uplift:+.1%} ({row.ci_low:+.1%} to {row.ci_high:+.1%}): "
-                         f"{row.verdict}")
+            lines.append("  " + words(
+                "{rule}, {outcome}: {treated} treated vs {control} control, uplift {uplift} ({low} to {high}): "
+                "{verdict}", rule=row.rule, outcome=words(row.outcome), treated=words.percent(row.treated_rate),
+                control=words.percent(row.control_rate), uplift=words.percent(row.uplift, signed=True),
+                low=words.percent(row.ci_low, signed=True), high=words.percent(row.ci_high, signed=True),
+                verdict=words(row.verdict)))
     return lines
 
 
 def cockpit_report_section(company, switch_on: dt.date | None = None, impacts: Mapping | None = None) -> Section:
     """The report's first section: the headline costs, the monthly chart, the pairs and the salespeople."""
     records = _records(company)
-    lines = cockpit_section(company, switch_on, impacts, records)
     whole = cockpit_figures(records.records, by=()).set_index("measure")["figure"]
-    section = Section("The cost of disconnection: the cockpit",
-                      intro="What the gap between what sales promised and what operations could do cost, "
-                            "from the company's own records. Estimated figures state their correction; "
-                            "associated ones are not causes.")
+    section = Section(words("The cost of disconnection: the cockpit"),
+                      intro=words("What the gap between what sales promised and what operations could do cost, "
+                                  "from the company's own records. Estimated figures state their correction; "
+                                  "associated ones are not causes."))
     for key in ("lost_to_late_promise", "lost_to_stock_out", "margin_above_guardrail", "conflict_ticket_hours",
                 "promise_accuracy"):
         if key in whole:
-            section.figures[MEASURES[key].label] = _format(key, whole[key])
+            section.figures[_label(key)] = _format(key, whole[key])
     monthly = cockpit_figures(records.records, by=("month",))
     wide = monthly.pivot(index="month", columns="measure", values="figure")
     figure, axes = new_figure()
     for key in ("lost_after_bad_promise", "margin_above_guardrail"):
         if key in wide:
-            axes.plot(wide.index, wide[key], label=MEASURES[key].label)
-    axes.set_ylabel("per month")
+            axes.plot(wide.index, wide[key], label=_label(key))
+    axes.set_ylabel(words("per month"))
     axes.legend(frameon=False, fontsize=8)
-    section.add_chart("Revenue cancelled after bad promises and margin given above the guardrail, per month",
+    section.add_chart(words("Revenue cancelled after bad promises and margin given above the guardrail, per month"),
                       figure)
     people = cockpit_figures(records.records, by=("salesperson",))
     people = people[people["measure"].isin(["lost_after_bad_promise", "margin_above_guardrail",
                                             "conflict_tickets", "promise_accuracy"]) & (people["salesperson"] != "")]
-    section.add_table("Per salesperson", people.pivot(index="salesperson", columns="measure", values="figure")
-                      .reset_index())
-    section.add_table("Paired KPIs", pd.DataFrame([
-        {"sales": MEASURES[s].label, "sales figure": _format(s, whole[s]), "operations": MEASURES[o].label,
-         "operations figure": _format(o, whole[o])} for s, o in PAIRS]))
-    section.notes.extend(line.strip() for line in lines if line.startswith(("Associated", "  Not measured")))
+    per_person = people.pivot(index="salesperson", columns="measure", values="figure").reset_index()
+    section.add_table(words("Per salesperson"), per_person.rename(
+        columns={"salesperson": words("salesperson"), **{key: _label(key) for key in MEASURES}}))
+    section.add_table(words("Paired KPIs"), pd.DataFrame([
+        {words("sales"): _label(s), words("sales figure"): _format(s, whole[s]), words("operations"): _label(o),
+         words("operations figure"): _format(o, whole[o])} for s, o in PAIRS]))
+    section.notes.extend(_caveats(company, records))
     return section

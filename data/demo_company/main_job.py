@@ -22,7 +22,7 @@ import pandas as pd
 
 from crm_bridge.contract.errors import FusionError
 
-from .report import Section, new_figure, render_report
+from .report import Section, new_figure, render_report, set_language, words
 
 __all__ = ["JobContext", "STEPS", "run_main_job"]
 
@@ -39,7 +39,11 @@ class JobContext:
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    return words.number(value)
+
+
+def _count(value: float) -> str:
+    return words.number(value)
 
 
 def overview(ctx: JobContext) -> Section:
@@ -53,16 +57,19 @@ def overview(ctx: JobContext) -> Section:
     lines["margin"] = lines["revenue"] - lines["qty"] * lines["cost"]
     revenue = lines["revenue"].sum()
     section = Section(
-        "The company at a glance",
-        f"{len(customers):,} customers, {len(company.products):,} products in {len(company.warehouses)} warehouses, "
-        f"{len(company.orders):,} orders with {len(company.order_lines):,} lines, {len(company.tickets):,} tickets.",
+        words("The company at a glance"),
+        words("{customers} customers, {products} products in {warehouses} warehouses, {orders} orders with "
+              "{lines} lines, {tickets} tickets.", customers=_count(len(customers)),
+              products=_count(len(company.products)), warehouses=_count(len(company.warehouses)),
+              orders=_count(len(company.orders)), lines=_count(len(company.order_lines)),
+              tickets=_count(len(company.tickets))),
     )
     section.figures = {
-        "revenue": _money(revenue),
-        "gross margin": f"{lines['margin'].sum() / revenue:.1%}" if revenue else "n/a",
-        "average discount": f"{lines['discount'].mean():.1f}%",
-        "open quotations": f"{(company.orders['state'] == 'quotation').sum():,}",
-        "open tickets": f"{company.tickets['closed_at'].isna().sum():,}",
+        words("revenue"): _money(revenue),
+        words("gross margin"): words.percent(lines["margin"].sum() / revenue) if revenue else words("n/a"),
+        words("average discount"): words.percent(lines["discount"].mean() / 100),
+        words("open quotations"): _count((company.orders["state"] == "quotation").sum()),
+        words("open tickets"): _count(company.tickets["closed_at"].isna().sum()),
     }
     monthly = (lines.assign(month=lines["date_order"].dt.to_period("M").dt.to_timestamp())
                .pivot_table(index="month", columns="segment", values="revenue", aggfunc="sum").fillna(0))
@@ -70,21 +77,24 @@ def overview(ctx: JobContext) -> Section:
     # Each segment against its own average month: B2B sells far more, and the seasons would not show.
     (monthly / monthly.mean() * 100).plot(ax=axes, marker="o", markersize=3)
     axes.axhline(100, color="#9ca3af", linewidth=0.8)
-    axes.set_ylabel("revenue index (average month = 100)")
+    axes.set_ylabel(words("revenue index (average month = 100)"))
     axes.set_xlabel("")
-    section.add_chart("Monthly revenue per segment, each against its own average: the segments do not peak "
-                      "in the same months.", figure)
+    axes.legend(title=words("segment"))
+    section.add_chart(words("Monthly revenue per segment, each against its own average: the segments do not peak "
+                            "in the same months."), figure)
 
     invoices = company.invoices
     paid = invoices.dropna(subset=["date_paid"])
     delay = (paid["date_paid"] - paid["date_due"]).dt.days
     figure, axes = new_figure()
     axes.hist(delay[delay > 0], bins=30, color="#714b67")
-    axes.set_xlabel("days paid after the due date (late invoices only)")
-    axes.set_ylabel("invoices")
-    section.add_chart(f"Payment behaviour: {(delay > 0).mean():.0%} of paid invoices were paid late.", figure)
-    ctx.summary.append(f"company: {len(customers):,} customers, {len(company.orders):,} orders, "
-                       f"revenue {_money(revenue)}")
+    axes.set_xlabel(words("days paid after the due date (late invoices only)"))
+    axes.set_ylabel(words("invoices"))
+    section.add_chart(words("Payment behaviour: {late} of paid invoices were paid late.",
+                            late=words.percent((delay > 0).mean(), 0)), figure)
+    ctx.summary.append(words("company: {customers} customers, {orders} orders, revenue {revenue}",
+                             customers=_count(len(customers)), orders=_count(len(company.orders)),
+                             revenue=_money(revenue)))
     return section
 
 
@@ -119,54 +129,64 @@ def churn_and_value(ctx: JobContext) -> Section:
     metrics = card.metrics
     high = scores[scores["churn_probability"] >= HIGH_RISK]
     section = Section(
-        "Churn risk and lifetime value",
-        f"Churn means no purchase in the next {CHURN_HORIZON_DAYS} days. The model learnt on the window after "
-        f"{train_cutoff.date()} and was judged on the later window after {eval_cutoff.date()}, which it never saw; "
-        "then it was refitted on the latest window and scored every customer as of today.",
+        words("Churn risk and lifetime value"),
+        words("Churn means no purchase in the next {days} days. The model learnt on the window after {train} and "
+              "was judged on the later window after {evaluation}, which it never saw; then it was refitted on the "
+              "latest window and scored every customer as of today.", days=_count(CHURN_HORIZON_DAYS),
+              train=words.date(train_cutoff), evaluation=words.date(eval_cutoff)),
     )
     section.figures = {
-        "ROC-AUC on the held-out window": f"{metrics['roc_auc']:.3f}",
-        "BG/NBD baseline ROC-AUC": f"{metrics['roc_auc_baseline_bgnbd']:.3f}",
-        "Brier score (lower is better)": f"{metrics['brier']:.3f}",
-        f"customers at high risk (p ≥ {HIGH_RISK:.0%})": f"{len(high):,}",
-        "expected revenue at risk, next year": _money(
+        words("ROC-AUC on the held-out window"): words.number(metrics["roc_auc"], 3),
+        words("BG/NBD baseline ROC-AUC"): words.number(metrics["roc_auc_baseline_bgnbd"], 3),
+        words("Brier score (lower is better)"): words.number(metrics["brier"], 3),
+        words("customers at high risk (p ≥ {threshold})", threshold=words.percent(HIGH_RISK, 0)): _count(len(high)),
+        words("expected revenue at risk, next year"): _money(
             (high["expected_revenue"].fillna(0) * high["churn_probability"]).sum()),
     }
     calibration = pd.DataFrame(card.extra["calibration_table"])
     figure, axes = new_figure(4.2, 3.2)
     axes.plot([0, 1], [0, 1], color="#9ca3af", linestyle="--", linewidth=1)
     axes.plot(calibration.iloc[:, 0], calibration.iloc[:, 1], marker="o", color="#714b67")
-    axes.set_xlabel("predicted churn probability")
-    axes.set_ylabel("observed churn rate")
-    section.add_chart("Calibration on the held-out window: when the model says 40%, about 40% churn.", figure)
+    axes.set_xlabel(words("predicted churn probability"))
+    axes.set_ylabel(words("observed churn rate"))
+    section.add_chart(words("Calibration on the held-out window: when the model says {share}, about {share} churn.",
+                            share=words.percent(0.4, 0)), figure)
 
     segments = ctx.company.customers.set_index("customer_id")["segment"]
     by_segment = scores.assign(segment=segments.reindex(scores.index).to_numpy(),
                                band=pd.cut(scores["churn_probability"], [0, 0.25, HIGH_RISK, 1.0],
-                                           labels=["low", "medium", "high"], include_lowest=True))
+                                           labels=[words("low"), words("medium"), words("high")],
+                                           include_lowest=True))
     counts = by_segment.pivot_table(index="segment", columns="band", values="churn_probability", aggfunc="size",
                                     observed=False).fillna(0)
     figure, axes = new_figure(4.2, 3.2)
     counts.plot.barh(stacked=True, ax=axes, color=["#a7f3d0", "#fde68a", "#fca5a5"])
-    axes.set_xlabel("customers")
-    section.add_chart("Risk by segment.", figure)
+    axes.set_xlabel(words("customers"))
+    axes.set_ylabel(words("segment"))
+    axes.legend(title=words("risk"))
+    section.add_chart(words("Risk by segment."), figure)
 
     names = ctx.company.customers.set_index("customer_id")["name"]
     top = high.assign(customer=names.reindex(high.index).to_numpy()).sort_values(
         "expected_revenue", ascending=False)
-    section.add_table("Valuable customers at risk: call them first",
+    section.add_table(words("Valuable customers at risk: call them first"),
                       top.reset_index()[["customer", "churn_probability", "expected_revenue", "reason_1", "reason_2"]]
-                      .rename(columns={"churn_probability": "risk", "expected_revenue": "expected revenue"}))
+                      .assign(churn_probability=lambda f: f["churn_probability"].map(words.percent))
+                      .rename(columns=_columns({"customer": "customer", "churn_probability": "risk",
+                                                "expected_revenue": "expected revenue", "reason_1": "main reason",
+                                                "reason_2": "second reason"})))
     truth = getattr(ctx.company, "truth", None)
     if truth is not None and len(high):
         churn_dates = truth.set_index("customer_id")["churn_date"].reindex(scores.index)
         lost = churn_dates.notna()
         flagged = scores["churn_probability"] >= HIGH_RISK
-        section.notes.append(f"Demo check against the generator's hidden truth: {lost[flagged].mean():.0%} of the "
-                             f"customers flagged high risk have churned or will, against {lost.mean():.0%} of all "
-                             f"scored customers.")
-    ctx.summary.append(f"churn: ROC-AUC {metrics['roc_auc']:.3f} (BG/NBD {metrics['roc_auc_baseline_bgnbd']:.3f}), "
-                       f"{len(high):,} customers at high risk")
+        section.notes.append(words(
+            "Demo check against the generator's hidden truth: {flagged} of the customers flagged high risk have "
+            "churned or will, against {all} of all scored customers.",
+            flagged=words.percent(lost[flagged].mean(), 0), all=words.percent(lost.mean(), 0)))
+    ctx.summary.append(words("churn: ROC-AUC {auc} (BG/NBD {baseline}), {high} customers at high risk",
+                             auc=words.number(metrics["roc_auc"], 3),
+                             baseline=words.number(metrics["roc_auc_baseline_bgnbd"], 3), high=_count(len(high))))
     return section
 
 
@@ -191,36 +211,44 @@ def demand_forecast(ctx: JobContext) -> Section:
     ctx.results["forecast"] = forecast
     metrics = forecast.metrics
     section = Section(
-        "Demand forecast per product, segment and warehouse",
-        f"{len(history.products):,} products forecast {FORECAST_HORIZON_WEEKS} weeks ahead from "
-        f"{history.n_weeks} weeks of orders; the method of each series was chosen on its own past, and the "
-        "accuracy below is the backtest's, on weeks each forecast had not seen.",
+        words("Demand forecast per product, segment and warehouse"),
+        words("{products} products forecast {weeks} weeks ahead from {history} weeks of orders; the method of each "
+              "series was chosen on its own past, and the accuracy below is the backtest's, on weeks each forecast "
+              "had not seen.", products=_count(len(history.products)), weeks=_count(FORECAST_HORIZON_WEEKS),
+              history=_count(history.n_weeks)),
     )
     section.figures = {
-        "MASE (lower is better)": f"{metrics['mase']:.3f}",
-        "MASE of seasonal naive": f"{metrics['mase_snaive']:.3f}",
-        "value added against seasonal naive": f"{metrics['fva_pct']:.1f}%",
+        words("MASE (lower is better)"): words.number(metrics["mase"], 3),
+        words("MASE of seasonal naive"): words.number(metrics["mase_snaive"], 3),
+        words("value added against seasonal naive"): words.percent(metrics["fva_pct"] / 100),
     }
     totals = forecast.frame[forecast.frame["level"] == "product"].groupby("week")[["mean", "lo_80", "hi_80"]].sum()
     past = pd.Series(history.qty.sum(axis=(0, 1, 2))[-26:], index=history.weeks[-26:])
     figure, axes = new_figure()
-    axes.plot(past.index, past.to_numpy(), color="#6b7280", label="ordered")
-    axes.plot(totals.index, totals["mean"], color="#714b67", label="forecast")
-    axes.set_ylabel("units per week, every product")
+    axes.plot(past.index, past.to_numpy(), color="#6b7280", label=words("ordered"))
+    axes.plot(totals.index, totals["mean"], color="#714b67", label=words("forecast"))
+    axes.set_ylabel(words("units per week, every product"))
     axes.legend(loc="upper left", fontsize=8)
-    section.add_chart("Units ordered per week and the forecast ahead.", figure)
+    section.add_chart(words("Units ordered per week and the forecast ahead."), figure)
     stockouts = _forecast_stockouts(company, forecast)
     soon = stockouts[stockouts["days"] <= STOCKOUT_ALERT_DAYS]
-    section.figures[f"products and warehouses running out within {STOCKOUT_ALERT_DAYS} days"] = f"{len(soon):,}"
+    section.figures[words("products and warehouses running out within {days} days",
+                          days=_count(STOCKOUT_ALERT_DAYS))] = _count(len(soon))
     names = company.products.set_index("product_id")["name"]
     section.add_table(
-        f"Forecast stock-outs within {STOCKOUT_ALERT_DAYS} days ({SERVICE_LEVEL:.0%} service), with the suggested "
-        "reordering rule (minimum: demand over the vendor lead time; maximum: four weeks more)",
+        words("Forecast stock-outs within {days} days ({service} service), with the suggested reordering rule "
+              "(minimum: demand over the vendor lead time; maximum: four weeks more)",
+              days=_count(STOCKOUT_ALERT_DAYS), service=words.percent(SERVICE_LEVEL, 0)),
         soon.assign(product=names.reindex(soon["product_id"]).to_numpy()).sort_values("days")[
-            ["product", "warehouse_id", "days", "free_qty", "demand", "min_qty", "max_qty"]].round(1))
-    ctx.summary.append(f"forecast: {len(history.products):,} products, MASE {metrics['mase']:.3f} against "
-                       f"{metrics['mase_snaive']:.3f} for seasonal naive ({metrics['fva_pct']:.1f}% value added); "
-                       f"{len(soon):,} stock-outs forecast within {STOCKOUT_ALERT_DAYS} days")
+            ["product", "warehouse_id", "days", "free_qty", "demand", "min_qty", "max_qty"]].round(1)
+        .rename(columns=_columns({"product": "product", "warehouse_id": "warehouse", "days": "days",
+                                  "free_qty": "free", "demand": "demand", "min_qty": "minimum",
+                                  "max_qty": "maximum"})))
+    ctx.summary.append(words(
+        "forecast: {products} products, MASE {mase} against {snaive} for seasonal naive ({added} value added); "
+        "{soon} stock-outs forecast within {days} days", products=_count(len(history.products)),
+        mase=words.number(metrics["mase"], 3), snaive=words.number(metrics["mase_snaive"], 3),
+        added=words.percent(metrics["fva_pct"] / 100), soon=_count(len(soon)), days=_count(STOCKOUT_ALERT_DAYS)))
     return section
 
 
@@ -274,10 +302,10 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value,
                                        forecast_daily=forecast_daily)
     ctx.results["quotation_lines"], ctx.results["quotations"] = checked, orders
-    title = "Order-to-Cash: can we keep the promises on open quotations?"
+    title = words("Order-to-Cash: can we keep the promises on open quotations?")
     if checked.empty:
-        ctx.summary.append("promises: no open quotation to check")
-        return Section(title, notes=["No open quotation to check."])
+        ctx.summary.append(words("promises: no open quotation to check"))
+        return Section(title, notes=[words("No open quotation to check.")])
     quotations = company.orders.set_index("order_id").loc[orders["order_id"]]
     # A commitment already past is checked against today, and needs a new promise whatever the stock.
     expired = int((quotations["commitment_date"] < today).sum())
@@ -287,42 +315,52 @@ def promises_and_pricing(ctx: JobContext) -> Section:
 
     section = Section(
         title,
-        f"{len(orders):,} open quotations with {len(checked):,} lines were checked against free stock, dated "
-        "receipts, deliveries already promised, replenishment lead times and each warehouse's shipping capacity, "
-        "and their discounts against the margin floor and stock pressure.",
+        words("{orders} open quotations with {lines} lines were checked against free stock, dated receipts, "
+              "deliveries already promised, replenishment lead times and each warehouse's shipping capacity, and "
+              "their discounts against the margin floor and stock pressure.",
+              orders=_count(len(orders)), lines=_count(len(checked))),
     )
     status_counts = orders["status"].value_counts().reindex(STATUSES, fill_value=0)
-    section.figures = {f"quotations {status.replace('_', ' ')}": f"{count:,}"
+    section.figures = {words("quotations {status}", status=_status(status)): _count(count)
                        for status, count in status_counts.items()}
-    section.figures["quotations whose promised date has passed"] = f"{expired:,}"
-    section.figures["lines over the allowed discount"] = f"{len(beyond):,}"
-    section.figures["lines priced below the floor"] = f"{(over['verdict'] == 'below_floor').sum():,}"
-    section.figures["margin given away beyond the guardrail"] = _money(lost_margin)
+    section.figures[words("quotations whose promised date has passed")] = _count(expired)
+    section.figures[words("lines over the allowed discount")] = _count(len(beyond))
+    section.figures[words("lines priced below the floor")] = _count((over["verdict"] == "below_floor").sum())
+    section.figures[words("margin given away beyond the guardrail")] = _money(lost_margin)
     if forecast_daily is not None:
-        section.notes.append(f"Days of cover, the stock pressure of the guardrail, read the demand forecast's "
-                             f"demand per day over the next {DEMAND_WINDOW_DAYS} days (at most its horizon) "
-                             "instead of the last days' sales.")
+        section.notes.append(words(
+            "Days of cover, the stock pressure of the guardrail, read the demand forecast's demand per day over the "
+            "next {days} days (at most its horizon) instead of the last days' sales.", days=_count(DEMAND_WINDOW_DAYS)))
     figure, axes = new_figure(4.2, 3.0)
-    axes.bar([s.replace("_", " ") for s in STATUSES], status_counts.to_numpy(),
+    axes.bar([_status(s) for s in STATUSES], status_counts.to_numpy(),
              color=["#34d399", "#fbbf24", "#f97316", "#ef4444"])
-    axes.set_ylabel("quotations")
-    section.add_chart("Promise status of open quotations (worst line decides).", figure)
+    axes.set_ylabel(words("quotations"))
+    section.add_chart(words("Promise status of open quotations (worst line decides)."), figure)
     names = company.customers.set_index("customer_id")["name"]
     products = company.products.set_index("product_id")
     at_risk = checked[checked["status"].isin(["late", "impossible"])].assign(
         customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
         product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
-    section.add_table("Lines we cannot deliver on the asked date, and why",
-                      at_risk[["order_id", "customer", "product", "qty", "date_asked", "status", "reason"]])
-    section.add_table("Discounts beyond the guardrail (needs a manager's approval)",
+    section.add_table(words("Lines we cannot deliver on the asked date, and why"),
+                      at_risk[["order_id", "customer", "product", "qty", "date_asked", "status", "reason"]]
+                      .assign(date_asked=lambda f: f["date_asked"].map(words.date),
+                              status=lambda f: f["status"].map(_status))
+                      .rename(columns=_columns({"order_id": "order", "customer": "customer", "product": "product",
+                                                "qty": "quantity", "date_asked": "date asked", "status": "status",
+                                                "reason": "why"})))
+    section.add_table(words("Discounts beyond the guardrail (needs a manager's approval)"),
                       over.assign(customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
                                   product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
                       [["order_id", "customer", "product", "discount", "max_discount", "verdict"]]
                       .sort_values("discount", ascending=False)
-                      .rename(columns={"discount": "discount %", "max_discount": "allowed %"}))
-    ctx.summary.append(f"promises: {status_counts['on_time']:,} of {len(orders):,} open quotations on time, "
-                       f"{status_counts['late'] + status_counts['impossible']:,} late or impossible; "
-                       f"{len(over):,} lines over the pricing guardrail")
+                      .assign(verdict=lambda f: f["verdict"].map(_verdict))
+                      .rename(columns=_columns({"order_id": "order", "customer": "customer", "product": "product",
+                                                "discount": "discount %", "max_discount": "allowed %",
+                                                "verdict": "verdict"})))
+    ctx.summary.append(words(
+        "promises: {on_time} of {orders} open quotations on time, {late} late or impossible; {over} lines over the "
+        "pricing guardrail", on_time=_count(status_counts["on_time"]), orders=_count(len(orders)),
+        late=_count(status_counts["late"] + status_counts["impossible"]), over=_count(len(over))))
     return section
 
 
@@ -369,125 +407,180 @@ def tickets_and_replies(ctx: JobContext) -> Section:
     names = company.products.set_index("product_id")["name"]
 
     section = Section(
-        "Service-to-Resolution: what customers write about, and the replies ready to send",
-        f"The ticket model learnt category, urgency and sentiment from {len(closed):,} closed tickets in Spanish "
-        f"and English (a fifth held out to judge it), then read the {len(open_tickets):,} open tickets.",
+        words("Service-to-Resolution: what customers write about, and the replies ready to send"),
+        words("The ticket model learnt category, urgency and sentiment from {closed} closed tickets in Spanish and "
+              "English (a fifth held out to judge it), then read the {open} open tickets.",
+              closed=_count(len(closed)), open=_count(len(open_tickets))),
     )
-    section.figures = {f"macro-F1 {task} (held out)": f"{card.metrics[f'macro_f1_{task}']:.3f}"
-                       for task in TICKET_TASKS}
+    section.figures = {words("macro-F1 {task} (held out)", task=words(task)):
+                       words.number(card.metrics[f"macro_f1_{task}"], 3) for task in TICKET_TASKS}
     churn = ctx.results.get("churn")
     value = (churn["expected_revenue"].reindex(open_tickets["customer_id"]).fillna(0).to_numpy()
              if churn is not None else np.zeros(len(open_tickets)))
     valuable = value >= np.quantile(value, 0.8) if len(value) else value.astype(bool)
     escalate = (predictions["urgency"] == "high") | ((predictions["sentiment_score"] < -0.6) & valuable)
-    section.figures["open tickets to escalate"] = f"{int(escalate.sum()):,}"
-    section.figures["left to a person (low confidence)"] = f"{int(predictions['needs_review'].map(bool).sum()):,}"
+    section.figures[words("open tickets to escalate")] = _count(int(escalate.sum()))
+    section.figures[words("left to a person (low confidence)")] = _count(int(predictions["needs_review"].map(bool)
+                                                                             .sum()))
 
     matrix = card.extra["confusion_matrices"]["category"]
     figure, axes = new_figure(5.0, 4.0)
     axes.imshow(np.array(matrix["matrix"]), cmap="Purples")
     axes.set_xticks(range(len(matrix["labels"])), matrix["labels"], rotation=45, ha="right")
     axes.set_yticks(range(len(matrix["labels"])), matrix["labels"])
-    axes.set_xlabel("predicted")
-    axes.set_ylabel("labelled")
-    section.add_chart("Category confusion on held-out tickets: returns and defects are the usual mix-up.", figure)
+    axes.set_xlabel(words("predicted"))
+    axes.set_ylabel(words("labelled"))
+    section.add_chart(words("Category confusion on held-out tickets: returns and defects are the usual mix-up."),
+                      figure)
     counts = predictions.groupby(["category", "sentiment"]).size().unstack(fill_value=0)
     figure, axes = new_figure(5.0, 3.2)
     counts.plot.barh(stacked=True, ax=axes, color={"negative": "#fca5a5", "neutral": "#e5e7eb",
                                                     "positive": "#a7f3d0"})
-    axes.set_xlabel("open tickets")
+    axes.set_xlabel(words("open tickets"))
     axes.set_ylabel("")
-    section.add_chart("Open tickets by predicted category and sentiment.", figure)
+    axes.legend(title=words("sentiment"))
+    section.add_chart(words("Open tickets by predicted category and sentiment."), figure)
 
     with_product = tickets["product_id"].notna().to_numpy()
     per_product = group_key_phrases([p for p, keep in zip(phrases, with_product) if keep],
                                     tickets.loc[with_product, "product_id"].astype(int).tolist(), top_n=3)
     busiest = tickets["product_id"].value_counts().head(8).index.astype(int)
-    section.add_table("What customers say about the most discussed products", pd.DataFrame([
-        {"product": names[pid], "tickets": int((tickets["product_id"] == pid).sum()),
-         "key phrases": ", ".join(item["phrase"] for item in per_product.get(pid, []))} for pid in busiest]))
+    section.add_table(words("What customers say about the most discussed products"), pd.DataFrame([
+        {words("product"): names[pid], words("tickets"): int((tickets["product_id"] == pid).sum()),
+         words("key phrases"): ", ".join(item["phrase"] for item in per_product.get(pid, []))} for pid in busiest]))
     trending = trending_phrases(phrases, tickets["created_at"], reference_date=company.reference_date)
     if trending:
-        section.add_table("Trending in the last 30 days", pd.DataFrame(trending)[
-            ["phrase", "recent_count", "previous_count", "lift"]])
+        section.add_table(words("Trending in the last 30 days"), pd.DataFrame(trending)[
+            ["phrase", "recent_count", "previous_count", "lift"]].rename(columns=_columns({
+                "phrase": "phrase", "recent_count": "last 30 days", "previous_count": "30 days before",
+                "lift": "lift"})))
 
     suggester = ReplySuggester()
     examples = []
     for index in predictions.index[escalate.to_numpy()][:3].tolist() or predictions.index[:3].tolist():
         ticket, prediction = tickets.loc[index], predictions.loc[index]
         reply = suggester.suggest(prediction["category"], prediction["language"], _ticket_context(company, ticket))
-        examples.append({"ticket": f"{ticket['subject']}", "category": prediction["category"],
-                         "urgency": prediction["urgency"], "sentiment": prediction["sentiment"],
-                         "suggested reply": reply["text"]})
-    section.add_table("Suggested replies, in the customer's language, with the order and invoice facts",
+        examples.append({words("ticket"): f"{ticket['subject']}", words("category"): words(prediction["category"]),
+                         words("urgency"): words(prediction["urgency"]),
+                         words("sentiment"): words(prediction["sentiment"]), words("suggested reply"): reply["text"]})
+    section.add_table(words("Suggested replies, in the customer's language, with the order and invoice facts"),
                       pd.DataFrame(examples))
-    ctx.summary.append(f"tickets: macro-F1 category {card.metrics['macro_f1_category']:.3f}, urgency "
-                       f"{card.metrics['macro_f1_urgency']:.3f}, sentiment {card.metrics['macro_f1_sentiment']:.3f}; "
-                       f"{int(escalate.sum())} of {len(open_tickets)} open tickets to escalate")
+    ctx.summary.append(words(
+        "tickets: macro-F1 category {category}, urgency {urgency}, sentiment {sentiment}; {escalate} of {open} open "
+        "tickets to escalate", category=words.number(card.metrics["macro_f1_category"], 3),
+        urgency=words.number(card.metrics["macro_f1_urgency"], 3),
+        sentiment=words.number(card.metrics["macro_f1_sentiment"], 3), escalate=_count(int(escalate.sum())),
+        open=_count(len(open_tickets))))
     return section
 
 
 def actions_and_impact(ctx: JobContext) -> Section:
     """Predictions wired to actions, a control group per rule, and the impact measured afterwards."""
     if getattr(ctx.company, "truth", None) is None:
-        return Section("Prediction to action: measured impact",
-                       notes=["On a live company the impact is measured in Odoo as outcomes come in "
-                              "(ERP-CRM Fusion > Action impact); the simulation needs the demo company."])
+        return Section(words("Prediction to action: measured impact"),
+                       notes=[words("On a live company the impact is measured in Odoo as outcomes come in "
+                                    "(ERP-CRM Fusion > Action impact); the simulation needs the demo company.")])
     from demo_company.simulation import simulate_rules
 
     simulation = simulate_rules(ctx.company)
     ctx.results["actions"] = simulation
     section = Section(
-        "Prediction to action: measured impact",
-        "Each rule acts on the customers its prediction selects, except a random control group that gets "
-        "nothing. What customers did in the next 90 days was decided by the demo's hidden response model, not by "
-        "this software, so a bad rule shows up as no effect or harm.",
+        words("Prediction to action: measured impact"),
+        words("Each rule acts on the customers its prediction selects, except a random control group that gets "
+              "nothing. What customers did in the next 90 days was decided by the demo's hidden response model, not "
+              "by this software, so a bad rule shows up as no effect or harm."),
     )
-    ctx.summary.extend(f"actions: {line}" for line in simulation.summary_lines())
-    section.notes.extend(f"{name}: not measured ({why})." for name, why in simulation.unmeasured.items())
+    if words.language == "en":
+        ctx.summary.extend(f"actions: {line}" for line in simulation.summary_lines())
+    else:  # the core's sentences are English: the report says the same from the figures
+        ctx.summary.extend(words("actions: {summary}", summary=_impact_summary(run.impact)) for run in simulation.rules)
+    section.notes.extend(words("{name}: not measured ({why}).", name=name, why=why)
+                         for name, why in simulation.unmeasured.items())
     if not simulation.rules:
         return section
     for run in simulation.rules:
         primary = run.impact.primary
-        section.figures[f"{run.rule.name}: churn uplift"] = (
-            f"{primary.uplift:+.1%} [{primary.ci_low:+.1%}, {primary.ci_high:+.1%}]")
+        section.figures[words("{rule}: churn uplift", rule=run.rule.name)] = (
+            f"{words.percent(primary.uplift, signed=True)} [{words.percent(primary.ci_low, signed=True)}, "
+            f"{words.percent(primary.ci_high, signed=True)}]")
     data = simulation.chart_data()
     figure, axes = new_figure(6.4, 2.6)
     positions = np.arange(len(data["rules"]))
     axes.errorbar(np.array(data["uplift"]) * 100, positions, color="#714b67", fmt="o", capsize=4,
-                  xerr=[np.array(data["err_low"]) * 100, np.array(data["err_high"]) * 100], label="measured")
+                  xerr=[np.array(data["err_low"]) * 100, np.array(data["err_high"]) * 100], label=words("measured"))
     axes.scatter(np.array(data["true_uplift"]) * 100, positions, marker="x", color="#9ca3af",
-                 label="true effect (demo only)")
+                 label=words("true effect (demo only)"))
     axes.axvline(0, color="#9ca3af", linewidth=0.8)
     axes.set_yticks(positions, data["rules"])
-    axes.set_xlabel("churn uplift, points (positive = fewer customers lost)")
+    axes.set_xlabel(words("churn uplift, points (positive = fewer customers lost)"))
     axes.legend(loc="lower right", fontsize=8)
-    section.add_chart("Uplift with its 95% interval, per rule.", figure)
-    section.add_table("Rules, what they did and what it was worth", pd.DataFrame([{
-        "rule": run.rule.name,
-        "acted on": run.decisions.get("act", 0),
-        "control": run.decisions.get("control", 0),
-        "skipped": sum(n for status, n in run.decisions.items() if status not in ("act", "control")),
-        "churn treated": f"{run.impact.primary.treated_rate:.1%}",
-        "churn control": f"{run.impact.primary.control_rate:.1%}",
-        "margin per customer": run.impact.margin_uplift,
-        "cost of actions": run.impact.cost,
-        "verdict": run.impact.verdict,
+    section.add_chart(words("Uplift with its 95% interval, per rule."), figure)
+    section.add_table(words("Rules, what they did and what it was worth"), pd.DataFrame([{
+        words("rule"): run.rule.name,
+        words("acted on"): run.decisions.get("act", 0),
+        words("control"): run.decisions.get("control", 0),
+        words("skipped"): sum(n for status, n in run.decisions.items() if status not in ("act", "control")),
+        words("churn treated"): words.percent(run.impact.primary.treated_rate),
+        words("churn control"): words.percent(run.impact.primary.control_rate),
+        words("margin per customer"): run.impact.margin_uplift,
+        words("cost of actions"): run.impact.cost,
+        words("verdict"): words(run.impact.verdict),
     } for run in simulation.rules]))
-    section.notes.extend(run.impact.summary() for run in simulation.rules)
+    section.notes.extend(run.impact.summary() if words.language == "en" else _impact_summary(run.impact)
+                         for run in simulation.rules)
     return section
+
+
+def _impact_summary(impact: Any) -> str:
+    """An :class:`~ai_insights.actions.impact.ImpactReport`'s ``summary()`` in the report's language."""
+    primary = impact.primary
+    text = words(
+        "{rule}: {outcome} {treated} treated (n={n_treated}) vs {control} control (n={n_control}); uplift {uplift} "
+        "({confidence} CI {low} to {high}; positive = {better}): {verdict}.", rule=impact.rule,
+        outcome=words(primary.outcome), treated=words.percent(primary.treated_rate), n_treated=impact.n_treated,
+        control=words.percent(primary.control_rate), n_control=impact.n_control,
+        uplift=words.percent(primary.uplift, signed=True), confidence=words.percent(impact.confidence, 0),
+        low=words.percent(primary.ci_low, signed=True), high=words.percent(primary.ci_high, signed=True),
+        better=words("less {outcome}" if primary.lower_is_better else "more {outcome}",
+                     outcome=words(primary.outcome)), verdict=words(impact.verdict))
+    text += " " + words("Margin per customer {margin} (CI {low} to {high}); actions cost {cost}.",
+                        margin=_signed(impact.margin_uplift), low=_signed(impact.margin_ci_low),
+                        high=_signed(impact.margin_ci_high), cost=words.number(impact.cost, 2))
+    if impact.verdict != "helps":
+        text += " " + words("The rule should be changed or switched off.")
+    return text
+
+
+def _signed(value: float) -> str:
+    return ("-" if value < 0 else "+") + words.number(abs(value), 2)
+
+
+def _status(status: str) -> str:
+    """A promise status (``on_time``, ``late``...) in words."""
+    return words(status.replace("_", " "))
+
+
+def _verdict(verdict: str) -> str:
+    """A pricing verdict (``exceeds_max_discount``...) in words."""
+    return words(verdict.replace("_", " "))
+
+
+def _columns(names: dict[str, str]) -> dict[str, str]:
+    """Column renames to the report's words: {column: English heading} -> {column: heading in the language}."""
+    return {column: words(heading) for column, heading in names.items()}
 
 
 def cost_of_disconnection(ctx: JobContext) -> Section:
     """The cockpit: what the gap between sales and operations cost, and what the rules changed."""
     if getattr(ctx.company, "promise_checks", None) is None:
-        return Section(COCKPIT_TITLE, notes=["On a live company the cockpit is in Odoo (Sales > Reporting > "
-                                             "Cockpit), filled from the promise verdicts kept on each order."])
+        return Section(words(COCKPIT_TITLE), notes=[words("On a live company the cockpit is in Odoo (Sales > "
+                                                          "Reporting > Cockpit), filled from the promise verdicts "
+                                                          "kept on each order.")])
     from demo_company.cockpit_report import cockpit_report_section, cockpit_section
 
     simulation = ctx.results.get("actions")
     impacts = {run.rule.name: run.impact for run in simulation.rules} if simulation else None
-    ctx.summary.extend(f"cockpit: {line}" for line in cockpit_section(ctx.company, impacts=impacts))
+    ctx.summary.extend(words("cockpit: {line}", line=line) for line in cockpit_section(ctx.company, impacts=impacts))
     return cockpit_report_section(ctx.company, impacts=impacts)
 
 
@@ -509,41 +602,45 @@ def _load_company(size: str, seed: int) -> tuple[Any, str]:
     if os.environ.get("ODOO_URL"):
         from crm_bridge.tables.odoo import read_company_from_env
 
-        return read_company_from_env(), f"live Odoo at {os.environ['ODOO_URL']}"
+        return read_company_from_env(), words("live Odoo at {url}", url=os.environ["ODOO_URL"])
     from . import generate
 
-    return generate(seed=seed, size=size), f"demo company (size {size}, seed {seed})"
+    return generate(seed=seed, size=size), words("demo company (size {size}, seed {seed})", size=size, seed=seed)
 
 
 def run_main_job(out_dir: str | Path = "reports", size: str = "default", seed: int = 7,
-                 echo: Callable[[str], None] = print) -> Path:
-    """Run every capability and write the report; return the report's path."""
+                 echo: Callable[[str], None] = print, lang: str = "en") -> Path:
+    """Run every capability and write the report in ``lang`` (``en`` or ``es``); return the report's path."""
+    set_language(lang)
     out_dir = Path(out_dir)
     started = time.monotonic()
-    echo(f"[1/{len(STEPS) + 1}] Loading the company...")
+    echo(f"[1/{len(STEPS) + 1}] " + words("Loading the company..."))
     company, source = _load_company(size, seed)
-    echo(f"      {source}: {len(company.customers):,} customers, {len(company.order_lines):,} order lines "
-         f"({time.monotonic() - started:.0f} s)")
+    echo("      " + words("{source}: {customers} customers, {lines} order lines ({seconds} s)", source=source,
+                          customers=_count(len(company.customers)), lines=_count(len(company.order_lines)),
+                          seconds=_count(time.monotonic() - started)))
     ctx = JobContext(company=company, source=source, out_dir=out_dir)
     sections = []
     for number, (title, step) in enumerate(STEPS, start=2):
         step_started = time.monotonic()
-        echo(f"[{number}/{len(STEPS) + 1}] {title}...")
+        echo(f"[{number}/{len(STEPS) + 1}] {words(title)}...")
         try:
             section = step(ctx)
         except FusionError as error:  # e.g. too little history: say so instead of showing nonsense
-            section = Section(title, notes=[f"Not run: {error.message}"])
-            ctx.summary.append(f"{title.lower()}: not run ({error.code}: {error.message})")
+            section = Section(words(title), notes=[words("Not run: {why}", why=error.message)])
+            ctx.summary.append(words("{step}: not run ({code}: {why})", step=words(title).lower(), code=error.code,
+                                     why=error.message))
         if section is not None:
             sections.append(section)
-        echo(f"      done in {time.monotonic() - step_started:.0f} s")
-    sections.sort(key=lambda section: section.title != COCKPIT_TITLE)  # stable: the cockpit first
-    path = render_report(out_dir / "fusion-report.html", "ERP-CRM Fusion: what the data says and what to do",
+        echo("      " + words("done in {seconds} s", seconds=_count(time.monotonic() - step_started)))
+    sections.sort(key=lambda section: section.title != words(COCKPIT_TITLE))  # stable: the cockpit first
+    path = render_report(out_dir / "fusion-report.html", words("ERP-CRM Fusion: what the data says and what to do"),
                          source, sections)
     echo("")
-    echo("Summary")
+    echo(words("Summary"))
     for line in ctx.summary:
         echo(f"  - {line}")
-    echo(f"Report: {path.resolve()}  ({time.monotonic() - started:.0f} s in all)")
+    echo(words("Report: {path}  ({seconds} s in all)", path=path.resolve(),
+               seconds=_count(time.monotonic() - started)))
     return path
 
