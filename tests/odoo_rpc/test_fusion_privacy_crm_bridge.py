@@ -1,5 +1,7 @@
 """Consents pushed and read by an external CRM over plain XML-RPC, with its source's API key."""
 
+import datetime as dt
+
 import pytest
 from conftest import connect
 
@@ -23,7 +25,8 @@ def test_the_crm_pushes_consents_and_reads_the_register_decisions(crm, admin):
         "values": {"name": "RPC consent customer", "email": "rpc.consent.customer@example.com"}}]])
     assert upsert["ok"], upsert
     partner_id = upsert["results"][0]["id"]
-    consent = {"partner": "RC1", "channel": "email", "purpose": "marketing", "granted": False, "date": "2026-11-01"}
+    consent = {"partner": "RC1", "channel": "email", "purpose": "marketing", "granted": False,
+               "date": (dt.date.today() - dt.timedelta(days=28)).isoformat()}
     before = admin.env["fusion.privacy.consent"].search_count([("partner_id", "=", partner_id)])
     refused = crm.execute_kw("fusion.bridge", "push_consents", [[consent, {**consent, "channel": "fax"}]])
     assert not refused["ok"] and refused["error"]["code"] == "unknown_channel"

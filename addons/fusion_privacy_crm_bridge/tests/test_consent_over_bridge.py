@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.fusion_crm_bridge.tests.common import BridgeCommon
@@ -14,7 +17,8 @@ class TestConsentOverBridge(BridgeCommon):
         cls.Consent = cls.env["fusion.privacy.consent"]
 
     def consent(self, **values):
-        return {"partner": "P1", "channel": "email", "purpose": "marketing", "granted": True, "date": "2026-11-01",
+        return {"partner": "P1", "channel": "email", "purpose": "marketing", "granted": True,
+                "date": fields.Date.to_string(fields.Date.today() - timedelta(days=28)),
                 "proof": "CRM signup form v3", **values}
 
     def test_pushed_consents_are_in_the_register_and_read_back_with_its_decisions(self):
