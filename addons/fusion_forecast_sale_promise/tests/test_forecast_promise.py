@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.fusion_forecast.tests.common import ForecastSalesCommon
 from odoo.addons.fusion_sale_promise.models.sale_order import LineSpec
@@ -80,3 +80,32 @@ class TestForecastPromise(ForecastSalesCommon):
         self.assertEqual(allocated[1], 0.0)
         with self.assertRaises(ValidationError):
             self.company.fusion_forecast_segment_priority = "B2B, B2C, B2B"
+
+    def test_allocation_binds_on_the_quotation_form_and_the_line_says_so(self):
+        """A consumer's quotation entered in the form may not take the business demand kept until replenishment."""
+        self.company.fusion_forecast_allocation = True
+        spec = LineSpec(0, self.product, self.product.uom_id, 1.0, None, False, 20.0, 0.0)
+        kept = self.env["sale.order"]._get_fusion_allocated_qty(self.warehouse, [self.consumer], [spec], self.today)[0]
+        self.assertGreater(kept, 1.0)
+        wanted = round(40.0 - kept / 2)  # within the 40 in stock, more than the consumer may take
+        with Form(self.env["sale.order"].with_user(self.salesperson)) as form:
+            form.partner_id = self.consumer
+            with form.order_line.new() as line:
+                line.product_id = self.product
+                line.product_uom_qty = wanted
+            self.assertEqual(form.fusion_promise_status, "late", "the form's own evaluation applies the allocation")
+        order = form.save()
+        self.assertEqual(order.warehouse_id, self.warehouse)
+        self.assertIn("kept for customers served first", order.order_line.fusion_promise_reasons)
+        self.assertGreaterEqual(order.order_line.fusion_promised_date, self.today + timedelta(days=21))
+        # the business customer is served first: the same quotation for it is on time
+        order.partner_id = self.business
+        self.assertEqual(order.fusion_promise_status, "on_time")
+
+    def test_a_product_forecast_to_sell_nothing_is_judged_on_the_forecast(self):
+        """A zero forecast is a forecast: the cover says the forecast expects none, not what recent sales say."""
+        rows = self._rows()
+        rows[1:].unlink()
+        rows[0].forecast_qty = 0.0
+        cover = self.product._get_fusion_cover(self.company, self.today)
+        self.assertEqual(cover.codes().tolist(), ["no_forecast_demand"])
