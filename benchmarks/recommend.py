@@ -16,7 +16,8 @@ quotation being built); the baselines get the same history:
 * ``recommend_recall10*`` and ``recommend_ndcg10*`` likewise (recall: share
   of the basket's products in the top 10).
 
-Next best action (the demo's hidden response model, :mod:`demo_company.response`):
+Next best action (the demo's hidden response model, :mod:`demo_company.response`),
+in each of the companies ``generate(seed)`` for ``NBA_WORLD_SEEDS``:
 randomized experiments at three past cut-offs (360, 270 and 180 days before
 the reference date: half of the customers with a purchase get the retention
 offer, 10 % discount, at random; outcome: still a customer 90 days later)
@@ -27,16 +28,25 @@ spent three ways: the highest estimated uplift, the highest churn risk (the
 churn model of :func:`demo_company.simulation.demo_subjects`, what the
 retention rule targets) and at random; the true effect comes from the
 hidden response model with common random numbers, over ``NBA_SEEDS`` outcome
-draws: ``nba_retained_per_1000_uplift``, ``_risk``, ``_random`` (mean) with
-``*_ci_low`` / ``*_ci_high`` (2.5 and 97.5 percentiles over the draws) and
-``nba_uplift_vs_risk`` (goal >= 1.5).
+draws. A fourth policy, ``oracle``, targets by the hidden truth's expected
+effect (:func:`demo_company.response.churn_chances`): the ceiling no model
+can pass in this world. Figures: ``nba_retained_per_1000_uplift``, ``_risk``,
+``_random``, ``_oracle`` (mean over the worlds of the mean over the draws)
+with ``*_ci_low`` / ``*_ci_high`` (2.5 and 97.5 percentiles of all the
+draws) and ``*_spread`` (standard deviation across the worlds);
+``nba_uplift_vs_risk`` (goal >= 1.5) and ``nba_oracle_vs_risk`` (the
+ceiling of that ratio), each the mean of the worlds' ratios with its spread;
+``nba_qini`` likewise.
 
 Speed (best of three, ratios against a baseline in the same process):
 
 * ``nba_100k_s``: the uplift model's estimates with intervals and
   :func:`ai_insights.recommend.next_best_actions` for 100,000 synthetic
   customers (goal < 10 s); ``nba_100k_vs_rules``: against
-  :func:`ai_insights.actions.evaluate_rules` with one rule on them.
+  :func:`ai_insights.actions.evaluate_rules` with one rule on them;
+  ``nba_100k_predict_s`` and ``nba_100k_choose_s`` split it (estimates,
+  choice), and ``nba_100k_predict_openmp_default_s`` is the estimates with
+  the library's default OpenMP threads, what the core used before.
 * ``suggest_200_lines_ms``: suggestions for a 200-line quotation, filtered
   through the promise engine and the guardrail (goal < 100 ms);
   ``suggest_vs_promise``: against the promise check of those 200 lines.
@@ -49,6 +59,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ai_insights.actions import Rule, evaluate_rules
 from ai_insights.recommend import TLearner, UpliftEstimate, next_best_actions, qini
@@ -62,6 +73,7 @@ HORIZON_DAYS = 90
 OFFER_DISCOUNT_PCT = 10.0
 NBA_BUDGET_SHARE = 0.10
 NBA_SEEDS = 30
+NBA_WORLD_SEEDS = (7, 8, 9)  # demo companies (the first is the next-basket one)
 N_CUSTOMERS = 100_000
 TODAY = date(2026, 10, 31)
 
@@ -138,10 +150,12 @@ def _experiment(company, tables, days_before: int, seed: int) -> tuple[np.ndarra
     return features.to_numpy(float), treated, ~outcome["churned"].to_numpy()
 
 
-def _nba_figures(company) -> Iterator[tuple[str, object]]:
+def _nba_world(company) -> dict[str, object]:
+    """One world's targeting figures: the Qini on a held-out experiment and the customers kept per policy."""
     from ai_insights.churn.datasets import demo_tables
     from ai_insights.churn.features import build_features
     from demo_company import simulate_outcomes
+    from demo_company.response import churn_chances
     from demo_company.simulation import demo_subjects
 
     tables = demo_tables(company)
@@ -151,8 +165,7 @@ def _nba_figures(company) -> Iterator[tuple[str, object]]:
     stayed = np.concatenate([p[2] for p in parts])
     model = TLearner().fit(X, treated, stayed)
     X_new, treated_new, stayed_new = _experiment(company, tables, HELD_OUT_EXPERIMENT_DAYS, seed=99)
-    yield "nba_qini", qini(model.predict(X_new), treated_new, stayed_new)
-    yield "nba_experiment_customers", len(X)
+    world = {"qini": qini(model.predict(X_new), treated_new, stayed_new), "experiment": len(X)}
 
     subjects, _ = demo_subjects(company)
     today = company.reference_date
@@ -160,11 +173,14 @@ def _nba_figures(company) -> Iterator[tuple[str, object]]:
     ids = features.index.to_numpy()
     estimate = model.predict(features.to_numpy(float))
     risk = subjects.set_index("subject_id").loc[ids, "churn_risk"].to_numpy()
+    # The ceiling: the hidden truth's expected effect of the offer (scoring only).
+    p0, p1 = churn_chances(company, ids, OFFER_DISCOUNT_PCT, today, HORIZON_DAYS)
     budget = int(NBA_BUDGET_SHARE * len(ids))
     chosen = {
         "uplift": ids[np.argsort(-estimate, kind="stable")[:budget]],
         "risk": ids[np.argsort(-risk, kind="stable")[:budget]],
         "random": np.random.default_rng(14).choice(ids, budget, replace=False),
+        "oracle": ids[np.argsort(-(p0 - p1), kind="stable")[:budget]],
     }
     retained: dict[str, list[float]] = {name: [] for name in chosen}
     for seed in range(NBA_SEEDS):
@@ -174,13 +190,31 @@ def _nba_figures(company) -> Iterator[tuple[str, object]]:
                                         HORIZON_DAYS, seed)
             saved = nobody["churned"].to_numpy().sum() - offered["churned"].to_numpy().sum()
             retained[name].append(1000.0 * saved / budget)
-    for name, values in retained.items():
+    world.update(retained=retained, budget=budget)
+    return world
+
+
+def _nba_figures(company) -> Iterator[tuple[str, object]]:
+    from demo_company import generate
+
+    worlds = [_nba_world(company if seed == company.seed else generate(seed=seed)) for seed in NBA_WORLD_SEEDS]
+    qinis = [world["qini"] for world in worlds]
+    yield "nba_qini", float(np.mean(qinis))
+    yield "nba_qini_spread", float(np.std(qinis))
+    yield "nba_experiment_customers", int(np.mean([world["experiment"] for world in worlds]))
+    means = {name: [float(np.mean(world["retained"][name])) for world in worlds] for name in worlds[0]["retained"]}
+    for name, values in means.items():
+        draws = np.concatenate([world["retained"][name] for world in worlds])
         yield f"nba_retained_per_1000_{name}", float(np.mean(values))
-        yield f"nba_retained_per_1000_{name}_ci_low", float(np.percentile(values, 2.5))
-        yield f"nba_retained_per_1000_{name}_ci_high", float(np.percentile(values, 97.5))
-    risk_mean = float(np.mean(retained["risk"]))
-    yield "nba_uplift_vs_risk", float(np.mean(retained["uplift"]) / risk_mean) if risk_mean > 0 else "inf"
-    yield "nba_budget", budget
+        yield f"nba_retained_per_1000_{name}_ci_low", float(np.percentile(draws, 2.5))
+        yield f"nba_retained_per_1000_{name}_ci_high", float(np.percentile(draws, 97.5))
+        yield f"nba_retained_per_1000_{name}_spread", float(np.std(values))
+    for name in ("uplift", "oracle"):
+        ratios = [value / risk if risk > 0 else np.inf for value, risk in zip(means[name], means["risk"])]
+        yield f"nba_{name}_vs_risk", float(np.mean(ratios))
+        yield f"nba_{name}_vs_risk_spread", float(np.std(ratios))
+    yield "nba_worlds", len(worlds)
+    yield "nba_budget", int(np.mean([world["budget"] for world in worlds]))
 
 
 # ---------------------------------------------------------------- speed
@@ -205,10 +239,20 @@ def _speed_figures(company) -> Iterator[tuple[str, object]]:
     def nba() -> None:
         next_best_actions(customers, UpliftEstimate(*model.predict_interval(X_big)), TODAY)
 
+    def predict_openmp_default() -> None:
+        with threadpool_limits(limits=None, user_api="openmp"):
+            np.stack([model._predict_one(fit, X_big) for fit in model.models_])
+
     subjects = customers.rename(columns={"customer_id": "subject_id"})
     rule = Rule(1, "retention call", threshold=0.6, actions=("activity",))
     nba_s = best_seconds(nba)
     yield "nba_100k_s", nba_s
+    # Where the time goes: the bagged uplift estimates (one OpenMP thread each) against the library's default
+    # threads, and the choice itself with the estimates given.
+    estimates = UpliftEstimate(*model.predict_interval(X_big))
+    yield "nba_100k_predict_s", best_seconds(lambda: model.predict_interval(X_big))
+    yield "nba_100k_predict_openmp_default_s", best_seconds(predict_openmp_default)
+    yield "nba_100k_choose_s", best_seconds(lambda: next_best_actions(customers, estimates, TODAY))
     yield "nba_100k_vs_rules", nba_s / best_seconds(lambda: evaluate_rules([rule], subjects, TODAY))
 
     tables = company.public_tables()

@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from crm_bridge.contract.errors import ValidationError
 
@@ -111,7 +112,10 @@ class _BaggedMetaLearner(BaseEstimator):
         X = np.asarray(X, dtype=float)
         if not hasattr(self, "models_"):
             raise ValidationError("The uplift model is not fitted.", code="not_fitted", field="model")
-        return np.stack([self._predict_one(model, X) for model in self.models_])
+        # One OpenMP thread per prediction: the server runs several workers on few cores, and the trees'
+        # parallel traversal then spends more on waiting for each other than on the rows (see benchmarks/recommend).
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return np.stack([self._predict_one(model, X) for model in self.models_])
 
     def predict(self, X) -> np.ndarray:
         """Estimated uplift per row (the mean of the bagged fits)."""

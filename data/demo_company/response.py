@@ -70,7 +70,7 @@ import pandas as pd
 from crm_bridge.contract.errors import ValidationError
 from demo_company.company import DemoCompany
 
-__all__ = ["RESPONSE_KINDS", "offer_response", "simulate_outcomes"]
+__all__ = ["RESPONSE_KINDS", "churn_chances", "offer_response", "simulate_outcomes"]
 
 IMMINENT_CHURN_CHANCE = 0.85  # churn chance when the hidden churn date falls in the horizon
 SOON_CHURN_CHANCE = 0.5  # ... when it falls in the SOON_DAYS after the horizon (they may leave early)
@@ -132,21 +132,8 @@ def simulate_outcomes(
     treated = np.asarray(treated, dtype=bool)
     discount = np.broadcast_to(np.asarray(discount_pct, dtype=float), ids.shape) if ids.size else np.zeros(0)
     _validate(company, ids, treated, discount, horizon_days)
-    truth = company.truth.set_index("customer_id").loc[ids]
     start_ts = pd.Timestamp(start)
-    horizon_end = start_ts + pd.Timedelta(days=horizon_days)
-    churn_date = truth["churn_date"]
-    propensity = truth["churn_propensity"].to_numpy()
-    p0 = np.select(
-        [churn_date.lt(start_ts).to_numpy(), churn_date.lt(horizon_end).to_numpy(),
-         churn_date.lt(horizon_end + pd.Timedelta(days=SOON_DAYS)).to_numpy()],
-        [1.0, IMMINENT_CHURN_CHANCE, SOON_CHURN_CHANCE],
-        1.0 - np.exp(-BASE_HAZARD * propensity * horizon_days / 365.0),
-    )
-    uplift = offer_response(company, start).set_index("customer_id").loc[ids, "uplift"].to_numpy()
-    response = 1.0 - np.exp(-truth["offer_cost_sensitivity"].to_numpy() * discount / 10.0)
-    p1 = np.where(uplift >= 0, p0 * (1.0 - np.clip(uplift, 0, 1) * response),
-                  p0 + (1.0 - p0) * np.clip(-uplift, 0, 1))
+    p0, p1 = _churn_chances(company, ids, discount, start_ts, horizon_days)
     churn_chance = np.where(treated, p1, p0)
 
     rng = np.random.default_rng([int(seed), 90210])
@@ -168,6 +155,39 @@ def simulate_outcomes(
         "revenue": np.round(revenue, 2),
         "margin": np.round(margin, 2),
     })
+
+
+def churn_chances(company: DemoCompany, customer_ids: np.ndarray | list[int], discount_pct: float | np.ndarray,
+                  start: date, horizon_days: int = 90) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's hidden churn chance over the horizon without and with the offer (hidden truth).
+
+    ``p0 - p1`` is the offer's true expected effect on a customer: what an
+    oracle would target by, the ceiling any targeting can reach. For
+    scoring only, never a model input. Same arguments as :func:`simulate_outcomes`.
+    """
+    ids = np.asarray(customer_ids, dtype=np.int64)
+    discount = np.broadcast_to(np.asarray(discount_pct, dtype=float), ids.shape) if ids.size else np.zeros(0)
+    _validate(company, ids, np.ones(len(ids), bool), discount, horizon_days)
+    return _churn_chances(company, ids, discount, pd.Timestamp(start), horizon_days)
+
+
+def _churn_chances(company: DemoCompany, ids: np.ndarray, discount: np.ndarray, start_ts: pd.Timestamp,
+                   horizon_days: int) -> tuple[np.ndarray, np.ndarray]:
+    truth = company.truth.set_index("customer_id").loc[ids]
+    horizon_end = start_ts + pd.Timedelta(days=horizon_days)
+    churn_date = truth["churn_date"]
+    propensity = truth["churn_propensity"].to_numpy()
+    p0 = np.select(
+        [churn_date.lt(start_ts).to_numpy(), churn_date.lt(horizon_end).to_numpy(),
+         churn_date.lt(horizon_end + pd.Timedelta(days=SOON_DAYS)).to_numpy()],
+        [1.0, IMMINENT_CHURN_CHANCE, SOON_CHURN_CHANCE],
+        1.0 - np.exp(-BASE_HAZARD * propensity * horizon_days / 365.0),
+    )
+    uplift = offer_response(company, start_ts.date()).set_index("customer_id").loc[ids, "uplift"].to_numpy()
+    response = 1.0 - np.exp(-truth["offer_cost_sensitivity"].to_numpy() * discount / 10.0)
+    p1 = np.where(uplift >= 0, p0 * (1.0 - np.clip(uplift, 0, 1) * response),
+                  p0 + (1.0 - p0) * np.clip(-uplift, 0, 1))
+    return p0, p1
 
 
 def offer_response(company: DemoCompany, start: date) -> pd.DataFrame:
