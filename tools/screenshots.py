@@ -68,7 +68,8 @@ def prepare(odoo: Odoo) -> dict[str, int]:
     for role, (login, name, groups) in ROLES.items():
         group_ids = [odoo.ref(group) for group in ["base.group_user", *groups] if odoo.ref(group)]
         found = odoo.call("res.users", "search", [("login", "=", login)])
-        values = {"name": name, "login": login, "password": PASSWORD, "groups_id": [(6, 0, group_ids)]}
+        values = {"name": name, "login": login, "password": PASSWORD, "email": f"{login}@example.com",
+                  "groups_id": [(6, 0, group_ids)]}
         if found:
             odoo.call("res.users", "write", found, values)
             users[role] = found[0]
@@ -83,32 +84,85 @@ def web_prefix(url: str) -> str:
     return "/" + location.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0].split("/", 1)[0]
 
 
-def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
-    """{role: [(view name, path)]}: the records each role would open."""
+def quotation_for_approval(url: str, db: str, odoo: Odoo) -> tuple[int, int]:
+    """Two quotations the salesperson made with a discount over the company's maximum: (new, approval requested).
+
+    Made through XML-RPC as the salesperson (own-documents rights), as they would from the form; the second one's
+    approval is requested through the request wizard, so the managers have an activity. Reused on later runs.
+    """
+    seller = Odoo(url, db, ROLES["salesperson"][0], PASSWORD)
+    labels = ("Screenshots 1 new", "Screenshots 2 approval requested")
+    made = {order["client_order_ref"]: order for order in seller.call(
+        "sale.order", "search_read", [("client_order_ref", "in", labels), ("state", "in", ("draft", "sent"))],
+        fields=["client_order_ref", "fusion_approval_requested_by_id"])}
+    if len(made) < len(labels):
+        company = odoo.call("res.users", "read", [odoo.uid], fields=["company_id"])[0]["company_id"][0]
+        max_discount = odoo.call("res.company", "read", [company], fields=["fusion_max_discount"])[0][
+            "fusion_max_discount"]
+        product = odoo.call("product.product", "search", [("sale_ok", "=", True), ("is_storable", "=", True)],
+                            order="list_price desc", limit=1)
+        customer = odoo.call("res.partner", "search", [("customer_rank", ">", 0), ("is_company", "=", True)], limit=1)
+        for label in set(labels) - set(made):
+            order = seller.call("sale.order", "create", {
+                # Their own order (a customer's own salesperson would otherwise become the order's)
+                "partner_id": customer[0], "user_id": seller.uid, "client_order_ref": label,
+                "order_line": [(0, 0, {"product_id": product[0], "product_uom_qty": 2, "discount": max_discount + 15})],
+            })
+            made[label] = {"id": order, "fusion_approval_requested_by_id": False}
+    new, requested = (made[label] for label in labels)
+    if not requested["fusion_approval_requested_by_id"]:
+        wizard = seller.call("fusion.promise.approval.request", "create",
+                             {"order_id": requested["id"], "note": "A competitor offers the same discount."})
+        seller.call("fusion.promise.approval.request", "action_request", [wizard])
+    return new["id"], requested["id"]
+
+
+def spanish_complaint(odoo: Odoo, agent: int) -> int:
+    """The agent's ticket: a customer with a confirmed order writes, for the third time, about a double charge.
+
+    Created once (the demo company has no tickets) as the mail gateway would, analysed on creation.
+    """
+    subject = "Cobro duplicado"
+    found = odoo.call("helpdesk.ticket", "search", [("name", "like", subject)], order="id desc", limit=1)
+    if found:
+        return found[0]
+    order = odoo.call("sale.order", "search_read", [("state", "=", "sale")], fields=["name", "partner_id"],
+                      order="date_order desc", limit=1)[0]
+    ticket = odoo.call("helpdesk.ticket", "create", {
+        "name": f"{subject} del pedido {order['name']}", "partner_id": order["partner_id"][0], "user_id": agent,
+        "description": f"<p>Me habéis cobrado dos veces 45,90 € por el pedido {order['name']}. Es la tercera vez que "
+                       "escribo y nadie me responde. Quiero que me devolváis el dinero ya.</p>",
+    })
+    for text in ("¿Hay novedades?", "Sigo esperando."):
+        odoo.call("helpdesk.ticket", "message_post", [ticket], body=text, author_id=order["partner_id"][0],
+                  message_type="comment")
+    return ticket
+
+
+def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, str]]]:
+    """{role: [(view name, path, what to click first or "")]}: the records each role would open."""
     web = web_prefix(odoo.url)
-    quotation = odoo.call("sale.order", "search", [("state", "in", ("draft", "sent"))], order="id desc", limit=1)
-    mine = odoo.call("sale.order", "search",
-                     [("state", "in", ("draft", "sent")), ("user_id", "=", users["salesperson"])], limit=1)
-    if not mine and quotation:  # give the salesperson a quotation of their own
-        odoo.call("sale.order", "write", quotation, {"user_id": users["salesperson"]})
-        mine = quotation
+    new, requested = quotation_for_approval(odoo.url, odoo.db, odoo)
     risky = odoo.call("fusion.churn.score", "search_read", [("risk_level", "=", "high")], fields=["partner_id"],
                       order="lifetime_value desc", limit=1)
-    tickets = odoo.call("helpdesk.ticket", "search", [], order="id desc", limit=1)
-    if tickets:
-        odoo.call("helpdesk.ticket", "write", tickets, {"user_id": users["agent"]})
+    ticket_id = spanish_complaint(odoo, users["agent"])
     customer = f"{web}/customers/{risky[0]['partner_id'][0]}" if risky else f"{web}/customers"
-    sales = [("quotations", f"{web}/sales")] + ([("quotation", f"{web}/sales/{mine[0]}")] if mine else [])
-    return {
+    ticket = f"{web}/helpdesk-tickets/{ticket_id}"
+    plan = {
         "admin": [("settings", f"{web}/settings#fusion_base")],
         "manager": [("customers", f"{web}/customers"), ("customer", customer),
                     ("churn-graph", f"{web}/action-fusion_churn.action_fusion_churn_score"),
                     ("churn-pivot", f"{web}/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
-                    ("settings", f"{web}/settings#fusion_base")] + sales,
-        "salesperson": [("customer", customer)] + sales,
-        "agent": [("tickets", f"{web}/helpdesk-tickets")]
-        + ([("ticket", f"{web}/helpdesk-tickets/{tickets[0]}")] if tickets else []),
+                    ("settings", f"{web}/settings#fusion_base"), ("quotations", f"{web}/sales"),
+                    ("quotation-approval-requested", f"{web}/sales/{requested}")],
+        "salesperson": [("customer", customer), ("quotations", f"{web}/sales"),
+                        ("quotation-over-limit", f"{web}/sales/{new}"),
+                        ("quotation-approval-requested", f"{web}/sales/{requested}")],
+        "agent": [("tickets", f"{web}/helpdesk-tickets"), ("ticket", ticket),
+                  ("ticket-context", ticket, "a[name=fusion_context]"),
+                  ("ticket-analysis", ticket, "a[name=fusion_analysis]")],
     }
+    return {role: [(view + ("",))[:3] for view in role_views] for role, role_views in plan.items()}
 
 
 def session(url: str, db: str, login: str, password: str) -> str:
@@ -129,7 +183,8 @@ class Browser:
         port_file = Path(self.profile) / "DevToolsActivePort"
         self.process = subprocess.Popen(
             [shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-             f"--window-size={width},{height}", "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
+             f"--window-size={width},{height}", "--remote-debugging-port=0", "--remote-allow-origins=*",
+             f"--user-data-dir={self.profile}",
              "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if port_file.exists() and port_file.read_text().strip():
@@ -155,7 +210,7 @@ class Browser:
     def evaluate(self, expression: str):
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
 
-    def shoot(self, url: str, cookie: str, path: Path, settle: float = 2.0) -> None:
+    def shoot(self, url: str, cookie: str, path: Path, click: str = "", settle: float = 2.0) -> None:
         self.send("Network.clearBrowserCookies")
         self.send("Network.setCookie", name="session_id", value=cookie, url=url)
         self.send("Page.navigate", url=url)
@@ -166,6 +221,9 @@ class Browser:
                 " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')"):
             time.sleep(0.3)
         time.sleep(settle)
+        if click:  # a tab or button to open before the picture
+            self.evaluate(f"document.querySelector({json.dumps(click)})?.click()")
+            time.sleep(settle)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
@@ -198,10 +256,10 @@ def main(argv: list[str] | None = None) -> int:
             for role in args.roles.split(","):
                 odoo.call("res.users", "write", [users[role]], {"lang": code})
                 cookie = session(args.url, args.db, *logins[role])
-                for name, path in plan[role]:
+                for name, path, click in plan[role]:
                     target = out / f"{lang}-{role}-{name}.png"
                     started = time.perf_counter()
-                    browser.shoot(args.url + path, cookie, target)
+                    browser.shoot(args.url + path, cookie, target, click)
                     print(f"{target}  ({time.perf_counter() - started:.1f} s)", flush=True)
         odoo.call("res.users", "write", [users[role] for role in args.roles.split(",")], {"lang": "en_US"})
     finally:
