@@ -2,14 +2,17 @@
 
 Against a running Odoo with the suite and the demo company (``make odoo``)::
 
-    python tools/screenshots.py --url http://127.0.0.1:8069 --db fusion --out var/screenshots
+    python tools/screenshots.py --url http://127.0.0.1:8069 --db fusion_demo --out var/screenshots
 
 It makes (or reuses) one user per role (admin, a sales manager who approves, a
 salesperson with rights on their own documents, a support agent), installs
 Spanish when missing, and for each role and language (en, es) opens the views
 that role uses in a real headless Chromium at 1440x1000, through the Chrome
 DevTools protocol (``websocket-client``), after logging in through Odoo's own
-login form. The images are named ``<lang>-<role>-<view>.png``.
+login form. The images are named ``<lang>-<role>-<view>.png``; it makes its own records to look at (two
+quotations of the salesperson over the discount maximum, one with approval requested; a Spanish double-charge
+complaint for the agent). Each view's load time is printed; a page showing an error is listed at the end and
+makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import websocket
 
 LANGS = {"en": "en_US", "es": "es_ES"}
 PASSWORD = "screenshots"
+# What the web client shows when something went wrong: an error dialog, or assets that failed to load.
+ERRORS = ".o_error_dialog, .o_module_error"
 # role -> (login, name, groups): the least each role needs.
 ROLES = {
     "manager": ("shot_manager", "Marta Manager",
@@ -210,13 +215,18 @@ class Browser:
     def evaluate(self, expression: str):
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
 
-    def shoot(self, url: str, cookie: str, path: Path, click: str = "", settle: float = 2.0) -> None:
+    def shoot(self, url: str, cookie: str, path: Path, click: str = "", settle: float = 2.0) -> str:
+        """Open ``url`` with the session ``cookie``, click ``click`` if given, save the picture at ``path``.
+
+        Returns the error the page shows (an error dialog, assets that failed to load), or "" when none.
+        """
         self.send("Network.clearBrowserCookies")
         self.send("Network.setCookie", name="session_id", value=cookie, url=url)
         self.send("Page.navigate", url=url)
         deadline = time.time() + 60
-        # Ready when the web client has drawn an action and no request is pending.
+        # Ready when the web client has drawn an action and no request is pending, or shows an error.
         while time.time() < deadline and not self.evaluate(
+                f"!!document.querySelector('{ERRORS}') || "
                 "!!document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_form_view')"
                 " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')"):
             time.sleep(0.3)
@@ -226,6 +236,7 @@ class Browser:
             time.sleep(settle)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
+        return self.evaluate(f"document.querySelector('{ERRORS}')?.innerText.slice(0, 300) || ''")
 
     def close(self) -> None:
         self.socket.close()
@@ -237,7 +248,7 @@ class Browser:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", default="fusion")
+    parser.add_argument("--db", default="fusion_demo")
     parser.add_argument("--admin", default="admin")
     parser.add_argument("--admin-password", default="admin")
     parser.add_argument("--out", default="var/screenshots")
@@ -251,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     logins = {"admin": (args.admin, args.admin_password), **{role: (login, PASSWORD)
                                                               for role, (login, _name, _groups) in ROLES.items()}}
     browser = Browser()
+    errors: list[str] = []
     try:
         for lang, code in LANGS.items():
             for role in args.roles.split(","):
@@ -259,12 +271,16 @@ def main(argv: list[str] | None = None) -> int:
                 for name, path, click in plan[role]:
                     target = out / f"{lang}-{role}-{name}.png"
                     started = time.perf_counter()
-                    browser.shoot(args.url + path, cookie, target, click)
+                    error = browser.shoot(args.url + path, cookie, target, click)
                     print(f"{target}  ({time.perf_counter() - started:.1f} s)", flush=True)
+                    if error:
+                        errors.append(f"{target}: {' '.join(error.split())}")
         odoo.call("res.users", "write", [users[role] for role in args.roles.split(",")], {"lang": "en_US"})
     finally:
         browser.close()
-    return 0
+    for error in errors:
+        print(f"ERROR shown on {error}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
