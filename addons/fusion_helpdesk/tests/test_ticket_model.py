@@ -10,6 +10,10 @@ from .common import FusionHelpdeskCommon
 
 # A small share of the seed corpus keeps the training in the tests to a few seconds.
 SMALL_CORPUS = 400
+# Closed tickets a company labelled with what no seed ticket says about such text.
+OWN_TICKETS = 8
+OWN_PROBE = "Zorblax quibbet\n\nOtra vez el zorblax hace frobnicate."
+OWN_LABELS = {"category": "account_access", "urgency": "high", "sentiment": "positive"}
 
 
 @tagged("post_install", "-at_install")
@@ -36,14 +40,15 @@ class TestTicketModel(FusionHelpdeskCommon):
             self.assertIn(heading, card)
         self.assertIn("Seed corpus", self.version.with_context(lang="en_US").card_html)
 
-    def test_train_now_falls_back_to_the_seed_corpus_and_rollback(self):
+    def test_train_now_without_own_tickets_is_the_seed_corpus_and_rollback(self):
         Model = self.env["fusion.ticket.model"]
         self.env["ir.config_parameter"].sudo().set_param(SEED_SIZE_PARAMETER, SMALL_CORPUS)
         action = Model.with_user(self.fusion_manager).action_train_now()
         new = Model.browse(action["res_id"])
-        self.assertEqual((new.state, new.source, new.ticket_count), ("trained", "seed_corpus", SMALL_CORPUS))
-        self.assertIn("too few", new.message)
-        self.assertIn("seed corpus", new.message)
+        self.assertEqual((new.state, new.source, new.ticket_count, new.own_ticket_count),
+                         ("trained", "seed_corpus", SMALL_CORPUS, 0))
+        self.assertIn(f"Trained on {SMALL_CORPUS} tickets of the seed corpus", new.message)
+        self.assertIn("and 0 of the company's own labelled tickets", new.message)
         self.assertEqual(new.version, self.version.version + 1)
         # Whichever is in use now, a manager can put the other one back.
         other = self.version if new.is_active else new
@@ -57,6 +62,26 @@ class TestTicketModel(FusionHelpdeskCommon):
         # Tickets are analysed with the version in use.
         ticket = self._create_ticket(self._probe(language="en")[0])
         self.assertEqual(ticket.fusion_model_version, other.name)
+
+    def test_own_labelled_tickets_are_learnt_beside_the_seed(self):
+        """Closed tickets with the agents' labels join the seed corpus and teach what the seed never said."""
+        before = self.version._get_analyzer().predict(OWN_PROBE)
+        self.assertNotEqual({task: before[task] for task in OWN_LABELS}, OWN_LABELS)
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        for n in range(OWN_TICKETS):
+            ticket = self._create_ticket(f"Zorblax {n}\n\nEl zorblax quibbet número {n} hace frobnicate.")
+            ticket.write({"category_id": self.categories[OWN_LABELS["category"]].id,
+                          "fusion_urgency": OWN_LABELS["urgency"], "fusion_sentiment": OWN_LABELS["sentiment"]})
+            ticket.stage_id = done
+        self._create_ticket(OWN_PROBE)  # open: not learnt from
+        self.env["ir.config_parameter"].sudo().set_param(SEED_SIZE_PARAMETER, SMALL_CORPUS)
+        new = self.env["fusion.ticket.model"]._train(self.company)
+        self.assertEqual((new.state, new.source, new.own_ticket_count, new.ticket_count),
+                         ("trained", "tickets", OWN_TICKETS, SMALL_CORPUS + OWN_TICKETS))
+        self.assertIn(f"{SMALL_CORPUS} seed corpus tickets and {OWN_TICKETS} of the company's own labelled tickets",
+                      new.card_html)
+        after = new._get_analyzer().predict(OWN_PROBE)
+        self.assertEqual({task: after[task] for task in OWN_LABELS}, OWN_LABELS)
 
     def _version(self, offset, drop):
         """A trained version ``offset`` numbers after the installed one, ``drop`` macro-F1 points worse on every
