@@ -48,7 +48,8 @@ ADDONS = PROJECT / "addons"
 CACHE = Path(os.environ.get("FUSION_CACHE", Path.home() / ".cache" / "erp-crm-fusion"))
 # Third-party addons the suite integrates with, installed from PyPI wheels.
 OCA_WHEELS = {"helpdesk_mgmt": "odoo-addon-helpdesk-mgmt>=18.0,<18.1",
-              "queue_job": "odoo-addon-queue-job>=18.0,<18.1"}
+              # Later 18.0 releases decorate with odoo.api.private, which this Odoo 18 build lacks.
+              "queue_job": "odoo-addon-queue-job==18.0.1.7.0.1"}
 DB_USER = "fusion"
 SEARCH_PATHS = ("/opt/odoo18", "/opt/odoo", "~/odoo18", "~/odoo", str(PROJECT.parent / "odoo"),
                 "/usr/lib/python3/dist-packages")
