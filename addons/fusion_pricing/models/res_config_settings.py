@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fusion_pricing_pricelist_id = fields.Many2one(related="company_id.fusion_pricing_pricelist_id", readonly=False)
+    fusion_pricing_control_share = fields.Float(related="company_id.fusion_pricing_control_share", readonly=False)
+    fusion_pricing_validity_days = fields.Integer(related="company_id.fusion_pricing_validity_days", readonly=False)
+    fusion_pricing_auto_apply = fields.Boolean(related="company_id.fusion_pricing_auto_apply", readonly=False)
+    fusion_pricing_auto_band = fields.Float(related="company_id.fusion_pricing_auto_band", readonly=False)

@@ -1,0 +1,95 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PricingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPriceProposals(PricingCommon):
+    def test_a_responsive_product_gets_a_proposal_inside_the_guardrail_with_its_reason(self):
+        proposals = self.propose()
+        self.assertEqual(proposals.product_id, self.elastic, "the product that barely responds keeps its price")
+        proposal = proposals
+        self.assertEqual(proposal.state, "proposed")
+        self.assertGreater(proposal.discount, 0)
+        self.assertLessEqual(proposal.discount, proposal.max_discount + 1e-6)
+        self.assertGreaterEqual(proposal.proposed_price, proposal.floor_price - 1e-6)
+        self.assertAlmostEqual(proposal.elasticity, -4.0, delta=0.3)
+        self.assertGreater(proposal.expected_volume_change, 0)
+        self.assertIn("for every 1% off", proposal.reason)
+        self.assertEqual(proposal.reason_data[0]["code"], "pricing_discount")
+        self.assertFalse(proposal.item_id, "nothing is applied before a manager approves")
+
+    def test_a_manager_approves_several_at_once_and_the_pricelist_applies_the_price_until_it_ends(self):
+        proposal = self.propose()
+        proposal.with_user(self.manager).action_approve()
+        self.assertEqual(proposal.state, "applied")
+        self.assertEqual(proposal.item_id.fixed_price, proposal.proposed_price)
+        self.assertEqual(proposal.item_id.date_end.date(), proposal.date_end)
+        self.assertAlmostEqual(self.pricelist._get_product_price(self.elastic, 1.0), proposal.proposed_price)
+        self.assertEqual(proposal.change_ids.mapped("action"), ["applied"])
+        self.assertEqual(proposal.change_ids.user_id, self.manager)
+
+    def test_revert_restores_the_previous_price_and_rule(self):
+        first = self.propose()
+        first.with_user(self.manager).action_approve()
+        end_of_first = first.item_id.date_end
+        second = self.propose()
+        second.write({"proposed_price": second.proposed_price - 1.0})  # a newer, different price
+        second.with_user(self.manager).action_approve()
+        self.assertEqual(first.state, "replaced")
+        self.assertAlmostEqual(self.pricelist._get_product_price(self.elastic, 1.0), second.proposed_price)
+        second.with_user(self.manager).action_revert()
+        self.assertEqual(second.state, "reverted")
+        self.assertFalse(second.item_id.exists())
+        self.assertEqual(first.state, "applied")
+        self.assertEqual(first.item_id.date_end, end_of_first)
+        self.assertAlmostEqual(self.pricelist._get_product_price(self.elastic, 1.0), first.proposed_price)
+        first.with_user(self.manager).action_revert()
+        self.assertAlmostEqual(self.pricelist._get_product_price(self.elastic, 1.0), 100.0)
+        actions = self.env["fusion.price.change"].search([("product_id", "=", self.elastic.id)]).mapped("action")
+        self.assertEqual(sorted(actions), ["applied", "applied", "replaced", "reverted", "reverted"])
+
+    def test_small_changes_apply_by_themselves_only_inside_the_band(self):
+        self.company.write({"fusion_pricing_auto_apply": True, "fusion_pricing_auto_band": 1.0})
+        proposal = self.propose()
+        self.assertEqual(proposal.state, "proposed", "a change beyond the band waits for a manager")
+        self.company.fusion_pricing_auto_band = 60.0
+        proposal = self.propose()
+        self.assertEqual(proposal.state, "applied")
+        self.assertEqual(proposal.change_ids.action, "auto_applied")
+
+    def test_a_salesperson_cannot_apply_reject_or_revert_prices(self):
+        proposal = self.propose()
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).action_approve()
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).action_reject()
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).write({"state": "applied"})
+        self.assertEqual(proposal.state, "proposed")
+        self.assertFalse(self.env["product.pricelist.item"].search([("pricelist_id", "=", self.pricelist.id)]))
+        proposal.with_user(self.manager).action_approve()
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).action_revert()
+
+    def test_the_control_group_keeps_the_old_price_and_the_impact_report_compares_both(self):
+        self.company.fusion_pricing_control_share = 99.0
+        proposals = self.propose()
+        self.assertEqual(set(proposals.mapped("state")), {"control"})
+        self.assertFalse(proposals.item_id)
+        action = self.env["fusion.price.impact"].with_user(self.fusion_user).action_open_report()
+        rows = self.env["fusion.price.impact"].with_user(self.fusion_user).search(action["domain"])
+        self.assertEqual(rows.mapped("group"), ["treated", "control"])
+        control = rows.filtered(lambda row: row.group == "control")
+        self.assertEqual(control.products, len(proposals))
+        self.assertGreater(control.volume_before, 0, "the weeks before the proposals had sales")
+
+    def test_other_companies_do_not_see_the_proposals(self):
+        self.propose()
+        other = self.env["res.company"].create({"name": "Other pricing company"})
+        outsider = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Outsider", "login": "pricing_outsider", "company_id": other.id, "company_ids": [(6, 0, other.ids)],
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("fusion_base.group_fusion_manager").id])]})
+        self.assertFalse(self.env["fusion.price.proposal"].with_user(outsider).search([]))

@@ -1,0 +1,1 @@
+from . import fusion_price_impact
