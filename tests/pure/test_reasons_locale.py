@@ -1,0 +1,50 @@
+"""Reasons in the reader's words: days with their unit and plural, numbers and dates in the reader's locale."""
+
+import datetime as dt
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from crm_bridge.contract.reasons import DAY_UNITS, Reason, days_text, render
+
+BASE_PO = Path(__file__).resolve().parents[2] / "addons" / "fusion_base" / "i18n" / "es.po"
+
+
+def _spanish() -> dict[str, str]:
+    with BASE_PO.open("rb") as po_file:
+        return {message.id: message.string for message in read_po(po_file) if message.id and message.string}
+
+
+def test_days_have_their_unit_and_plural():
+    assert [days_text(value) for value in (1, 1.2, 0.6, 2, 40.4844)] == ["1 day", "1 day", "1 day", "2 days",
+                                                                        "40 days"]
+    assert days_text(0) == "0 days"
+    spanish = _spanish()
+    assert all(spanish.get(unit) for unit in DAY_UNITS), "fusion_base carries the units' Spanish"
+    assert days_text(1, translate=spanish.get) == "1 día"
+    assert days_text(1500, translate=spanish.get, number=lambda days: format_decimal(days, locale="es_ES")) \
+        == "1.500 días"
+
+
+def test_a_reason_in_spanish_reads_as_fusion_reason_renders_it():
+    """The translation and formats fusion.reason gives render() (Odoo's formatLang and format_date in Spanish)."""
+    spanish = _spanish()
+    formats = {
+        "date": lambda value: format_date(dt.date.fromisoformat(value), "medium", locale="es_ES"),
+        "days": lambda value: days_text(value, translate=spanish.get,
+                                        number=lambda days: format_decimal(days, locale="es_ES")),
+        "percent": lambda value: format_decimal(float(value) * 100, format="#,##0.#", locale="es_ES") + " %",
+    }
+    cover = Reason("from_sales", "40.4844 days of cover", {"cover_days": 40.4844}).to_dict()
+    assert render(cover, translate=spanish.get, formats=formats) == \
+        "Stock para aprox. 40 días al ritmo de ventas reciente"
+    low = Reason("low_cover", "Low stock cover (1.2 of 60 target days): up to 12.5% off",
+                 {"cover_days": 1.2, "stock_room": 0.125}).to_dict()
+    assert render(low, translate=spanish.get, formats=formats) == \
+        "Poco stock (para aprox. 1 día): hasta un 12,5 % de descuento"
+    lead = Reason("lead_time", "Earliest delivery is 2026-11-03", {"earliest_date": dt.date(2026, 11, 3)}).to_dict()
+    rendered = render(lead, translate=spanish.get, formats=formats)
+    assert "2026-11-03" not in rendered and "3 nov 2026" in rendered
+    assert render(lead) == "Earliest delivery 03 Nov 2026"
