@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.fusion_actions.tests.common import FusionActionsCommon
 
@@ -36,10 +36,11 @@ class TestConsentInActions(FusionActionsCommon):
                                                    "purpose": "retention", "granted": False, "source": "portal"})
         customer.invalidate_recordset(["fusion_marketing_opt_out"])
         self.assertTrue(customer.fusion_marketing_opt_out, "a refusal recorded anywhere checks the box")
-        customer.with_user(self.owner).fusion_marketing_opt_out = False
+        editor = new_test_user(self.env, "fap_editor", groups="base.group_user,base.group_partner_manager")
+        customer.with_user(editor).fusion_marketing_opt_out = False  # a contact editor, not a privacy manager
         latest = self.env["fusion.privacy.consent"].search([("partner_id", "=", customer.id)], limit=1)
         self.assertEqual((latest.purpose, latest.granted), ("retention", True))
-        self.assertIn(self.owner.name, latest.proof)
+        self.assertIn(editor.name, latest.proof)
         data = self.env["fusion.action.rule"]._get_fusion_action_partner_data([customer.id], "retention")
         self.assertTrue(data["consent_email"].iloc[0])
         before = self.env["fusion.privacy.consent"].search_count([])

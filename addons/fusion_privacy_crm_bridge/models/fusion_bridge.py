@@ -79,6 +79,6 @@ class FusionBridge(models.AbstractModel):
             for purpose in PURPOSES:
                 table = register._get_fusion_consent(list(external_ids), channel, purpose)
                 decisions += [{"partner": external_ids[int(row.partner_id)], "channel": channel, "purpose": purpose,
-                               "allowed": bool(row.allowed), "reason": row.reason}
+                               "allowed": bool(row.allowed), "reason": str(row.reason)}
                               for row in table.itertuples(index=False)]
         return {"consents": consents, "decisions": decisions}
