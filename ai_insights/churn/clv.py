@@ -50,6 +50,15 @@ _ANCHORS = ("pareto", "bgnbd")
 _MIN_ANCHOR = 1e-3
 
 
+# Pareto/NBD is fitted by Powell's method instead of lifetimes' default Nelder-Mead: on CDNOW's early
+# cut-offs (a few months of history, where the dropout parameters are barely identified) Nelder-Mead wandered
+# to extreme parameters for minutes per fit (one fit at 1997-04-02: 195 s for 300 iterations), which kept the
+# rolling evaluation from finishing; Powell reached as good a likelihood there in 3.6 s (negative
+# log-likelihood 1442.2 against 1441.7, forecasts within 7%), and the same as Nelder-Mead at later cut-offs
+# (1997-12-31: -284.142 against -284.144).
+_FIT_OPTIONS = {"pareto": {"fit_method": "Powell"}}
+
+
 def _fitter_class(anchor: str):
     from lifetimes import BetaGeoFitter, ParetoNBDFitter
 
@@ -90,8 +99,8 @@ def fit_rfm_model(summary: pd.DataFrame, anchor: str = "bgnbd") -> dict[str, flo
             with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")
                 fitter = _fitter_class(anchor)(penalizer_coef=penalizer).fit(
-                    unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"]
-                )
+                    unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"],
+                    **_FIT_OPTIONS.get(anchor, {}))
             break
         except ConvergenceError:
             continue
