@@ -394,8 +394,9 @@ def command_test(args: argparse.Namespace) -> int:
             status |= subprocess.run(
                 [sys.executable, "-m", "pytest", "-p", "odoo", "-q", "-ra", f"--odoo-config={config}",
                  f"--odoo-database={database}", "--odoo-log-level=warn", "--rootdir", str(PROJECT),
-                 # Tours (HttpCase) need "--odoo-http" here; they are written but do not pass yet (issue 11),
-                 # so pytest-odoo skips them, saying so in the summary.
+                 # pytest-odoo's HTTP server, for the tours (HttpCase in Chromium); without it they are skipped.
+                 # The slowest tests' times are printed: the tours' are how long a person's path takes (issue 11).
+                 "--odoo-http", "--durations=10",
                  # pytest-odoo imports odoo.tests before test mode is on, which Odoo logs as an error
                  "--odoo-extra=log-handler=odoo.tests.common:CRITICAL",
                  *args.pytest_args, *addon_tests],

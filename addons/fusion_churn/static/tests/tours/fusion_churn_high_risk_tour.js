@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("fusion_churn_high_risk", {
         },
         {
             content: "The churn button is in sight, not under More",
-            trigger: ".oe_button_box button[name=action_view_fusion_churn_score]:visible",
+            trigger: ".o-form-buttonbox button[name=action_view_fusion_churn_score]:visible",
         },
     ],
 });

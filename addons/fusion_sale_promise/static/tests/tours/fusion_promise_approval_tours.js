@@ -80,7 +80,8 @@ registry.category("web_tour.tours").add("fusion_promise_approve_from_activity", 
             run: "click",
         },
         {
-            trigger: ".o_kanban_record:contains('Tour customer')",
+            content: "Open the quotation from the list",
+            trigger: ".o_data_row:contains('Tour customer') .o_data_cell",
             run: "click",
         },
         {
