@@ -1,0 +1,302 @@
+import hashlib
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from ai_insights.recommend import ActionEconomics, TLearner, UpliftEstimate, check_experiment, next_best_actions
+from ai_insights.recommend.nba import reason_params
+
+FUSION_USER = "fusion_base.group_fusion_user"
+ALL_DOCUMENTS = "sales_team.group_sale_salesman_all_leads"
+NBA_ACTION_SELECTION = [
+    ("retention_offer", "Retention call with an offer"),
+    ("cross_sell", "Cross-sell offer"),
+    ("payment_reminder", "Payment reminder"),
+    ("delivery_notice", "Delivery notice"),
+    ("nothing", "Nothing for now"),
+]
+NBA_BASIS_SELECTION = [
+    ("uplift_model", "Measured uplift"),
+    ("rule", "Rule-based (too little experimental data)"),
+    ("prior", "Stated prior"),
+    ("exploration", "Exploration (random)"),
+]
+REVENUE_DAYS = 365  # the revenue a retention discount is paid on, and the value when no lifetime value is known
+REFUSED_DAYS = 90  # a product sent back this recently is not suggested again
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    fusion_nba_action = fields.Selection(NBA_ACTION_SELECTION, "Next best action", compute="_compute_fusion_nba",
+                                         groups=FUSION_USER)
+    fusion_nba_basis = fields.Selection(
+        NBA_BASIS_SELECTION, "Chosen by", compute="_compute_fusion_nba", groups=FUSION_USER,
+        help="Measured uplift: learned from the retention rules' randomized control groups. Rule-based: too few "
+             "measured outcomes yet, so the retention rule's threshold decides.")
+    fusion_nba_reason = fields.Text("Why", compute="_compute_fusion_nba", groups=FUSION_USER)
+    fusion_nba_expected_value = fields.Float("Expected gain", compute="_compute_fusion_nba", groups=FUSION_USER,
+                                             help="Expected incremental value of the action after its cost.")
+    fusion_nba_uplift = fields.Float("Estimated uplift", compute="_compute_fusion_nba", groups=FUSION_USER,
+                                     digits=(16, 3), help="Change in the chance the customer stays, if offered.")
+    fusion_nba_uplift_low = fields.Float("Uplift, low", compute="_compute_fusion_nba", groups=FUSION_USER,
+                                         digits=(16, 3))
+    fusion_nba_uplift_high = fields.Float("Uplift, high", compute="_compute_fusion_nba", groups=FUSION_USER,
+                                          digits=(16, 3))
+
+    @api.depends_context("uid", "company")
+    def _compute_fusion_nba(self):
+        results = self._get_fusion_nba()
+        for partner in self:
+            row = results.get(partner.id, {})
+            partner.fusion_nba_action = row.get("action", False)
+            partner.fusion_nba_basis = row.get("basis", False)
+            partner.fusion_nba_reason = row.get("reason", False)
+            partner.fusion_nba_expected_value = row.get("expected_value", 0.0)
+            partner.fusion_nba_uplift = row.get("uplift", 0.0)
+            partner.fusion_nba_uplift_low = row.get("uplift_low", 0.0)
+            partner.fusion_nba_uplift_high = row.get("uplift_high", 0.0)
+
+    # ------------------------------------------------------------ next best action
+
+    def _get_fusion_nba(self):
+        """{partner id: next best action} of the partners the user may act for, in a fixed number of queries.
+
+        Each value holds ``action``, ``basis``, ``reason`` (in words),
+        ``expected_value`` and the uplift with its interval; the decision is
+        the core's :func:`ai_insights.recommend.next_best_actions`. A partner
+        stands for its commercial partner; a salesperson without the right to
+        every document gets the actions of their own customers only.
+        """
+        partners = self._get_fusion_nba_visible()
+        if not partners:
+            return {}
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        commercial = partners.commercial_partner_id
+        customers = commercial._get_fusion_recommend_customers(company, today)
+        experiment = self._get_fusion_recommend_experiment(company)
+        uplift = self._get_fusion_recommend_uplift(customers, company, experiment)
+        economics = self._get_fusion_recommend_economics(company)
+        chosen = next_best_actions(customers, uplift, today, economics)
+        treated = experiment[1]
+        why = self.env._("too little experimental data: %(treated)s offered and %(control)s held out with a measured "
+                         "outcome", treated=int(treated.sum()), control=int((~treated).sum()))
+        by_customer = {}
+        for (_i, row), (_j, customer) in zip(chosen.iterrows(), customers.iterrows()):
+            learned = uplift.estimate is not None
+            by_customer[int(row["customer_id"])] = {
+                "action": str(row["action"]), "basis": str(row["basis"]),
+                "reason": self._get_fusion_nba_reason_text(row, customer, uplift, economics, company.currency_id, why),
+                "expected_value": float(np.nan_to_num(row["expected_value"])),
+                **({name: float(row[name]) for name in ("uplift", "uplift_low", "uplift_high")} if learned else {}),
+            }
+        return {partner.id: by_customer[partner.commercial_partner_id.id] for partner in partners
+                if partner.commercial_partner_id.id in by_customer}
+
+    def _get_fusion_nba_visible(self):
+        """The partners among these whose next best action the user may see: their own customers, or all.
+
+        All for a user with the right to every sales document, and for the
+        superuser (the bridge, after its own checks).
+        """
+        partners = self.filtered("id")
+        if self.env.su or self.env.user.has_group(ALL_DOCUMENTS):
+            return partners
+        return partners.filtered(lambda partner: partner.commercial_partner_id.user_id == self.env.user)
+
+    def _get_fusion_recommend_customers(self, company, today):
+        """The core's customer table (``next_best_actions``) of these commercial partners, in their order.
+
+        Churn risk and lifetime value come from the action rules' signals
+        (``fusion.action.rule._get_fusion_action_signals``: the churn scores
+        when the churn module is installed), consent from the rules' partner
+        data, revenue of the last year from confirmed orders and overdue
+        amounts from posted invoices: a fixed number of grouped reads.
+        """
+        ids = self.ids
+        rules = self.env["fusion.action.rule"].sudo().with_company(company)
+        signals = rules.new({"company_id": company.id})._get_fusion_action_signals("churn_risk", company, today)
+        if signals.empty:
+            signals = pd.DataFrame({"subject_id": [], "churn_risk": [], "clv": []})
+        signals = signals.drop_duplicates("subject_id").set_index("subject_id")
+        customers = rules._get_fusion_action_partner_data(ids, "retention").set_index("subject_id").reindex(ids)
+        revenue = dict.fromkeys(ids, 0.0)
+        orders = self.env["sale.order"].sudo()._read_group(
+            [("partner_id", "child_of", ids), ("state", "=", "sale"), ("company_id", "=", company.id),
+             ("date_order", ">=", fields.Datetime.to_datetime(today - timedelta(days=REVENUE_DAYS)))],
+            ["partner_id"], ["amount_untaxed:sum"])
+        for buyer, amount in orders:
+            revenue[buyer.commercial_partner_id.id] = revenue.get(buyer.commercial_partner_id.id, 0.0) + amount
+        overdue, days_overdue = dict.fromkeys(ids, 0.0), dict.fromkeys(ids, 0)
+        for customer, amount, first_due in self.env["account.move"].sudo()._read_group(
+                [("commercial_partner_id", "in", ids), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                 ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", today),
+                 ("company_id", "=", company.id)],
+                ["commercial_partner_id"], ["amount_residual_signed:sum", "invoice_date_due:min"]):
+            overdue[customer.id], days_overdue[customer.id] = amount, (today - first_due).days
+        clv = signals["clv"].reindex(ids).to_numpy(float)
+        yearly = np.array([revenue[i] for i in ids])
+        return customers.reset_index().assign(
+            customer_id=ids,
+            churn_risk=signals["churn_risk"].reindex(ids).fillna(0.0).to_numpy(float),
+            value=np.where(np.isfinite(clv) & (clv > 0), clv, yearly),
+            revenue=yearly,
+            overdue_amount=[overdue[i] for i in ids],
+            days_overdue=[days_overdue[i] for i in ids],
+        ).drop(columns="subject_id")
+
+    @api.model
+    def _get_fusion_recommend_economics(self, company):
+        """The costs and priors of the candidate actions; the rule-based fallback uses the retention rule's threshold.
+
+        Hook: the company's first active churn-risk rule gives the threshold
+        and the cost of a call; the core's stated defaults otherwise. The
+        share of customers given a random allowed action (exploration) is the
+        system parameter ``fusion_recommend.exploration_share`` (default 0.05).
+        """
+        exploration = float(self.env["ir.config_parameter"].sudo().get_param(
+            "fusion_recommend.exploration_share", ActionEconomics.exploration_share))
+        rule = self.env["fusion.action.rule"].sudo().search(
+            [("company_id", "=", company.id), ("trigger", "=", "churn_risk")], limit=1)
+        if not rule:
+            return ActionEconomics(exploration_share=exploration)
+        return ActionEconomics(rule_threshold=rule.threshold, discount=(rule.offer_discount or 10.0) / 100,
+                               call_cost=rule.action_cost or ActionEconomics.call_cost, exploration_share=exploration)
+
+    @api.model
+    def _get_fusion_recommend_experiment(self, company):
+        """The retention experiment the action rules ran: (churn risk when decided, treated, stayed) per log.
+
+        Measured decisions of churn-risk rules that make offers, acted on or
+        held out at random as control.
+        """
+        logs = self.env["fusion.action.log"].sudo().search_read(
+            [("company_id", "=", company.id), ("rule_id.trigger", "=", "churn_risk"), ("rule_id.do_offer", "=", True),
+             ("status", "in", ("act", "control")), ("outcome_measured", "=", True)],
+            ["score", "status", "outcome_churned"], order="id")
+        return (np.array([[log["score"]] for log in logs]).reshape(-1, 1),
+                np.array([log["status"] == "act" for log in logs], dtype=bool),
+                np.array([not log["outcome_churned"] for log in logs], dtype=bool))
+
+    @api.model
+    def _get_fusion_recommend_uplift(self, customers, company, experiment):
+        """The retention offer's uplift per customer, learned from ``experiment``; or why there is none.
+
+        A T-learner (``ai_insights.recommend.TLearner``) on the churn risk at
+        decision time, refitted when new outcomes are measured.
+        """
+        _features, treated, stayed = experiment
+        problem = check_experiment(treated, stayed)
+        if problem:
+            return UpliftEstimate(insufficient=problem)
+        digest = hashlib.sha256(b"".join(array.tobytes() for array in experiment)).hexdigest()
+        model = self._get_fusion_uplift_model(company.id, digest)
+        estimate, low, high = model.predict_interval(customers[["churn_risk"]].to_numpy(float))
+        return UpliftEstimate(estimate, low, high, model_version=f"t-learner {len(treated)}")
+
+    @tools.ormcache("company_id", "digest")
+    def _get_fusion_uplift_model(self, company_id, digest):
+        """The fitted T-learner of the company's experiment, kept while the experiment's data (``digest``) holds."""
+        company = self.env["res.company"].browse(company_id)
+        features, treatment, outcome = self._get_fusion_recommend_experiment(company)
+        return TLearner().fit(features, treatment, outcome)
+
+    @api.model
+    def _get_fusion_nba_reason_text(self, row, customer, uplift, economics, currency, insufficient):
+        """One next best action's reason in the user's language, with figures in their formats.
+
+        ``insufficient`` says why the choice is rule-based when it is.
+        """
+        params = reason_params(row, customer, uplift, economics)
+
+        def money(name):
+            return formatLang(self.env, params[name], currency_obj=currency)
+
+        def percent(name, sign=False):
+            value = params[name] * 100
+            return ("+" if sign and value > 0 else "") + formatLang(self.env, value, digits=1) + "%"
+
+        code = row["reason_code"]
+        if code == "exploration":
+            return self.env._("Chosen at random among the allowed actions, to keep measuring what works.")
+        if code == "uplift_offer":
+            return self.env._(
+                "Retention offer: on a customer worth %(value)s, the offer is estimated to change the chance of "
+                "staying by %(uplift)s (%(low)s to %(high)s); expected gain %(gain)s after its cost.",
+                value=money("value"), uplift=percent("uplift", True), low=percent("uplift_low", True),
+                high=percent("uplift_high", True), gain=money("expected_value"))
+        if code == "rule_offer":
+            return self.env._(
+                "Retention offer, rule-based: churn risk %(risk)s is at or above the rule's %(threshold)s (%(why)s).",
+                risk=percent("churn_risk"), threshold=percent("threshold"), why=insufficient)
+        if code == "cross_sell":
+            return self.env._("Cross-sell: complementary products; expected gain %(gain)s.",
+                              gain=money("expected_value"))
+        if code == "payment_reminder":
+            return self.env._("Payment reminder: %(amount)s overdue; expected gain %(gain)s.",
+                              amount=money("overdue_amount"), gain=money("expected_value"))
+        if code == "delivery_notice":
+            return self.env._("Delivery notice: a promised delivery slipped; expected gain %(gain)s.",
+                              gain=money("expected_value"))
+        if code == "no_action_pays":
+            return self.env._(
+                "No action is expected to pay for itself: the offer would change the chance of staying by %(uplift)s "
+                "(%(low)s to %(high)s).", uplift=percent("uplift", True), low=percent("uplift_low", True),
+                high=percent("uplift_high", True))
+        return self.env._("No action, rule-based: churn risk %(risk)s is below the rule's %(threshold)s (%(why)s).",
+                          risk=percent("churn_risk"), threshold=percent("threshold"), why=insufficient)
+
+    # ------------------------------------------------------------ doing it
+
+    def action_fusion_nba_do(self):
+        """Do the next best action: schedule the retention call, open the cross-sell quotation or draft the email."""
+        self.ensure_one()
+        action = self.fusion_nba_action
+        if not action or action == "nothing":
+            raise UserError(self.env._("No action is suggested for %s now.", self.display_name))
+        if action == "retention_offer":
+            self.activity_schedule("mail.mail_activity_data_call", summary=self.env._("Retention call"),
+                                   note=self.fusion_nba_reason, user_id=(self.user_id or self.env.user).id)
+            return True
+        if action == "cross_sell":
+            order = self.env["sale.order"].create(self._prepare_fusion_cross_sell_order())
+            order.action_fusion_suggest_lines()
+            return {"type": "ir.actions.act_window", "res_model": "sale.order", "res_id": order.id,
+                    "view_mode": "form", "views": [(False, "form")]}
+        subject = dict(self._fields["fusion_nba_action"]._description_selection(self.env))[action]
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+            "views": [(False, "form")], "target": "new",
+            "context": {"default_model": "res.partner", "default_res_ids": self.ids,
+                        "default_composition_mode": "comment", "default_subject": subject,
+                        "default_body": self._prepare_fusion_nba_mail_body(), "default_partner_ids": self.ids},
+        }
+
+    def _prepare_fusion_cross_sell_order(self):
+        """Values of the quotation a cross-sell opens (its lines are then suggested)."""
+        self.ensure_one()
+        return {"partner_id": self.id, "user_id": (self.user_id or self.env.user).id,
+                "origin": self.env._("Next best action: cross-sell")}
+
+    def _prepare_fusion_nba_mail_body(self):
+        """The draft of a reminder or delivery notice: a greeting the salesperson completes."""
+        self.ensure_one()
+        return self.env._("<p>Dear %(name)s,</p><p></p>", name=self.name)
+
+    def _get_fusion_recently_refused(self, company, today):
+        """Products this customer sent back in the last ``REFUSED_DAYS``: never suggested to them again soon.
+
+        Hook: returns here; a helpdesk glue adds the products of their recent complaints.
+        """
+        self.ensure_one()
+        moves = self.env["stock.move"].sudo().search_read(
+            [("origin_returned_move_id", "!=", False), ("state", "=", "done"), ("company_id", "=", company.id),
+             ("picking_id.partner_id", "child_of", self.commercial_partner_id.id),
+             ("date", ">=", fields.Datetime.to_datetime(today - timedelta(days=REFUSED_DAYS)))], ["product_id"])
+        return {move["product_id"][0] for move in moves}

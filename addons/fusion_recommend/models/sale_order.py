@@ -1,0 +1,148 @@
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.tools.misc import format_date, formatLang
+
+from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
+
+from ai_insights.recommend.complements import CoPurchase, honour_filter
+
+HISTORY_DAYS = 730  # the co-purchases and repurchase cycles are learned from this many days of confirmed orders
+SUGGESTIONS = 10
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    fusion_suggestion_ids = fields.One2many("fusion.sale.suggestion", "order_id", "Suggested lines")
+
+    def action_fusion_suggest_lines(self):
+        """Suggest lines for these quotations: complements of their lines and the customer's due repurchases."""
+        today = fields.Date.context_today(self)
+        for order in self:
+            suggestions = self._get_fusion_line_suggestions(
+                order.company_id, order.warehouse_id, order.partner_id.commercial_partner_id,
+                order.order_line.product_id.ids, order._get_fusion_commitment_day() or today + timedelta(
+                    days=OFFER_DAYS), today, exclude_order_ids=order.ids)
+            order.fusion_suggestion_ids.unlink()
+            self.env["fusion.sale.suggestion"].create([
+                dict(row, order_id=order.id, sequence=position) for position, row in enumerate(suggestions)])
+        return True
+
+    @api.model
+    def _get_fusion_line_suggestions(self, company, warehouse, customer, product_ids, date_asked, today,
+                                     exclude_order_ids=(), k=SUGGESTIONS):
+        """Products to add to a basket of ``product_ids`` for ``customer``, each with why and its availability.
+
+        The ranking is the core's :class:`ai_insights.recommend.complements.CoPurchase`
+        learned from the company's confirmed orders; :func:`~ai_insights.recommend.complements.honour_filter`
+        keeps what the warehouse's promise engine delivers by ``date_asked``,
+        what stays above the company's margin floor and is in stock, and
+        drops what the customer just returned. Company-wide facts, read as
+        superuser within the company. One call serves the quotation and the
+        bridge.
+
+        Returns
+        -------
+        list of dict
+            ``product_id``, ``source``, ``available``, ``filter_reason``,
+            ``promised_date``, ``price_unit`` and ``reason`` (in words), the
+            available ones first.
+        """
+        model = self.sudo().with_company(company)
+        recommender = model._get_fusion_recommender(company, today)
+        if recommender is None:
+            return []
+        ranked = recommender.suggest(product_ids, customer.id or None, today, k=k)
+        if ranked.empty:
+            return []
+        products = model.env["product.product"].browse(ranked["product_id"].tolist())
+        engine = warehouse.sudo().with_company(company)._get_fusion_promise_engine(products, today, exclude_order_ids)
+        honoured = honour_filter(ranked, model._get_fusion_suggestion_products(products, company, today), engine,
+                                 company._get_fusion_pricing_policy(products.categ_id), date_asked,
+                                 refused=customer._get_fusion_recently_refused(company, today) if customer else set())
+        honoured = honoured.sort_values("available", ascending=False, kind="stable")
+        names = {product.id: product.display_name for product in products.union(
+            model.env["product.product"].browse([int(p) for p in honoured["anchor_product_id"] if p > 0]))}
+        return [{
+            "product_id": int(row.product_id), "source": str(row.source), "available": bool(row.available),
+            "filter_reason": str(row.filter_reason),
+            "promised_date": row.promised_date.date() if pd.notna(row.promised_date) else False,
+            "price_unit": float(row.price) if np.isfinite(row.price) else 0.0,
+            "reason": self._get_fusion_suggestion_reason(row, names, company.currency_id),
+        } for row in honoured.itertuples(index=False)]
+
+    @api.model
+    def _get_fusion_recommender(self, company, today):
+        """The co-purchase recommender fitted on the company's confirmed orders of the last ``HISTORY_DAYS``.
+
+        Returns None when the company has sold nothing yet. Three reads: the
+        lines, their orders' dates and the saleable products.
+        """
+        since = fields.Datetime.to_datetime(today - timedelta(days=HISTORY_DAYS))
+        orders = self.env["sale.order"].search_read(
+            [("company_id", "=", company.id), ("state", "=", "sale"), ("date_order", ">=", since)],
+            ["partner_id", "date_order"])
+        if not orders:
+            return None
+        lines = self.env["sale.order.line"].search_read(
+            [("order_id", "in", [order["id"] for order in orders]), ("product_id", "!=", False),
+             ("display_type", "=", False)], ["order_id", "product_id"])
+        buyers = self.env["res.partner"].browse({order["partner_id"][0] for order in orders})
+        commercial = {buyer.id: buyer.commercial_partner_id.id for buyer in buyers}
+        order_of = {order["id"]: order for order in orders}
+        frame = pd.DataFrame({
+            "customer_id": [commercial[order_of[line["order_id"][0]]["partner_id"][0]] for line in lines],
+            "order_id": [line["order_id"][0] for line in lines],
+            "date": [order_of[line["order_id"][0]]["date_order"] for line in lines],
+            "product_id": [line["product_id"][0] for line in lines],
+        })
+        catalogue = self.env["product.product"].search_read(
+            [("sale_ok", "=", True), ("company_id", "in", (False, company.id))], ["categ_id"])
+        products = pd.DataFrame({"product_id": [row["id"] for row in catalogue],
+                                 "category": [str(row["categ_id"][0]) for row in catalogue]})
+        segments = pd.DataFrame({"customer_id": list(commercial.values()),
+                                 "segment": ["B2B" if buyer.commercial_partner_id.is_company else "B2C"
+                                             for buyer in buyers]})
+        return CoPurchase().fit(frame, products, segments.drop_duplicates("customer_id"),
+                                today=today + timedelta(days=1))
+
+    @api.model
+    def _get_fusion_suggestion_products(self, products, company, today):
+        """The products table of ``honour_filter``: cost, price, kind, category, days of cover and free stock."""
+        cover = products._get_fusion_cover(company, today).days
+        return pd.DataFrame({
+            "product_id": products.ids,
+            "cost": products.mapped("standard_price"),
+            "list_price": products.mapped("lst_price"),
+            "type": ["storable" if product.is_storable else product.type for product in products],
+            "category": [str(product.categ_id.id) for product in products],
+            "cover_days": cover,
+            "free_qty": products.mapped("free_qty"),
+        })
+
+    @api.model
+    def _get_fusion_suggestion_reason(self, row, names, currency):
+        """Why a product is suggested and whether it can be offered, in the user's words."""
+        source = row.source
+        if source == "repurchase" and np.isfinite(row.cycle_days):
+            why = self.env._("Bought about every %(cycle)s days, last %(since)s days ago",
+                             cycle=round(row.cycle_days), since=round(row.days_since))
+        elif source == "complement" and row.anchor_product_id > 0:
+            why = self.env._("Bought with %(product)s %(lift)s times more often than by chance",
+                             product=names.get(int(row.anchor_product_id), ""),
+                             lift=formatLang(self.env, row.lift, digits=1))
+        elif source == "category":
+            why = self.env._("Often bought with products of the same kind as this quotation's")
+        else:
+            why = self.env._("Popular with similar customers")
+        if row.available:
+            return self.env._("%(why)s. Can be delivered on %(date)s at %(price)s.", why=why,
+                              date=format_date(self.env, row.promised_date.date()),
+                              price=formatLang(self.env, row.price, currency_obj=currency))
+        status = dict(self.env["fusion.sale.suggestion"]._fields["filter_reason"]._description_selection(
+            self.env))[row.filter_reason]
+        return self.env._("%(why)s. Not offered: %(status)s.", why=why, status=status)

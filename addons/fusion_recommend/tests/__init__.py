@@ -1,0 +1,3 @@
+from . import test_next_best_action
+from . import test_suggested_lines
+from . import test_targeting

@@ -1,0 +1,60 @@
+from odoo.tests import tagged
+
+from .common import RecommendCommon
+
+
+@tagged("post_install", "-at_install")
+class TestNextBestAction(RecommendCommon):
+    def test_rule_based_when_the_experiment_is_too_small_and_labelled_so(self):
+        self._rule()
+        risky, safe = self.risky.with_user(self.salesperson), self.safe.with_user(self.salesperson)
+        self.assertEqual(risky.fusion_nba_action, "retention_offer")
+        self.assertEqual(risky.fusion_nba_basis, "rule")
+        self.assertIn("rule-based", risky.fusion_nba_reason)
+        self.assertIn("0 offered", risky.fusion_nba_reason)
+        self.assertEqual(safe.fusion_nba_action, "nothing")
+
+    def test_uplift_learned_from_the_measured_control_groups(self):
+        self._experiment(self._rule(), per_arm=300)
+        risky, safe = self.risky.with_user(self.salesperson), self.safe.with_user(self.salesperson)
+        self.assertEqual(risky.fusion_nba_basis, "uplift_model")
+        self.assertGreater(risky.fusion_nba_uplift, 0.3)
+        self.assertLessEqual(risky.fusion_nba_uplift_low, risky.fusion_nba_uplift)
+        self.assertLessEqual(risky.fusion_nba_uplift, risky.fusion_nba_uplift_high)
+        self.assertLess(safe.fusion_nba_uplift, 0.15)
+        self.assertEqual(risky.fusion_nba_action, "retention_offer")
+        self.assertIn("estimated to change the chance of staying", risky.fusion_nba_reason)
+
+    def test_exploration_is_labelled(self):
+        self.env["ir.config_parameter"].set_param("fusion_recommend.exploration_share", "1")
+        safe = self.safe.with_user(self.salesperson)
+        self.assertEqual(safe.fusion_nba_basis, "exploration")
+        self.assertIn("at random", safe.fusion_nba_reason)
+
+    def test_do_it_schedules_the_retention_call_for_the_owner(self):
+        self._rule()
+        risky = self.risky.with_user(self.salesperson)
+        risky.action_fusion_nba_do()
+        activity = self.risky.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertIn("rule-based", activity.note)
+
+    def test_a_salesperson_sees_the_actions_of_own_customers_only(self):
+        self._rule()
+        self.assertFalse(self.others_customer.with_user(self.salesperson).fusion_nba_action)
+        self.assertEqual(self.others_customer.with_user(self.manager).fusion_nba_action, "retention_offer")
+
+    def test_the_form_reads_a_constant_number_of_queries(self):
+        self._rule()
+        partners = self.env["res.partner"].create([{"name": f"Many {i}", "user_id": self.salesperson.id}
+                                                  for i in range(20)])
+        partners[0].with_user(self.salesperson).mapped("fusion_nba_action")  # warm the caches of rights and rules
+        counts = []
+        for group in (partners[1:2], partners):
+            group.invalidate_recordset()
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            group.with_user(self.salesperson).mapped("fusion_nba_action")
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])

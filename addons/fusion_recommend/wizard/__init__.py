@@ -1,0 +1,2 @@
+from . import fusion_recommend_targeting
+from . import fusion_recommend_targeting_line

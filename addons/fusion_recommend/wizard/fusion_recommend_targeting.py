@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+from ai_insights.recommend.uplift import targeting_comparison
+from crm_bridge.contract.errors import FusionError
+
+
+class FusionRecommendTargeting(models.TransientModel):
+    """Who the retention offers should go to: uplift-, risk- and random targeting at the same budget, measured.
+
+    Read from the action rules' randomized experiment (the measured
+    decisions of churn-risk rules that make offers, acted on or held out);
+    the figures are the core's :func:`ai_insights.recommend.uplift.targeting_comparison`:
+    cross-fitted uplift estimates, bootstrap intervals.
+    """
+
+    _name = "fusion.recommend.targeting"
+    _description = "ERP-CRM Fusion: targeting comparison"
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    budget_share = fields.Float("Budget (% of customers)", default=20.0, digits=(16, 1),
+                                help="Share of the customers each way of targeting may make an offer to.")
+    line_ids = fields.One2many("fusion.recommend.targeting.line", "targeting_id", "Figures", readonly=True)
+    summary = fields.Text(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        comparisons = super().create(vals_list)
+        comparisons._compute_figures()
+        return comparisons
+
+    def action_refresh(self):
+        """Measure again (e.g. with another budget) and show the figures."""
+        self._compute_figures()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new"}
+
+    def _compute_figures(self):
+        Partner = self.env["res.partner"]
+        for comparison in self:
+            comparison.line_ids.unlink()
+            features, treated, stayed = Partner._get_fusion_recommend_experiment(comparison.company_id)
+            try:
+                table = targeting_comparison(features, treated, stayed, features[:, 0],
+                                             budget_share=comparison.budget_share / 100)
+            except FusionError as error:
+                comparison.summary = self.env._(
+                    "Not measured yet: %(offered)s offered and %(control)s held out with a measured outcome "
+                    "(%(why)s).", offered=int(treated.sum()), control=int((~treated).sum()), why=error.message)
+                continue
+            comparison.line_ids = [fields.Command.create({
+                "policy": row.policy, "per_1000": row.per_1000, "ci_low": row.ci_low, "ci_high": row.ci_high,
+                "targeted": row.targeted, "treated": row.treated, "control": row.control,
+            }) for row in table.itertuples(index=False)]
+            comparison.summary = self.env._(
+                "Customers kept per 1,000 targeted, measured on %(n)s decisions of the retention rules (offer or "
+                "control drawn at random). The uplift is estimated from the churn risk at the time of the decision, "
+                "by a model that never saw the customer it scores.", n=len(treated))
