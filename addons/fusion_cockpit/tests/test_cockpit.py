@@ -73,6 +73,7 @@ class TestCockpit(CockpitCommon):
         ticket = self.env["helpdesk.ticket"].create({"name": "Where is my order?", "description": "late"})
         self.env.cr.execute("UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
                             ("2026-03-02 08:00:00", "2026-03-03 14:30:00", ticket.id))
+        ticket.invalidate_recordset()
         elapsed = self.Measure._get_fusion_ticket_elapsed(self.company).set_index("ticket_id")["hours_open"]
         self.assertAlmostEqual(elapsed[ticket.id], 30.5)
         self.assertNotIn("conflict_ticket_open_hours", self.result.unavailable)
