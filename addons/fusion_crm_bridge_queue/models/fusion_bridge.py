@@ -65,8 +65,8 @@ class FusionBridge(models.AbstractModel):
         bridge = self.with_user(source.user_id).with_company(source.company_id)
         delayed = bridge.with_delay(
             channel=JOB_CHANNEL, identity_key=identity,
-            description=self.env._("CRM bridge: %(operation)s, %(count)s records from %(source)s",
-                                   operation=operation, count=len(records), source=source.code))
+            description=self.env._("CRM bridge: %(operation)s, %(count)s records from %(code)s",
+                                   operation=operation, count=len(records), code=source.code))
         return delayed._run_queued_records(operation, records)
 
     def _run_queued_records(self, operation, records):
