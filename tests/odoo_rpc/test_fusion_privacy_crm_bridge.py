@@ -39,8 +39,10 @@ def test_the_crm_pushes_consents_and_reads_the_register_decisions(crm, admin):
     read = crm.execute_kw("fusion.bridge", "read_consents", [["RC1"]])
     assert read["ok"], read
     decisions = {(d["channel"], d["purpose"]): (d["allowed"], d["reason"]) for d in read["decisions"]}
-    assert decisions[("email", "marketing")] == (False, "refused")
-    # The register is built on Odoo's blacklist: the refusal of marketing emails put the address on it.
+    # The register is built on Odoo's blacklist: the refusal of marketing emails put the address on it, and the
+    # blacklist is what the decision names.
+    assert decisions[("email", "marketing")] == (False, "blacklisted")
+    assert decisions[("phone", "service")] == (True, "contract")
     assert admin.env["mail.blacklist"].search_count([("email", "=", "rpc.consent.customer@example.com")]) == 1
     unknown = crm.execute_kw("fusion.bridge", "read_consents", [["NOT-BOUND"]])
     assert not unknown["ok"] and unknown["error"]["code"] == "unknown_partner"
