@@ -1,3 +1,5 @@
+import html
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -79,7 +81,7 @@ class TestTicketModel(FusionHelpdeskCommon):
         self.assertEqual((new.state, new.source, new.own_ticket_count, new.ticket_count),
                          ("trained", "tickets", OWN_TICKETS, SMALL_CORPUS + OWN_TICKETS))
         self.assertIn(f"{SMALL_CORPUS} seed corpus tickets and {OWN_TICKETS} of the company's own labelled tickets",
-                      new.card_html)
+                      html.unescape(new.card_html))
         after = new._get_analyzer().predict(OWN_PROBE)
         self.assertEqual({task: after[task] for task in OWN_LABELS}, OWN_LABELS)
 
