@@ -101,6 +101,9 @@ class FusionBridgeChange(models.Model):
         if not ids:
             return
         Model = self.env[model_name]
+        # Scopes read the customer from res_partner.commercial_partner_id: a contact created in this
+        # transaction has it pending in the cache until flushed, and the row would name no customer.
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         scope = Model._get_fusion_change_scope()
         if event == "delete":
             join = SQL("LEFT JOIN (%s) AS scope ON scope.id = ids.id WHERE scope.id IS NOT NULL "
