@@ -144,8 +144,11 @@ def spanish_complaint(odoo: Odoo, agent: int) -> int:
     return ticket
 
 
-def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, str]]]:
-    """{role: [(view name, path, what to click first or "")]}: the records each role would open."""
+def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """{role: [(view name, path, what to click first or "", what to scroll into sight or "")]}: what each role opens.
+
+    The settings are the admin's: a fusion manager without the Settings group may not open them.
+    """
     web = web_prefix(odoo.url)
     new, requested = quotation_for_approval(odoo.url, odoo.db, odoo)
     risky = odoo.call("fusion.churn.score", "search_read", [("risk_level", "=", "high")], fields=["partner_id"],
@@ -158,16 +161,17 @@ def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, s
         "manager": [("customers", f"{web}/customers"), ("customer", customer),
                     ("churn-graph", f"{web}/action-fusion_churn.action_fusion_churn_score"),
                     ("churn-pivot", f"{web}/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
-                    ("settings", f"{web}/settings#fusion_base"), ("quotations", f"{web}/sales"),
+                    ("quotations", f"{web}/sales"),
                     ("quotation-approval-requested", f"{web}/sales/{requested}")],
         "salesperson": [("customer", customer), ("quotations", f"{web}/sales"),
                         ("quotation-over-limit", f"{web}/sales/{new}"),
                         ("quotation-approval-requested", f"{web}/sales/{requested}")],
         "agent": [("tickets", f"{web}/helpdesk-tickets"), ("ticket", ticket),
                   ("ticket-context", ticket, "a[name=fusion_context]"),
+                  ("ticket-reply", ticket, "a[name=fusion_context]", "div[name=fusion_reply_suggestion]"),
                   ("ticket-analysis", ticket, "a[name=fusion_analysis]")],
     }
-    return {role: [(view + ("",))[:3] for view in role_views] for role, role_views in plan.items()}
+    return {role: [(view + ("", ""))[:4] for view in role_views] for role, role_views in plan.items()}
 
 
 def session(url: str, db: str, login: str, password: str) -> str:
@@ -215,8 +219,9 @@ class Browser:
     def evaluate(self, expression: str):
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
 
-    def shoot(self, url: str, cookie: str, path: Path, click: str = "", settle: float = 2.0) -> str:
-        """Open ``url`` with the session ``cookie``, click ``click`` if given, save the picture at ``path``.
+    def shoot(self, url: str, cookie: str, path: Path, click: str = "", show: str = "", settle: float = 2.0) -> str:
+        """Open ``url`` with the session ``cookie``, click ``click`` and scroll ``show`` into sight if given, save
+        the picture at ``path``.
 
         Returns the error the page shows (an error dialog, assets that failed to load), or "" when none.
         """
@@ -234,6 +239,9 @@ class Browser:
         if click:  # a tab or button to open before the picture
             self.evaluate(f"document.querySelector({json.dumps(click)})?.click()")
             time.sleep(settle)
+        if show:
+            self.evaluate(f"document.querySelector({json.dumps(show)})?.scrollIntoView({{block: 'center'}})")
+            time.sleep(0.5)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
         return self.evaluate(f"document.querySelector('{ERRORS}')?.innerText.slice(0, 300) || ''")
@@ -268,10 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             for role in args.roles.split(","):
                 odoo.call("res.users", "write", [users[role]], {"lang": code})
                 cookie = session(args.url, args.db, *logins[role])
-                for name, path, click in plan[role]:
+                for name, path, click, show in plan[role]:
                     target = out / f"{lang}-{role}-{name}.png"
                     started = time.perf_counter()
-                    error = browser.shoot(args.url + path, cookie, target, click)
+                    error = browser.shoot(args.url + path, cookie, target, click, show)
                     print(f"{target}  ({time.perf_counter() - started:.1f} s)", flush=True)
                     if error:
                         errors.append(f"{target}: {' '.join(error.split())}")
