@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,6 +8,7 @@ class ResConfigSettings(models.TransientModel):
         string="Declared data uses", compute="_compute_fusion_data_purpose_count"
     )
 
+    @api.depends("company_id")  # computed on the settings page's new record, like the other settings
     def _compute_fusion_data_purpose_count(self):
         count = self.env["fusion.data.purpose"].search_count([])
         for settings in self:

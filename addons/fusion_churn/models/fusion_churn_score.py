@@ -1,8 +1,12 @@
 import math
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# The customer's copy of its score (res.partner, company-dependent columns): score field -> partner column.
+PARTNER_FIGURES = {"probability": "fusion_churn_probability", "risk_level": "fusion_churn_level",
+                   "lifetime_value": "fusion_lifetime_value"}
 # Scores are created this many at a time: one INSERT batch, bounded memory.
 BATCH = 1000
 
@@ -52,6 +56,10 @@ class FusionChurnScore(models.Model):
         ("partner_company_unique", "unique(partner_id, company_id)", "A customer has one current score per company."),
     ]
 
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        return super()._read_group_orderby(order, order_risk_levels(groupby_terms, "risk_level"), query)
+
     @api.depends("probability", "company_id.fusion_churn_medium_threshold", "company_id.fusion_churn_high_threshold")
     def _compute_risk_level(self):
         for score in self:
@@ -76,6 +84,61 @@ class FusionChurnScore(models.Model):
             ]).ids
         return self.browse(score_ids)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        scores = super().create(vals_list)
+        scores._write_fusion_partner_figures()
+        return scores
+
+    def write(self, vals):
+        result = super().write(vals)
+        if set(PARTNER_FIGURES) & set(vals):
+            self._write_fusion_partner_figures()
+        return result
+
+    def unlink(self):
+        self._clear_fusion_partner_figures()
+        return super().unlink()
+
+    def _clear_fusion_partner_figures(self):
+        """Remove these scores' risk and value from their customers and contacts: one UPDATE per company."""
+        self.env["res.partner"].flush_model(list(PARTNER_FIGURES.values()) + ["commercial_partner_id"])
+        for company in self.company_id:
+            key = str(company.id)
+            partner_ids = [score.partner_id.id for score in self if score.company_id == company]
+            self.env.cr.execute(SQL(
+                "UPDATE res_partner SET %s WHERE commercial_partner_id = ANY(%s)",
+                SQL(", ").join(SQL("%s = %s - %s", SQL.identifier(column), SQL.identifier(column), key)
+                               for column in PARTNER_FIGURES.values()),
+                partner_ids,
+            ))
+        self.env["res.partner"].invalidate_model(PARTNER_FIGURES.values())
+
+    def _write_fusion_partner_figures(self):
+        """Copy these scores onto their customers and the customers' contacts, in the score's company.
+
+        The partner keeps them in company-dependent columns so customer lists sort, group and filter by
+        them. One UPDATE per ``BATCH`` scores, never a query per customer.
+        """
+        self.flush_recordset(list(PARTNER_FIGURES) + ["partner_id", "company_id"])
+        self.env["res.partner"].flush_model(list(PARTNER_FIGURES.values()) + ["commercial_partner_id"])
+        for start in range(0, len(self), BATCH):
+            rows = [SQL("(%s, %s, %s::float8, %s::varchar, %s::float8)", score.partner_id.id,
+                        str(score.company_id.id), score.probability, score.risk_level or None,
+                        score.lifetime_value)
+                    for score in self[start:start + BATCH]]
+            self.env.cr.execute(SQL(
+                """UPDATE res_partner SET %s
+                     FROM (VALUES %s) AS score(partner_id, company, probability, risk_level, lifetime_value)
+                    WHERE res_partner.commercial_partner_id = score.partner_id""",
+                SQL(", ").join(
+                    SQL("%s = COALESCE(res_partner.%s, '{}'::jsonb) || jsonb_build_object(score.company, score.%s)",
+                        SQL.identifier(column), SQL.identifier(column), SQL.identifier(score_field))
+                    for score_field, column in PARTNER_FIGURES.items()),
+                SQL(", ").join(rows),
+            ))
+        self.env["res.partner"].invalidate_model(PARTNER_FIGURES.values())
+
     @api.model
     def _prepare_fusion_score_vals(self, company, version, row, partner, scored_at):
         """Values of one score from a row of the scoring result and the partner's segment and salesperson."""
@@ -91,6 +154,17 @@ class FusionChurnScore(models.Model):
             "segment": "b2b" if partner["is_company"] else "b2c", "user_id": partner["user_id"],
             "scored_at": scored_at,
         }
+
+
+def order_risk_levels(groupby_terms, field_name):
+    """Group-by terms where ``field_name`` (a risk level) sorts Low, Medium, High, not alphabetically.
+
+    Used by ``_read_group_orderby`` so lists, pivots and graphs show the levels in the badges' order.
+    """
+    if field_name not in groupby_terms:
+        return groupby_terms
+    rank = SQL("CASE %s WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 END", groupby_terms[field_name])
+    return {**groupby_terms, field_name: rank}
 
 
 def _number(value):

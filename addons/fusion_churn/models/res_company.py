@@ -24,6 +24,14 @@ class ResCompany(models.Model):
             if company.fusion_churn_horizon_days < 7:
                 raise ValidationError(self.env._("The churn horizon must be at least 7 days."))
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"fusion_churn_medium_threshold", "fusion_churn_high_threshold"} & set(vals):
+            # The customers' copy of the level follows the new thresholds, as the scores do.
+            self.env["fusion.churn.score"].sudo().search([("company_id", "in", self.ids)])\
+                ._write_fusion_partner_figures()
+        return result
+
     def _get_fusion_churn_level(self, probability):
         """Risk level ('low', 'medium', 'high') of a churn probability (0..1) under this company's thresholds."""
         self.ensure_one()

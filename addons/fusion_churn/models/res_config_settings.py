@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,9 +11,12 @@ class ResConfigSettings(models.TransientModel):
     fusion_churn_active_model_id = fields.Many2one(
         "fusion.churn.model", string="Active churn model", compute="_compute_fusion_churn_active_model_id")
 
+    # The settings page computes on a new record: without the dependency the field stayed empty (issue 11).
+    @api.depends("company_id")
     def _compute_fusion_churn_active_model_id(self):
         for settings in self:
-            settings.fusion_churn_active_model_id = self.env["fusion.churn.model"]._get_active(settings.company_id)
+            settings.fusion_churn_active_model_id = self.env["fusion.churn.model"]._get_active(
+                settings.company_id._origin)
 
     def action_fusion_churn_train(self):
         self.ensure_one()

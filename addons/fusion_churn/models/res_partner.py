@@ -1,34 +1,55 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.osv import expression
 
-from .fusion_churn_score import RISK_LEVELS
+from .fusion_churn_score import RISK_LEVELS, order_risk_levels
 
 FUSION_USER = "fusion_base.group_fusion_user"
 
 
 class ResPartner(models.Model):
-    """Churn risk and lifetime value of the customer (its commercial partner) in the current company."""
+    """Churn risk and lifetime value of the customer (its commercial partner) in the current company.
+
+    Probability, level and value are stored per company (``company_dependent``) so customer lists sort, group
+    and filter by them; scoring writes them (:meth:`fusion.churn.score._write_fusion_partner_figures`).
+    """
 
     _inherit = "res.partner"
 
     fusion_churn_score_ids = fields.One2many("fusion.churn.score", "partner_id", groups=FUSION_USER)
     fusion_churn_probability = fields.Float(
-        "Churn probability", compute="_compute_fusion_churn", groups=FUSION_USER,
+        "Churn probability", company_dependent=True, readonly=True, aggregator="avg", groups=FUSION_USER,
         help="Chance that the customer buys nothing during the churn horizon, as last scored.")
     fusion_churn_level = fields.Selection(
-        RISK_LEVELS, "Churn risk level", compute="_compute_fusion_churn", search="_search_fusion_churn_level",
-        groups=FUSION_USER)
+        RISK_LEVELS, "Churn risk", company_dependent=True, readonly=True, groups=FUSION_USER,
+        help="Low, medium or high under the company's thresholds (Settings), as last scored.")
+    fusion_lifetime_value = fields.Float(
+        "Lifetime value", company_dependent=True, readonly=True, aggregator="sum", groups=FUSION_USER,
+        help="Expected margin over the value horizon of the model version that last scored the customer "
+             "(Lifetime value horizon; 365 days when the history allows), in the company's currency.")
     fusion_churn_top_reason = fields.Char("Main churn reason", compute="_compute_fusion_churn", groups=FUSION_USER)
     fusion_churn_reasons = fields.Text("Why at risk", compute="_compute_fusion_churn", groups=FUSION_USER)
-    fusion_lifetime_value = fields.Monetary(
-        "Lifetime value", compute="_compute_fusion_churn", groups=FUSION_USER,
-        help="Expected margin over the value horizon of the model version that last scored the customer "
-             "(Lifetime value horizon; 365 days when the history allows): the horizon its card measured.")
     fusion_lifetime_value_days = fields.Integer(
         "Lifetime value horizon (days)", compute="_compute_fusion_churn", groups=FUSION_USER,
         help="Days the lifetime value covers: the value horizon of the model version that scored the customer.")
     fusion_churn_scored_at = fields.Datetime("Risk scored on", compute="_compute_fusion_churn", groups=FUSION_USER)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.filtered("parent_id")._copy_fusion_churn_figures()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("parent_id"):
+            self._copy_fusion_churn_figures()
+        return result
+
+    def _copy_fusion_churn_figures(self):
+        """Give contacts added to a scored customer the customer's risk and value at once."""
+        if self:
+            self.env["fusion.churn.score"].sudo().search([
+                ("partner_id", "in", self.commercial_partner_id.ids),
+            ])._write_fusion_partner_figures()
 
     @api.depends_context("company")
     @api.depends("commercial_partner_id.fusion_churn_score_ids.probability")
@@ -38,11 +59,8 @@ class ResPartner(models.Model):
         for partner in self:
             score = scores.get(partner._origin.commercial_partner_id.id, empty)
             reasons = [reason for reason in (score.reason_1, score.reason_2, score.reason_3) if reason]
-            partner.fusion_churn_probability = score.probability
-            partner.fusion_churn_level = score.risk_level
             partner.fusion_churn_top_reason = reasons[0] if reasons else False
             partner.fusion_churn_reasons = "\n".join(reasons) or False
-            partner.fusion_lifetime_value = score.lifetime_value
             partner.fusion_lifetime_value_days = score.value_horizon_days
             partner.fusion_churn_scored_at = score.scored_at
 
@@ -53,16 +71,9 @@ class ResPartner(models.Model):
         ])
         return {score.partner_id.id: score for score in scores}
 
-    def _search_fusion_churn_level(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
-            raise UserError(self.env._("Unsupported operator %s on the churn risk.", operator))
-        levels = set(value) if isinstance(value, (list, tuple)) else {value}
-        in_company = [("company_id", "=", self.env.company.id)]
-        domain = [("commercial_partner_id.fusion_churn_score_ids", "any",
-                   in_company + [("risk_level", "in", [level for level in levels if level])])]
-        if False in levels:  # no level: never scored in this company
-            domain = expression.OR([domain, [("commercial_partner_id.fusion_churn_score_ids", "not any", in_company)]])
-        return domain if operator in ("=", "in") else ["!", *domain]
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        return super()._read_group_orderby(order, order_risk_levels(groupby_terms, "fusion_churn_level"), query)
 
     def action_view_fusion_churn_score(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ai_insights.churn.features import build_features
 
@@ -30,6 +30,34 @@ class TestChurnScoring(ChurnDemoCommon):
         self.assertEqual(created.call_count, -(-len(self.buyers) // 50))
         rescored = self.Score.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(rescored), len(self.buyers), "scoring again replaces the scores")
+
+    def test_customers_keep_their_figures_stored_written_in_batches(self):
+        cursor = type(self.env.cr)
+        execute = cursor.execute
+        with patch(f"{SCORE_MODULE}.BATCH", 50), \
+                patch.object(cursor, "execute", autospec=True, side_effect=execute) as executed:
+            self.env["fusion.churn.model"]._cron_score()
+        statements = [str(call.args[1]) for call in executed.call_args_list]
+        partner_updates = [sql for sql in statements
+                           if "UPDATE res_partner" in sql and "fusion_churn_probability" in sql]
+        # One statement clears the company's figures, then one per batch of scores: no query per customer.
+        self.assertEqual(len(partner_updates), 1 + -(-len(self.buyers) // 50))
+        partners = self.env["res.partner"].with_user(self.salesperson)
+        by_risk = partners.search([("id", "in", self.buyers.ids)], order="fusion_churn_probability desc, id")
+        probabilities = by_risk.mapped("fusion_churn_probability")
+        self.assertEqual(probabilities, sorted(probabilities, reverse=True), "the list sorts by churn probability")
+        self.assertEqual(by_risk.sorted("fusion_lifetime_value").mapped("fusion_lifetime_value"),
+                         partners.search([("id", "in", self.buyers.ids)], order="fusion_lifetime_value, id")
+                         .mapped("fusion_lifetime_value"))
+
+    def test_risk_levels_group_in_the_badges_order(self):
+        levels = [level for level, _count in self.Score._read_group([], ["risk_level"], ["__count"])]
+        self.assertEqual(levels, [level for level in ("low", "medium", "high") if level in levels])
+        self.assertGreaterEqual(len(levels), 2, "the demo company has customers at several levels")
+        groups = self.env["res.partner"].with_user(self.salesperson)._read_group(
+            [("id", "in", self.buyers.ids)], ["fusion_churn_level"], ["__count"])
+        self.assertEqual([level for level, _count in groups], levels)
+        self.assertEqual(sum(count for _level, count in groups), len(self.buyers))
 
     def test_scores_carry_probability_level_reasons_and_value(self):
         for score in self.scores:
@@ -84,12 +112,24 @@ class TestChurnScoring(ChurnDemoCommon):
         self.company.fusion_churn_high_threshold = 99.9
         self.assertFalse(self.scores.filtered(lambda score: score.risk_level == "high"))
         self.assertEqual(self.high.mapped("risk_level"), ["medium"] * len(self.high))
+        self.assertEqual(self.high.partner_id.mapped("fusion_churn_level"), ["medium"] * len(self.high),
+                         "the customers' stored level follows the thresholds too")
 
     def test_risk_report_groups_by_segment_and_salesperson(self):
         groups = self.Score.with_user(self.salesperson)._read_group(
             [], ["segment", "user_id", "risk_level"], ["__count", "probability:avg"])
         self.assertEqual(sum(count for *_, count, _avg in groups), len(self.scores))
         self.assertTrue(all(0 <= avg <= 1 for *_, avg in groups))
+
+    def test_settings_show_the_model_in_use_and_the_declared_uses(self):
+        admin = new_test_user(self.env, "churn_settings_admin", company_id=self.company.id,
+                              groups="base.group_system,fusion_base.group_fusion_manager")
+        settings = Form(self.env["res.config.settings"].with_user(admin))  # as the settings page loads
+        active = self.Version._get_active(self.company)
+        self.assertTrue(active)
+        self.assertEqual(settings.fusion_churn_active_model_id, active)
+        self.assertEqual(settings.fusion_data_purpose_count, self.env["fusion.data.purpose"].search_count([]))
+        self.assertGreater(settings.fusion_data_purpose_count, 0)
 
     def test_api_user_sees_no_risk(self):
         with self.assertRaises(AccessError):
