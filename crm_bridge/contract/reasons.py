@@ -79,7 +79,7 @@ PHRASES: dict[str, str] = {
     "split": "Partial delivery: {first_qty} on {first_date}; the rest cannot ship",
     # pricing verdicts (crm_bridge.pricing.guardrail)
     "within_bounds": "A discount of {discount} is within the maximum of {max_discount}",
-    "exceeds_max_discount": "A discount of {discount} exceeds the maximum of {max_discount}",
+    "exceeds_max_discount": "A discount of {discount} exceeds the maximum this line allows",
     "below_floor": "The net price {price} is below the floor price {floor_price}",
     # pricing advice
     "list_below_floor": "The list price is below the floor price {floor_price}: no discount",
