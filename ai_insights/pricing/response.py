@@ -69,6 +69,8 @@ def weekly_history(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"product_id": lines["product_id"].to_numpy(), "week": week.to_numpy(),
                           "qty": lines["qty"].to_numpy(float),
                           "discounted": (lines["qty"] * lines["discount"]).to_numpy(float)})
+    if frame.empty:
+        return pd.DataFrame(columns=[*HISTORY_COLUMNS, "week"])
     weekly = frame.groupby(["product_id", "week"])[["qty", "discounted"]].sum()
     weeks = pd.date_range(frame["week"].min(), frame["week"].max(), freq="7D")
     grid = pd.MultiIndex.from_product([weekly.index.levels[0], weeks], names=["product_id", "week"])
