@@ -48,15 +48,31 @@ VALUE_COLUMNS = ("expected_purchases", "p_alive", "expected_revenue", "expected_
 _ANCHORS = ("pareto", "bgnbd")
 # Keeps the anchor's forecast, a divisor of the training target, away from 0.
 _MIN_ANCHOR = 1e-3
+# The learnt correction multiplies the anchor's forecast by at most this factor either way. It re-ranks
+# customers; a factor beyond 10 means the boosting has extrapolated from customers the anchor gave almost no
+# purchases (target y / anchor up to 1 / _MIN_ANCHOR), not learnt a ranking. Without the bound, BG/NBD fitted
+# on CDNOW's first 42 days (a = 0.023, b = 0.095: most customers "dead" after one purchase, forecasts near 0)
+# gave corrections up to 3e28, a scale of 1.7e-24 and ~1e-21 purchases for every customer.
+_MAX_CORRECTION = 10.0
 
 
-# Pareto/NBD is fitted by Powell's method instead of lifetimes' default Nelder-Mead: on CDNOW's early
+# Pareto/NBD is fitted by Powell's method first instead of lifetimes' default Nelder-Mead: on CDNOW's early
 # cut-offs (a few months of history, where the dropout parameters are barely identified) Nelder-Mead wandered
 # to extreme parameters for minutes per fit (one fit at 1997-04-02: 195 s for 300 iterations), which kept the
 # rolling evaluation from finishing; Powell reached as good a likelihood there in 3.6 s (negative
 # log-likelihood 1442.2 against 1441.7, forecasts within 7%), and the same as Nelder-Mead at later cut-offs
-# (1997-12-31: -284.142 against -284.144).
-_FIT_OPTIONS = {"pareto": {"fit_method": "Powell"}}
+# (1997-12-31: -284.142 against -284.144). Powell is unbounded, though: on the small demo company it ended at
+# NaN or negative parameters (NaN probabilities alive), so a fit whose parameters are not all finite and
+# positive counts as not converged and the next method (then penalty) is tried.
+# lifetimes starts each Pareto/NBD fit from a random point (normal around 1, unseeded), and Powell stops at a
+# slightly different optimum from each: two fits on the same customers gave expected purchases 6% apart (the
+# value a partner shows against the card's recomputation). Starting from the centre of that random start
+# makes a fit a function of its customers.
+_FIT_OPTIONS = {
+    "pareto": ({"fit_method": "Powell", "initial_params": np.ones(4)},
+               {"fit_method": "Nelder-Mead", "initial_params": np.ones(4)}),
+    "bgnbd": ({},),
+}
 
 
 def _fitter_class(anchor: str):
@@ -93,20 +109,20 @@ def fit_rfm_model(summary: pd.DataFrame, anchor: str = "bgnbd") -> dict[str, flo
 
     unique = summary.groupby(["frequency", "recency", "T"]).size().rename("weight").reset_index()
     # Small populations can fail to converge unpenalised; a light penalty is the documented remedy.
-    for penalizer in (0.0, 0.001, 0.01):
-        try:
-            # lifetimes reports non-convergence by printing and warning: keep both quiet.
-            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-                warnings.simplefilter("ignore")
-                fitter = _fitter_class(anchor)(penalizer_coef=penalizer).fit(
-                    unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"],
-                    **_FIT_OPTIONS.get(anchor, {}))
-            break
-        except ConvergenceError:
-            continue
-    else:
-        raise InsufficientDataError(f"the {anchor} model does not converge on these customers", field="X")
-    return {name: float(value) for name, value in fitter.params_.items()}
+    for options in _FIT_OPTIONS[anchor]:
+        for penalizer in (0.0, 0.001, 0.01):
+            try:
+                # lifetimes reports non-convergence by printing and warning: keep both quiet.
+                with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                    warnings.simplefilter("ignore")
+                    fitter = _fitter_class(anchor)(penalizer_coef=penalizer).fit(
+                        unique["frequency"], unique["recency"], unique["T"], weights=unique["weight"], **options)
+            except ConvergenceError:
+                continue
+            params = {name: float(value) for name, value in fitter.params_.items()}
+            if all(np.isfinite(value) and value > 0 for value in params.values()):
+                return params
+    raise InsufficientDataError(f"the {anchor} model does not converge on these customers", field="X")
 
 
 def rfm_forecast(summary: pd.DataFrame, params: dict[str, float], anchor: str, horizon_days: float) -> pd.DataFrame:
@@ -255,13 +271,29 @@ class CLVModel(RegressorMixin, BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             random_state=self.random_state,
         ).fit(self._design(X, forecast), y / exposure, sample_weight=exposure)
+        raw = self.regressor_.predict(self._design(X, forecast))
+        raw_mean = float((exposure * raw).sum() / exposure.sum())
+        # A correction whose anchor-weighted mean leaves the bounds has diverged (a degenerate anchor, see
+        # _MAX_CORRECTION): the anchor alone is used, and the model says so.
+        self.correction_used_ = bool(np.isfinite(raw_mean) and 1 / _MAX_CORRECTION <= raw_mean <= _MAX_CORRECTION)
+        self.correction_note_ = "" if self.correction_used_ else (
+            f"the learnt correction diverged (anchor-weighted mean {raw_mean:.3g}, bounds 1/{_MAX_CORRECTION:g}"
+            f"..{_MAX_CORRECTION:g}; anchor {self.anchor} parameters "
+            + ", ".join(f"{name}={value:.3g}" for name, value in self.anchor_params_.items())
+            + "): the anchor's forecast is used alone")
         # The correction re-ranks, it does not move the total: its anchor-weighted mean is 1 on these customers.
-        correction = self.regressor_.predict(self._design(X, forecast))
+        correction = self._bounded(raw)
         self.correction_scale_ = float(exposure.sum() / (exposure * correction).sum())
         self.population_order_value_ = float(np.nanmedian(X["avg_order_value"]))
         margins = X["margin_rate"].dropna()
         self.population_margin_rate_ = float(margins.median()) if len(margins) else float("nan")
         return self
+
+    def _bounded(self, raw: np.ndarray) -> np.ndarray:
+        """The boosting's raw correction within the bounds, or 1 when the correction is not used."""
+        if not self.correction_used_:
+            return np.ones_like(raw)
+        return np.clip(raw, 1 / _MAX_CORRECTION, _MAX_CORRECTION)
 
     def rebase(self, X: pd.DataFrame, anchor_params: dict[str, float] | None = None) -> CLVModel:
         """Refit the anchor on the customers of ``X`` (features as of the scoring date); return self.
@@ -287,7 +319,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
         forecast = rfm_forecast(
             rfm_from_features(X), self.anchor_params_, self.anchor, horizon_days or self.horizon_days
         )
-        correction = self.regressor_.predict(self._design(X, forecast)) * self.correction_scale_
+        correction = self._bounded(self.regressor_.predict(self._design(X, forecast))) * self.correction_scale_
         expected = forecast["expected"].to_numpy() * correction
         never_bought = ~(X["frequency"].to_numpy() >= 1)
         expected[never_bought] = np.nan

@@ -330,6 +330,9 @@ def rolling_evaluation(
         try:
             clv = CLVModel(horizon_days=train_days, anchor=anchor, **clv_params).fit(
                 X_train, bought_train, anchor_params=trained_on.params[anchor])
+            if not clv.correction_used_:
+                notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of {train_cutoff.date()}"
+                             f" on {train_days} days: {clv.correction_note_}")
             clv.rebase(state.X, state.params[anchor])
             forecast = clv.value(state.X, horizon)
             figures.update(_forecast_errors("model", forecast["expected_revenue"].to_numpy(), value,

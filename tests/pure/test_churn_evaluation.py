@@ -9,8 +9,15 @@ from _customer_fixtures import synthetic_company
 from test_features import tiny_tables
 
 from ai_insights.churn.clv import CLVModel, fit_rfm_model, rfm_forecast, rfm_from_features
-from ai_insights.churn.datasets import calibration_holdout, data_end
-from ai_insights.churn.evaluation import choose_anchor, future_revenue, rolling_evaluation, rolling_origins
+from ai_insights.churn.datasets import calibration_holdout, data_end, load_cdnow
+from ai_insights.churn.evaluation import (
+    choose_anchor,
+    future_purchases,
+    future_revenue,
+    rolling_evaluation,
+    rolling_origins,
+)
+from ai_insights.churn.features import build_features
 from ai_insights.churn.model import honest_churn_baselines
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
@@ -90,6 +97,38 @@ def test_correction_reranks_without_moving_the_total_and_rebase_refits_the_ancho
     model.rebase(X_later)
     later = X_later[X_later["frequency"] >= 1]
     assert model.anchor_params_ == pytest.approx(fit_rfm_model(rfm_from_features(later), "bgnbd"))
+
+
+def test_correction_stays_within_its_bounds_around_the_anchor(tables):
+    X_train, bought = calibration_holdout(tables, "2023-10-01", 90)
+    model = CLVModel(horizon_days=90, anchor="bgnbd").fit(X_train, bought)
+    buyers = X_train[X_train["frequency"] >= 1]
+    anchor = rfm_forecast(rfm_from_features(buyers), model.anchor_params_, "bgnbd", 90)["expected"].to_numpy()
+    ratio = model.predict(buyers) / anchor
+    assert model.correction_used_ and model.correction_note_ == ""
+    assert ratio.min() >= model.correction_scale_ / 10 - 1e-9 and ratio.max() <= model.correction_scale_ * 10 + 1e-9
+
+
+def test_degenerate_anchor_on_a_short_history_falls_back_to_the_anchor_not_to_zero():
+    # CDNOW's first 42 days: BG/NBD fits a = 0.023, b = 0.095 and forecasts ~0 for many buyers; the boosting's
+    # correction then reached 3e28 and its scale 1.7e-24, so every customer was forecast ~1e-21 purchases.
+    tables = load_cdnow()
+    cutoff, horizon = pd.Timestamp("1997-02-12"), 140
+    X = build_features(tables, cutoff)
+    X = X[X["frequency"] >= 1]
+    bought = future_purchases(tables, cutoff, horizon, X.index)
+    model = CLVModel(horizon_days=horizon, anchor="bgnbd").fit(X, bought)
+    anchor = rfm_forecast(rfm_from_features(X), model.anchor_params_, "bgnbd", horizon)["expected"].to_numpy()
+    forecast = model.predict(X)
+    assert not model.correction_used_ and "diverged" in model.correction_note_
+    assert forecast == pytest.approx(anchor)
+    assert 0.5 < forecast.sum() / bought.sum() < 2
+
+
+def test_pareto_fit_is_a_function_of_its_customers(tables):
+    X_train, _ = calibration_holdout(tables, "2023-10-01", 90)
+    summary = rfm_from_features(X_train[X_train["frequency"] >= 1])
+    assert fit_rfm_model(summary, "pareto") == fit_rfm_model(summary, "pareto")
 
 
 def test_honest_baselines_rank_churners(tables):
