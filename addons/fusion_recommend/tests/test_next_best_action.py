@@ -57,4 +57,6 @@ class TestNextBestAction(RecommendCommon):
             before = self.env.cr.sql_log_count
             group.with_user(self.salesperson).mapped("fusion_nba_action")
             counts.append(self.env.cr.sql_log_count - before)
-        self.assertEqual(counts[0], counts[1])
+        # Twenty partners take no more queries than one: nothing is read per partner (the first group pays for
+        # caches the second finds warm, so the counts need not be equal).
+        self.assertLessEqual(counts[1], counts[0])
