@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools import format_date, formatLang, html2plaintext, plaintext2html
 
 from ai_insights.nlp import ReplySuggester
 from ai_insights.nlp.replies import disputed_amount
@@ -36,7 +36,7 @@ class HelpdeskTicket(models.Model):
         readonly=True, copy=False, index=True)
     fusion_model_version = fields.Char("Analyzer version", readonly=True, copy=False)
     fusion_language = fields.Selection(LANGUAGES, "Language", readonly=True, copy=False)
-    fusion_predicted_category = fields.Char("Predicted category", readonly=True, copy=False)
+    fusion_predicted_category = fields.Char("Predicted category code", readonly=True, copy=False)
     fusion_category_confidence = fields.Float("Category confidence", digits=(3, 2), readonly=True, copy=False)
     fusion_predicted_urgency = fields.Selection(URGENCIES, "Predicted urgency", readonly=True, copy=False)
     fusion_urgency = fields.Selection(
@@ -55,8 +55,15 @@ class HelpdeskTicket(models.Model):
         help="Analysis tasks whose prediction was not confident enough: a person decides them.")
     fusion_analysis_flags = fields.Char(
         "Analysis flags", readonly=True, copy=False,
-        help="What the analysis met: empty text, truncated (very long), html_stripped, other_language, "
-             "undetermined_language, mixed_language. The description itself is never modified.")
+        help="What the analysis met, in plain words: an empty text, a very long text (truncated), HTML removed, "
+             "quoted replies and signatures cut (quote_removed), another, an undetermined or a mixed language. "
+             "The description itself is never modified.")
+    fusion_predicted_category_name = fields.Char(
+        "Predicted category", compute="_compute_fusion_analysis_words",
+        help="The category the analysis predicted, by its name in this company.")
+    fusion_analysis_flag_text = fields.Char(
+        "Analysis notes", compute="_compute_fusion_analysis_words",
+        help="What the analysis met in the text, in plain words.")
     fusion_escalated = fields.Boolean("Escalated", readonly=True, copy=False, tracking=True)
     fusion_escalation_reason = fields.Char("Escalation reason", readonly=True, copy=False)
     fusion_resolution = fields.Text("Resolution", copy=False, tracking=True)
@@ -126,6 +133,35 @@ class HelpdeskTicket(models.Model):
                 company_tickets._fusion_route(chosen)
             company_tickets._fusion_escalate()
             company_tickets._fusion_push_action_signals()
+
+    @api.depends("fusion_predicted_category", "fusion_analysis_flags", "company_id")
+    def _compute_fusion_analysis_words(self):
+        """The predicted category's name and the analysis flags in the reader's words (one category search per
+        company)."""
+        flag_words = self._get_fusion_flag_words()
+        names = {}
+        for ticket in self:
+            company = ticket.company_id or self.env.company
+            if company not in names:
+                names[company] = {code: category.name for code, category in
+                                  self.env["helpdesk.ticket.category"]._get_fusion_categories(company).items()}
+            code = ticket.fusion_predicted_category
+            ticket.fusion_predicted_category_name = names[company].get(code, code) if code else False
+            flags = (ticket.fusion_analysis_flags or "").split(", ")
+            ticket.fusion_analysis_flag_text = ", ".join(flag_words.get(flag, flag) for flag in flags if flag) or False
+
+    @api.model
+    def _get_fusion_flag_words(self):
+        """{analysis flag (``ai_insights.nlp``): what it means, in the user's language}."""
+        return {
+            "empty": self.env._("empty text"),
+            "truncated": self.env._("very long text, only its beginning read"),
+            "html_stripped": self.env._("formatting (HTML) removed"),
+            "quote_removed": self.env._("quoted replies and signature left out"),
+            "other_language": self.env._("a language the analyzer does not know"),
+            "undetermined_language": self.env._("language not recognised"),
+            "mixed_language": self.env._("several languages"),
+        }
 
     def _prepare_fusion_analysis_vals(self, result, version, categories, chosen):
         """Ticket values from one analysis ``result`` (see ``TicketAnalyzer.predict_many``).
@@ -232,8 +268,9 @@ class HelpdeskTicket(models.Model):
         very_negative = (self.fusion_sentiment == "negative"
                          and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score)
         if very_negative and customer_value >= company.fusion_helpdesk_valuable_clv:
-            return self.env._("very negative (score %(score).2f) from a valuable customer (lifetime value %(value).0f)",
-                              score=self.fusion_sentiment_score, value=customer_value)
+            # The value itself stays out: agents without the suite's user group do not see what a customer is worth.
+            return self.env._("very negative message (score %(score)s) from a valuable customer",
+                              score=formatLang(self.env, self.fusion_sentiment_score, digits=2))
         return ""
 
     def _fusion_escalate(self):
@@ -407,22 +444,30 @@ class HelpdeskTicket(models.Model):
         """Add what the customer wrote: the amount they dispute and how many messages they sent, in batch.
 
         The messages are those of the ticket's customer (any contact of its
-        company) on the ticket, at least one: the ticket itself.
+        company) on the ticket, plus the ticket's own description, the first
+        message, unless the ticket came from the customer's e-mail (then that
+        e-mail, posted at creation, is the first message and already counted).
         """
         counts = defaultdict(int)
+        first_email = {}
         customer_of = {ticket.id: ticket.commercial_partner_id for ticket in self}
         if self.ids:
-            for res_id, author, count in self.env["mail.message"].sudo()._read_group(
+            for res_id, author, message_type, count, first_date in self.env["mail.message"].sudo()._read_group(
                     [("model", "=", "helpdesk.ticket"), ("res_id", "in", self.ids),
                      ("message_type", "in", ("email", "comment")), ("author_id", "!=", False)],
-                    ["res_id", "author_id"], ["__count"]):
+                    ["res_id", "author_id", "message_type"], ["__count", "date:min"]):
                 if author.commercial_partner_id == customer_of[res_id]:
                     counts[res_id] += count
+                    if message_type == "email":
+                        first_email[res_id] = min(first_date, first_email.get(res_id, first_date))
         for ticket in self:
+            created = ticket.create_date or fields.Datetime.now()
+            if not (ticket.id in first_email and first_email[ticket.id] <= created + timedelta(minutes=1)):
+                counts[ticket.id] += 1
             text = f"{ticket.name or ''} {html2plaintext((ticket.description or '')[:MENTION_SCAN_CHARS])}"
             result[ticket.id]["reply"].update({
                 "disputed_amount": disputed_amount(text),
-                "message_count": max(counts[ticket.id], 1),
+                "message_count": counts[ticket.id],
             })
 
     def _prepare_fusion_reply_context(self, order, invoice):
@@ -479,18 +524,31 @@ class HelpdeskTicket(models.Model):
                 })
 
     def _get_fusion_context_html(self, context):
-        """The context panel: recent orders (promised and actual delivery, deliveries) and invoices."""
+        """The context panel: recent orders (promised and actual delivery, deliveries) and invoices.
+
+        Dates, amounts and states are written in the user's language and formats.
+        """
         self.ensure_one()
         order_states = dict(self.env["sale.order"]._fields["state"]._description_selection(self.env))
+        picking_states = dict(self.env["stock.picking"]._fields["state"]._description_selection(self.env))
         payment_states = dict(self.env["account.move"]._fields["payment_state"]._description_selection(self.env))
+
+        def day(value):
+            if not value:
+                return "–"
+            return format_date(self.env, fields.Datetime.context_timestamp(self, value).date()
+                               if isinstance(value, datetime) else value)
+
         order_rows = [(
-            order.name, _day(order.date_order), order_states.get(order.state),
-            _day(order.commitment_date or order.expected_date), _day(order.effective_date),
-            ", ".join(f"{picking.name} ({picking.state})" for picking in order.picking_ids) or "–",
+            order.name, day(order.date_order), order_states.get(order.state),
+            day(order.commitment_date or order.expected_date), day(order.effective_date),
+            ", ".join(f"{picking.name} ({picking_states.get(picking.state)})" for picking in order.picking_ids)
+            or "–",
         ) for order in context.get("orders", [])]
         invoice_rows = [(
-            invoice.name, _day(invoice.invoice_date), f"{invoice.amount_total:,.2f} {invoice.currency_id.symbol}",
-            _day(invoice.invoice_date_due), payment_states.get(invoice.payment_state),
+            invoice.name, day(invoice.invoice_date),
+            formatLang(self.env, invoice.amount_total, currency_obj=invoice.currency_id),
+            day(invoice.invoice_date_due), payment_states.get(invoice.payment_state),
         ) for invoice in context.get("invoices", [])]
         order_table = _table(
             self.env._("Recent orders"), "o_fusion_orders",
@@ -544,12 +602,6 @@ class HelpdeskTicket(models.Model):
         action["context"] = {"default_ticket_id": self.id}
         return action
 
-
-def _day(value):
-    """A date or datetime as an ISO day, a dash when empty."""
-    if not value:
-        return "–"
-    return fields.Date.to_string(value.date() if isinstance(value, datetime) else value)
 
 
 def _table(title, css_class, header, rows, empty):

@@ -56,6 +56,8 @@ class TestTicketAnalysis(FusionHelpdeskCommon):
         self.assertEqual(ticket.priority, "0")
         self.assertEqual(ticket.fusion_urgency, "low", "the chosen priority is the urgency label")
         self.assertEqual(ticket.fusion_predicted_category, "delivery")
+        self.assertEqual(ticket.fusion_predicted_category_name, self.categories["delivery"].name,
+                         "the agent reads the category's name, not the analysis code")
 
     def test_correction_becomes_a_label(self):
         text, expected = self._probe(language="es", category="delivery", urgency="normal")
@@ -101,6 +103,7 @@ class TestTicketAnalysis(FusionHelpdeskCommon):
         self.assertGreater(len(by_case["huge"].description), 900_000)
         self.assertIn("truncated", by_case["huge"].fusion_analysis_flags)
         self.assertIn("html_stripped", by_case["huge"].fusion_analysis_flags)
+        self.assertIn("formatting (HTML) removed", by_case["huge"].fusion_analysis_flag_text)
         self.assertEqual(by_case["huge"].fusion_language, "es")
         for case in ("empty", "emoji", "french"):
             ticket = by_case[case]

@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
 
+from odoo import fields
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common import FusionHelpdeskCommon
 
@@ -28,8 +30,12 @@ class TestTicketContext(FusionHelpdeskCommon):
         ticket = self._ticket_about_the_order("es")
         html = str(ticket.fusion_context_html)
         self.assertIn(self.order.name, html)
-        self.assertIn(self.promised.date().isoformat(), html, "the promised delivery date")
-        self.assertIn(self.order.picking_ids.name, html, "the delivery")
+        promised_day = fields.Datetime.context_timestamp(ticket, self.promised).date()
+        self.assertIn(format_date(self.env, promised_day), html, "the promised delivery date, in the user's format")
+        self.assertNotIn(promised_day.isoformat(), html, "no ISO date")
+        picking = self.order.picking_ids
+        state = dict(picking._fields["state"]._description_selection(self.env))[picking.state]
+        self.assertIn(f"{picking.name} ({state})", html, "the delivery and its state in words")
         self.assertFalse(ticket.fusion_customer_churn, "no churn figure without fusion_churn")
 
     def test_suggested_reply_in_spanish_and_english(self):
@@ -74,7 +80,7 @@ class TestTicketContext(FusionHelpdeskCommon):
         ticket = self._create_ticket(
             f"Charged twice\n\nYou charged me twice 45.90 EUR for order {self.order.name}.",
             category_id=self.categories["billing"].id)
-        for n in range(3):
+        for n in range(2):  # the description was the first message
             ticket.message_post(body=f"Any news? ({n})", author_id=self.customer.id, message_type="comment")
         ticket.invalidate_recordset(["fusion_reply_suggestion"])
         reply = ticket.fusion_reply_suggestion

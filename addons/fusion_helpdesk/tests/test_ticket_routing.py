@@ -61,6 +61,7 @@ class TestTicketRouting(FusionHelpdeskCommon):
             ticket = self._create_ticket(text)
         self.assertTrue(ticket.fusion_escalated)
         self.assertIn("valuable customer", ticket.fusion_escalation_reason)
+        self.assertNotIn("5000", ticket.fusion_escalation_reason, "the value stays with those allowed to see it")
         self.assertEqual((ticket.priority, ticket.user_id), ("3", escalation_user))
         self.assertEqual(ticket.activity_ids.user_id, escalation_user)
 

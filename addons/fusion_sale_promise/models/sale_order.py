@@ -362,7 +362,7 @@ class SaleOrder(models.Model):
         """
         message = self._get_fusion_reason_text(check.reasons[0], currency)
         if check.reasons[0].code == "exceeds_max_discount":
-            message = f"{message}: {self._get_fusion_reason_text(check.advice.reasons[0], currency)}"
+            message = f"{message}. {self._get_fusion_reason_text(check.advice.reasons[0], currency)}"
         return message
 
     def _get_fusion_line_reason_texts(self, result):

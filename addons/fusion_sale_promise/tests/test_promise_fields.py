@@ -75,6 +75,11 @@ class TestPromiseFields(PromiseCommon):
         self.assertIn("exceeds the maximum", greedy.fusion_promise_reasons)
         self.assertTrue(order.fusion_needs_approval)
         self.assertIn("Chair", order.fusion_promise_alert)
+        line = next(line for line in order.fusion_promise_alert.splitlines() if "exceeds" in line)
+        verdict, cause = line.split(": ", 1)[1].split(". ", 1)
+        self.assertEqual(verdict, "A discount of 45% exceeds the maximum this line allows", "in plain words")
+        self.assertNotIn(verdict, cause, "the verdict is said once")
+        self.assertEqual(order.fusion_promise_alert.count(cause), 1, "the cause is said once")
 
     def test_category_floor_overrides_the_company_floor(self):
         self.category.fusion_margin_floor = 48.0  # floor price 96.15: under 4% off
