@@ -100,10 +100,11 @@ class FusionTicketModel(models.Model):
                 "SHA-256: %(sha256)s. Licence: %(licence)s.", rows=seed["rows"], created=seed["created"],
                 command=seed["provenance"]["command"], sha256=seed["sha256"], licence=seed["licence"])))
         if "own_tickets" in extra:
+            weight = f"{extra['own_ticket_weight']:g}"  # outside the _() call: Babel's extractor evaluates its args
             sections.append(Markup("<h5>%s</h5><p>%s</p>") % (self.env._("What this version learnt from"), self.env._(
                 "%(seed)d seed corpus tickets and %(own)d of the company's own labelled tickets (closed tickets, "
                 "with the agents' corrections); each own ticket weighs %(weight)s seed tickets.",
-                seed=extra["seed_tickets"], own=extra["own_tickets"], weight=f"{extra['own_ticket_weight']:g}")))
+                seed=extra["seed_tickets"], own=extra["own_tickets"], weight=weight)))
         return [*sections, *super()._get_card_html_sections(card)]
 
     # ------------------------------------------------------------------ storage
