@@ -195,10 +195,11 @@ class FusionTicketModel(models.Model):
             "seed_corpus": {key: seed_card[key] for key in ("sha256", "rows", "created", "licence", "provenance")},
             "seed_tickets": len(seed), "own_tickets": own_count, "own_ticket_weight": OWN_TICKET_WEIGHT,
         }
+        weight = f"{OWN_TICKET_WEIGHT:g}"  # outside the _() call: Babel's extractor evaluates its arguments
         note = self.env._(
             "Trained on %(seed)d tickets of the seed corpus shipped with the analyzer (synthetic, in Spanish and "
             "English) and %(own)d of the company's own labelled tickets, each weighing %(weight)s seed tickets.",
-            seed=len(seed), own=own_count, weight=f"{OWN_TICKET_WEIGHT:g}")
+            seed=len(seed), own=own_count, weight=weight)
         card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])),
                        extra={**analyzer.card_.extra, **extra})
         metrics = card.metrics
