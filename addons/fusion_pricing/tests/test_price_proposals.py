@@ -34,8 +34,9 @@ class TestPriceProposals(PricingCommon):
         first = self.propose()
         first.with_user(self.manager).action_approve()
         end_of_first = first.item_id.date_end
-        second = self.propose()
-        second.write({"proposed_price": second.proposed_price - 1.0})  # a newer, different price
+        # Once applied, the same data propose nothing new: a newer proposal at another price replaces it.
+        second = first.copy({"state": "proposed", "proposed_price": first.proposed_price - 1.0,
+                             "current_price": first.proposed_price})
         second.with_user(self.manager).action_approve()
         self.assertEqual(first.state, "replaced")
         self.assertAlmostEqual(self.pricelist._get_product_price(self.elastic, 1.0), second.proposed_price)
