@@ -23,7 +23,7 @@
         "views/fusion_churn_menus.xml",
     ],
     "assets": {
-        "web.assets_backend": ["fusion_churn/static/src/views/**/*"],
+        "web.assets_backend_lazy": ["fusion_churn/static/src/views/**/*"],
         "web.assets_tests": ["fusion_churn/static/tests/tours/**/*"],
     },
 }
