@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,6 +11,8 @@ class ResConfigSettings(models.TransientModel):
     fusion_forecast_last_run_id = fields.Many2one(
         "fusion.forecast.run", string="Last forecast", compute="_compute_fusion_forecast_last_run_id")
 
+    # The settings page's new record gets its company after the first compute: recompute then
+    @api.depends("company_id")
     def _compute_fusion_forecast_last_run_id(self):
         for settings in self:
             settings.fusion_forecast_last_run_id = self.env["fusion.forecast.run"].search(
