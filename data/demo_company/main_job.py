@@ -276,6 +276,15 @@ def _forecast_stockouts(company: Any, forecast: Any) -> pd.DataFrame:
         rules[["product_id", "warehouse_id", "min_qty", "max_qty"]], on=["product_id", "warehouse_id"], how="left")
 
 
+def _forecast_daily(ctx: JobContext) -> pd.Series | None:
+    """Forecast demand per product and day when the forecast step ran: the guardrail's and the offers' cover."""
+    from ai_insights.forecast.demand import daily_demand
+    from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS
+
+    forecast = ctx.results.get("forecast")
+    return None if forecast is None else daily_demand(forecast, DEMAND_WINDOW_DAYS)
+
+
 def promises_and_pricing(ctx: JobContext) -> Section:
     """Check every open quotation against stock, receipts and shipping capacity, and its discounts.
 
@@ -286,7 +295,6 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     The per-line and per-quotation results are kept in
     ``ctx.results["quotation_lines"]`` and ``ctx.results["quotations"]``.
     """
-    from ai_insights.forecast.demand import daily_demand
     from crm_bridge.pricing.cover import DEMAND_WINDOW_DAYS
     from crm_bridge.pricing.guardrail import PricingPolicy
     from crm_bridge.promise.engine import STATUSES
@@ -297,8 +305,7 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     churn = ctx.results.get("churn")
     value = None if churn is None else pd.DataFrame({"churn_risk": churn["churn_probability"],
                                                      "clv": churn["expected_revenue"]})
-    forecast = ctx.results.get("forecast")
-    forecast_daily = None if forecast is None else daily_demand(forecast, DEMAND_WINDOW_DAYS)
+    forecast_daily = _forecast_daily(ctx)
     checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value,
                                        forecast_daily=forecast_daily)
     ctx.results["quotation_lines"], ctx.results["quotations"] = checked, orders
@@ -482,7 +489,7 @@ def actions_and_impact(ctx: JobContext) -> Section:
                                     "(ERP-CRM Fusion > Action impact); the simulation needs the demo company.")])
     from demo_company.simulation import simulate_rules
 
-    simulation = simulate_rules(ctx.company)
+    simulation = simulate_rules(ctx.company, forecast_daily=_forecast_daily(ctx))
     ctx.results["actions"] = simulation
     section = Section(
         words("Prediction to action: measured impact"),
