@@ -36,7 +36,7 @@ from crm_bridge.promise.inputs import engines_from_tables
 __all__ = ["LINE_COLUMNS", "ORDER_COLUMNS", "check_quotations"]
 
 LINE_COLUMNS = ("line_id", "order_id", "customer_id", "warehouse_id", "product_id", "qty", "price_unit", "discount",
-                "date_asked", "status", "promised_date", "reason", "max_discount", "discount_ok", "verdict")
+                "date_asked", "status", "promised_date", "reason", "cause", "max_discount", "discount_ok", "verdict")
 ORDER_COLUMNS = ("order_id", "status", "promised_date", "reasons")
 QUOTATION_STATE = "quotation"
 
@@ -81,7 +81,9 @@ def check_quotations(
     (DataFrame, DataFrame)
         One row per quotation line, :data:`LINE_COLUMNS` (dates as
         ``datetime64``, NaT when a line cannot be delivered; ``reason``: the
-        cause of a line not on time, else empty; ``max_discount`` in percent,
+        cause of a line not on time, else empty; ``cause``: the same as a
+        reason dict (code, params, message) for a reader to put in its own
+        words, else None; ``max_discount`` in percent,
         NaN and ``discount_ok`` true for a line without price; ``verdict`` one
         of :data:`VERDICT_CODES`, empty without price), and one row per
         quotation, :data:`ORDER_COLUMNS` (``reasons``: the engine's order
@@ -111,9 +113,11 @@ def check_quotations(
                                      segment.reindex(mine["customer_id"]).fillna("").tolist())
         batch = engine.check_batch(mine["product_id"].to_numpy(np.int64), mine["qty"].to_numpy(float), asked,
                                    order_keys=mine["order_id"].to_numpy(), allocated_qty=reserved)
-        causes = [batch.line(i).cause().message if batch.status[i] else "" for i in range(len(mine))]
+        causes = [batch.line(i).cause().to_dict() if batch.status[i] else None for i in range(len(mine))]
         promised.append(pd.DataFrame({"date_asked": asked, "status": batch.status_names(),
-                                      "promised_date": batch.promised_date, "reason": causes}, index=mine.index))
+                                      "promised_date": batch.promised_date,
+                                      "reason": [cause["message"] if cause else "" for cause in causes],
+                                      "cause": causes}, index=mine.index))
         positions = pd.Series(np.arange(len(mine)), index=mine["order_id"].to_numpy())
         for order_id, rows in positions.groupby(level=0, sort=False):
             order = batch.order(rows.to_numpy())

@@ -349,12 +349,13 @@ def promises_and_pricing(ctx: JobContext) -> Section:
         customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
         product=lambda f: products.loc[f["product_id"], "name"].to_numpy())
     section.add_table(words("Lines we cannot deliver on the asked date, and why"),
-                      at_risk[["order_id", "customer", "product", "qty", "date_asked", "status", "reason"]]
+                      at_risk[["order_id", "customer", "product", "qty", "date_asked", "status", "cause"]]
                       .assign(date_asked=lambda f: f["date_asked"].map(words.date),
-                              status=lambda f: f["status"].map(_status))
+                              status=lambda f: f["status"].map(_status),
+                              cause=lambda f: f["cause"].map(words.reason))
                       .rename(columns=_columns({"order_id": "order", "customer": "customer", "product": "product",
                                                 "qty": "quantity", "date_asked": "date asked", "status": "status",
-                                                "reason": "why"})))
+                                                "cause": "why"})))
     section.add_table(words("Discounts beyond the guardrail (needs a manager's approval)"),
                       over.assign(customer=lambda f: names.reindex(f["customer_id"]).to_numpy(),
                                   product=lambda f: products.loc[f["product_id"], "name"].to_numpy())

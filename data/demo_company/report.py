@@ -31,6 +31,9 @@ from babel.messages.pofile import read_po  # noqa: E402
 from babel.numbers import format_decimal  # noqa: E402
 from jinja2 import Environment, select_autoescape  # noqa: E402
 
+from crm_bridge.contract.reasons import days_text  # noqa: E402
+from crm_bridge.contract.reasons import render as render_reason  # noqa: E402
+
 __all__ = ["LANGUAGES", "SPANISH", "Section", "Words", "new_figure", "render_report", "set_language", "words"]
 
 #: The report's languages and the locale that writes their numbers and dates.
@@ -82,6 +85,22 @@ class Words:
     def date(self, value: date | datetime | pd.Timestamp) -> str:
         """A date as the language writes it: "Oct 31, 2026", "31 oct 2026"."""
         return format_date(pd.Timestamp(value).date(), format="medium", locale=self.locale)
+
+    def reason(self, reason: dict[str, Any] | None) -> str:
+        """A core reason (code and params) in the report's words, figures in its locale; "" for none."""
+        if not reason:
+            return ""
+
+        def translate(text: str) -> str:
+            return self.catalogue.get(text, text)
+
+        return render_reason(reason, translate=translate, formats={
+            "date": self.date,
+            "percent": self.percent,
+            "qty": lambda value: self.number(value, 0 if float(value).is_integer() else 2),
+            "days": lambda value: days_text(value, translate=translate, number=self.number),
+            "money": lambda value: self.number(value, 2),
+        })
 
     def month(self, value: date | datetime | pd.Timestamp) -> str:
         """A month: "Oct 2026", "oct 2026"."""
