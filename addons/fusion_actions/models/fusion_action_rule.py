@@ -12,6 +12,7 @@ from ai_insights.actions import CUSTOMER_TRIGGERS, EVENT_TRIGGERS, Rule, evaluat
 from ai_insights.actions.signals import signal_frame
 from crm_bridge.contract.errors import FusionError
 from crm_bridge.pricing.guardrail import PricingPolicy
+from crm_bridge.tables.odoo import customer_segment
 
 from .fusion_action_signal import TRIGGER_SELECTION
 
@@ -289,12 +290,12 @@ class FusionActionRule(models.Model):
         the consent register, which decides for the rule's purpose (glue ``fusion_actions_privacy``).
         """
         partners = self.env["res.partner"].browse([int(pid) for pid in partner_ids])
-        rows = partners.read(["is_company", "email", "email_normalized", "fusion_marketing_opt_out"])
+        rows = partners.read(["email", "email_normalized", "fusion_marketing_opt_out"])
         emails = [row["email_normalized"] for row in rows if row["email_normalized"]]
         blacklisted = set(self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email"))
         return pd.DataFrame({
             "subject_id": [row["id"] for row in rows],
-            "segment": ["B2B" if row["is_company"] else "B2C" for row in rows],
+            "segment": [customer_segment(partner.commercial_partner_id.is_company) for partner in partners],
             "email": [row["email"] or "" for row in rows],
             "email_blacklisted": [bool(row["email_normalized"]) and row["email_normalized"] in blacklisted
                                   for row in rows],

@@ -9,6 +9,7 @@ from odoo.tools.misc import format_date, formatLang
 from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
 
 from ai_insights.recommend.complements import CoPurchase, honour_filter
+from crm_bridge.tables.odoo import customer_segment
 
 HISTORY_DAYS = 730  # the co-purchases and repurchase cycles are learned from this many days of confirmed orders
 SUGGESTIONS = 10
@@ -105,7 +106,7 @@ class SaleOrder(models.Model):
         products = pd.DataFrame({"product_id": [row["id"] for row in catalogue],
                                  "category": [str(row["categ_id"][0]) for row in catalogue]})
         segments = pd.DataFrame({"customer_id": list(commercial.values()),
-                                 "segment": ["B2B" if buyer.commercial_partner_id.is_company else "B2C"
+                                 "segment": [customer_segment(buyer.commercial_partner_id.is_company)
                                              for buyer in buyers]})
         return CoPurchase().fit(frame, products, segments.drop_duplicates("customer_id"),
                                 today=today + timedelta(days=1))

@@ -8,6 +8,7 @@ from ai_insights.routing.assignment import ANY_LANGUAGE
 from ai_insights.routing.leads import LEAD_FEATURES, open_load, route_leads
 from ai_insights.routing.skills import PersonSkillModel
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.tables.odoo import customer_segment
 
 # Won and lost leads of this many days teach the router who sells what.
 HISTORY_DAYS = 730
@@ -101,7 +102,7 @@ class CrmLead(models.Model):
             row = {
                 "lead_id": lead.id,
                 "lang": (lead.lang_id.code or lead.partner_id.lang or company_lang)[:2],
-                "segment": "prospect" if not partner else ("B2B" if partner.is_company else "B2C"),
+                "segment": customer_segment(partner.is_company) if partner else "prospect",
                 "category": NO_CATEGORY,
                 "source": lead.source_id.name or "unknown",
                 "expected_revenue": lead.expected_revenue,
