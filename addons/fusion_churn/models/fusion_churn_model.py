@@ -35,7 +35,7 @@ class FusionChurnModel(models.Model):
     """
 
     _name = "fusion.churn.model"
-    _inherit = ["fusion.model.version.mixin"]
+    _inherit = ["fusion.model.version.mixin", "fusion.company.cron.mixin"]
     _description = "ERP-CRM Fusion: churn model version"
     _fusion_trusted_types = CHURN_TRUSTED_TYPES
 
@@ -233,24 +233,12 @@ class FusionChurnModel(models.Model):
             "type": "success" if summary["scored"] else "warning", "sticky": False}}
 
     @api.model
-    def _get_fusion_cron_companies(self):
-        """Companies the crons cover: those with sales (a hook to narrow them)."""
-        groups = self.env["sale.order"].sudo()._read_group([], ["company_id"])
-        return self.env["res.company"].browse([company.id for (company,) in groups])
-
-    @api.model
     def _cron_score(self):
-        companies = self._get_fusion_cron_companies()
-        for done, company in enumerate(companies, 1):
-            self._score(company)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+        self._fusion_run_per_company("_score")
 
     @api.model
     def _cron_train(self):
-        companies = self._get_fusion_cron_companies()
-        for done, company in enumerate(companies, 1):
-            self._train(company)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+        self._fusion_run_per_company("_train")
 
 
 def _finite(value):

@@ -40,6 +40,7 @@ class FusionForecastRun(models.Model):
     """
 
     _name = "fusion.forecast.run"
+    _inherit = ["fusion.company.cron.mixin"]
     _description = "ERP-CRM Fusion: demand forecast run"
     _order = "computed_at desc, id desc"
     _rec_name = "computed_at"
@@ -272,14 +273,5 @@ class FusionForecastRun(models.Model):
             "type": "success" if run.state == "done" else "warning", "sticky": False}}
 
     @api.model
-    def _get_fusion_cron_companies(self):
-        """Companies the weekly cron forecasts: those with sales (a hook to narrow them)."""
-        groups = self.env["sale.order"].sudo()._read_group([], ["company_id"])
-        return self.env["res.company"].browse([company.id for (company,) in groups])
-
-    @api.model
     def _cron_forecast(self):
-        companies = self._get_fusion_cron_companies()
-        for done, company in enumerate(companies, 1):
-            self._run(company)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+        self._fusion_run_per_company("_run")
