@@ -40,6 +40,7 @@ class FusionCockpitMeasure(models.Model):
     """
 
     _name = "fusion.cockpit.measure"
+    _inherit = ["fusion.company.cron.mixin"]
     _description = "ERP-CRM Fusion: cockpit figure"
     _order = "month desc, measure, segment, salesperson"
     _rec_name = "measure"
@@ -204,14 +205,17 @@ class FusionCockpitMeasure(models.Model):
     @api.model
     def _cron_refresh(self):
         """Monthly: refresh every company's figures and post last month's summary to its sales managers."""
+        self._fusion_run_per_company("_refresh_and_notify")
+
+    @api.model
+    def _refresh_and_notify(self, company):
+        """Refresh ``company``'s figures and post last month's summary to its sales managers."""
         today = fields.Date.context_today(self)
         last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        self._refresh(company, today)
         managers = self.env.ref("sales_team.group_sale_manager").users
-        # The companies with sales (fusion_churn and fusion_forecast have the same hook: one place wanted).
-        for (company,) in self.env["sale.order"].sudo()._read_group([], ["company_id"]):
-            self._refresh(company, today)
-            partners = managers.filtered(lambda user, company=company: company in user.company_ids).partner_id
-            if partners:
-                self.env["mail.thread"].message_notify(
-                    partner_ids=partners.ids, subject=self.env._("ERP-CRM Fusion cockpit"),
-                    body=self._get_fusion_summary(company, last_month), model=False, res_id=False)
+        partners = managers.filtered(lambda user: company in user.company_ids).partner_id
+        if partners:
+            self.env["mail.thread"].message_notify(
+                partner_ids=partners.ids, subject=self.env._("ERP-CRM Fusion cockpit"),
+                body=self._get_fusion_summary(company, last_month), model=False, res_id=False)

@@ -1,0 +1,1 @@
+from . import fusion_company_cron_mixin
