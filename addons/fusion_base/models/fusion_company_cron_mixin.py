@@ -24,5 +24,5 @@ class FusionCompanyCronMixin(models.AbstractModel):
         """
         companies = self._get_fusion_cron_companies()
         for done, company in enumerate(companies, 1):
-            getattr(self, method_name)(company)
+            getattr(self.with_company(company), method_name)(company)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)

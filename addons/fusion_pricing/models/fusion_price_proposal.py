@@ -26,6 +26,7 @@ class FusionPriceProposal(models.Model):
     """
 
     _name = "fusion.price.proposal"
+    _inherit = ["fusion.company.cron.mixin"]
     _description = "ERP-CRM Fusion price proposal"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -62,10 +63,14 @@ class FusionPriceProposal(models.Model):
     # ---------------------------------------------------------------- proposing
 
     @api.model
+    def _get_fusion_cron_companies(self):
+        """Companies the weekly proposals cover: those with a priced pricelist."""
+        return self.env["res.company"].search([("fusion_pricing_pricelist_id", "!=", False)])
+
+    @api.model
     def _cron_propose(self):
         """Propose prices for every company with a priced pricelist."""
-        for company in self.env["res.company"].search([("fusion_pricing_pricelist_id", "!=", False)]):
-            self.with_company(company)._propose(company)
+        self._fusion_run_per_company("_propose")
 
     @api.model
     def _get_fusion_pricing_products(self, company):
