@@ -291,7 +291,8 @@ class CLVModel(RegressorMixin, BaseEstimator):
 
     def _bounded(self, raw: np.ndarray) -> np.ndarray:
         """The boosting's raw correction within the bounds, or 1 when the correction is not used."""
-        if not self.correction_used_:
+        # Models stored before the bound existed have no flag: their correction was used
+        if not getattr(self, "correction_used_", True):
             return np.ones_like(raw)
         return np.clip(raw, 1 / _MAX_CORRECTION, _MAX_CORRECTION)
 

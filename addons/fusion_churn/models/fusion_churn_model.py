@@ -158,7 +158,7 @@ class FusionChurnModel(models.Model):
             notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
                                f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
                                " scoring) whose correction by the same features only re-ranks customers. "
-                               + excluded["note"])
+                               + (f"{clv.correction_note_} " if clv.correction_note_ else "") + excluded["note"])
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
             "data_start": card.data_window[0], "data_end": card.data_window[1],
