@@ -180,11 +180,16 @@ def phrase_key(code: str, params: dict[str, Any]) -> str | None:
         name, _sep, variant = key.partition(":")
         if name != code:
             continue
-        if variant and params.get(variant) in (None, False, ""):
+        if variant and (_missing(params.get(variant)) or params.get(variant) == ""):
             continue
-        if all(params.get(field) not in (None, False) for field in _fields(template)):
+        if not any(_missing(params.get(field)) for field in _fields(template)):
             return key
     return None
+
+
+def _missing(value: Any) -> bool:
+    # None or False (Odoo's empty value); a figure of 0 is a figure ("0 days of cover"), though 0 == False
+    return value is None or value is False
 
 
 def render(

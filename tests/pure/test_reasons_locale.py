@@ -48,3 +48,10 @@ def test_a_reason_in_spanish_reads_as_fusion_reason_renders_it():
     rendered = render(lead, translate=spanish.get, formats=formats)
     assert "2026-11-03" not in rendered and "3 nov 2026" in rendered
     assert render(lead) == "Earliest delivery 03 Nov 2026"
+
+
+def test_a_figure_of_zero_is_said_not_dropped_for_the_english_message():
+    # 0.0 == False in Python: a zero once made the phrase fall back to the core's English message
+    reason = {"code": "stock_short", "params": {"atp_qty": 0.0, "qty": 5, "date": "2026-12-01"},
+              "message": "the core's message"}
+    assert render(reason).startswith("Only 0 of 5 free")
