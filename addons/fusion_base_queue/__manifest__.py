@@ -8,6 +8,6 @@
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
     "depends": ["fusion_base", "queue_job"],
-    "data": ["data/queue_job_data.xml"],
+    "data": ["data/queue_job_data.xml", "views/res_config_settings_views.xml"],
     "auto_install": True,
 }

@@ -1,1 +1,2 @@
 from . import fusion_company_cron_mixin
+from . import res_config_settings

@@ -5,13 +5,14 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 @tagged("post_install", "-at_install")
 class TestCronJobs(TransactionCase):
-    """The per-company crons queue one job per company; the job does the company's work."""
+    """With the setting on, the per-company crons queue one job per company; the job does the company's work."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         if "fusion.cockpit.measure" not in cls.env:
             cls.skipTest(cls, "fusion_cockpit is not installed: no per-company cron to queue")
+        cls.env["ir.config_parameter"].sudo().set_param("fusion_base_queue.cron_as_jobs", "True")
         cls.Measure = cls.env["fusion.cockpit.measure"]
         customer = cls.env["res.partner"].create({"name": "Queued customer"})
         cls.env["sale.order"].create({"partner_id": customer.id})
@@ -39,3 +40,10 @@ class TestCronJobs(TransactionCase):
         jobs = Job.search([("method_name", "=", "_fusion_run_company_job")])
         self.assertEqual(len(jobs) - before, len(self.companies))
         self.assertEqual(set(jobs.mapped("state")), {"pending"})
+
+    def test_with_the_setting_off_the_cron_does_the_work_itself(self):
+        self.env["ir.config_parameter"].sudo().set_param("fusion_base_queue.cron_as_jobs", "")
+        with trap_jobs() as trap:
+            self.Measure._cron_refresh()
+            trap.assert_jobs_count(0)
+        self.assertTrue(self.summaries())
