@@ -531,8 +531,10 @@ class TicketAnalyzer(BaseEstimator):
             if untrusted or confidence < self._threshold(task):
                 needs_review.append(task)
         result["sentiment_score"] = self._sentiment_score(position, probabilities, lexicon_score)
-        result["key_phrases"] = rank_phrases(
-            candidate_phrases(doc), lambda word: self._lemma_idf.get(word, self._unseen_idf), self.max_key_phrases)
+        written: dict[str, str] = {}
+        ranked = rank_phrases(candidate_phrases(doc, surface_forms=written),
+                              lambda word: self._lemma_idf.get(word, self._unseen_idf), self.max_key_phrases)
+        result["key_phrases"] = [written[phrase] for phrase in ranked]
         result["needs_review"] = needs_review
         result["flags"] = flags
         return result

@@ -34,8 +34,8 @@ def _phrase_stop_words(language: str | None) -> frozenset[str]:
         return stop_words("es") | stop_words("en")
 
 
-def candidate_phrases(doc: Doc, max_words: int = 3) -> list[str]:
-    """All candidate phrases of a processed ticket, with repetitions.
+def candidate_phrases(doc: Doc, max_words: int = 3, surface_forms: dict[str, str] | None = None) -> list[str]:
+    """All candidate phrases of a processed ticket, with repetitions, as lemmas.
 
     Parameters
     ----------
@@ -43,19 +43,29 @@ def candidate_phrases(doc: Doc, max_words: int = 3) -> list[str]:
         Output of the ticket pipeline (lemmas and ``doc._.detected_language`` set).
     max_words : int
         Longest phrase, in words.
+    surface_forms : dict, optional
+        Filled with {phrase: its words as the ticket first wrote them}: lemmas
+        group what tickets say ("cobrar duplicar"), a person reads the words
+        ("cobro duplicado").
     """
     excluded = _phrase_stop_words(doc._.detected_language)
     phrases: list[str] = []
     run: list[str] = []
+    words: list[str] = []
     for token in [*doc, None]:
         lemma = token.lemma_ if token is not None else ""
         if token is not None and token.is_alpha and len(lemma) > 1 and lemma not in excluded \
                 and token.lower_ not in excluded:
             run.append(lemma)
+            words.append(token.lower_)
             continue
         for size in range(1, max_words + 1):
-            phrases.extend(" ".join(run[start:start + size]) for start in range(len(run) - size + 1))
-        run = []
+            for start in range(len(run) - size + 1):
+                phrase = " ".join(run[start:start + size])
+                phrases.append(phrase)
+                if surface_forms is not None:
+                    surface_forms.setdefault(phrase, " ".join(words[start:start + size]))
+        run, words = [], []
     return phrases
 
 

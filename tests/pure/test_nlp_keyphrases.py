@@ -30,6 +30,12 @@ def test_candidates_are_content_lemmas_in_both_languages(nlp):
     assert all(word not in english for word in ("the", "and", "are"))
 
 
+def test_a_person_reads_the_words_the_ticket_wrote_not_the_lemmas(nlp):
+    written = {}
+    phrases = candidate_phrases(nlp("La pantalla rota llegó. Otra pantalla rota."), surface_forms=written)
+    assert "pantalla romper" in phrases and written["pantalla romper"] == "pantalla rota"
+
+
 def test_rank_prefers_longer_and_rarer(nlp):
     phrases = candidate_phrases(nlp("Pantalla rota. Pantalla rota otra vez. Envío lento."))
     ranked = rank_phrases(phrases, weight=lambda word: {"envío": 0.1, "lento": 0.1}.get(word, 2.0), top_n=2)
