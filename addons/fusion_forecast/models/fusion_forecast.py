@@ -1,4 +1,9 @@
-from odoo import fields, models
+import json
+
+from psycopg2.extras import Json
+
+from odoo import api, fields, models
+from odoo.tools import float_round
 
 METHODS = [
     ("ses", "Exponential smoothing"),
@@ -8,6 +13,24 @@ METHODS = [
     ("category_prior", "Category prior"),
     ("category_prior_blend", "Category prior and own history"),
 ]
+
+# Columns written by ``FusionForecast._replace_company_rows``, with their SQL types (the stored fields).
+ROW_COLUMNS = {
+    "run_id": "int4", "company_id": "int4", "product_id": "int4", "segment": "varchar", "warehouse_id": "int4",
+    "week": "date", "kind": "varchar", "actual_qty": "float8", "demand_qty": "float8", "forecast_qty": "float8",
+    "median_qty": "float8", "low_80_qty": "float8", "high_80_qty": "float8", "low_95_qty": "float8",
+    "high_95_qty": "float8", "service_qty": "float8", "method": "varchar", "intermittent": "bool",
+    "short_history": "bool", "stockouts_masked": "bool",
+}
+INSERT_ROWS = f"""
+    INSERT INTO fusion_forecast ({", ".join(ROW_COLUMNS)}, product_tmpl_id, categ_id,
+                                 create_uid, create_date, write_uid, write_date)
+    SELECT {", ".join(f"row.{name}" for name in ROW_COLUMNS)}, product.product_tmpl_id, template.categ_id,
+           %(uid)s, %(now)s, %(uid)s, %(now)s
+      FROM jsonb_to_recordset(%(rows)s) AS row({", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS.items())})
+      JOIN product_product product ON product.id = row.product_id
+      JOIN product_template template ON template.id = product.product_tmpl_id
+"""
 
 
 class FusionForecast(models.Model):
@@ -38,6 +61,10 @@ class FusionForecast(models.Model):
     kind = fields.Selection([("actual", "Actual"), ("forecast", "Forecast")], required=True, readonly=True)
     actual_qty = fields.Float("Actual demand", readonly=True, digits="Product Unit of Measure",
                               help="Quantity ordered in the week (orders that were not cancelled).")
+    demand_qty = fields.Float(
+        "Demand", readonly=True, digits="Product Unit of Measure",
+        help="Actual demand in the weeks back, forecast demand in the weeks ahead: one measure for a chart of both, "
+             "grouped by kind.")
     forecast_qty = fields.Float("Forecast demand", readonly=True, digits="Product Unit of Measure",
                                 help="Expected quantity ordered in the week.")
     median_qty = fields.Float("Median", readonly=True, aggregator=None, digits="Product Unit of Measure")
@@ -55,3 +82,33 @@ class FusionForecast(models.Model):
                             "with the product's own.")
     stockouts_masked = fields.Boolean("Stock-outs masked", readonly=True,
                                       help="Weeks without stock were left out instead of counted as no demand.")
+
+    @api.model
+    def _replace_company_rows(self, company, vals_list):
+        """Replace every row of ``company`` by ``vals_list`` in two queries, whatever the number of rows.
+
+        The ORM would unlink in chunks and insert about a hundred rows per
+        query (the query count would grow with the products). Here: one
+        ``DELETE`` and one ``INSERT ... SELECT FROM jsonb_to_recordset``, which
+        also fills the stored related fields (template, category) and the
+        log columns, and rounds the quantities to their fields' digits as the
+        ORM does; then the ORM cache of the model is invalidated. The rows
+        are the run's own output (no user values), written as superuser.
+
+        Parameters
+        ----------
+        company : res.company
+            Whose rows are replaced.
+        vals_list : list of dict
+            Values of the new rows (keys among ``ROW_COLUMNS``).
+        """
+        digits = {name: self._fields[name].get_digits(self.env)[1]
+                  for name, kind in ROW_COLUMNS.items() if kind == "float8"}
+        rows = [{name: float_round(value, precision_digits=digits[name]) if name in digits and value is not None
+                 else value for name, value in vals.items()} for vals in vals_list]
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM fusion_forecast WHERE company_id = %s", [company.id])
+        self.env.cr.execute(INSERT_ROWS, {"uid": self.env.uid, "now": self.env.cr.now(), "rows": Json(
+            rows, dumps=lambda rows: json.dumps(rows, default=str))})
+        self.invalidate_model()
+

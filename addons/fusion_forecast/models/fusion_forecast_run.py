@@ -33,7 +33,8 @@ class FusionForecastRun(models.Model):
     limited to the fields declared for the consumer "demand forecast"),
     forecasts every product x customer segment x warehouse with
     ``ai_insights.forecast`` and replaces the company's forecast rows
-    (``fusion.forecast``) in one batch. Services are not forecast, nor
+    (``fusion.forecast._replace_company_rows``: two queries, whatever the
+    number of products). Services are not forecast, nor
     products never sold: the tables do not say when a product was created, so
     an unsold product cannot be told from a new one. A run with too little
     history is recorded too, with the reason and no rows.
@@ -158,9 +159,7 @@ class FusionForecastRun(models.Model):
             message=self.env._("%(products)d products forecast %(weeks)d weeks ahead; %(fva).1f%% better than "
                                "seasonal naive on the backtest.", products=len(history.products),
                                weeks=company.fusion_forecast_horizon_weeks, fva=metrics["fva_pct"])))
-        rows = self.env["fusion.forecast"].sudo()
-        rows.search([("company_id", "=", company.id)]).unlink()
-        rows.create(run._prepare_forecast_vals(history, forecast))
+        self.env["fusion.forecast"].sudo()._replace_company_rows(company, run._prepare_forecast_vals(history, forecast))
         run._apply_fusion_forecast(tables["products"], forecast)
         _logger.info("Demand forecast of %s: %d products, value added %.1f%%", company.name,
                      len(history.products), metrics["fva_pct"])
@@ -168,6 +167,9 @@ class FusionForecastRun(models.Model):
 
     def _prepare_forecast_vals(self, history, forecast):
         """Values of the forecast rows (bottom series, weeks ahead) and of the actual rows (as many weeks back).
+
+        ``demand_qty`` is the forecast mean of a forecast row and the actual
+        quantity of an actual row, so one chart grouped by ``kind`` shows both.
 
         A series and week whose 95% bound is 0 (no demand expected, as most
         weeks of intermittent series) has no row, but a product the forecast
@@ -185,7 +187,7 @@ class FusionForecastRun(models.Model):
         common = {"run_id": self.id, "company_id": self.company_id.id}
         vals = [dict(
             common, kind="forecast", product_id=int(row.product_id), segment=row.segment,
-            warehouse_id=int(row.warehouse_id), week=row.week.date(), forecast_qty=row.mean,
+            warehouse_id=int(row.warehouse_id), week=row.week.date(), forecast_qty=row.mean, demand_qty=row.mean,
             median_qty=row.median, low_80_qty=row.lo_80, high_80_qty=row.hi_80, low_95_qty=row.lo_95,
             high_95_qty=row.hi_95, service_qty=row.service, method=row.method,
             intermittent="intermittent" in row.flags, short_history="short_history" in row.flags,
@@ -196,8 +198,8 @@ class FusionForecastRun(models.Model):
         quantity = history.qty[..., -weeks:][product, segment, warehouse, week]
         product_ids = history.products["product_id"].to_numpy()
         vals += [dict(common, kind="actual", product_id=int(product_ids[p]), segment=history.segments[s],
-                      warehouse_id=history.warehouses[w], week=history.weeks[history.n_weeks - weeks + t].date(),
-                      actual_qty=float(q))
+                      warehouse_id=int(history.warehouses[w]),
+                      week=history.weeks[history.n_weeks - weeks + t].date(), actual_qty=float(q), demand_qty=float(q))
                  for p, s, w, t, q in zip(product, segment, warehouse, week, quantity)]
         return vals
 

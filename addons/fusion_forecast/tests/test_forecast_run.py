@@ -82,15 +82,54 @@ class TestForecastRun(ForecastSalesCommon):
         self.env.invalidate_all()
         return self.env.cr.sql_log_count - before
 
+    def test_the_run_does_not_query_per_product(self):
+        small = self._count_run_queries()
+        products = self.env["product.product"].create([{"name": f"More goods {i}", "is_storable": True,
+                                                        "list_price": 10.0} for i in range(30)])
+        self.env["sale.order"].create([{
+            "partner_id": customer.id, "warehouse_id": warehouse.id,
+            "date_order": fields.Datetime.to_datetime(self.forecast_run.data_end) - timedelta(days=7 * weeks_back),
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3}) for product in products],
+        } for customer in self.customers for warehouse in self.warehouses for weeks_back in range(4)]).write(
+            {"state": "sale"})
+        rows_before = self.Forecast.search_count([("company_id", "=", self.company.id)])
+        larger = self._count_run_queries()
+        self.assertGreater(self.Forecast.search_count([("company_id", "=", self.company.id)]), rows_before * 1.5)
+        self.assertLessEqual(larger, small, "more products, more queries")
+
+    def _count_run_queries(self):
+        """SQL queries of a second run of the company's forecast (the first creates the reordering rules)."""
+        self.Run._run(self.company)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.Run._run(self.company)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_one_demand_measure_for_actual_and_forecast(self):
+        rows = self.Forecast.search([("run_id", "=", self.forecast_run.id)])
+        actual = rows.filtered(lambda row: row.kind == "actual")
+        forecast = rows - actual
+        self.assertTrue(actual and forecast)
+        self.assertEqual([row.demand_qty for row in actual], [row.actual_qty for row in actual])
+        self.assertEqual([row.demand_qty for row in forecast], [row.forecast_qty for row in forecast])
+        self.assertFalse(any(forecast.mapped("actual_qty")) or any(actual.mapped("forecast_qty")))
+        self.assertEqual(rows.mapped(lambda row: (row.product_tmpl_id, row.categ_id)),
+                         rows.mapped(lambda row: (row.product_id.product_tmpl_id, row.product_id.categ_id)))
+        self.assertEqual(len(rows.create_uid | rows.write_uid), 1)
+        self.assertTrue(all(rows.mapped("create_date")))
+        groups = self.Forecast._read_group([("run_id", "=", self.forecast_run.id)], ["week:week", "kind"],
+                                           ["demand_qty:sum"])
+        self.assertEqual([kind for _week, kind, _demand in groups], ["actual"] * 8 + ["forecast"] * 8)
+        self.assertAlmostEqual(sum(demand for _week, _kind, demand in groups[:8]), sum(actual.mapped("actual_qty")))
+
     def test_graph_pivot_and_list_views(self):
         views = self.Forecast.get_views([(False, "graph"), (False, "pivot"), (False, "list"), (False, "search")])
-        self.assertIn("forecast_qty", views["views"]["graph"]["arch"])
-        self.assertIn("actual_qty", views["views"]["pivot"]["arch"])
-        groups = self.Forecast._read_group([("run_id", "=", self.forecast_run.id)], ["week:week"],
-                                           ["actual_qty:sum", "forecast_qty:sum"])
-        self.assertEqual(len(groups), 16)  # eight weeks back, eight ahead
-        self.assertTrue(all(actual == 0 for _week, actual, forecast in groups[8:]))
-        self.assertTrue(all(forecast == 0 for _week, actual, forecast in groups[:8]))
+        for view in ("graph", "pivot"):
+            self.assertIn('name="kind"', views["views"][view]["arch"])
+            self.assertIn('name="demand_qty"', views["views"][view]["arch"])
+        self.assertIn("kind != 'forecast'", views["views"]["list"]["arch"])
         form = self.env["product.template"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("action_view_fusion_forecast", form)
 
