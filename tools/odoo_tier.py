@@ -428,10 +428,14 @@ def addon_of_test(stem: str) -> str | None:
 
 
 def command_i18n(args: argparse.Namespace) -> int:
-    """Write each addon's ``i18n/<addon>.pot`` and refresh its ``i18n/es.po`` from a fresh install.
+    """Rebuild each addon's ``i18n/es.po`` on the terms a fresh install exports, with their references.
 
-    The Spanish file keeps every translation it had (Odoo loads it on install and
-    exports it back) and gains an empty ``msgstr`` for every new term: fill those in.
+    Every exported term gets its translation from the old file (matched by its English
+    text) or an empty ``msgstr`` to fill in; terms no extractor sees (the core's reason
+    phrases and measure definitions, referenced by the code that translates them) are
+    kept as they were. No ``.pot`` is written, and a stale one is removed: Odoo merges an
+    ``es.po`` with its addon's ``.pot`` and skips every term the ``.pot`` lacks. Nothing
+    is written when the install or the export fails.
     """
     try:
         root = locate_odoo()
@@ -439,22 +443,40 @@ def command_i18n(args: argparse.Namespace) -> int:
         banner(f"i18n needs an Odoo 18: {exc}")
         return 1
     ensure_odoo_requirements(root)
+    import polib  # one of Odoo's requirements, installed just above
+
     modules = args.modules.split(",") if args.modules else project_addons()
     with tempfile.TemporaryDirectory(prefix="fusion-i18n-") as scratch, cluster() as pg:
         scratch_dir = Path(scratch)
         config = write_config(scratch_dir / "odoo.conf", root, pg, scratch_dir / "data")
         database = "fusion_i18n"
         create_database(root, config, database, modules, scratch_dir / "install.log")
-        run(odoo_cmd(root, config, "-d", database, "--load-language", "es_ES", "--stop-after-init"),
-            env=odoo_env(root), stdout=subprocess.DEVNULL)
-        for module in modules:
-            folder = ADDONS / module / "i18n"
-            folder.mkdir(exist_ok=True)
-            for target, language in ((folder / f"{module}.pot", ()), (folder / "es.po", ("--language", "es_ES"))):
-                run(odoo_cmd(root, config, "-d", database, "--i18n-export", str(target), "--modules", module,
-                             *language, "--stop-after-init"), env=odoo_env(root), stdout=subprocess.DEVNULL)
-            empty = len(re.findall(r'^msgstr ""\n\n', (folder / "es.po").read_text() + "\n", re.M))
-            print(f"{module}: {folder / 'es.po'} has {empty} term(s) without a Spanish translation", flush=True)
+        export = scratch_dir / "terms.tgz"
+        run(odoo_cmd(root, config, "-d", database, "--i18n-export", str(export), "--modules", ",".join(modules),
+                     "--stop-after-init"), env=odoo_env(root), stdout=subprocess.DEVNULL)
+        with tarfile.open(export) as archive:
+            exported = {Path(member.name).parts[0]: archive.extractfile(member).read().decode()
+                        for member in archive.getmembers() if member.isfile() and member.name.endswith(".pot")}
+    for module in modules:
+        folder = ADDONS / module / "i18n"
+        spanish = folder / "es.po"
+        old = [entry for entry in polib.pofile(str(spanish)) if not entry.obsolete] if spanish.exists() else []
+        catalogue = polib.pofile(exported.get(module, ""))
+        terms = {entry.msgid for entry in catalogue}
+        kept = {entry.msgid: entry.msgstr for entry in old}
+        for entry in catalogue:
+            entry.msgstr = kept.get(entry.msgid, "")
+        # Kept: terms applied through a reference of their own (the core's phrases); a term without one is dead
+        catalogue.extend(entry for entry in old if entry.msgid not in terms and entry.occurrences)
+        (folder / f"{module}.pot").unlink(missing_ok=True)
+        if not len(catalogue):
+            print(f"{module}: no translatable term", flush=True)
+            continue
+        folder.mkdir(exist_ok=True)
+        catalogue.metadata.update({"Language": "es", "Plural-Forms": "nplurals=2; plural=(n != 1);"})
+        catalogue.save(str(spanish))
+        empty = sum(1 for entry in catalogue if not entry.msgstr)
+        print(f"{module}: {spanish} has {empty} term(s) without a Spanish translation", flush=True)
     return 0
 
 

@@ -247,3 +247,32 @@ def test_reasons_read_as_plain_words():
                      formats={"date": lambda value: f"{value[8:10]}/{value[5:7]}/{value[:4]}"})
     assert spanish == "Solo 10 de 15 libres el 03/12/2026"
     assert render({"code": "unknown_code", "message": "as the core said", "params": {}}) == "as the core said"
+
+
+# ---------------------------------------------------------------- what Odoo actually loads
+
+# Odoo's PoFileReader applies a term only through a reference of one of these kinds.
+LOADED_REFERENCE = re.compile(r"(model|model_terms):[\w.]+,\w+:\w+\.\S+|code:[\w/.]+")
+
+
+@pytest.mark.parametrize("addon", [path for path in _addons() if (path / "i18n" / "es.po").exists()],
+                         ids=lambda path: path.name)
+def test_odoo_loads_every_spanish_term(addon):
+    """Each term names its module and a reference Odoo applies, and no stale .pot hides it.
+
+    Odoo merges ``es.po`` with the addon's ``.pot`` and skips as obsolete what the
+    ``.pot`` lacks; a term without a reference is read and applied to nothing. Either way
+    the check above passes while a person reads English.
+    """
+    import polib
+
+    po = polib.pofile(str(addon / "i18n" / "es.po"))
+    unloaded = sorted(entry.msgid for entry in po if not entry.obsolete and (
+        not re.match(r"modules?: \w+", entry.comment or "")
+        or not any(LOADED_REFERENCE.match(occurrence) for occurrence, _line in entry.occurrences)))
+    assert not unloaded, f"{addon.name}: {len(unloaded)} terms Odoo would not apply:\n" + "\n".join(unloaded[:20])
+    template = addon / "i18n" / f"{addon.name}.pot"
+    if template.exists():
+        hidden = sorted({entry.msgid for entry in po} - {entry.msgid for entry in polib.pofile(str(template))})
+        assert not hidden, f"{addon.name}: {len(hidden)} terms its .pot lacks, so Odoo skips them:\n" + \
+            "\n".join(hidden[:20])
