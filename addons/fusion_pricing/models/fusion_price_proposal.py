@@ -233,7 +233,9 @@ class FusionPriceProposal(models.Model):
                 and p.pricelist_id == proposal.pricelist_id)[:1]
             if previous:
                 proposal.previous_date_end = previous.item_id.date_end
-                previous.item_id.sudo().date_end = now
+                # A rule must end after it starts: one applied in this same second ends a second later
+                started = previous.item_id.date_start
+                previous.item_id.sudo().date_end = max(now, started + timedelta(seconds=1)) if started else now
                 previous.state = "replaced"
                 changes.append({"proposal_id": previous.id, "action": "replaced",
                                 "price_before": previous.proposed_price, "price_after": proposal.proposed_price})
