@@ -29,6 +29,7 @@ class FusionActionRule(models.Model):
     """
 
     _name = "fusion.action.rule"
+    _inherit = ["fusion.company.cron.mixin"]
     _description = "ERP-CRM Fusion: action rule"
     _order = "sequence, id"
 
@@ -197,8 +198,18 @@ class FusionActionRule(models.Model):
         }
 
     @api.model
+    def _get_fusion_cron_companies(self):
+        """Companies the scheduled run covers: those with active rules."""
+        return self.search([("active", "=", True)]).company_id
+
+    @api.model
     def _cron_run_rules(self):
-        self.search([("active", "=", True)])._run_rules()
+        self._fusion_run_per_company("_run_company_rules")
+
+    @api.model
+    def _run_company_rules(self, company):
+        """Run ``company``'s active rules (one company's share of the scheduled run)."""
+        return self.search([("active", "=", True), ("company_id", "=", company.id)])._run_rules()
 
     def _run_rules(self, today=None):
         """Evaluate the rules, log every decision and take the actions; return counts per status.

@@ -9,6 +9,6 @@ class ResConfigSettings(models.TransientModel):
 
     fusion_cron_as_jobs = fields.Boolean(
         string="Scheduled work as queued jobs", config_parameter=CRON_AS_JOBS,
-        help="Churn scoring and training, forecasts, price proposals and the cockpit's refresh queue one job per "
-             "company in channel root.fusion, run by queue_job's job runner (set its capacity in the runner's "
-             "configuration), instead of running inside the scheduled action.")
+        help="Churn scoring and training, ticket model training, action rules, forecasts, price proposals and the "
+             "cockpit's refresh queue one job per company in channel root.fusion, run by queue_job's job runner "
+             "(set its capacity in the runner's configuration), instead of running inside the scheduled action.")

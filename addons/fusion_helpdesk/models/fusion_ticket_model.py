@@ -37,7 +37,8 @@ class FusionTicketModel(models.Model):
     """
 
     _name = "fusion.ticket.model"
-    _inherit = ["fusion.model.version.mixin"]
+    _inherit = ["fusion.model.version.mixin", "fusion.company.cron.mixin"]
+    _fusion_cron_source_model = "helpdesk.ticket"
     _description = "ERP-CRM Fusion: ticket analyzer version"
 
     source = fields.Selection(
@@ -215,11 +216,7 @@ class FusionTicketModel(models.Model):
     @api.model
     def _cron_train(self):
         """Retrain every company that has tickets (scheduled)."""
-        companies = self.env["res.company"].browse(
-            [company.id for (company,) in self.env["helpdesk.ticket"].sudo()._read_group([], ["company_id"])])
-        for done, company in enumerate(companies, 1):
-            self._train(company)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+        self._fusion_run_per_company("_train")
 
 
 def _figure(value):
