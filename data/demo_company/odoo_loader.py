@@ -144,8 +144,12 @@ def load_company(company: Any, backend: OdooBackend, progress: Callable[[str, in
         return {}
     counts: dict[str, int] = {}
 
-    es = backend.search_read("res.lang", [("code", "=", "es_ES")], ["id"], context={"active_test": False})
-    backend.call("res.lang", "write", [es[0]["id"]], {"active": True})
+    # Spanish customers need Spanish installed as Settings installs it: active and with every module's terms
+    # (switching the language on alone leaves views, fields and menus in English for Spanish users)
+    es = backend.search_read("res.lang", [("code", "=", "es_ES")], ["id", "active"], context={"active_test": False})
+    if not es[0]["active"]:
+        wizard = backend.create("base.language.install", [{"lang_ids": [(6, 0, [es[0]["id"]])]}])
+        backend.call("base.language.install", "lang_install", wizard)
 
     salespeople = sorted(company.customers["salesperson"].unique())
     sales_group = backend.ref("sales_team.group_sale_salesman")

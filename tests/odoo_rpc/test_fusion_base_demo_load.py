@@ -21,6 +21,11 @@ def test_tiny_company_loads_once_and_reads_back(admin):
     assert counts["sale.order"] == company.orders["order_id"].isin(company.order_lines["order_id"]).sum()
     assert counts["crm.lead"] == len(company.leads)
 
+    # Spanish is installed as Settings installs it, terms included: a Spanish customer's salesperson reads Spanish
+    field = admin.env["ir.model.fields"].search([("model", "=", "fusion.data.purpose"), ("name", "=", "purpose")])
+    spanish = admin.env["ir.model.fields"].with_context(lang="es_ES").read(field, ["field_description"])
+    assert spanish[0]["field_description"] == "Finalidad", spanish
+
     confirmed = admin.env["sale.order"].search_count([("state", "=", "sale"), ("picking_ids", "!=", False)])
     assert confirmed > 0, "recent confirmed orders go through action_confirm and get deliveries"
     assert load_company(company, backend) == {}, "a second load finds the first one and writes nothing"
