@@ -316,6 +316,8 @@ def write_config(path: Path, root: Path, pg: PostgresCluster, data_dir: Path, **
         "max_cron_threads": "0",
         "log_level": "warn",
         "list_db": "False",
+        # Training a model over RPC can outlast Odoo's 120 s default, after which the threaded server restarts
+        "limit_time_real": "600",
     }
     options.update(extra)
     path.write_text("[options]\n" + "".join(f"{key} = {value}\n" for key, value in options.items()))

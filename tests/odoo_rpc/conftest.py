@@ -79,7 +79,7 @@ def pg_connect(odoo_server):
 
 
 def connect(port: int, database: str, login: str, password: str) -> odoorpc.ODOO:
-    client = odoorpc.ODOO("127.0.0.1", port=port, timeout=120)
+    client = odoorpc.ODOO("127.0.0.1", port=port, timeout=600)
     client.login(database, login, password)
     return client
 
