@@ -46,3 +46,20 @@ def test_the_crm_pushes_consents_and_reads_the_register_decisions(crm, admin):
     assert admin.env["mail.blacklist"].search_count([("email", "=", "rpc.consent.customer@example.com")]) == 1
     unknown = crm.execute_kw("fusion.bridge", "read_consents", [["NOT-BOUND"]])
     assert not unknown["ok"] and unknown["error"]["code"] == "unknown_partner"
+
+
+def test_consent_operations_are_refused_when_the_source_s_switch_is_off(crm, admin):
+    source_id = admin.env["fusion.bridge.source"].search([("code", "=", "rpcconsent")])[0]
+    try:
+        admin.env["fusion.bridge.source"].write([source_id], {"allow_consents": False})
+        for operation, args in (("read_consents", [["RC1"]]),
+                                ("push_consents", [[{"partner": "RC1", "channel": "email", "purpose": "marketing",
+                                                     "granted": False}]])):
+            refused = crm.execute_kw("fusion.bridge", operation, args)
+            assert not refused["ok"] and refused["error"]["code"] == "operation_not_allowed", operation
+        # The other switches still decide their own operations.
+        assert crm.execute_kw("fusion.bridge", "upsert_partners", [[{
+            "idempotency_key": "rpc-consent-flag", "external_id": "RC2", "values": {"name": "Switch customer"}}]])["ok"]
+    finally:
+        admin.env["fusion.bridge.source"].write([source_id], {"allow_consents": True})
+    assert crm.execute_kw("fusion.bridge", "read_consents", [["RC1"]])["ok"]

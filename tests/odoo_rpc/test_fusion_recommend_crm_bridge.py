@@ -56,3 +56,15 @@ def test_the_crm_is_refused_other_customers_and_bad_queries(crm, world):
     assert not refused["ok"] and refused["error"]["code"] == "not_owned"
     bad = client.execute_kw("fusion.bridge", "recommend", [False, "kettle"])
     assert not bad["ok"] and bad["error"]["code"] == "invalid_type"
+
+
+def test_the_source_s_switch_allows_and_refuses_the_operation(crm, world, admin):
+    client, source_id = crm
+    try:
+        admin.env["fusion.bridge.source"].write([source_id], {"allow_recommend": False})
+        refused = client.execute_kw("fusion.bridge", "recommend", [world["customer"], [world["kettle"]]])
+        assert not refused["ok"] and refused["error"]["code"] == "operation_not_allowed"
+        assert "suggestions" not in refused
+    finally:
+        admin.env["fusion.bridge.source"].write([source_id], {"allow_recommend": True})
+    assert client.execute_kw("fusion.bridge", "recommend", [world["customer"], [world["kettle"]]])["ok"]

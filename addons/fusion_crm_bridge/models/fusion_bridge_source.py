@@ -5,22 +5,6 @@ from odoo.exceptions import UserError
 
 from crm_bridge.contract.schemas import RECORD_OPERATIONS
 
-# Public operation -> the source's switch that allows it.
-OPERATION_FLAGS = {
-    "upsert_partners": "allow_partners",
-    "upsert_leads": "allow_leads",
-    "upsert_orders": "allow_orders",
-    "push_interactions": "allow_interactions",
-    "push_tickets": "allow_tickets",
-    "changes": "allow_changes",
-    "watch_products": "allow_changes",
-    # sale.order's quote API (fusion_sale_promise), for a source's technical user
-    "simulate_quote": "allow_quotes",
-    "check_order": "allow_quotes",
-    # fusion.cockpit.measure's figures (fusion_cockpit), for a source's technical user
-    "cockpit_figures": "allow_cockpit",
-}
-
 
 class FusionBridgeSource(models.Model):
     """An external CRM allowed to work with Odoo through the bridge."""
@@ -82,9 +66,40 @@ class FusionBridgeSource(models.Model):
             source.binding_count = counts["fusion.bridge.binding"].get(source.id, 0)
             source.request_count = counts["fusion.bridge.request"].get(source.id, 0)
 
+    @api.model
+    def _get_fusion_operation_flags(self):
+        """The bridge's public operations, each with the source's switch (a Boolean field) that allows it.
+
+        Hook: a glue addon that adds an operation and its switch extends the
+        mapping with ``super()`` (``{**super()._get_fusion_operation_flags(),
+        "recommend": "allow_recommend"}``). An operation missing from the
+        mapping is refused (:meth:`_allows`).
+
+        Returns
+        -------
+        dict
+            ``{operation name: field name}``.
+        """
+        return {
+            "upsert_partners": "allow_partners",
+            "upsert_leads": "allow_leads",
+            "upsert_orders": "allow_orders",
+            "push_interactions": "allow_interactions",
+            "push_tickets": "allow_tickets",
+            "changes": "allow_changes",
+            "watch_products": "allow_changes",
+            # sale.order's quote API (fusion_sale_promise), for a source's technical user
+            "simulate_quote": "allow_quotes",
+            "check_order": "allow_quotes",
+            # fusion.cockpit.measure's figures (fusion_cockpit), for a source's technical user
+            "cockpit_figures": "allow_cockpit",
+        }
+
     def _allows(self, operation):
+        """Whether this source's switch for ``operation`` is on (an unknown operation is never allowed)."""
         self.ensure_one()
-        return bool(self[OPERATION_FLAGS[operation]])
+        flag = self._get_fusion_operation_flags().get(operation)
+        return bool(flag and self[flag])
 
     def _get_allowed_fields(self):
         """Declared fields per Odoo model, for every model the bridge can write ({model: {field}})."""

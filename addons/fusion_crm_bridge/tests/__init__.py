@@ -4,3 +4,4 @@ from . import test_bridge_security
 from . import test_one_view
 from . import test_bridge_changes
 from . import test_bridge_conflicts
+from . import test_operation_flags

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # Public consent operations -> the source's switch that allows them.
 CONSENT_OPERATIONS = ("push_consents", "read_consents")
@@ -11,8 +11,6 @@ class FusionBridgeSource(models.Model):
         "Push and read consents", help="Record its customers' consents and refusals by channel and purpose, "
                                        "and read what the consent register holds and decides for them.")
 
-    def _allows(self, operation):
-        if operation in CONSENT_OPERATIONS:
-            self.ensure_one()
-            return self.allow_consents
-        return super()._allows(operation)
+    @api.model
+    def _get_fusion_operation_flags(self):
+        return {**super()._get_fusion_operation_flags(), **dict.fromkeys(CONSENT_OPERATIONS, "allow_consents")}

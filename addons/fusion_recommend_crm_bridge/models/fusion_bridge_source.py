@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FusionBridgeSource(models.Model):
@@ -8,8 +8,6 @@ class FusionBridgeSource(models.Model):
         "Ask for recommendations", help="A customer's next best action and the products to offer them or with a "
                                         "basket, deliverable in time and above the margin floor.")
 
-    def _allows(self, operation):
-        if operation == "recommend":
-            self.ensure_one()
-            return self.allow_recommend
-        return super()._allows(operation)
+    @api.model
+    def _get_fusion_operation_flags(self):
+        return {**super()._get_fusion_operation_flags(), "recommend": "allow_recommend"}
