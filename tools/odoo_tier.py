@@ -435,9 +435,9 @@ def command_i18n(args: argparse.Namespace) -> int:
     Every exported term gets its translation from the old file (matched by its English
     text) or an empty ``msgstr`` to fill in; terms no extractor sees (the core's reason
     phrases and measure definitions, referenced by the code that translates them) are
-    kept as they were. No ``.pot`` is written, and a stale one is removed: Odoo merges an
-    ``es.po`` with its addon's ``.pot`` and skips every term the ``.pot`` lacks. Nothing
-    is written when the install or the export fails.
+    kept as they were. The ``.pot`` is written from the same terms, so it never lacks one
+    of ``es.po``'s: Odoo merges an ``es.po`` with its addon's ``.pot`` and skips every
+    term the ``.pot`` lacks. Nothing is written when the install or the export fails.
     """
     try:
         root = locate_odoo()
@@ -470,11 +470,19 @@ def command_i18n(args: argparse.Namespace) -> int:
             entry.msgstr = kept.get(entry.msgid, "")
         # Kept: terms applied through a reference of their own (the core's phrases); a term without one is dead
         catalogue.extend(entry for entry in old if entry.msgid not in terms and entry.occurrences)
-        (folder / f"{module}.pot").unlink(missing_ok=True)
         if not len(catalogue):
+            (folder / f"{module}.pot").unlink(missing_ok=True)
             print(f"{module}: no translatable term", flush=True)
             continue
         folder.mkdir(exist_ok=True)
+        # The shared archive's build calls itself "Qplexity"; the files keep Odoo's name
+        catalogue.metadata["Project-Id-Version"] = "Odoo Server 18.0"
+        template = polib.POFile(wrapwidth=catalogue.wrapwidth)
+        template.metadata = dict(catalogue.metadata)
+        template.extend(polib.POEntry(msgid=entry.msgid, msgstr="", occurrences=entry.occurrences,
+                                      comment=entry.comment, tcomment=entry.tcomment, flags=entry.flags)
+                        for entry in catalogue)
+        template.save(str(folder / f"{module}.pot"))
         catalogue.metadata.update({"Language": "es", "Plural-Forms": "nplurals=2; plural=(n != 1);"})
         catalogue.save(str(spanish))
         empty = sum(1 for entry in catalogue if not entry.msgstr)
