@@ -29,7 +29,7 @@ def test_shipped_file_matches_its_card(card):
     assert hashlib.sha256(data).hexdigest() == card["sha256"] and len(data) == card["bytes"]
     assert len(data) < 300_000, "a compact corpus: a few hundred KB at most"
     tickets = pd.read_csv(SHIPPED / seed.SEED_FILE, dtype=str, keep_default_na=False)
-    assert len(tickets) == card["rows"] == card["provenance"]["size"]
+    assert len(tickets) == card["rows"] == card["provenance"]["size"] + card["written"]["rows"]
     assert list(tickets.columns) == list(seed.SEED_COLUMNS) and set(card["columns"]) == set(seed.SEED_COLUMNS)
     assert tickets["lang"].value_counts().to_dict() == card["language_counts"]
     for task, counts in card["label_counts"].items():
@@ -56,6 +56,23 @@ def test_loads_with_nothing_from_the_demo_company(card):
                          check=True, capture_output=True, text=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == {"rows": card["rows"], "demo_importable": False,
                                                         "demo_loaded": []}
+
+
+def test_hand_written_tickets_are_in_the_corpus(card):
+    """The hand-written tickets are the ones its card names, all inside the corpus, mixed among the generated
+    ones (a prefix, as fusion_helpdesk's smaller seed takes, holds some of them)."""
+    written_bytes = (SHIPPED / seed.WRITTEN_FILE).read_bytes()
+    assert hashlib.sha256(written_bytes).hexdigest() == card["written"]["sha256"]
+    written = seed.read_written_tickets()
+    assert len(written) == card["written"]["rows"] >= 200 and list(written.columns) == list(seed.SEED_COLUMNS)
+    assert set(written["lang"]) == {"es", "en"}
+    for task, labels in card["label_counts"].items():
+        assert set(written[task]) <= set(labels), task
+    corpus = seed.load_seed_corpus()
+    keys = list(zip(corpus["subject"], corpus["body"]))
+    positions = [keys.index(key) for key in zip(written["subject"], written["body"])]
+    assert len(set(positions)) == len(written)
+    assert 0 < sum(position < 400 for position in positions) < len(written)
 
 
 def test_load_limit_and_labels():
