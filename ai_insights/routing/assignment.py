@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["ANY_LANGUAGE", "Assignment", "assign", "language_allowed"]
+__all__ = ["ANY_LANGUAGE", "Assignment", "assign", "chosen_people", "language_allowed"]
 
 UNASSIGNED = -1
 #: In a person's languages: they take items in any language.
@@ -116,3 +117,12 @@ def assign(value: np.ndarray, capacity: np.ndarray, allowed: np.ndarray | None =
     person[rows[taken]] = cols[taken]
     chosen = np.where(person >= 0, value[np.arange(n_items), np.maximum(person, 0)], np.nan)
     return Assignment(person, chosen)
+
+
+def chosen_people(people: np.ndarray, chosen: np.ndarray) -> pd.Series:
+    """The person of each item from :func:`assign`'s indices, None for :data:`UNASSIGNED`.
+
+    Of object dtype: with integer ids (Odoo's users) a None would otherwise
+    turn the whole column into NaN floats.
+    """
+    return pd.Series([people[p] if p != UNASSIGNED else None for p in chosen], dtype=object)

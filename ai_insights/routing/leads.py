@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ai_insights.routing.assignment import UNASSIGNED, assign, language_allowed
+from ai_insights.routing.assignment import UNASSIGNED, assign, chosen_people, language_allowed
 from ai_insights.routing.skills import PersonSkillModel
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
@@ -120,7 +120,7 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
         reasons.append([reason.to_dict() for reason in lead_reasons])
     return pd.DataFrame({
         "lead_id": leads["lead_id"].to_numpy(),
-        "person": [people[p] if p != UNASSIGNED else None for p in chosen],
+        "person": chosen_people(people, chosen),
         "win_probability": win,
         "expected_value": win * revenue,
         "deliverable": deliverable,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ai_insights.routing.assignment import UNASSIGNED, assign, language_allowed
+from ai_insights.routing.assignment import UNASSIGNED, assign, chosen_people, language_allowed
 from ai_insights.routing.skills import PersonSkillModel
 from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
@@ -112,7 +112,7 @@ def route_tickets(tickets: pd.DataFrame, agents: pd.DataFrame, skills: TicketSki
         reasons.append([reason.to_dict()])
     return pd.DataFrame({
         "ticket_id": tickets["ticket_id"].to_numpy(),
-        "person": [people[p] if p != UNASSIGNED else None for p in chosen],
+        "person": chosen_people(people, chosen),
         "expected_hours": expected,
         "reasons": reasons,
     })

@@ -121,6 +121,16 @@ def test_a_lead_nobody_can_take_or_deliver_says_so():
     assert codes == ["routing_no_history", "routing_load", "routing_not_deliverable"]
 
 
+def test_with_integer_ids_a_lead_nobody_has_room_for_is_none_not_nan():
+    """Odoo's salespeople are user ids: the unassigned lead's person stays None and the others stay ints."""
+    team = _team(limit=(1, 0), langs=("es", "es")).assign(person=[7, 9])
+    routed = route_leads(_leads(["Garden", "Tools"]), team, None)
+    assert list(routed["person"]) == [7, None]
+    assert isinstance(routed["person"].iloc[0], (int, np.integer))
+    tickets = pd.DataFrame({"ticket_id": [1, 2], "category": "billing", "lang": "es"})
+    assert list(route_tickets(tickets, team, None)["person"]) == [7, None]
+
+
 def test_open_load_weighs_by_stage():
     load = open_load(pd.Series(["New", "proposition", "Negotiation", "qualified"]),
                      pd.Series(["P1", "P1", "P1", "P2"]), ["P1", "P2", "P3"])
