@@ -63,6 +63,15 @@ class MetricImpact:
     ci_high: float
     lower_is_better: bool
 
+    @property
+    def verdict(self) -> str:
+        """``helps`` when the whole interval is above 0, ``harms`` when below, else ``no measurable effect``."""
+        if self.ci_low > 0:
+            return "helps"
+        if self.ci_high < 0:
+            return "harms"
+        return "no measurable effect"
+
 
 @dataclass(frozen=True)
 class ImpactReport:
@@ -93,12 +102,7 @@ class ImpactReport:
     @property
     def verdict(self) -> str:
         """``helps``, ``harms`` or ``no measurable effect``, on the primary outcome."""
-        primary = self.primary
-        if primary.ci_low > 0:
-            return "helps"
-        if primary.ci_high < 0:
-            return "harms"
-        return "no measurable effect"
+        return self.primary.verdict
 
     def summary(self) -> str:
         """One sentence for a manager."""

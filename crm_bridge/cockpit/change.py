@@ -95,8 +95,8 @@ def treated_vs_control(outcomes: Mapping[str, pd.DataFrame | ImpactReport], conf
     -------
     pandas.DataFrame
         One row per rule and outcome: ``rule``, ``outcome``, ``n_treated``, ``n_control``, ``treated_rate``,
-        ``control_rate``, ``uplift`` (positive = the action helped), ``ci_low``, ``ci_high``, ``verdict`` of the
-        rule's primary outcome, ``evidence`` (``measured``).
+        ``control_rate``, ``uplift`` (positive = the action helped), ``ci_low``, ``ci_high``, ``verdict`` of that
+        outcome (a rule can help one outcome and not another), ``evidence`` (``measured``).
     """
     rows = []
     for rule, frame in outcomes.items():
@@ -105,5 +105,5 @@ def treated_vs_control(outcomes: Mapping[str, pd.DataFrame | ImpactReport], conf
             rows.append({"rule": rule, "outcome": metric.outcome, "n_treated": report.n_treated,
                          "n_control": report.n_control, "treated_rate": metric.treated_rate,
                          "control_rate": metric.control_rate, "uplift": metric.uplift, "ci_low": metric.ci_low,
-                         "ci_high": metric.ci_high, "verdict": report.verdict, "evidence": "measured"})
+                         "ci_high": metric.ci_high, "verdict": metric.verdict, "evidence": "measured"})
     return pd.DataFrame(rows)

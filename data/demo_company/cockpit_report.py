@@ -55,8 +55,9 @@ def _caveats(company, records: CockpitRecords) -> list[str]:
         on_time=words.percent(churn["lapsed_on_time"] / max(churn["customers_on_time"], 1)),
         difference=words.percent(churn["difference"], signed=True), low=words.percent(churn["ci_low"], signed=True),
         high=words.percent(churn["ci_high"], signed=True))]
-    return lines + [words("Not measured: {measure} ({why}).", measure=_label(key), why=reason)
-                    for key, reason in records.unavailable.items()]
+    # The reason names source columns: for an integrator's log, not for the manager reading this
+    return lines + [words("Not measured: {measure} (the company's records do not hold what it needs).",
+                          measure=_label(key)) for key in records.unavailable]
 
 
 def cockpit_section(company, switch_on: dt.date | None = None, impacts: Mapping | None = None,

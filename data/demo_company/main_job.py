@@ -508,7 +508,7 @@ def actions_and_impact(ctx: JobContext) -> Section:
         return section
     for run in simulation.rules:
         primary = run.impact.primary
-        section.figures[words("{rule}: churn uplift", rule=run.rule.name)] = (
+        section.figures[words("{rule}: churn uplift", rule=words(run.rule.name))] = (
             f"{words.percent(primary.uplift, signed=True)} [{words.percent(primary.ci_low, signed=True)}, "
             f"{words.percent(primary.ci_high, signed=True)}]")
     data = simulation.chart_data()
@@ -524,7 +524,7 @@ def actions_and_impact(ctx: JobContext) -> Section:
     axes.legend(loc="lower right", fontsize=8)
     section.add_chart(words("Uplift with its 95% interval, per rule."), figure)
     section.add_table(words("Rules, what they did and what it was worth"), pd.DataFrame([{
-        words("rule"): run.rule.name,
+        words("rule"): words(run.rule.name),
         words("acted on"): run.decisions.get("act", 0),
         words("control"): run.decisions.get("control", 0),
         words("skipped"): sum(n for status, n in run.decisions.items() if status not in ("act", "control")),
@@ -544,7 +544,7 @@ def _impact_summary(impact: Any) -> str:
     primary = impact.primary
     text = words(
         "{rule}: {outcome} {treated} treated (n={n_treated}) vs {control} control (n={n_control}); uplift {uplift} "
-        "({confidence} CI {low} to {high}; positive = {better}): {verdict}.", rule=impact.rule,
+        "({confidence} CI {low} to {high}; positive = {better}): {verdict}.", rule=words(impact.rule),
         outcome=words(primary.outcome), treated=words.percent(primary.treated_rate), n_treated=impact.n_treated,
         control=words.percent(primary.control_rate), n_control=impact.n_control,
         uplift=words.percent(primary.uplift, signed=True), confidence=words.percent(impact.confidence, 0),
@@ -587,7 +587,7 @@ def cost_of_disconnection(ctx: JobContext) -> Section:
     from demo_company.cockpit_report import cockpit_report_section, cockpit_section
 
     simulation = ctx.results.get("actions")
-    impacts = {run.rule.name: run.impact for run in simulation.rules} if simulation else None
+    impacts = {words(run.rule.name): run.impact for run in simulation.rules} if simulation else None
     ctx.summary.extend(words("cockpit: {line}", line=line) for line in cockpit_section(ctx.company, impacts=impacts))
     return cockpit_report_section(ctx.company, impacts=impacts)
 

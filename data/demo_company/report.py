@@ -464,7 +464,11 @@ SPANISH: dict[str, str] = {
         "las veces, los demás el {on_time} (diferencia {difference}, intervalo del 95 % de {low} a {high}); los "
         "clientes que piden más reciben más entregas con retraso y dejan de comprar menos, así que esto no dice "
         "nada de la causa.",
-    "Not measured: {measure} ({why}).": "Sin medir: {measure} ({why}).",
+    # The demo's action rules (a company names its own rules in Odoo)
+    "Retention call and offer to high-risk customers": "Llamada y oferta de retención a clientes de riesgo alto",
+    "Discount email to low-risk customers": "Correo con descuento a clientes de riesgo bajo",
+    "Not measured: {measure} (the company's records do not hold what it needs).":
+        "Sin medir: {measure} (los registros de la empresa no guardan los datos que necesita).",
     "Before and after {date} (associated: no control group):": "Antes y después del {date} (asociado: sin grupo de "
     "control):",
     "{measure}: {before} a month before, {after} after (95% interval of the difference {low} to {high})":

@@ -192,6 +192,17 @@ def test_treated_against_control_reuses_the_actions_impact():
     assert row["ci_low"] < 0.3 < row["ci_high"]
 
 
+def test_each_outcome_of_a_rule_carries_its_own_verdict():
+    """A rule that does not measurably move churn can still clearly bring orders back: each row says which."""
+    treated, control = ["treated"] * 200, ["control"] * 200
+    outcomes = pd.DataFrame({"group": treated + control,
+                             "churned": [True] * 50 + [False] * 150 + [True] * 55 + [False] * 145,
+                             "reordered": [True] * 150 + [False] * 50 + [True] * 100 + [False] * 100})
+    rows = treated_vs_control({"discount email": outcomes}).set_index("outcome")
+    assert rows.loc["churned", "verdict"] == "no measurable effect"
+    assert rows.loc["reordered", "verdict"] == "helps"
+
+
 def test_late_delivery_churn_compares_lapse_rates_of_customers_with_and_without_a_late_delivery():
     customers = pd.DataFrame({"customer_id": [1, 2, 3, 4], "segment": ["B2B"] * 4, "salesperson": ["x"] * 4})
     rows = [  # customer, ordered, promised, delivered: 1 and 2 got a late delivery; 1 and 3 lapsed
