@@ -7,11 +7,12 @@
     "author": "ERP-CRM Fusion",
     "website": "https://github.com/erp-crm-fusion/erp-crm-fusion",
     "license": "LGPL-3",
-    "depends": ["fusion_actions", "fusion_sale_promise"],
+    "depends": ["fusion_actions", "fusion_sale_promise", "fusion_actions_sale_promise"],
     "external_dependencies": {"python": ["erp-crm-fusion", "numpy", "pandas", "scikit-learn"]},
     "data": [
         "security/fusion_recommend_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "wizard/fusion_recommend_targeting_views.xml",

@@ -8,5 +8,4 @@ class FusionActionRule(models.Model):
         """Open the targeting comparison of the rule's company."""
         self.ensure_one()
         comparison = self.env["fusion.recommend.targeting"].create({"company_id": self.company_id.id})
-        return {"type": "ir.actions.act_window", "res_model": comparison._name, "res_id": comparison.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Targeting comparison")}
+        return comparison._get_fusion_form_action()

@@ -8,7 +8,10 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from odoo.addons.fusion_actions_sale_promise.models.fusion_action_rule import BROKEN_STATUSES
+
 from ai_insights.recommend import ActionEconomics, TLearner, UpliftEstimate, check_experiment, next_best_actions
+from ai_insights.recommend.complements import recently_refused_products
 from ai_insights.recommend.nba import reason_params
 
 FUSION_USER = "fusion_base.group_fusion_user"
@@ -84,7 +87,7 @@ class ResPartner(models.Model):
         uplift = self._get_fusion_recommend_uplift(customers, company, experiment)
         economics = self._get_fusion_recommend_economics(company)
         chosen = next_best_actions(customers, uplift, today, economics)
-        treated = experiment[1]
+        treated = experiment["treated"]
         why = self.env._("too little experimental data: %(treated)s offered and %(control)s held out with a measured "
                          "outcome", treated=int(treated.sum()), control=int((~treated).sum()))
         by_customer = {}
@@ -117,7 +120,8 @@ class ResPartner(models.Model):
         (``fusion.action.rule._get_fusion_action_signals``: the churn scores
         when the churn module is installed), consent from the rules' partner
         data, revenue of the last year from confirmed orders and overdue
-        amounts from posted invoices: a fixed number of grouped reads.
+        amounts from posted invoices, late promises from
+        :meth:`_get_fusion_recommend_late_orders`: a fixed number of grouped reads.
         """
         ids = self.ids
         rules = self.env["fusion.action.rule"].sudo().with_company(company)
@@ -140,6 +144,7 @@ class ResPartner(models.Model):
                  ("company_id", "=", company.id)],
                 ["commercial_partner_id"], ["amount_residual_signed:sum", "invoice_date_due:min"]):
             overdue[customer.id], days_overdue[customer.id] = amount, (today - first_due).days
+        late = self._get_fusion_recommend_late_orders(company)
         clv = signals["clv"].reindex(ids).to_numpy(float)
         yearly = np.array([revenue[i] for i in ids])
         return customers.reset_index().assign(
@@ -149,7 +154,28 @@ class ResPartner(models.Model):
             revenue=yearly,
             overdue_amount=[overdue[i] for i in ids],
             days_overdue=[days_overdue[i] for i in ids],
+            late_promise=[i in late for i in ids],
+            late_orders=[", ".join(late[i].mapped("name")) if i in late else "" for i in ids],
         ).drop(columns="subject_id")
+
+    def _get_fusion_recommend_late_orders(self, company):
+        """{commercial partner id: its confirmed orders whose promised delivery slipped}, for these partners.
+
+        The action rules' late-promise test (``fusion_actions_sale_promise``):
+        an undelivered order with a date promised to the customer whose
+        promise is now partial, late or impossible. The promise of every
+        order is evaluated in one batch.
+        """
+        orders = self.env["sale.order"].sudo().with_company(company).search(
+            [("company_id", "=", company.id), ("state", "=", "sale"), ("delivery_status", "!=", "full"),
+             ("commitment_date", "!=", False), ("partner_id", "child_of", self.commercial_partner_id.ids)],
+            order="commitment_date, id")
+        orders.order_line.mapped("fusion_exception")  # evaluates every line of every order in one batch
+        late = {}
+        for order in orders.filtered(lambda order: order.fusion_promise_status in BROKEN_STATUSES):
+            customer_id = order.partner_id.commercial_partner_id.id
+            late[customer_id] = late.get(customer_id, order.browse()) | order
+        return late
 
     @api.model
     def _get_fusion_recommend_economics(self, company):
@@ -171,41 +197,62 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_fusion_recommend_experiment(self, company):
-        """The retention experiment the action rules ran: (churn risk when decided, treated, stayed) per log.
+        """The retention experiment the action rules ran: one row per measured decision, in one read.
 
         Measured decisions of churn-risk rules that make offers, acted on or
-        held out at random as control.
+        held out at random as control: ``customer_id``, ``as_of`` (the day
+        decided), ``churn_risk`` (then), ``treated`` and ``stayed``.
         """
         logs = self.env["fusion.action.log"].sudo().search_read(
             [("company_id", "=", company.id), ("rule_id.trigger", "=", "churn_risk"), ("rule_id.do_offer", "=", True),
              ("status", "in", ("act", "control")), ("outcome_measured", "=", True)],
-            ["score", "status", "outcome_churned"], order="id")
-        return (np.array([[log["score"]] for log in logs]).reshape(-1, 1),
-                np.array([log["status"] == "act" for log in logs], dtype=bool),
-                np.array([not log["outcome_churned"] for log in logs], dtype=bool))
+            ["partner_id", "date", "score", "status", "outcome_churned"], order="id")
+        return pd.DataFrame({
+            "customer_id": np.array([log["partner_id"][0] if log["partner_id"] else 0 for log in logs], np.int64),
+            "as_of": pd.to_datetime([log["date"] for log in logs]),
+            "churn_risk": np.array([log["score"] for log in logs], float),
+            "treated": np.array([log["status"] == "act" for log in logs], bool),
+            "stayed": np.array([not log["outcome_churned"] for log in logs], bool),
+        })
+
+    @api.model
+    def _get_fusion_uplift_features(self, company, subjects):
+        """What the uplift model knows of each subject on its day: one row of numbers per subject.
+
+        Hook: ``subjects`` has ``customer_id``, ``as_of`` and ``churn_risk``
+        (the experiment's decisions, or today's customers); here the churn
+        risk alone. ``fusion_recommend_churn`` adds the churn model's customer
+        features, those the core's uplift learner reads. Training and scoring
+        go through this one method, so they always see the same columns.
+        """
+        return subjects[["churn_risk"]].to_numpy(float)
 
     @api.model
     def _get_fusion_recommend_uplift(self, customers, company, experiment):
         """The retention offer's uplift per customer, learned from ``experiment``; or why there is none.
 
-        A T-learner (``ai_insights.recommend.TLearner``) on the churn risk at
-        decision time, refitted when new outcomes are measured.
+        A T-learner (``ai_insights.recommend.TLearner``) on
+        :meth:`_get_fusion_uplift_features` at decision time, refitted when
+        new outcomes are measured, scored on the customers' features today.
         """
-        _features, treated, stayed = experiment
-        problem = check_experiment(treated, stayed)
+        problem = check_experiment(experiment["treated"], experiment["stayed"])
         if problem:
             return UpliftEstimate(insufficient=problem)
-        digest = hashlib.sha256(b"".join(array.tobytes() for array in experiment)).hexdigest()
+        digest = hashlib.sha256(pd.util.hash_pandas_object(experiment, index=False).to_numpy().tobytes()).hexdigest()
         model = self._get_fusion_uplift_model(company.id, digest)
-        estimate, low, high = model.predict_interval(customers[["churn_risk"]].to_numpy(float))
-        return UpliftEstimate(estimate, low, high, model_version=f"t-learner {len(treated)}")
+        subjects = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(np.int64),
+                                 "as_of": pd.Timestamp(fields.Date.context_today(self)),
+                                 "churn_risk": customers["churn_risk"].to_numpy(float)})
+        estimate, low, high = model.predict_interval(self._get_fusion_uplift_features(company, subjects))
+        return UpliftEstimate(estimate, low, high, model_version=f"t-learner {len(experiment)}")
 
     @tools.ormcache("company_id", "digest")
     def _get_fusion_uplift_model(self, company_id, digest):
         """The fitted T-learner of the company's experiment, kept while the experiment's data (``digest``) holds."""
         company = self.env["res.company"].browse(company_id)
-        features, treatment, outcome = self._get_fusion_recommend_experiment(company)
-        return TLearner().fit(features, treatment, outcome)
+        experiment = self._get_fusion_recommend_experiment(company)
+        return TLearner().fit(self._get_fusion_uplift_features(company, experiment), experiment["treated"],
+                              experiment["stayed"])
 
     @api.model
     def _get_fusion_nba_reason_text(self, row, customer, uplift, economics, currency, insufficient):
@@ -242,8 +289,9 @@ class ResPartner(models.Model):
             return self.env._("Payment reminder: %(amount)s overdue; expected gain %(gain)s.",
                               amount=money("overdue_amount"), gain=money("expected_value"))
         if code == "delivery_notice":
-            return self.env._("Delivery notice: a promised delivery slipped; expected gain %(gain)s.",
-                              gain=money("expected_value"))
+            return self.env._("Delivery notice: %(orders)s will not be delivered on the promised date. Telling "
+                              "the customer before they notice is expected to gain %(gain)s.",
+                              orders=customer.get("late_orders", ""), gain=money("expected_value"))
         if code == "no_action_pays":
             return self.env._(
                 "No action is expected to pay for itself: the offer would change the chance of staying by %(uplift)s "
@@ -269,6 +317,8 @@ class ResPartner(models.Model):
             order.action_fusion_suggest_lines()
             return {"type": "ir.actions.act_window", "res_model": "sale.order", "res_id": order.id,
                     "view_mode": "form", "views": [(False, "form")]}
+        if action == "delivery_notice":
+            return self._action_fusion_delivery_notice()
         subject = dict(self._fields["fusion_nba_action"]._description_selection(self.env))[action]
         return {
             "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
@@ -284,19 +334,53 @@ class ResPartner(models.Model):
         return {"partner_id": self.id, "user_id": (self.user_id or self.env.user).id,
                 "origin": self.env._("Next best action: cross-sell")}
 
+    def _action_fusion_delivery_notice(self):
+        """Draft the delivery notice of the customer's first late order, from its mail template."""
+        self.ensure_one()
+        company = self.env.company
+        orders = self._get_fusion_recommend_late_orders(company).get(self.commercial_partner_id.id)
+        if not orders:
+            raise UserError(self.env._("No order of %s is late any more.", self.display_name))
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+            "views": [(False, "form")], "target": "new", "name": self.env._("Delivery notice"),
+            "context": {"default_model": "sale.order", "default_res_ids": orders[:1].ids,
+                        "default_composition_mode": "comment", "default_email_layout_xmlid":
+                            "mail.mail_notification_light",
+                        "default_template_id": self.env.ref("fusion_recommend.mail_template_delivery_notice").id},
+        }
+
     def _prepare_fusion_nba_mail_body(self):
         """The draft of a reminder or delivery notice: a greeting the salesperson completes."""
         self.ensure_one()
         return self.env._("<p>Dear %(name)s,</p><p></p>", name=self.name)
 
     def _get_fusion_recently_refused(self, company, today):
-        """Products this customer sent back in the last ``REFUSED_DAYS``: never suggested to them again soon.
+        """Products this customer sent back or complained about in the last ``REFUSED_DAYS``: not offered again soon.
 
-        Hook: returns here; a helpdesk glue adds the products of their recent complaints.
+        The decision is the core's :func:`ai_insights.recommend.complements.recently_refused_products`
+        on the customer's done returns and on :meth:`_get_fusion_recommend_complaints`.
         """
         self.ensure_one()
+        customer = self.commercial_partner_id
+        since = fields.Datetime.to_datetime(today - timedelta(days=REFUSED_DAYS))
         moves = self.env["stock.move"].sudo().search_read(
             [("origin_returned_move_id", "!=", False), ("state", "=", "done"), ("company_id", "=", company.id),
-             ("picking_id.partner_id", "child_of", self.commercial_partner_id.id),
-             ("date", ">=", fields.Datetime.to_datetime(today - timedelta(days=REFUSED_DAYS)))], ["product_id"])
-        return {move["product_id"][0] for move in moves}
+             ("picking_id.partner_id", "child_of", customer.id), ("date", ">=", since)],
+            ["product_id", "date", "product_uom_qty"])
+        # A done move's demand is what it moved (Odoo sets it to the quantity done when validating).
+        returns = pd.DataFrame({"customer_id": customer.id, "date": [move["date"] for move in moves],
+                                "product_id": [move["product_id"][0] for move in moves],
+                                "qty_returned": [move["product_uom_qty"] for move in moves]})
+        return recently_refused_products(returns, customer._get_fusion_recommend_complaints(company, since),
+                                         customer.id, today, days=REFUSED_DAYS)
+
+    def _get_fusion_recommend_complaints(self, company, since):
+        """Complaints of these customers since ``since``, each about one product: a table, empty here.
+
+        Hook: a helpdesk glue (``fusion_recommend_helpdesk``) returns the
+        customers' tickets that name a product. Columns ``customer_id`` (the
+        commercial partner), ``created_at`` and ``product_id``, as
+        :func:`~ai_insights.recommend.complements.recently_refused_products` reads them.
+        """
+        return pd.DataFrame({"customer_id": [], "created_at": [], "product_id": []})

@@ -3,7 +3,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
@@ -78,6 +78,37 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fusion_recommender(self, company, today):
+        """The co-purchase recommender of ``company`` on ``today``, learnt once and kept while its data holds.
+
+        Learning reads two years of order lines; a suggestion only needs the
+        learnt model. It is kept per company and day (the time decay counts
+        from today) and relearnt when :meth:`_get_fusion_recommender_stamp`
+        changes: an order confirmed or cancelled, a product added or
+        recategorised. Returns None when the company has sold nothing yet.
+        """
+        return self._get_fusion_recommender_cached(company.id, today, self._get_fusion_recommender_stamp(company))
+
+    @api.model
+    def _get_fusion_recommender_stamp(self, company):
+        """What the learnt co-purchases depend on, in two grouped reads: a change means relearning.
+
+        The count and latest change of the company's confirmed orders (a
+        confirmation, cancellation or edit of one moves them), and of the
+        saleable products (the category fall-backs).
+        """
+        orders = self.env["sale.order"].sudo()._read_group(
+            [("company_id", "=", company.id), ("state", "=", "sale")], [], ["__count", "write_date:max"])[0]
+        products = self.env["product.product"].sudo()._read_group(
+            [("company_id", "in", (False, company.id))], [], ["__count", "write_date:max"])[0]
+        return (*orders, *products)
+
+    @tools.ormcache("company_id", "today", "stamp")
+    def _get_fusion_recommender_cached(self, company_id, today, stamp):
+        """The recommender learnt by :meth:`_learn_fusion_recommender`, cached on (company, day, data stamp)."""
+        return self.sudo()._learn_fusion_recommender(self.env["res.company"].browse(company_id), today)
+
+    @api.model
+    def _learn_fusion_recommender(self, company, today):
         """The co-purchase recommender fitted on the company's confirmed orders of the last ``HISTORY_DAYS``.
 
         Returns None when the company has sold nothing yet. Three reads: the

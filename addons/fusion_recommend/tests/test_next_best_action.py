@@ -60,3 +60,25 @@ class TestNextBestAction(RecommendCommon):
         # Twenty partners take no more queries than one: nothing is read per partner (the first group pays for
         # caches the second finds warm, so the counts need not be equal).
         self.assertLessEqual(counts[1], counts[0])
+
+    def test_a_slipped_promise_makes_the_delivery_notice_and_do_it_drafts_the_mail(self):
+        order = self._make_order([(self.lamp, 1)], commitment_days=3, partner_id=self.safe.id,
+                                 user_id=self.salesperson.id)
+        order.write({"state": "sale"})  # the lamp has no stock and no supplier: the promised day cannot be kept
+        safe = self.safe.with_user(self.salesperson)
+        self.assertEqual(safe.fusion_nba_action, "delivery_notice")
+        self.assertEqual(safe.fusion_nba_basis, "prior")
+        self.assertIn(order.name, safe.fusion_nba_reason)
+        action = safe.action_fusion_nba_do()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        composer = self.env["mail.compose.message"].with_user(self.salesperson).with_context(
+            **action["context"]).create({})
+        self.assertEqual((composer.model, composer.res_ids), ("sale.order", str(order.ids)))
+        self.assertIn(order.name, composer.subject)
+        self.assertIn("later than promised", composer.subject)
+        self.assertIn("we will not make it", composer.body)
+        self.assertIn(self.safe.name, composer.body)
+        # Delivered on time again: no notice is suggested, and the button says why instead of drafting.
+        order.commitment_date = False
+        safe.invalidate_recordset()
+        self.assertNotEqual(safe.fusion_nba_action, "delivery_notice")

@@ -27,3 +27,9 @@ class TestTargeting(RecommendCommon):
         comparison = self.env["fusion.recommend.targeting"].with_user(self.salesperson).create({})
         self.assertFalse(comparison.line_ids)
         self.assertIn("Not measured yet: 0 offered", comparison.summary)
+
+    def test_the_menu_measures_the_current_company(self):
+        action = self.env.ref("fusion_recommend.action_fusion_recommend_targeting").with_user(self.salesperson).run()
+        comparison = self.env["fusion.recommend.targeting"].browse(action["res_id"])
+        self.assertEqual((action["res_model"], comparison.company_id), ("fusion.recommend.targeting", self.company))
+        self.assertTrue(comparison.summary)

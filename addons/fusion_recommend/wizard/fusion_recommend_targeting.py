@@ -28,20 +28,31 @@ class FusionRecommendTargeting(models.TransientModel):
         comparisons._compute_figures()
         return comparisons
 
+    @api.model
+    def action_fusion_open(self):
+        """Measure the current company's targeting and show it (the menu's entry)."""
+        return self.create({"company_id": self.env.company.id})._get_fusion_form_action()
+
+    def _get_fusion_form_action(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "views": [(False, "form")], "target": "new", "name": self.env._("Targeting comparison")}
+
     def action_refresh(self):
         """Measure again (e.g. with another budget) and show the figures."""
         self._compute_figures()
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new"}
+        return self._get_fusion_form_action()
 
     def _compute_figures(self):
         Partner = self.env["res.partner"]
         for comparison in self:
             comparison.line_ids.unlink()
-            features, treated, stayed = Partner._get_fusion_recommend_experiment(comparison.company_id)
+            experiment = Partner._get_fusion_recommend_experiment(comparison.company_id)
+            treated, stayed = experiment["treated"].to_numpy(bool), experiment["stayed"].to_numpy(bool)
             try:
-                table = targeting_comparison(features, treated, stayed, features[:, 0],
-                                             budget_share=comparison.budget_share / 100)
+                table = targeting_comparison(
+                    Partner._get_fusion_uplift_features(comparison.company_id, experiment), treated, stayed,
+                    experiment["churn_risk"].to_numpy(float), budget_share=comparison.budget_share / 100)
             except FusionError as error:
                 comparison.summary = self.env._(
                     "Not measured yet: %(offered)s offered and %(control)s held out with a measured outcome "
@@ -53,5 +64,5 @@ class FusionRecommendTargeting(models.TransientModel):
             }) for row in table.itertuples(index=False)]
             comparison.summary = self.env._(
                 "Customers kept per 1,000 targeted, measured on %(n)s decisions of the retention rules (offer or "
-                "control drawn at random). The uplift is estimated from the churn risk at the time of the decision, "
-                "by a model that never saw the customer it scores.", n=len(treated))
+                "control drawn at random). The uplift is estimated from what was known of each customer on the day "
+                "decided, by a model that never saw the customer it scores.", n=len(treated))

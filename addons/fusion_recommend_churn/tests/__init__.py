@@ -1,0 +1,1 @@
+from . import test_uplift_features
