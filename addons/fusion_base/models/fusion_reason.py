@@ -11,12 +11,12 @@ class FusionReason(models.AbstractModel):
     _description = "ERP-CRM Fusion reason in plain words"
 
     @api.model
-    def _get_fusion_reason_text(self, reason, currency=None):
-        """A core reason (``Reason`` or its dict) in plain words, in the user's language and number formats.
+    def _get_fusion_formats(self, currency=None):
+        """{parameter kind: writer}: how a figure of each kind is written in the user's language and formats.
 
-        The phrase of each reason code is the core's (``crm_bridge.contract.reasons.PHRASES``),
-        translated through this addon's ``i18n``; dates, percentages, quantities and amounts
-        are written as the user's language writes them, amounts in ``currency`` when given.
+        The kinds are the core's (``crm_bridge.contract.reasons.PARAM_KINDS``: ``date``, ``percent``, ``qty``,
+        ``days``, ``money``, amounts in ``currency`` when given), plus ``number`` (two decimals, e.g. a score) and
+        ``text`` (written as it is, e.g. a person's name).
         """
         env = self.env
 
@@ -27,7 +27,7 @@ class FusionReason(models.AbstractModel):
             value = float(value) * 100
             return number(value, 0 if abs(value - round(value)) < 0.05 else 1) + "%"
 
-        formats = {
+        return {
             "date": lambda value: format_date(env, value),
             "percent": percent,
             "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
@@ -35,6 +35,31 @@ class FusionReason(models.AbstractModel):
                 value, translate=lambda unit: env._(unit), number=lambda days: number(days, 0)),
             "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
             else (lambda value: number(value, 2)),
+            "number": lambda value: number(value, 2),
+            "text": str,
         }
+
+    @api.model
+    def _get_fusion_reason_text(self, reason, currency=None):
+        """A core reason (``Reason`` or its dict) in plain words, in the user's language and number formats.
+
+        The phrase of each reason code is the core's (``crm_bridge.contract.reasons.PHRASES``),
+        translated through this addon's ``i18n``; dates, percentages, quantities and amounts
+        are written as the user's language writes them, amounts in ``currency`` when given.
+        """
+        env = self.env
         # env._ finds the translation in the calling module's i18n: fusion_base carries the phrases.
-        return reason_words.render(reason, translate=lambda phrase: env._(phrase), formats=formats)
+        return reason_words.render(reason, translate=lambda phrase: env._(phrase),
+                                   formats=self._get_fusion_formats(currency))
+
+    @api.model
+    def _get_fusion_phrase_text(self, phrase, params, kinds, currency=None):
+        """An addon's own reason in plain words: its ``phrase``, already translated, filled with ``params``.
+
+        For reasons an addon stores as a code and parameters (e.g. why a ticket was escalated) and renders
+        when a person reads them, in that person's language: the addon translates the phrase (so the term
+        lives in its own ``i18n``), this writes each ``{name}`` of it as :meth:`_get_fusion_formats` writes
+        its kind, ``kinds[name]`` (``qty`` when not given).
+        """
+        formats = self._get_fusion_formats(currency)
+        return phrase.format(**{name: formats[kinds.get(name, "qty")](value) for name, value in params.items()})

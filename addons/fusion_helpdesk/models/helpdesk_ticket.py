@@ -17,6 +17,10 @@ RATINGS = [("1", "Very unhappy"), ("2", "Unhappy"), ("3", "Neutral"), ("4", "Hap
 URGENCY_PRIORITY = {"low": "0", "normal": "1", "high": "2"}
 PRIORITY_URGENCY = {"0": "low", "1": "normal", "2": "high", "3": "high"}
 ESCALATED_PRIORITY = "3"
+# Why a ticket was escalated, stored as a code (and its figures in ``fusion_escalation_params``) and written in the
+# reader's language when read (see ``_get_fusion_escalation_phrases``).
+ESCALATIONS = [("urgency_set", "High urgency set by a person"), ("urgency_predicted", "High urgency predicted"),
+               ("negative_valuable", "Very negative message from a valuable customer")]
 DEFAULT_PRIORITY = "1"
 # Ticket fields a person may correct, and the analysis task each one labels.
 LABELLED_FIELDS = {"category_id": "category", "priority": "urgency", "fusion_urgency": "urgency",
@@ -64,8 +68,19 @@ class HelpdeskTicket(models.Model):
     fusion_analysis_flag_text = fields.Char(
         "Analysis notes", compute="_compute_fusion_analysis_words",
         help="What the analysis met in the text, in plain words.")
+    fusion_needs_review_text = fields.Char(
+        "To review", compute="_compute_fusion_analysis_words",
+        help="Analysis tasks whose prediction was not confident enough: a person decides them.")
     fusion_escalated = fields.Boolean("Escalated", readonly=True, copy=False, tracking=True)
-    fusion_escalation_reason = fields.Char("Escalation reason", readonly=True, copy=False)
+    fusion_escalation_code = fields.Selection(ESCALATIONS, "Escalated because", readonly=True, copy=False)
+    fusion_escalation_params = fields.Json("Escalation figures", readonly=True, copy=False)
+    fusion_escalation_reason = fields.Char(
+        "Escalation reason", compute="_compute_fusion_escalation_reason",
+        help="Why the ticket was escalated, in your language.")
+    fusion_priority_escalated = fields.Boolean(
+        "Priority raised by the escalation", compute="_compute_fusion_escalation_reason",
+        help="The escalation, not the urgency, set the priority: the urgency stays what the analysis or a person "
+             "said, and trains the next analyzer.")
     fusion_resolution = fields.Text("Resolution", copy=False, tracking=True)
     fusion_feedback_rating = fields.Selection(RATINGS, "Customer feedback", copy=False, tracking=True)
     fusion_label_ids = fields.One2many("fusion.ticket.label", "ticket_id", "Corrections")
@@ -134,11 +149,13 @@ class HelpdeskTicket(models.Model):
             company_tickets._fusion_escalate()
             company_tickets._fusion_push_action_signals()
 
-    @api.depends("fusion_predicted_category", "fusion_analysis_flags", "company_id")
+    @api.depends("fusion_predicted_category", "fusion_analysis_flags", "fusion_needs_review", "company_id")
+    @api.depends_context("lang")
     def _compute_fusion_analysis_words(self):
-        """The predicted category's name and the analysis flags in the reader's words (one category search per
-        company)."""
+        """The predicted category's name, the analysis flags and the tasks to review in the reader's words (one
+        category search per company)."""
         flag_words = self._get_fusion_flag_words()
+        task_words = dict(self.env["fusion.ticket.label"]._fields["task"]._description_selection(self.env))
         names = {}
         for ticket in self:
             company = ticket.company_id or self.env.company
@@ -149,6 +166,8 @@ class HelpdeskTicket(models.Model):
             ticket.fusion_predicted_category_name = names[company].get(code, code) if code else False
             flags = (ticket.fusion_analysis_flags or "").split(", ")
             ticket.fusion_analysis_flag_text = ", ".join(flag_words.get(flag, flag) for flag in flags if flag) or False
+            tasks = (ticket.fusion_needs_review or "").split(", ")
+            ticket.fusion_needs_review_text = ", ".join(task_words.get(task, task) for task in tasks if task) or False
 
     @api.model
     def _get_fusion_flag_words(self):
@@ -251,43 +270,74 @@ class HelpdeskTicket(models.Model):
         load.update({user.id: count for user, count in groups})
         return load
 
-    def _get_fusion_escalation_reason(self, customer_value):
-        """Why this ticket must be escalated, or an empty string.
+    def _get_fusion_escalation(self, customer_value):
+        """Why this ticket must be escalated: ``(code, params)`` (a code of ``ESCALATIONS``), or ``(False, {})``.
 
         High urgency, or a very negative sentiment (score under the company's
         threshold) from a valuable customer (lifetime value from the churn
-        model, when installed).
+        model, when installed). The value itself stays out of the params:
+        agents without the suite's user group do not see what a customer is worth.
         """
         self.ensure_one()
         company = self.company_id
         if self.fusion_urgency == "high" and self.env.context.get("fusion_urgency_set_by"):
-            return self.env._("high urgency set by %(user)s", user=self.env.context["fusion_urgency_set_by"])
+            return "urgency_set", {"user": self.env.context["fusion_urgency_set_by"]}
         if self.fusion_urgency == "high":
-            return self.env._("high urgency (confidence %(confidence).0f%%)",
-                              confidence=100 * self.fusion_urgency_confidence)
+            return "urgency_predicted", {"confidence": self.fusion_urgency_confidence}
         very_negative = (self.fusion_sentiment == "negative"
                          and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score)
         if very_negative and customer_value >= company.fusion_helpdesk_valuable_clv:
-            # The value itself stays out: agents without the suite's user group do not see what a customer is worth.
-            return self.env._("very negative message (score %(score)s) from a valuable customer",
-                              score=formatLang(self.env, self.fusion_sentiment_score, digits=2))
-        return ""
+            return "negative_valuable", {"score": self.fusion_sentiment_score}
+        return False, {}
+
+    @api.model
+    def _get_fusion_escalation_phrases(self):
+        """{escalation code: (phrase in the user's language, {param: kind})}; kinds as ``fusion.reason`` writes them."""
+        return {
+            "urgency_set": (self.env._("high urgency set by {user}"), {"user": "text"}),
+            "urgency_predicted": (self.env._("high urgency (confidence {confidence})"), {"confidence": "percent"}),
+            "negative_valuable": (self.env._("very negative message (score {score}) from a valuable customer"),
+                                  {"score": "number"}),
+        }
+
+    @api.model
+    def _get_fusion_escalation_text(self, code, params):
+        """The escalation ``code`` with its ``params`` in plain words, in the user's language and formats."""
+        phrase, kinds = self._get_fusion_escalation_phrases()[code]
+        return self.env["fusion.reason"]._get_fusion_phrase_text(phrase, params or {}, kinds)
+
+    @api.depends("fusion_escalation_code", "fusion_escalation_params", "priority")
+    @api.depends_context("lang")
+    def _compute_fusion_escalation_reason(self):
+        for ticket in self:
+            code = ticket.fusion_escalation_code
+            ticket.fusion_escalation_reason = code and self._get_fusion_escalation_text(
+                code, ticket.fusion_escalation_params)
+            # No urgency gives the escalated priority: at that priority, the escalation set it.
+            ticket.fusion_priority_escalated = bool(code) and ticket.priority == ESCALATED_PRIORITY
 
     def _fusion_escalate(self):
-        """Raise priority, assign the team leader (or the company's escalation user), note and activity."""
+        """Escalate: the escalated priority, the team leader (or the company's escalation user), note and activity.
+
+        The urgency stays what the analysis or a person said (it is the training label); the priority says the
+        ticket is handled first. The note and the activity are written in the assignee's language.
+        """
         values = self._get_fusion_customer_values(self.commercial_partner_id)
         for ticket in self.filtered(lambda ticket: not ticket.fusion_escalated):
             customer_value = values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0)
-            reason = ticket._get_fusion_escalation_reason(customer_value)
-            if not reason:
+            code, params = ticket._get_fusion_escalation(customer_value)
+            if not code:
                 continue
             assignee = ticket.team_id.user_id or ticket.company_id.fusion_helpdesk_escalation_user_id or ticket.user_id
-            ticket.message_post(body=self.env._("Escalated: %(reason)s.", reason=reason),
+            reader = ticket.with_context(lang=assignee.lang or self.env.lang)
+            reason = reader._get_fusion_escalation_text(code, params)
+            ticket.message_post(body=reader.env._("Escalated: %(reason)s.", reason=reason),
                                 subtype_xmlid="mail.mt_note")
             if assignee:
                 ticket.activity_schedule("mail.mail_activity_data_todo", user_id=assignee.id,
-                                         summary=self.env._("Escalated ticket"), note=reason)
-            vals = {"priority": ESCALATED_PRIORITY, "fusion_escalated": True, "fusion_escalation_reason": reason}
+                                         summary=reader.env._("Escalated ticket"), note=reason)
+            vals = {"priority": ESCALATED_PRIORITY, "fusion_escalated": True, "fusion_escalation_code": code,
+                    "fusion_escalation_params": params}
             if assignee:
                 vals["user_id"] = assignee.id
             ticket.with_context(fusion_analysis=True).write(vals)

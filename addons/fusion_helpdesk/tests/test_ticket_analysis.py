@@ -40,6 +40,7 @@ class TestTicketAnalysis(FusionHelpdeskCommon):
         ticket = self._create_ticket(text)
         self.assertEqual(ticket.fusion_analysis_state, "review")
         self.assertEqual(ticket.fusion_needs_review, "category, sentiment, urgency")
+        self.assertEqual(ticket.fusion_needs_review_text, "Category, Sentiment, Urgency", "in words, not codes")
         self.assertFalse(ticket.category_id)
         self.assertFalse(ticket.fusion_sentiment)
         self.assertFalse(ticket.fusion_urgency)

@@ -45,6 +45,7 @@ class TestTicketRouting(FusionHelpdeskCommon):
         text, _expected = self._probe(urgency="high")
         ticket = self._create_ticket(text)
         self.assertTrue(ticket.fusion_escalated)
+        self.assertEqual(ticket.fusion_escalation_code, "urgency_predicted")
         self.assertIn("high urgency", ticket.fusion_escalation_reason)
         self.assertEqual(ticket.priority, "3")
         self.assertEqual(ticket.user_id, self.leader)
@@ -60,10 +61,26 @@ class TestTicketRouting(FusionHelpdeskCommon):
         with patch.object(type(self.env["helpdesk.ticket"]), "_get_fusion_customer_values", return_value=values):
             ticket = self._create_ticket(text)
         self.assertTrue(ticket.fusion_escalated)
+        self.assertEqual(ticket.fusion_escalation_code, "negative_valuable")
         self.assertIn("valuable customer", ticket.fusion_escalation_reason)
         self.assertNotIn("5000", ticket.fusion_escalation_reason, "the value stays with those allowed to see it")
         self.assertEqual((ticket.priority, ticket.user_id), ("3", escalation_user))
         self.assertEqual(ticket.activity_ids.user_id, escalation_user)
+        # The urgency is the analysis's (the training label): the escalation does not make it a label of its own.
+        self.assertEqual(ticket.fusion_urgency, "normal")
+        self.assertFalse(ticket.fusion_label_ids, "an escalation is no correction")
+        self.assertTrue(ticket.fusion_priority_escalated, "the form says why the priority is above the urgency")
+
+    def test_escalation_reason_is_read_in_the_readers_language(self):
+        text, _expected = self._probe(urgency="high")
+        ticket = self._create_ticket(text)
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_helpdesk"], ["es_ES"])
+        english = ticket.fusion_escalation_reason
+        spanish = ticket.with_context(lang="es_ES").fusion_escalation_reason
+        self.assertTrue(english.startswith("high urgency (confidence "), english)
+        self.assertTrue(spanish.startswith("urgencia alta (confianza "), spanish)
+        self.assertRegex(spanish, r"\(confianza \d+(,\d)?\s?%\)$", "a percentage as Spanish writes it")
 
     def test_negative_ordinary_customer_is_not_escalated(self):
         text, _expected = self._probe(sentiment="negative", urgency="normal", sentiment_below=-0.5)
