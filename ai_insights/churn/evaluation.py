@@ -38,6 +38,7 @@ from ai_insights.churn.clv import (
     CLVModel,
     expected_order_value,
     fit_rfm_model,
+    population_order_value,
     rfm_forecast,
     rfm_from_features,
 )
@@ -198,8 +199,7 @@ class _Origin:
         summary = rfm_from_features(self.X)
         self.summary = summary
         self.params = {anchor: fit_rfm_model(summary, anchor) for anchor in _ANCHOR_OF.values()}
-        self.population_order_value = float(np.nanmedian(self.X["avg_order_value"]))
-        self.order_value = expected_order_value(self.X, self.population_order_value)
+        self.order_value = expected_order_value(self.X, population_order_value(self.X))
 
 
 def rolling_evaluation(

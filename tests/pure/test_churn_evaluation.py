@@ -8,7 +8,14 @@ import pytest
 from _customer_fixtures import synthetic_company
 from test_features import tiny_tables
 
-from ai_insights.churn.clv import CLVModel, fit_rfm_model, rfm_forecast, rfm_from_features
+from ai_insights.churn.clv import (
+    FIT_ATTEMPTS,
+    CLVModel,
+    fit_rfm_model,
+    population_order_value,
+    rfm_forecast,
+    rfm_from_features,
+)
 from ai_insights.churn.datasets import calibration_holdout, data_end, load_cdnow
 from ai_insights.churn.evaluation import (
     choose_anchor,
@@ -128,7 +135,14 @@ def test_degenerate_anchor_on_a_short_history_falls_back_to_the_anchor_not_to_ze
 def test_pareto_fit_is_a_function_of_its_customers(tables):
     X_train, _ = calibration_holdout(tables, "2023-10-01", 90)
     summary = rfm_from_features(X_train[X_train["frequency"] >= 1])
-    assert fit_rfm_model(summary, "pareto") == fit_rfm_model(summary, "pareto")
+    fitted = [fit_rfm_model(summary, "pareto", FIT_ATTEMPTS["pareto"]) for _ in range(2)]  # fitted, not memoised
+    assert fitted[0] == fitted[1]
+    assert fit_rfm_model(summary, "pareto") == fitted[0]
+
+
+def test_population_order_value_is_the_mean():
+    X = pd.DataFrame({"avg_order_value": [10.0, 10.0, 40.0, np.nan]})
+    assert population_order_value(X) == pytest.approx(20.0)
 
 
 def test_honest_baselines_rank_churners(tables):
