@@ -57,6 +57,8 @@ __all__ = [
     "future_revenue",
     "choose_anchor",
     "rolling_evaluation",
+    "training_days",
+    "train_value_model",
 ]
 
 # 13, 26 and 52 weeks.
@@ -202,6 +204,69 @@ class _Origin:
         self.order_value = expected_order_value(self.X, population_order_value(self.X))
 
 
+def training_days(tables: Mapping[str, pd.DataFrame], origin, horizon_days: int,
+                  min_train_history_days: int = 42) -> int:
+    """Days of the window the supervised models learn on before ``origin`` for a ``horizon_days`` forecast.
+
+    The horizon itself, shortened so that at least ``min_train_history_days``
+    of history precede the window's start (features as of ``origin - days``,
+    outcomes in the ``days`` up to ``origin``).
+    """
+    bought = purchases(tables)
+    if bought.empty:
+        return 0
+    room = (pd.Timestamp(origin) - bought["date_order"].min().normalize()).days - min_train_history_days
+    return int(min(horizon_days, room))
+
+
+def train_value_model(
+    tables: Mapping[str, pd.DataFrame],
+    origin,
+    horizon_days: int,
+    anchor: str,
+    *,
+    min_train_history_days: int = 42,
+    min_train_days: int = 28,
+    recent_days: int = 90,
+    clv_params: Mapping[str, Any] | None = None,
+    features: pd.DataFrame | None = None,
+    anchor_params: Mapping[str, float] | None = None,
+) -> CLVModel:
+    """The lifetime value model for a ``horizon_days`` forecast from ``origin``, trained wholly before it.
+
+    The one way it is trained: by :func:`rolling_evaluation` on every fold
+    and by the Odoo addon at the end of the data, so the value a partner shows
+    comes from the procedure its card measured, at the horizon it names.
+    Features as of ``origin - d`` and purchases in the ``d`` days up to
+    ``origin``, ``d`` = :func:`training_days`; rebase the result on the
+    customers as of the scoring date before forecasting.
+
+    Parameters
+    ----------
+    features, anchor_params : optional
+        The buyers' features as of ``origin - d`` and the anchor fitted on
+        them, when the caller has them already.
+
+    Raises
+    ------
+    InsufficientDataError
+        When ``d`` is under ``min_train_days`` or the model cannot learn.
+    """
+    days = training_days(tables, origin, horizon_days, min_train_history_days)
+    if days < min_train_days:
+        raise InsufficientDataError(
+            f"{days} days of history to learn a {horizon_days}-day lifetime value; at least {min_train_days}"
+            f" after {min_train_history_days} days of history are needed", code="window_too_short",
+            field="horizon_days")
+    cutoff = pd.Timestamp(origin) - pd.Timedelta(days=days)
+    if features is None:
+        features = build_features(tables, cutoff, recent_days=recent_days)
+        features = features[features["frequency"] >= 1]
+    bought = future_purchases(tables, cutoff, days, features.index)
+    return CLVModel(horizon_days=days, anchor=anchor, **dict(clv_params or {})).fit(
+        features, bought, anchor_params=dict(anchor_params) if anchor_params else None)
+
+
 def rolling_evaluation(
     tables: Mapping[str, pd.DataFrame],
     horizons_days: Sequence[int] = HORIZONS_DAYS,
@@ -246,7 +311,6 @@ def rolling_evaluation(
         When no horizon fits the data.
     """
     churn_params, clv_params = dict(churn_params or {}), dict(clv_params or {})
-    first_purchase = purchases(tables)["date_order"].min().normalize() if len(tables["orders"]) else None
     plan, notes = [], []
     for horizon in horizons_days:
         try:
@@ -300,10 +364,7 @@ def rolling_evaluation(
 
     for index, (horizon, origin) in enumerate(kept):
         state = at(origin)
-        train_days = horizon
-        if first_purchase is not None:
-            room = (origin - first_purchase).days - min_train_history_days
-            train_days = min(horizon, room)
+        train_days = training_days(tables, origin, horizon, min_train_history_days)
         folds_frame.loc[index, "train_days"] = train_days
         nan_model = {key: float("nan") for key in ("auc", "mae_model", "rmse_model", "r_model",
                                                    "total_ratio_model", "count_ratio_model")}
@@ -328,8 +389,9 @@ def rolling_evaluation(
         except InsufficientDataError as error:
             notes.append(f"{origin.date()}, {horizon} days: no churn model ({error.message})")
         try:
-            clv = CLVModel(horizon_days=train_days, anchor=anchor, **clv_params).fit(
-                X_train, bought_train, anchor_params=trained_on.params[anchor])
+            clv = train_value_model(tables, origin, horizon, anchor, min_train_history_days=min_train_history_days,
+                                    min_train_days=min_train_days, recent_days=recent_days, clv_params=clv_params,
+                                    features=X_train, anchor_params=trained_on.params[anchor])
             if not clv.correction_used_:
                 notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of {train_cutoff.date()}"
                              f" on {train_days} days: {clv.correction_note_}")

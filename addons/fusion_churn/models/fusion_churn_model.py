@@ -7,9 +7,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ai_insights.churn.clv import CLVModel
-from ai_insights.churn.datasets import calibration_holdout, latest_cutoffs
-from ai_insights.churn.evaluation import rolling_evaluation, rolling_origins
+from ai_insights.churn.datasets import data_end, latest_cutoffs
+from ai_insights.churn.evaluation import rolling_evaluation, rolling_origins, train_value_model
 from ai_insights.churn.features import build_features
 from ai_insights.churn.model import train_churn_model
 from ai_insights.registry.versions import CHURN_TRUSTED_TYPES
@@ -140,8 +139,8 @@ class FusionChurnModel(models.Model):
         churn, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=horizon, version=label)
         value_horizon = self._get_fusion_value_horizon(tables, horizon)
         evaluation = rolling_evaluation(tables, sorted({horizon, value_horizon}), EVALUATION_FOLDS)
-        X_clv, bought_clv = calibration_holdout(tables, eval_cutoff, horizon)
-        clv = CLVModel(horizon_days=horizon, anchor=evaluation.anchor).fit(X_clv, bought_clv)
+        # Trained as every fold of the evaluation trained it, at the value horizon, on the latest window.
+        clv = train_value_model(tables, data_end(tables), value_horizon, evaluation.anchor)
         metrics, summary = card.metrics, evaluation.summary
         weeks = f"{round(value_horizon / 7)}w"
         rolling = {
@@ -153,11 +152,14 @@ class FusionChurnModel(models.Model):
         excluded = self.env["fusion.churn.dataset"]._get_fusion_training_exclusions(company)
         card = replace(
             card, metrics=dict(metrics, **rolling),
-            extra=dict(card.extra, value_horizon_days=value_horizon, rolling_evaluation=evaluation.to_dict(),
+            extra=dict(card.extra, value_horizon_days=value_horizon, value_train_days=clv.horizon_days,
+                       rolling_evaluation=evaluation.to_dict(),
                        erased_customers_excluded=excluded["erased_customers_excluded"]),
             notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
                                f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
-                               " scoring) whose correction by the same features only re-ranks customers. "
+                               " scoring) whose correction by the same features only re-ranks customers; trained"
+                               f" on the purchases of the last {clv.horizon_days} days of data, as each cut-off of"
+                               f" the rolling evaluation trained it for the {value_horizon}-day horizon. "
                                + (f"{clv.correction_note_} " if clv.correction_note_ else "") + excluded["note"])
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),

@@ -49,7 +49,9 @@ class TestChurnRegistry(ChurnDemoCommon):
         self.assertIn("Rolling-origin evaluation", version.card_html)
         churn, clv = version._load()
         self.assertEqual(clv.anchor, rolling["anchor"])
-        churn, clv = version._load()
+        # The lifetime value is trained as each fold trained it for the value horizon: the card names its window.
+        self.assertEqual(clv.horizon_days, json.loads(version.card_json)["extra"]["value_train_days"])
+        self.assertLessEqual(clv.horizon_days, version.value_horizon_days)
         self.assertEqual(churn.horizon_days, 90)
         self.assertTrue(hasattr(clv, "regressor_"))
 
