@@ -153,9 +153,14 @@ _TASK_CUES = {
 # C 0.1 beat 0.5 on category and urgency on all three (e.g. urgency 0.704 against 0.666 on the company's
 # tickets); for sentiment the calibrated SVM's choice lost to the logistic regression's (0.856 against 0.815
 # on the company's tickets, 0.517 against 0.498 and 0.608 against 0.609 across families).
+# With the hand-written seed tickets and the urgency signals, C was chosen again the same way (macro-F1
+# category / urgency on the development set, the company's tickets and across families): C 0.1 gave
+# 0.891/0.841, 0.858/0.750, 0.610/0.497; C 0.2 0.890/0.850, 0.889/0.759, 0.612/0.484; C 0.3 0.890/0.846,
+# 0.880/0.764, 0.609/0.477; C 0.5 0.895/0.842, 0.863/0.751 (not run across families). 0.2 has the best
+# mean over the three sets on both tasks.
 _LOGISTIC_TASKS = ("sentiment",)
 _LOGISTIC_C = 1.0
-DEFAULT_C = 0.1
+DEFAULT_C = 0.2
 # Flags under which no task is trusted: the models never saw such text.
 _UNTRUSTED_FLAGS = ("empty", "other_language", "undetermined_language")
 

@@ -8,7 +8,7 @@ into. They also say when nothing is pressing ("no rush", "sin prisa").
 
 Each group below is one regular expression over the lower-cased text with
 accents removed ("mañana" -> "manana", so typed and untyped accents match
-alike); :func:`signal_counts` counts the matches of every group. The
+alike; :func:`fold_accents`); :func:`signal_counts` counts the matches of every group. The
 analyzer reads them as dense cues next to its text features (see
 :mod:`ai_insights.nlp.classifier`); the linear model learns how much each one
 weighs, so a group is a hint and never a rule.
@@ -95,9 +95,9 @@ _COMPILED = tuple(re.compile(pattern) for pattern in _PATTERNS.values())
 
 
 def fold_accents(text: str) -> str:
-    """Lower-case ``text`` and drop its accents and tildes ("Mañana, ¿Está?" -> "manana, ¿esta?")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    """Lower-case ``text`` and keep it in ASCII: accents and tildes dropped, other signs and emoji
+    removed ("Mañana, ¿Está? 🙏" -> "manana, esta? "). The groups only match ASCII words."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
 
 
 def signal_counts(text: str) -> tuple[int, ...]:
