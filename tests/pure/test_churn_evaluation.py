@@ -23,6 +23,8 @@ from ai_insights.churn.evaluation import (
     future_revenue,
     rolling_evaluation,
     rolling_origins,
+    train_value_model,
+    training_days,
 )
 from ai_insights.churn.features import build_features
 from ai_insights.churn.model import honest_churn_baselines
@@ -152,3 +154,17 @@ def test_honest_baselines_rank_churners(tables):
 
     for name in ("bgnbd_expected", "pnbd_alive"):
         assert roc_auc_score(bought == 0, scores[name]) > 0.6, name
+
+
+def test_value_model_learns_wholly_before_its_origin_for_its_horizon(tables):
+    first_purchase = pd.to_datetime(tables["orders"]["date_order"]).min().normalize()
+    end = data_end(tables)
+    # Room for the whole horizon at the end of the data; shortened near the start, never into the first 42 days.
+    assert training_days(tables, end, 180) == 180
+    early = first_purchase + pd.Timedelta(days=142)
+    assert training_days(tables, early, 180) == 100
+    model = train_value_model(tables, early, 180, "bgnbd")
+    assert model.horizon_days == 100
+    with pytest.raises(InsufficientDataError) as raised:
+        train_value_model(tables, first_purchase + pd.Timedelta(days=60), 180, "bgnbd")
+    assert raised.value.code == "window_too_short"
