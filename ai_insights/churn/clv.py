@@ -140,7 +140,7 @@ def fit_rfm_model(summary: pd.DataFrame, anchor: str = "bgnbd",
     key = (anchor, hashlib.sha1(pd.util.hash_pandas_object(unique, index=False).to_numpy().tobytes()).hexdigest())
     if key not in _FITTED:
         if len(_FITTED) >= _FITTED_MAX:
-            _FITTED.pop(next(iter(_FITTED)))
+            _FITTED.pop(next(iter(_FITTED)), None)
         _FITTED[key] = _fit_unique(unique, anchor, FIT_ATTEMPTS[anchor])
     return dict(_FITTED[key])
 
