@@ -93,13 +93,14 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
     earliest = pd.to_datetime(leads["earliest_date"]) if "earliest_date" in leads else pd.Series(pd.NaT, leads.index)
     wanted = pd.to_datetime(leads["wanted_date"]) if "wanted_date" in leads else pd.Series(pd.NaT, leads.index)
     deliverable = ~(earliest > wanted).to_numpy()
+    langs, loads, limits = leads["lang"].to_numpy(), team["load"].to_numpy(float), team["limit"].to_numpy(float)
     reasons = []
     for i in rows:
         person = chosen[i]
         lead_reasons = []
         if person == UNASSIGNED:
-            lead_reasons.append(Reason("routing_no_room", f"Nobody selling in {leads['lang'].iloc[i]} has room",
-                                       {"lang": leads["lang"].iloc[i]}))
+            lead_reasons.append(Reason("routing_no_room", f"Nobody selling in {langs[i]} has room",
+                                       {"lang": langs[i]}))
         elif model is None:
             lead_reasons.append(Reason("routing_no_history", "No won or lost leads to learn from yet: assigned by "
                                        "free capacity", {}))
@@ -110,8 +111,8 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
                 {"probability": round(float(win[i]), 3), "team_probability": round(float(team_mean[i]), 3)}))
         if person != UNASSIGNED:
             lead_reasons.append(Reason(
-                "routing_load", f"{team['load'].iloc[person]:.0f} of {team['limit'].iloc[person]:.0f} open work",
-                {"load": float(team["load"].iloc[person]), "limit": float(team["limit"].iloc[person])}))
+                "routing_load", f"{loads[person]:.0f} of {limits[person]:.0f} open work",
+                {"load": float(loads[person]), "limit": float(limits[person])}))
         if not deliverable[i]:
             lead_reasons.append(Reason(
                 "routing_not_deliverable", f"Cannot be delivered by {wanted.iloc[i].date()}: earliest "

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, clone
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegressionCV, RidgeCV
@@ -102,14 +103,37 @@ class PersonSkillModel(BaseEstimator):
         self.history_ = len(items)
         return self
 
+    def _pair_matrix(self, items: pd.DataFrame, people: np.ndarray) -> sparse.csr_matrix:
+        """The fitted vectorizer's matrix of every (item, person) pair, row ``i * len(people) + j``.
+
+        What ``vectorizer_.transform(_pair_rows(...))`` gives, built from the vocabulary with
+        array lookups (one per distinct value, not one dict per pair): features unseen in training
+        are left out, as the vectorizer does.
+        """
+        vocabulary = self.vectorizer_.vocabulary_
+        n_items, n_people = len(items), len(people)
+        person_text = np.array([str(person) for person in people], dtype=object)
+        columns = [np.broadcast_to(np.array([vocabulary.get(f"person={p}", -1) for p in person_text]),
+                                   (n_items, n_people))]
+        for name in self.features:
+            values, index = np.unique(items[name].astype(str).to_numpy(), return_inverse=True)
+            own = np.array([vocabulary.get(f"{name}={value}", -1) for value in values])
+            crossed = np.array([[vocabulary.get(f"person={p}|{name}={value}", -1) for p in person_text]
+                                for value in values]).reshape(len(values), n_people)
+            columns += [np.broadcast_to(own[index][:, None], (n_items, n_people)), crossed[index]]
+        cols = np.stack([np.asarray(column).reshape(-1) for column in columns], axis=1)
+        rows = np.repeat(np.arange(n_items * n_people), cols.shape[1])
+        cols = cols.reshape(-1)
+        known = cols >= 0
+        return sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], cols[known])),
+                                 shape=(n_items * n_people, len(vocabulary)))
+
     def predict_matrix(self, items: pd.DataFrame, people: Sequence) -> np.ndarray:
         """The predicted outcome of every item with every person, shape (items, people).
 
         A person absent from training gets the team's average for the item.
         """
-        people = np.asarray(people)
-        repeated = items.loc[items.index.repeat(len(people))]
-        matrix = self.vectorizer_.transform(_pair_rows(repeated, self.features, np.tile(people, len(items))))
+        matrix = self._pair_matrix(items, np.asarray(people))
         if self.outcome == "binary":
             predicted = self.estimator_.predict_proba(matrix)[:, 1]
         else:

@@ -10,7 +10,7 @@ import pytest
 
 from ai_insights.routing.assignment import assign
 from ai_insights.routing.leads import LEAD_FEATURES, open_load, route_leads
-from ai_insights.routing.skills import PersonSkillModel
+from ai_insights.routing.skills import PersonSkillModel, _pair_rows
 from ai_insights.routing.tickets import TicketSkills, route_tickets
 from crm_bridge.contract.errors import ValidationError
 from demo_company.routing import lead_world, odoo_rule_assignment, ticket_world
@@ -180,3 +180,14 @@ def test_ticket_routing_beats_load_only_on_the_hidden_truth():
         people = route_tickets(world.open, world.agents, skills)["person"].map(index).fillna(-1).astype(int)
         hours[name] = np.nanmean(world.true_hours(people.to_numpy()))
     assert hours["skills"] < 0.8 * hours["load"]
+
+
+def test_the_pair_matrix_is_the_vectorizer_s_without_a_dict_per_pair():
+    """predict_matrix builds its matrix from the vocabulary: the same as the vectorizer, unseen values left out."""
+    history = _history(np.random.default_rng(3))
+    model = PersonSkillModel(LEAD_FEATURES, "binary").fit(history, history["person"], history["won"])
+    items = _leads(["Garden", "Tools", "Kitchen"], ["es", "fr", "en"])
+    people = np.array(["P1", "P2", "P9"])
+    repeated = items.loc[items.index.repeat(len(people))]
+    expected = model.vectorizer_.transform(_pair_rows(repeated, LEAD_FEATURES, np.tile(people, len(items))))
+    assert (model._pair_matrix(items, people) != expected).nnz == 0
