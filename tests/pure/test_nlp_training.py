@@ -50,11 +50,14 @@ def test_bad_input_refused(texts, labels, weight, field):
     assert error.value.field == field
 
 
+N_OWN = 2  # so few that, weighing as much as a seed ticket, they do not outvote the seed
+
+
 def test_weights_move_the_model():
     """A company ticket weighted heavily is learnt even against many seed tickets saying otherwise."""
     seed = load_seed_corpus(limit=400)
-    own = pd.DataFrame({"subject": ["Zorblax"] * 6, "body": ["zorblax quibbet frobnicate"] * 6,
-                        "category": ["other"] * 6, "urgency": ["high"] * 6, "sentiment": ["positive"] * 6})
+    own = pd.DataFrame({"subject": ["Zorblax"] * N_OWN, "body": ["zorblax quibbet frobnicate"] * N_OWN,
+                        "category": ["other"] * N_OWN, "urgency": ["high"] * N_OWN, "sentiment": ["positive"] * N_OWN})
     text = "Zorblax\n\nzorblax quibbet frobnicate"
     results = []
     for own_weight in (1.0, 50.0):
