@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.contract.reasons import PARAM_KINDS, PHRASES, phrase_fields, render_all
 
 __all__ = [
     "FEATURES",
@@ -38,6 +39,7 @@ __all__ = [
     "FeatureSpec",
     "build_features",
     "check_declared",
+    "churn_reasons",
     "feature_purposes",
     "purchases",
 ]
@@ -67,17 +69,90 @@ class FeatureSpec:
         Why the models need it (shown in the model card).
     source : str
         Table it is computed from.
-    when_high, when_low : str
-        Sentences for a salesperson when the customer's value is above / below
-        the typical customer's. Formatted with the customer's feature values
-        by name plus ``typical`` (the population median of this feature).
+
+    The words for a salesperson when the customer's value is above / below
+    the typical customer's are the phrases of the reason codes
+    ``churn_<name>_high`` / ``churn_<name>_low`` in
+    :data:`crm_bridge.contract.reasons.PHRASES` (:attr:`when_high`,
+    :attr:`when_low`); :func:`churn_reasons` fills them.
     """
 
     name: str
     purpose: str
     source: str
-    when_high: str
-    when_low: str
+
+    def reason_code(self, high: bool) -> str:
+        """Code of the reason this feature gives when the customer's value is above (``high``) the typical one."""
+        return f"churn_{self.name}_{'high' if high else 'low'}"
+
+    @property
+    def when_high(self) -> str:
+        """English phrase when the customer's value is above the typical customer's."""
+        return PHRASES[self.reason_code(True)]
+
+    @property
+    def when_low(self) -> str:
+        """English phrase when the customer's value is below (or at) the typical customer's."""
+        return PHRASES[self.reason_code(False)]
+
+
+def churn_reasons(X: pd.DataFrame, names, typical) -> list[dict]:
+    """Why each customer's risk moves: row ``i`` of ``X`` explained by feature ``names[i]`` against ``typical[i]``.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Customers' feature values, one row per reason (a phrase may quote another feature, e.g. the usual gap).
+    names : sequence of str
+        The declared feature each row's reason is about.
+    typical : sequence of float
+        The typical customer's value of that feature; its phrase calls it ``typical_<name>``.
+
+    Returns
+    -------
+    list of dict
+        Per row, a reason as ``crm_bridge.contract.reasons.Reason.to_dict`` gives it: ``code``
+        ``churn_<name>_high`` (the customer's value is above the typical one) or ``_low``; ``params`` every figure
+        of its phrase, as its kind writes it (``crm_bridge.contract.reasons.PARAM_KINDS``: days, money, a
+        percentage as a fraction, counts whole; unknown is ``False``); ``message`` the phrase in English. Computed
+        per feature and direction (vectorised figures, one :func:`~crm_bridge.contract.reasons.render_all`).
+    """
+    names = np.asarray(names, dtype=object)
+    typical = np.asarray(typical, dtype=float)
+    reasons: list[dict] = [{}] * len(names)
+    for name in pd.unique(names):
+        spec = FEATURES[name]
+        about = names == name
+        above = np.zeros(len(names), dtype=bool)
+        above[about] = X[name].to_numpy(dtype=float)[about] > typical[about]
+        for high in (True, False):
+            rows = np.flatnonzero(about & (above == high))
+            if not len(rows):
+                continue
+            code = spec.reason_code(high)
+            figures = {field: _reason_figures(field, typical[rows] if field == f"typical_{name}"
+                                              else X[field].to_numpy(dtype=float)[rows])
+                       for field in phrase_fields(code)}
+            said = [{"code": code, "message": "", "params": dict(zip(figures, values))}
+                    for values in zip(*figures.values())]
+            for row, reason, message in zip(rows, said, render_all(said)):
+                reason["message"] = message
+                reasons[row] = reason
+    return reasons
+
+
+def _reason_figures(field: str, values: np.ndarray) -> list[float | bool]:
+    """Figures of a churn reason as its phrase shows them: unknown is False (as XML-RPC carries it), points of
+    discount a fraction, counts, hours and typical day counts whole, a rating to one decimal, money to the cent."""
+    feature = field.removeprefix("typical_")
+    kind = PARAM_KINDS.get(field, "qty")
+    if feature == "discount_rate":
+        values = values / 100  # the feature is in points, a percentage figure is a fraction
+    elif kind == "money":
+        values = np.round(values, 2)
+    elif kind == "qty":
+        values = np.round(values, 1 if feature == "avg_feedback_score" else 0)
+    return [False if np.isnan(value) else value for value in values.tolist()]
 
 
 def _spec(*fields: str) -> tuple[str, FeatureSpec]:
@@ -86,79 +161,29 @@ def _spec(*fields: str) -> tuple[str, FeatureSpec]:
 
 FEATURES: dict[str, FeatureSpec] = dict(
     (
-        _spec("recency_days", "time since the last purchase: the strongest sign of lapsing", "orders",
-              "No order for {recency_days:.0f} days (typical customer: {typical:.0f})",
-              "Ordered {recency_days:.0f} days ago (typical customer: {typical:.0f})"),
-        _spec("frequency", "number of purchases so far: loyalty", "orders",
-              "{frequency:.0f} orders so far (typical customer: {typical:.0f})",
-              "Only {frequency:.0f} orders so far (typical customer: {typical:.0f})"),
-        _spec("tenure_days", "time since the first purchase: relationship age", "orders",
-              "Customer for {tenure_days:.0f} days (typical: {typical:.0f})",
-              "Customer for only {tenure_days:.0f} days (typical: {typical:.0f})"),
-        _spec("orders_recent", "purchases in the recent window: current activity", "orders",
-              "{orders_recent:.0f} orders recently (typical customer: {typical:.0f})",
-              "Only {orders_recent:.0f} orders recently (typical customer: {typical:.0f})"),
-        _spec("usual_interval_days", "median days between purchases: the customer's rhythm", "orders",
-              "Orders rarely: every {usual_interval_days:.0f} days (typical customer: {typical:.0f})",
-              "Orders often: every {usual_interval_days:.0f} days (typical customer: {typical:.0f})"),
-        _spec("last_interval_days", "days between the last two purchases", "orders",
-              "{last_interval_days:.0f} days between the last two orders vs {usual_interval_days:.0f} usual",
-              "Only {last_interval_days:.0f} days between the last two orders vs {usual_interval_days:.0f} usual"),
-        _spec("interval_trend", "last gap / usual gap: are orders getting further apart", "orders",
-              "Orders are getting further apart: {last_interval_days:.0f} days between the last two"
-              " vs {usual_interval_days:.0f} usual",
-              "Orders are getting closer together: {last_interval_days:.0f} days between the last two"
-              " vs {usual_interval_days:.0f} usual"),
-        _spec("overdue_ratio", "time since the last purchase / usual gap: an expected order is missing", "orders",
-              "Next order is overdue: {recency_days:.0f} days since the last, usually every"
-              " {usual_interval_days:.0f}",
-              "On rhythm: {recency_days:.0f} days since the last order, usually every"
-              " {usual_interval_days:.0f}"),
-        _spec("avg_order_value", "mean net value of an order: the stake", "order_lines",
-              "Large orders: {avg_order_value:,.0f} on average (typical: {typical:,.0f})",
-              "Small orders: {avg_order_value:,.0f} on average (typical: {typical:,.0f})"),
-        _spec("revenue_365d", "net revenue in the last 365 days: value at risk", "order_lines",
-              "Bought {revenue_365d:,.0f} in the last year (typical: {typical:,.0f})",
-              "Bought only {revenue_365d:,.0f} in the last year (typical: {typical:,.0f})"),
-        _spec("margin_rate", "gross margin over net revenue: how profitable the customer is", "order_lines",
-              "High margin: {margin_rate:.0%} (typical: {typical:.0%})",
-              "Low margin: {margin_rate:.0%} (typical: {typical:.0%})"),
-        _spec("discount_rate", "value-weighted mean discount: dependence on discounts", "order_lines",
-              "Buys with {discount_rate:.0f}% discount on average (typical: {typical:.0f}%)",
-              "Buys with little discount: {discount_rate:.0f}% on average (typical: {typical:.0f}%)"),
-        _spec("return_rate", "share of bought quantity returned: dissatisfaction", "order_lines",
-              "Returned {return_rate:.0%} of the items bought (typical: {typical:.0%})",
-              "Returns little: {return_rate:.0%} of the items bought (typical: {typical:.0%})"),
-        _spec("cancel_rate", "share of orders cancelled: friction in buying", "orders",
-              "Cancelled {cancel_rate:.0%} of orders (typical: {typical:.0%})",
-              "Cancels few orders: {cancel_rate:.0%} (typical: {typical:.0%})"),
-        _spec("late_delivery_rate", "share of deliveries later than promised: service failures", "orders",
-              "{late_delivery_rate:.0%} of deliveries arrived late (typical: {typical:.0%})",
-              "Deliveries on time: {late_delivery_rate:.0%} late (typical: {typical:.0%})"),
-        _spec("avg_payment_delay_days", "mean days paid after the due date: financial stress", "invoices",
-              "Pays {avg_payment_delay_days:.0f} days late on average (typical: {typical:.0f})",
-              "Pays on time: {avg_payment_delay_days:.0f} days late on average (typical: {typical:.0f})"),
-        _spec("overdue_amount", "unpaid amount past its due date", "invoices",
-              "{overdue_amount:,.0f} overdue and unpaid (typical: {typical:,.0f})",
-              "Little overdue: {overdue_amount:,.0f} unpaid past due (typical: {typical:,.0f})"),
-        _spec("tickets_recent", "support tickets opened in the recent window", "tickets",
-              "{tickets_recent:.0f} tickets recently (typical: {typical:.0f})",
-              "Few tickets recently: {tickets_recent:.0f} (typical: {typical:.0f})"),
-        _spec("negative_tickets_recent", "tickets with negative sentiment in the recent window", "tickets",
-              "{negative_tickets_recent:.0f} negative tickets recently (typical: {typical:.0f})",
-              "No complaints recently: {negative_tickets_recent:.0f} negative tickets (typical: {typical:.0f})"),
-        _spec("open_tickets", "tickets still open at the cut-off: unresolved problems", "tickets",
-              "{open_tickets:.0f} tickets still open (typical: {typical:.0f})",
-              "No pending problems: {open_tickets:.0f} tickets open (typical: {typical:.0f})"),
-        _spec("avg_feedback_score", "mean 1-5 rating given when tickets closed", "tickets",
-              "Rates our support {avg_feedback_score:.1f}/5 (typical: {typical:.1f})",
-              "Rates our support only {avg_feedback_score:.1f}/5 (typical: {typical:.1f})"),
-        _spec("interactions_recent", "calls, e-mails and meetings in the recent window: engagement", "interactions",
-              "{interactions_recent:.0f} contacts with us recently (typical: {typical:.0f})",
-              "Only {interactions_recent:.0f} contacts with us recently (typical: {typical:.0f})"),
-        _spec("avg_response_hours", "mean hours we took to answer the customer's inbound contacts", "interactions",
-              "We take {avg_response_hours:.0f} hours to answer them (typical: {typical:.0f})",
-              "We answer them fast: {avg_response_hours:.0f} hours (typical: {typical:.0f})"),
+        _spec("recency_days", "time since the last purchase: the strongest sign of lapsing", "orders"),
+        _spec("frequency", "number of purchases so far: loyalty", "orders"),
+        _spec("tenure_days", "time since the first purchase: relationship age", "orders"),
+        _spec("orders_recent", "purchases in the recent window: current activity", "orders"),
+        _spec("usual_interval_days", "median days between purchases: the customer's rhythm", "orders"),
+        _spec("last_interval_days", "days between the last two purchases", "orders"),
+        _spec("interval_trend", "last gap / usual gap: are orders getting further apart", "orders"),
+        _spec("overdue_ratio", "time since the last purchase / usual gap: an expected order is missing", "orders"),
+        _spec("avg_order_value", "mean net value of an order: the stake", "order_lines"),
+        _spec("revenue_365d", "net revenue in the last 365 days: value at risk", "order_lines"),
+        _spec("margin_rate", "gross margin over net revenue: how profitable the customer is", "order_lines"),
+        _spec("discount_rate", "value-weighted mean discount: dependence on discounts", "order_lines"),
+        _spec("return_rate", "share of bought quantity returned: dissatisfaction", "order_lines"),
+        _spec("cancel_rate", "share of orders cancelled: friction in buying", "orders"),
+        _spec("late_delivery_rate", "share of deliveries later than promised: service failures", "orders"),
+        _spec("avg_payment_delay_days", "mean days paid after the due date: financial stress", "invoices"),
+        _spec("overdue_amount", "unpaid amount past its due date", "invoices"),
+        _spec("tickets_recent", "support tickets opened in the recent window", "tickets"),
+        _spec("negative_tickets_recent", "tickets with negative sentiment in the recent window", "tickets"),
+        _spec("open_tickets", "tickets still open at the cut-off: unresolved problems", "tickets"),
+        _spec("avg_feedback_score", "mean 1-5 rating given when tickets closed", "tickets"),
+        _spec("interactions_recent", "calls, e-mails and meetings in the recent window: engagement", "interactions"),
+        _spec("avg_response_hours", "mean hours we took to answer the customer's inbound contacts", "interactions"),
     )
 )
 

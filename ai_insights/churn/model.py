@@ -29,14 +29,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from ai_insights.churn.clv import fit_rfm_model, rfm_forecast, rfm_from_features
 from ai_insights.churn.datasets import calibration_holdout
-from ai_insights.churn.features import FEATURES, check_declared, feature_purposes
+from ai_insights.churn.features import check_declared, churn_reasons, feature_purposes
 from ai_insights.registry.store import ModelCard
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = ["ChurnModel", "EXPLAIN_COLUMNS", "churn_metrics", "honest_churn_baselines", "train_churn_model"]
 
-# Columns of ChurnModel.explain(), one row per customer and reason.
-EXPLAIN_COLUMNS = ("customer_id", "rank", "feature", "direction", "impact", "value", "typical", "reason")
+# Columns of ChurnModel.explain(), one row per customer and reason: ``reason`` in English, ``why`` the same reason as
+# a code and figures (``crm_bridge.contract.reasons.Reason.to_dict``) for a reader in another language.
+EXPLAIN_COLUMNS = ("customer_id", "rank", "feature", "direction", "impact", "value", "typical", "reason", "why")
 
 
 class ChurnModel(ClassifierMixin, BaseEstimator):
@@ -157,16 +158,20 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         DataFrame
             Columns :data:`EXPLAIN_COLUMNS`: ``direction`` is ``"raises risk"``
             or ``"lowers risk"``, ``impact`` the probability change, ``reason``
-            a sentence for a salesperson.
+            a sentence for a salesperson (English), ``why`` the same reason as a
+            dict of ``code``, ``message`` and ``params`` (``Reason.to_dict``),
+            which ``crm_bridge.contract.reasons.render`` says in any language.
         """
         _, impact = self.attributions(X)
         return self._reasons(X, impact, top, only_raising=False)
 
     def score(self, X: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-        """Per customer: ``churn_probability`` and ``reason_1`` .. ``reason_<top>``.
+        """Per customer: ``churn_probability``, ``reason_1`` .. ``reason_<top>`` and ``reasons``.
 
-        The reasons are the factors that raise the risk most, strongest first
-        (empty strings when fewer factors raise it).
+        The reasons are the factors that raise the risk most, strongest first:
+        ``reason_<rank>`` in English (empty strings when fewer factors raise
+        it), ``reasons`` the same as a list of ``Reason.to_dict`` dicts (code,
+        English message, figures), for readers in another language.
         """
         probability, impact = self.attributions(X)
         result = pd.DataFrame({"churn_probability": probability}, index=X.index)
@@ -175,6 +180,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         for rank in range(1, top + 1):
             column = wide[rank] if rank in wide.columns else pd.Series(dtype=object)
             result[f"reason_{rank}"] = column.reindex(result.index).fillna("").to_numpy()
+        structured = {}
+        for customer, reason in zip(reasons["customer_id"], reasons["why"]):  # rows in rank order
+            structured.setdefault(customer, []).append(reason)
+        result["reasons"] = [structured.get(customer, []) for customer in result.index]
         return result
 
     def _reasons(self, X: pd.DataFrame, impact: np.ndarray, top: int, only_raising: bool) -> pd.DataFrame:
@@ -185,11 +194,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         names = np.asarray(self.features_used_, dtype=object)[columns]
         values = X[self.features_used_].to_numpy(dtype=float)[rows, columns]
         typical = self.typical_[columns]
-        row_values = X.iloc[rows].to_dict("records")
-        texts = [
-            (FEATURES[name].when_high if value > usual else FEATURES[name].when_low).format(**record, typical=usual)
-            for name, value, usual, record in zip(names, values, typical, row_values)
-        ]
+        why = churn_reasons(X.iloc[rows], names, typical)
         return pd.DataFrame(
             {
                 "customer_id": X.index.to_numpy()[rows],
@@ -199,7 +204,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
                 "impact": impact[rows, columns],
                 "value": values,
                 "typical": typical,
-                "reason": texts,
+                "reason": [reason["message"] for reason in why],
+                "why": why,
             },
             columns=list(EXPLAIN_COLUMNS),
         )

@@ -8,11 +8,14 @@ as ISO strings and ``None`` as ``False``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DAY_UNITS", "PHRASES", "Reason", "days_text", "phrase_key", "render", "xmlrpc_value"]
+__all__ = ["DAY_UNITS", "PHRASES", "Reason", "days_text", "phrase_fields", "phrase_key", "render", "render_all",
+           "xmlrpc_value"]
 
 
 def xmlrpc_value(value: Any) -> Any:
@@ -113,6 +116,72 @@ PHRASES: dict[str, str] = {
     "warehouse_fewer_shipments": "Same delivery date in fewer shipments: {shipments} instead of {current_shipments}",
     "warehouse_current_best": "The order's warehouse delivers it soonest and cheapest",
     "warehouse_none_delivers": "No warehouse can deliver the whole order",
+    # churn risk (ai_insights.churn): why a customer's risk is high or low, next to the typical customer
+    "churn_recency_days_high": "No order for {recency_days} (typical customer: {typical_recency_days})",
+    "churn_recency_days_low": "Ordered {recency_days} ago (typical customer: {typical_recency_days})",
+    "churn_frequency_high": "{frequency} orders so far (typical customer: {typical_frequency})",
+    "churn_frequency_low": "Only {frequency} orders so far (typical customer: {typical_frequency})",
+    "churn_tenure_days_high": "Customer for {tenure_days} (typical: {typical_tenure_days})",
+    "churn_tenure_days_low": "Customer for only {tenure_days} (typical: {typical_tenure_days})",
+    "churn_orders_recent_high": "{orders_recent} orders recently (typical customer: {typical_orders_recent})",
+    "churn_orders_recent_low": "Only {orders_recent} orders recently (typical customer: {typical_orders_recent})",
+    "churn_usual_interval_days_high": "Orders rarely: every {usual_interval_days} (typical customer: "
+    "{typical_usual_interval_days})",
+    "churn_usual_interval_days_low": "Orders often: every {usual_interval_days} (typical customer: "
+    "{typical_usual_interval_days})",
+    "churn_last_interval_days_high": "{last_interval_days} between the last two orders vs {usual_interval_days} usual",
+    "churn_last_interval_days_low": "Only {last_interval_days} between the last two orders vs {usual_interval_days} "
+    "usual",
+    "churn_interval_trend_high": "Orders are getting further apart: {last_interval_days} between the last two vs "
+    "{usual_interval_days} usual",
+    "churn_interval_trend_low": "Orders are getting closer together: {last_interval_days} between the last two vs "
+    "{usual_interval_days} usual",
+    "churn_overdue_ratio_high": "Next order is overdue: {recency_days} since the last, usually every "
+    "{usual_interval_days}",
+    "churn_overdue_ratio_low": "On rhythm: {recency_days} since the last order, usually every {usual_interval_days}",
+    "churn_avg_order_value_high": "Large orders: {avg_order_value} on average (typical: {typical_avg_order_value})",
+    "churn_avg_order_value_low": "Small orders: {avg_order_value} on average (typical: {typical_avg_order_value})",
+    "churn_revenue_365d_high": "Bought {revenue_365d} in the last year (typical: {typical_revenue_365d})",
+    "churn_revenue_365d_low": "Bought only {revenue_365d} in the last year (typical: {typical_revenue_365d})",
+    "churn_margin_rate_high": "High margin: {margin_rate} (typical: {typical_margin_rate})",
+    "churn_margin_rate_low": "Low margin: {margin_rate} (typical: {typical_margin_rate})",
+    "churn_discount_rate_high": "Buys with {discount_rate} discount on average (typical: {typical_discount_rate})",
+    "churn_discount_rate_low": "Buys with little discount: {discount_rate} on average (typical: "
+    "{typical_discount_rate})",
+    "churn_return_rate_high": "Returned {return_rate} of the items bought (typical: {typical_return_rate})",
+    "churn_return_rate_low": "Returns little: {return_rate} of the items bought (typical: {typical_return_rate})",
+    "churn_cancel_rate_high": "Cancelled {cancel_rate} of orders (typical: {typical_cancel_rate})",
+    "churn_cancel_rate_low": "Cancels few orders: {cancel_rate} (typical: {typical_cancel_rate})",
+    "churn_late_delivery_rate_high": "{late_delivery_rate} of deliveries arrived late (typical: "
+    "{typical_late_delivery_rate})",
+    "churn_late_delivery_rate_low": "Deliveries on time: {late_delivery_rate} late (typical: "
+    "{typical_late_delivery_rate})",
+    "churn_avg_payment_delay_days_high": "Pays {avg_payment_delay_days} late on average (typical: "
+    "{typical_avg_payment_delay_days})",
+    "churn_avg_payment_delay_days_low": "Pays on time: {avg_payment_delay_days} late on average (typical: "
+    "{typical_avg_payment_delay_days})",
+    "churn_overdue_amount_high": "{overdue_amount} overdue and unpaid (typical: {typical_overdue_amount})",
+    "churn_overdue_amount_low": "Little overdue: {overdue_amount} unpaid past due (typical: {typical_overdue_amount})",
+    "churn_tickets_recent_high": "{tickets_recent} tickets recently (typical: {typical_tickets_recent})",
+    "churn_tickets_recent_low": "Few tickets recently: {tickets_recent} (typical: {typical_tickets_recent})",
+    "churn_negative_tickets_recent_high": "{negative_tickets_recent} negative tickets recently (typical: "
+    "{typical_negative_tickets_recent})",
+    "churn_negative_tickets_recent_low": "No complaints recently: {negative_tickets_recent} negative tickets "
+    "(typical: {typical_negative_tickets_recent})",
+    "churn_open_tickets_high": "{open_tickets} tickets still open (typical: {typical_open_tickets})",
+    "churn_open_tickets_low": "No pending problems: {open_tickets} tickets open (typical: {typical_open_tickets})",
+    "churn_avg_feedback_score_high": "Rates our support {avg_feedback_score}/5 (typical: "
+    "{typical_avg_feedback_score})",
+    "churn_avg_feedback_score_low": "Rates our support only {avg_feedback_score}/5 (typical: "
+    "{typical_avg_feedback_score})",
+    "churn_interactions_recent_high": "{interactions_recent} contacts with us recently (typical: "
+    "{typical_interactions_recent})",
+    "churn_interactions_recent_low": "Only {interactions_recent} contacts with us recently (typical: "
+    "{typical_interactions_recent})",
+    "churn_avg_response_hours_high": "We take {avg_response_hours} hours to answer them (typical: "
+    "{typical_avg_response_hours})",
+    "churn_avg_response_hours_low": "We answer them fast: {avg_response_hours} hours (typical: "
+    "{typical_avg_response_hours})",
 }
 
 #: A number of days with its unit, one day and several days: ``{days}`` is the number. Translated by the caller.
@@ -130,6 +199,15 @@ PARAM_KINDS: dict[str, str] = {
     **dict.fromkeys(("cover_days", "horizon_days", "window_days", "customer_lead_days", "replenish_lead_days"),
                     "days"),
     **dict.fromkeys(("price", "floor_price"), "money"),
+    # churn features (ai_insights.churn.features) and the typical customer's value of each; a typical number of
+    # days is written without its unit ("No order for 200 days (typical customer: 40)"), as a whole number
+    **dict.fromkeys(("recency_days", "tenure_days", "usual_interval_days", "last_interval_days",
+                     "avg_payment_delay_days"), "days"),
+    **dict.fromkeys(("margin_rate", "discount_rate", "return_rate", "cancel_rate", "late_delivery_rate",
+                     "typical_margin_rate", "typical_discount_rate", "typical_return_rate", "typical_cancel_rate",
+                     "typical_late_delivery_rate"), "percent"),
+    **dict.fromkeys(("avg_order_value", "revenue_365d", "overdue_amount", "typical_avg_order_value",
+                     "typical_revenue_365d", "typical_overdue_amount"), "money"),
 }
 
 
@@ -176,15 +254,24 @@ def phrase_key(code: str, params: dict[str, Any]) -> str | None:
     Variants (``code:param``) need their parameter present and not empty; the
     bare ``code`` is the fallback.
     """
-    for key, template in PHRASES.items():
-        name, _sep, variant = key.partition(":")
-        if name != code:
-            continue
+    for key, variant, template in _variants(code):
         if variant and (_missing(params.get(variant)) or params.get(variant) == ""):
             continue
         if not any(_missing(params.get(field)) for field in _fields(template)):
             return key
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _variants(code: str) -> tuple[tuple[str, str, str], ...]:
+    # (key, variant, phrase) of each key of PHRASES for ``code``, in order; cached: PHRASES is fixed at import
+    return tuple((key, key.partition(":")[2], template) for key, template in PHRASES.items()
+                 if key.partition(":")[0] == code)
+
+
+def phrase_fields(key: str) -> tuple[str, ...]:
+    """The ``{name}`` fields of the phrase ``PHRASES[key]``: the parameters a reason said with it needs."""
+    return _fields(PHRASES[key])
 
 
 def _missing(value: Any) -> bool:
@@ -216,16 +303,37 @@ def render(
     str
         The sentence; the core's ``message`` when the code has no phrase.
     """
-    data = reason.to_dict() if isinstance(reason, Reason) else reason
-    params = data.get("params") or {}
-    key = phrase_key(data["code"], params)
-    if key is None:
-        return data["message"]
-    template = translate(PHRASES[key]) if translate else PHRASES[key]
+    return render_all([reason], translate, formats)[0]
+
+
+def render_all(
+    reasons: Iterable[Reason | dict[str, Any]],
+    translate: Any = None,
+    formats: dict[str, Any] | None = None,
+) -> list[str]:
+    """:func:`render` of many reasons at once (e.g. a model's reasons for 100,000 customers).
+
+    Each phrase is translated once and the writers are merged once; the
+    parameters are those of :func:`render`.
+    """
     writers = {**PLAIN_FORMATS, **(formats or {})}
-    values = {name: writers[PARAM_KINDS.get(name, "qty")](params[name]) for name in _fields(PHRASES[key])}
-    return template.format(**values)
+    templates: dict[str, str] = {}
+    sentences = []
+    for reason in reasons:
+        data = reason.to_dict() if isinstance(reason, Reason) else reason
+        params = data.get("params") or {}
+        key = phrase_key(data["code"], params)
+        if key is None:
+            sentences.append(data["message"])
+            continue
+        if key not in templates:
+            templates[key] = translate(PHRASES[key]) if translate else PHRASES[key]
+        values = {name: writers[PARAM_KINDS.get(name, "qty")](params[name]) for name in _fields(PHRASES[key])}
+        sentences.append(templates[key].format(**values))
+    return sentences
 
 
-def _fields(template: str) -> list[str]:
-    return [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    # cached: a model scoring 100,000 customers renders each phrase many times
+    return tuple(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)

@@ -169,6 +169,9 @@ def churn_and_value(ctx: JobContext) -> Section:
     names = ctx.company.customers.set_index("customer_id")["name"]
     top = high.assign(customer=names.reindex(high.index).to_numpy()).sort_values(
         "expected_revenue", ascending=False)
+    # The model's reasons (code and figures) in the report's words and number formats, strongest first
+    top = top.assign(**{f"reason_{rank}": top["reasons"].map(lambda reasons, at=rank - 1: words.reason(
+        reasons[at] if len(reasons) > at else None)) for rank in (1, 2)})
     section.add_table(words("Valuable customers at risk: call them first"),
                       top.reset_index()[["customer", "churn_probability", "expected_revenue", "reason_1", "reason_2"]]
                       .assign(churn_probability=lambda f: f["churn_probability"].map(words.percent))

@@ -35,6 +35,13 @@ class FusionChurnScore(models.Model):
     reason_1 = fields.Char("Main reason", readonly=True)
     reason_2 = fields.Char("Second reason", readonly=True)
     reason_3 = fields.Char("Third reason", readonly=True)
+    reason_data = fields.Json(
+        "Reasons (code and figures)", readonly=True,
+        help="The reasons that raise the risk most, strongest first, as the churn model gave them: a code and its "
+             "figures each, written in the reader's language when read.")
+    reasons_text = fields.Text(
+        "Why at risk", compute="_compute_reasons_text",
+        help="The reasons that raise the risk most, strongest first, in your language.")
     value_horizon_days = fields.Integer(related="model_id.value_horizon_days")
     expected_orders = fields.Float(
         "Expected orders (value horizon)", digits=(16, 1), readonly=True,
@@ -64,6 +71,26 @@ class FusionChurnScore(models.Model):
     def _compute_risk_level(self):
         for score in self:
             score.risk_level = score.company_id._get_fusion_churn_level(score.probability)
+
+    @api.depends("reason_data", "reason_1", "reason_2", "reason_3")
+    @api.depends_context("lang")
+    def _compute_reasons_text(self):
+        for score, texts in zip(self, self._get_fusion_reason_texts(), strict=True):
+            score.reasons_text = "\n".join(texts) or False
+
+    def _get_fusion_reason_texts(self):
+        """Per score, its reasons in plain words in the user's language, strongest first.
+
+        Rendered from ``reason_data`` (``fusion.reason``: the core's phrases, translated, figures in the user's
+        formats, amounts in the company's currency); a score stored before ``reason_data`` existed shows its
+        English ``reason_1`` .. ``reason_3`` until the next scoring. Pure Python over the records: no query per score.
+        """
+        words = self.env["fusion.reason"]
+        return [
+            [words._get_fusion_reason_text(reason, currency=score.currency_id) for reason in score.reason_data]
+            if score.reason_data else [text for text in (score.reason_1, score.reason_2, score.reason_3) if text]
+            for score in self
+        ]
 
     @api.model
     def _replace_scores(self, company, version, result, scored_at):
@@ -149,6 +176,7 @@ class FusionChurnScore(models.Model):
             # Given here so creating does not recompute it record by record.
             "risk_level": company._get_fusion_churn_level(probability),
             "reason_1": row.reason_1 or False, "reason_2": row.reason_2 or False, "reason_3": row.reason_3 or False,
+            "reason_data": list(row.reasons) or False,
             "expected_orders": _number(row.expected_purchases), "expected_revenue": _number(row.expected_revenue),
             "lifetime_value": _number(row.expected_margin),
             "segment": "b2b" if partner["is_company"] else "b2c", "user_id": partner["user_id"],

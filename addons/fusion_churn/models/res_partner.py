@@ -51,14 +51,18 @@ class ResPartner(models.Model):
                 ("partner_id", "in", self.commercial_partner_id.ids),
             ])._write_fusion_partner_figures()
 
-    @api.depends_context("company")
-    @api.depends("commercial_partner_id.fusion_churn_score_ids.probability")
+    @api.depends_context("company", "lang")
+    @api.depends("commercial_partner_id.fusion_churn_score_ids.probability",
+                 "commercial_partner_id.fusion_churn_score_ids.reason_data")
     def _compute_fusion_churn(self):
         scores = self._get_fusion_churn_scores()
         empty = self.env["fusion.churn.score"]
+        # Every shown score's reasons in the user's language at once (fusion.reason, no query per partner)
+        shown = empty.union(*scores.values())
+        texts = dict(zip(shown.ids, shown._get_fusion_reason_texts(), strict=True))
         for partner in self:
             score = scores.get(partner._origin.commercial_partner_id.id, empty)
-            reasons = [reason for reason in (score.reason_1, score.reason_2, score.reason_3) if reason]
+            reasons = texts.get(score.id, [])
             partner.fusion_churn_top_reason = reasons[0] if reasons else False
             partner.fusion_churn_reasons = "\n".join(reasons) or False
             partner.fusion_lifetime_value_days = score.value_horizon_days
