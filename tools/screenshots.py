@@ -10,9 +10,10 @@ Spanish when missing, and for each role and language (en, es) opens the views
 that role uses in a real headless Chromium at 1440x1000, through the Chrome
 DevTools protocol (``websocket-client``), after logging in through Odoo's own
 login form. The images are named ``<lang>-<role>-<view>.png``; it makes its own records to look at (two
-quotations of the salesperson over the discount maximum, one with approval requested; a Spanish double-charge
-complaint for the agent). Each view's load time is printed; a page showing an error is listed at the end and
-makes the exit status 1.
+quotations of the salesperson over the discount maximum, one with approval requested and one with suggested lines;
+a quotation in a warehouse without the stock another warehouse has; a Spanish double-charge complaint for the
+agent, escalated). Each view's load time is printed; a page showing an error, or a quotation whose lines table
+scrolls sideways, is listed at the end and makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ LANGS = {"en": "en_US", "es": "es_ES"}
 PASSWORD = "screenshots"
 # What the web client shows when something went wrong: an error dialog, or assets that failed to load.
 ERRORS = ".o_error_dialog, .o_module_error"
+# What a person would stumble on without an error: a list wider than its box (it scrolls sideways).
+WIDE_LISTS = ("Array.from(document.querySelectorAll('.o_form_view .o_field_one2many .o_list_renderer'))"
+              ".filter((box) => box.offsetParent && box.scrollWidth > box.clientWidth + 1)"
+              ".map((box) => `the list ${box.closest('[name]')?.getAttribute('name')} scrolls sideways `"
+              " + `(${box.scrollWidth} px in ${box.clientWidth} px)`).join('; ')")
 # role -> (login, name, groups): the least each role needs.
 ROLES = {
     "manager": ("shot_manager", "Marta Manager",
@@ -119,20 +125,59 @@ def quotation_for_approval(url: str, db: str, odoo: Odoo) -> tuple[int, int]:
         wizard = seller.call("fusion.promise.approval.request", "create",
                              {"order_id": requested["id"], "note": "A competitor offers the same discount."})
         seller.call("fusion.promise.approval.request", "action_request", [wizard])
+    # The salesperson asks for suggested lines on the new one, as the "Suggest lines" button does.
+    seller.call("sale.order", "action_fusion_suggest_lines", [new["id"]])
     return new["id"], requested["id"]
 
 
-def spanish_complaint(odoo: Odoo, agent: int) -> int:
-    """The agent's ticket: a customer with a confirmed order writes, for the third time, about a double charge.
+def warehouse_quotation(url: str, db: str, odoo: Odoo) -> int:
+    """A quotation of the salesperson in a warehouse without the free stock another warehouse has, or 0.
 
-    Created once (the demo company has no tickets) as the mail gateway would, analysed on creation.
+    So that the order shows the better warehouse and why (fusion_routing_sale_promise). Reused on later runs.
+    """
+    seller = Odoo(url, db, ROLES["salesperson"][0], PASSWORD)
+    label = "Screenshots 3 other warehouse"
+    found = seller.call("sale.order", "search", [("client_order_ref", "=", label), ("state", "in", ("draft", "sent"))])
+    if found:
+        return found[0]
+    warehouses = odoo.call("stock.warehouse", "search_read", [], fields=["lot_stock_id"])
+    if len(warehouses) < 2:
+        return 0
+    free = {}  # product id -> {warehouse id: free quantity}
+    for warehouse in warehouses:
+        for product in odoo.call("product.product", "search_read", [("is_storable", "=", True), ("sale_ok", "=", True)],
+                                 fields=["free_qty"], context={"warehouse_id": warehouse["id"]}):
+            free.setdefault(product["id"], {})[warehouse["id"]] = product["free_qty"]
+    customer = odoo.call("res.partner", "search", [("customer_rank", ">", 0), ("is_company", "=", True)], limit=1)
+    # The products with the most stock in one warehouse and none in another, tried until one gets a proposal.
+    candidates = sorted(((max(stock.values()), product, min(stock, key=stock.get)) for product, stock in free.items()
+                         if min(stock.values()) <= 0 < max(stock.values())), reverse=True)
+    for most, product, empty in candidates[:5]:
+        order = seller.call("sale.order", "create", {
+            "partner_id": customer[0], "user_id": seller.uid, "client_order_ref": label, "warehouse_id": empty,
+            "order_line": [(0, 0, {"product_id": product, "product_uom_qty": max(1, min(5, int(most)))})]})
+        if seller.call("sale.order", "read", [order], fields=["fusion_proposed_warehouse_id"])[0][
+                "fusion_proposed_warehouse_id"]:
+            return order
+        seller.call("sale.order", "unlink", [order])
+    return 0
+
+
+def spanish_complaint(odoo: Odoo, agent: int) -> int:
+    """The agent's ticket: a valuable customer with a confirmed order writes, for the third time, about a double
+    charge, and the ticket is escalated.
+
+    Created once (the demo company has no tickets) as the mail gateway would, analysed on creation; when the
+    analysis does not escalate it, the agent sets the urgency to high, as a person reading it would.
     """
     subject = "Cobro duplicado"
     found = odoo.call("helpdesk.ticket", "search", [("name", "like", subject)], order="id desc", limit=1)
     if found:
         return found[0]
-    order = odoo.call("sale.order", "search_read", [("state", "=", "sale")], fields=["name", "partner_id"],
-                      order="date_order desc", limit=1)[0]
+    customers = odoo.call("res.partner", "search", [("customer_rank", ">", 0), ("is_company", "=", True)],
+                          order="fusion_lifetime_value desc", limit=20)
+    order = odoo.call("sale.order", "search_read", [("state", "=", "sale"), ("partner_id", "in", customers)],
+                      fields=["name", "partner_id"], order="date_order desc", limit=1)[0]
     ticket = odoo.call("helpdesk.ticket", "create", {
         "name": f"{subject} del pedido {order['name']}", "partner_id": order["partner_id"][0], "user_id": agent,
         "description": f"<p>Me habéis cobrado dos veces 45,90 € por el pedido {order['name']}. Es la tercera vez que "
@@ -141,35 +186,57 @@ def spanish_complaint(odoo: Odoo, agent: int) -> int:
     for text in ("¿Hay novedades?", "Sigo esperando."):
         odoo.call("helpdesk.ticket", "message_post", [ticket], body=text, author_id=order["partner_id"][0],
                   message_type="comment")
+    if not odoo.call("helpdesk.ticket", "read", [ticket], fields=["fusion_escalated"])[0]["fusion_escalated"]:
+        print("the complaint was not escalated by its analysis: the agent sets its urgency to high")
+        Odoo(odoo.url, odoo.db, ROLES["agent"][0], PASSWORD).call("helpdesk.ticket", "write", [ticket],
+                                                                   {"fusion_urgency": "high"})
     return ticket
 
 
 def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, str, str]]]:
     """{role: [(view name, path, what to click first or "", what to scroll into sight or "")]}: what each role opens.
 
-    The settings are the admin's: a fusion manager without the Settings group may not open them.
+    The settings are the admin's: a fusion manager without the Settings group may not open them. The price
+    proposals are the managers'; the agent sees tickets only.
     """
     web = web_prefix(odoo.url)
     new, requested = quotation_for_approval(odoo.url, odoo.db, odoo)
+    other_warehouse = warehouse_quotation(odoo.url, odoo.db, odoo)
     risky = odoo.call("fusion.churn.score", "search_read", [("risk_level", "=", "high")], fields=["partner_id"],
                       order="lifetime_value desc", limit=1)
     ticket_id = spanish_complaint(odoo, users["agent"])
+    forecast = odoo.call("fusion.forecast", "search_read", [("kind", "=", "forecast")], fields=["product_tmpl_id"],
+                         order="forecast_qty desc", limit=1)
     customer = f"{web}/customers/{risky[0]['partner_id'][0]}" if risky else f"{web}/customers"
     ticket = f"{web}/helpdesk-tickets/{ticket_id}"
+    product = (f"{web}/action-stock.product_template_action_product/{forecast[0]['product_tmpl_id'][0]}"
+               if forecast else f"{web}/action-stock.product_template_action_product")
+    quotation = [("quotations", f"{web}/sales"), ("quotation-over-limit", f"{web}/sales/{new}"),
+                 ("quotation-suggested-lines", f"{web}/sales/{new}", "a[name=fusion_suggestions]"),
+                 ("quotation-approval-requested", f"{web}/sales/{requested}")]
+    if other_warehouse:
+        quotation.append(("quotation-other-warehouse", f"{web}/sales/{other_warehouse}", "",
+                          "div[name=fusion_warehouse_proposal]"))
+    else:
+        print("no quotation gets a better warehouse: no product has free stock in one warehouse and none in another")
+    customer_views = [("customer", customer),
+                      ("customer-next-best-action", customer, "", "div[name=fusion_nba_action]")]
+    ticket_views = [("ticket", ticket), ("ticket-context", ticket, "a[name=fusion_context]"),
+                    ("ticket-reply", ticket, "a[name=fusion_context]", "div[name=fusion_reply_suggestion]"),
+                    ("ticket-analysis", ticket, "a[name=fusion_analysis]")]
     plan = {
-        "admin": [("settings", f"{web}/settings#fusion_base")],
-        "manager": [("customers", f"{web}/customers"), ("customer", customer),
+        "admin": [("settings", f"{web}/settings#fusion_base"),
+                  ("price-proposals", f"{web}/action-fusion_pricing.action_fusion_price_proposal"),
+                  ("product-forecast", product, "button[name=action_view_fusion_forecast]"),
+                  *ticket_views[:1]],
+        "manager": [("customers", f"{web}/customers"), *customer_views,
                     ("churn-graph", f"{web}/action-fusion_churn.action_fusion_churn_score"),
                     ("churn-pivot", f"{web}/action-fusion_churn.action_fusion_churn_score?view_type=pivot"),
-                    ("quotations", f"{web}/sales"),
-                    ("quotation-approval-requested", f"{web}/sales/{requested}")],
-        "salesperson": [("customer", customer), ("quotations", f"{web}/sales"),
-                        ("quotation-over-limit", f"{web}/sales/{new}"),
-                        ("quotation-approval-requested", f"{web}/sales/{requested}")],
-        "agent": [("tickets", f"{web}/helpdesk-tickets"), ("ticket", ticket),
-                  ("ticket-context", ticket, "a[name=fusion_context]"),
-                  ("ticket-reply", ticket, "a[name=fusion_context]", "div[name=fusion_reply_suggestion]"),
-                  ("ticket-analysis", ticket, "a[name=fusion_analysis]")],
+                    *quotation,
+                    ("price-proposals", f"{web}/action-fusion_pricing.action_fusion_price_proposal"),
+                    ("product-forecast", product, "button[name=action_view_fusion_forecast]")],
+        "salesperson": [*customer_views, *quotation],
+        "agent": [("tickets", f"{web}/helpdesk-tickets"), *ticket_views],
     }
     return {role: [(view + ("", ""))[:4] for view in role_views] for role, role_views in plan.items()}
 
@@ -223,7 +290,8 @@ class Browser:
         """Open ``url`` with the session ``cookie``, click ``click`` and scroll ``show`` into sight if given, save
         the picture at ``path``.
 
-        Returns the error the page shows (an error dialog, assets that failed to load), or "" when none.
+        Returns the error the page shows (an error dialog, assets that failed to load) or a lines table that
+        scrolls sideways, or "" when none.
         """
         self.send("Network.clearBrowserCookies")
         self.send("Network.setCookie", name="session_id", value=cookie, url=url)
@@ -244,7 +312,7 @@ class Browser:
             time.sleep(0.5)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
-        return self.evaluate(f"document.querySelector('{ERRORS}')?.innerText.slice(0, 300) || ''")
+        return self.evaluate(f"document.querySelector('{ERRORS}')?.innerText.slice(0, 300) || {WIDE_LISTS}")
 
     def close(self) -> None:
         self.socket.close()
