@@ -109,3 +109,23 @@ def test_save_load_roundtrip_and_tampering(corpus, analyzer, tmp_path):
     model_file.write_bytes(bytes(tampered))
     with pytest.raises(UntrustedModelError):
         TicketAnalyzer.load(tmp_path)
+
+
+def test_model_without_the_urgency_signals_still_predicts(corpus, monkeypatch, tmp_path):
+    """A model saved before the urgency signals existed (formats 1-2) reads only the cues it was trained on."""
+    from ai_insights.nlp import classifier
+
+    base = tuple(name for name in classifier._BASE_CUES if name != "questions")
+    monkeypatch.setattr(classifier, "_TASK_CUES", {"sentiment": classifier._TASK_CUES["sentiment"], None: base})
+    texts, labels = corpus
+    legacy = TicketAnalyzer(holdout=0, random_state=1)
+    legacy.tasks_, legacy.cue_columns_ = TASKS, classifier._BASE_CUES
+    legacy.nlp_, legacy._vader = classifier.build_ticket_nlp(), classifier.SentimentIntensityAnalyzer()
+    views, _, _ = legacy._analyse(texts)
+    assert views["cues"].shape[1] == len(classifier._BASE_CUES) < len(classifier.CUE_COLUMNS)
+    legacy._fit_models(views, labels, np.ones(len(labels)))
+    legacy.card_ = legacy._make_card(labels, {}, {}, None, "legacy")
+    legacy.save(tmp_path)
+    loaded = TicketAnalyzer.load(tmp_path)
+    assert loaded.cue_columns_ == classifier._BASE_CUES
+    assert loaded.predict_many(texts[:20]) == legacy.predict_many(texts[:20])
