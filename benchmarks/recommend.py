@@ -62,7 +62,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ai_insights.actions import Rule, evaluate_rules
-from ai_insights.recommend import TLearner, UpliftEstimate, next_best_actions, qini
+from ai_insights.recommend import RelativeEffectLearner, TLearner, UpliftEstimate, XLearner, next_best_actions, qini
 from ai_insights.recommend.complements import CoPurchase, honour_filter
 from benchmarks._common import best_seconds
 
@@ -150,6 +150,21 @@ def _experiment(company, tables, days_before: int, seed: int) -> tuple[np.ndarra
     return features.to_numpy(float), treated, ~outcome["churned"].to_numpy()
 
 
+LEARNERS = {"t_learner": TLearner, "x_learner": XLearner, "relative_effect": RelativeEffectLearner}
+
+
+def _select_learner(parts) -> tuple[str, dict[str, float]]:
+    """The learner with the best Qini on the last training wave, each trained on the waves before it.
+
+    Only training waves are used: the held-out wave and the reference date never take part in the choice.
+    """
+    X, treated, stayed = (np.concatenate([p[i] for p in parts[:-1]]) for i in range(3))
+    X_check, treated_check, stayed_check = parts[-1][:3]
+    scores = {name: qini(learner(n_bootstrap=1).fit(X, treated, stayed).predict(X_check), treated_check, stayed_check)
+              for name, learner in LEARNERS.items()}
+    return max(scores, key=scores.get), scores
+
+
 def _nba_world(company) -> dict[str, object]:
     """One world's targeting figures: the Qini on a held-out experiment and the customers kept per policy."""
     from ai_insights.churn.datasets import demo_tables
@@ -160,12 +175,12 @@ def _nba_world(company) -> dict[str, object]:
 
     tables = demo_tables(company)
     parts = [_experiment(company, tables, days, seed=i) for i, days in enumerate(EXPERIMENT_DAYS)]
-    X = np.concatenate([p[0] for p in parts])
-    treated = np.concatenate([p[1] for p in parts])
-    stayed = np.concatenate([p[2] for p in parts])
-    model = TLearner().fit(X, treated, stayed)
+    chosen_learner, validation = _select_learner(parts)
+    X, treated, stayed = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    model = LEARNERS[chosen_learner]().fit(X, treated, stayed)
     X_new, treated_new, stayed_new = _experiment(company, tables, HELD_OUT_EXPERIMENT_DAYS, seed=99)
-    world = {"qini": qini(model.predict(X_new), treated_new, stayed_new), "experiment": len(X)}
+    world = {"qini": qini(model.predict(X_new), treated_new, stayed_new), "experiment": len(X),
+             "learner": chosen_learner, "validation": validation}
 
     subjects, _ = demo_subjects(company)
     today = company.reference_date
@@ -202,6 +217,9 @@ def _nba_figures(company) -> Iterator[tuple[str, object]]:
     yield "nba_qini", float(np.mean(qinis))
     yield "nba_qini_spread", float(np.std(qinis))
     yield "nba_experiment_customers", int(np.mean([world["experiment"] for world in worlds]))
+    for name in LEARNERS:
+        yield f"nba_validation_qini_{name}", float(np.mean([world["validation"][name] for world in worlds]))
+        yield f"nba_learner_chosen_{name}", sum(world["learner"] == name for world in worlds)
     means = {name: [float(np.mean(world["retained"][name])) for world in worlds] for name in worlds[0]["retained"]}
     for name, values in means.items():
         draws = np.concatenate([world["retained"][name] for world in worlds])

@@ -8,8 +8,10 @@ from ai_insights.recommend.nba import (
     UpliftEstimate,
     describe,
     next_best_actions,
+    slipped_promises,
 )
-from ai_insights.recommend.uplift import TLearner, XLearner, check_experiment, qini, qini_curve
+from ai_insights.recommend.uplift import RelativeEffectLearner, TLearner, XLearner, check_experiment, qini, qini_curve
 
-__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "REASON_MESSAGES", "ActionEconomics", "TLearner", "UpliftEstimate", "XLearner",
-           "check_experiment", "describe", "next_best_actions", "qini", "qini_curve"]
+__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "REASON_MESSAGES", "ActionEconomics", "RelativeEffectLearner",
+           "TLearner", "UpliftEstimate", "XLearner",
+           "check_experiment", "describe", "next_best_actions", "qini", "qini_curve", "slipped_promises"]

@@ -40,7 +40,7 @@ from crm_bridge.contract.errors import ValidationError
 from crm_bridge.pricing.guardrail import PricingPolicy
 from crm_bridge.promise.engine import PromiseEngine
 
-__all__ = ["SUGGESTION_COLUMNS", "SOURCES", "FILTER_REASONS", "CoPurchase", "honour_filter",
+__all__ = ["SUGGESTION_COLUMNS", "SOURCES", "FILTER_REASONS", "CoPurchase", "cross_sell_margins", "honour_filter",
            "recently_refused_products"]
 
 SUGGESTION_COLUMNS = ("customer_id", "product_id", "score", "source", "anchor_product_id", "lift", "cycle_days",
@@ -398,3 +398,50 @@ def honour_filter(suggestions: pd.DataFrame, products: pd.DataFrame, engine: Pro
     result["free_qty"] = free
     result["price"] = price
     return result
+
+
+def cross_sell_margins(honoured: pd.DataFrame, products: pd.DataFrame, qty: float = 1.0, top: int = 3) -> pd.Series:
+    """The margin a cross-sell offer brings when accepted, per customer, from the catalogue's cost and price.
+
+    A cross-sell email shows the customer's first ``top`` suggestions the ERP
+    can honour; the one bought brings its offered price (after the
+    guardrail-capped discount) less its cost, times ``qty``. The expected
+    margin is their mean: what :func:`ai_insights.recommend.next_best_actions`
+    weighs against the email (``cross_sell_margin``).
+
+    Parameters
+    ----------
+    honoured : pandas.DataFrame
+        :func:`honour_filter`'s output, in rank order, with ``customer_id``,
+        ``product_id``, ``available`` and ``price``.
+    products : pandas.DataFrame
+        ``product_id`` and ``cost``.
+    qty : float
+        Quantity an accepted suggestion is bought in.
+    top : int
+        Suggestions the email shows.
+
+    Returns
+    -------
+    pandas.Series
+        Expected margin per ``customer_id`` (0 when nothing can be honoured; a
+        customer without suggestions is absent).
+
+    Raises
+    ------
+    ValidationError
+        ``missing_column`` or ``invalid_value`` (``qty`` or ``top`` not positive).
+    """
+    missing = [c for c in ("customer_id", "product_id", "available", "price") if c not in honoured.columns]
+    if missing:
+        raise ValidationError(f"honoured lacks the columns {missing}", code="missing_column", field=missing[0])
+    if qty <= 0 or top < 1:
+        raise ValidationError("qty and top must be positive.", code="invalid_value", field="qty",
+                              details={"qty": qty, "top": top})
+    cost = products.set_index("product_id")["cost"]
+    offered = honoured[honoured["available"].to_numpy(bool)]
+    margin = (offered["price"].to_numpy(float) - offered["product_id"].map(cost).to_numpy(float)) * qty
+    shown = pd.DataFrame({"customer_id": offered["customer_id"].to_numpy(), "margin": margin})
+    shown = shown.groupby("customer_id", sort=False).head(top)
+    everyone = pd.Index(pd.unique(honoured["customer_id"]), name="customer_id")
+    return shown.groupby("customer_id")["margin"].mean().reindex(everyone).fillna(0.0).rename("cross_sell_margin")

@@ -51,7 +51,7 @@ from crm_bridge.contract.errors import ValidationError
 from crm_bridge.contract.reasons import Reason
 
 __all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "BASES", "REASON_MESSAGES", "ActionEconomics", "UpliftEstimate", "describe",
-           "next_best_actions", "reason_params"]
+           "next_best_actions", "reason_params", "slipped_promises"]
 
 NBA_ACTIONS = ("retention_offer", "cross_sell", "payment_reminder", "delivery_notice", "nothing")
 BASES = ("uplift_model", "rule", "prior", "exploration")
@@ -148,6 +148,47 @@ def _consent_allowed(customers: pd.DataFrame, today: date) -> dict[str, np.ndarr
         allowed[purpose] = evaluate_rules([rule], frame, today)["status"].to_numpy() == "act"
     return {"cross_sell": allowed["marketing"], "payment_reminder": allowed["service"],
             "delivery_notice": allowed["service"]}
+
+
+def slipped_promises(open_lines: pd.DataFrame) -> pd.DataFrame:
+    """Customers whose promised delivery slipped: what the promise engine says now against what was promised.
+
+    Parameters
+    ----------
+    open_lines : pandas.DataFrame
+        One row per open order line: ``customer_id``, ``commitment_date``
+        (the date promised to the customer) and ``promised_date`` (the
+        promise engine's date for the line now, e.g.
+        :attr:`crm_bridge.promise.engine.BatchPromise.promised_date`; NaT
+        when it cannot ship at all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer of ``open_lines``: ``customer_id``,
+        ``late_promise`` (bool: a line now arrives after its commitment or
+        cannot ship) and ``days_late`` (the worst line's days; NaN when it
+        cannot ship, 0 when on time), the columns :func:`next_best_actions`
+        reads for the delivery notice.
+
+    Raises
+    ------
+    ValidationError
+        ``missing_column``.
+    """
+    missing = [c for c in ("customer_id", "commitment_date", "promised_date") if c not in open_lines.columns]
+    if missing:
+        raise ValidationError(f"open_lines lack the columns {missing}", code="missing_column", field=missing[0])
+    committed = pd.to_datetime(open_lines["commitment_date"])
+    promised = pd.to_datetime(open_lines["promised_date"])
+    days = (promised - committed).dt.days.to_numpy(float)
+    lines = pd.DataFrame({"customer_id": open_lines["customer_id"].to_numpy(),
+                          "late": (promised.isna() & committed.notna()).to_numpy() | (days > 0),
+                          "days_late": np.where(promised.isna(), np.inf, np.clip(np.nan_to_num(days), 0, None))})
+    per_customer = lines.groupby("customer_id", sort=False).agg(late_promise=("late", "any"),
+                                                                days_late=("days_late", "max"))
+    per_customer["days_late"] = per_customer["days_late"].replace(np.inf, np.nan)
+    return per_customer.reset_index()
 
 
 def _column(customers: pd.DataFrame, name: str, default: float = 0.0) -> np.ndarray:

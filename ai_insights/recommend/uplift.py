@@ -33,11 +33,13 @@ from threadpoolctl import threadpool_limits
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["MIN_PER_ARM", "TARGETING_POLICIES", "TLearner", "XLearner", "check_experiment", "qini", "qini_curve",
+__all__ = ["MIN_PER_ARM", "TARGETING_POLICIES", "RelativeEffectLearner", "TLearner", "XLearner", "check_experiment",
+           "qini", "qini_curve",
            "targeting_comparison"]
 
 MIN_PER_ARM = 200  # fewer treated or control customers (or outcomes of either kind) than this: too little data
 MIN_OUTCOMES = 20
+MIN_BASELINE = 0.05  # floor of the untreated bad-outcome chance the relative cut is divided by
 
 
 def _default_classifier() -> HistGradientBoostingClassifier:
@@ -48,6 +50,12 @@ def _default_classifier() -> HistGradientBoostingClassifier:
 def _default_regressor() -> HistGradientBoostingRegressor:
     return HistGradientBoostingRegressor(max_iter=100, learning_rate=0.05, max_leaf_nodes=15,
                                          min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+
+
+def _relative_cut_regressor() -> HistGradientBoostingRegressor:
+    # Few, large leaves: the relative cut rests on noisy pseudo-outcomes and should move only where many agree.
+    return HistGradientBoostingRegressor(max_iter=100, learning_rate=0.05, max_leaf_nodes=7, min_samples_leaf=400,
+                                         l2_regularization=1.0, random_state=0)
 
 
 def check_experiment(treatment, outcome, min_per_arm: int = MIN_PER_ARM) -> str:
@@ -190,6 +198,63 @@ class XLearner(_BaggedMetaLearner):
         tau1, tau0, propensity = model
         # Weight the arm whose imputation rests on the larger other arm (Künzel et al.: g = propensity).
         return propensity * tau0.predict(X) + (1 - propensity) * tau1.predict(X)
+
+
+class RelativeEffectLearner(_BaggedMetaLearner):
+    """Uplift as the chance of the bad outcome without the action times the share of it the action removes.
+
+    A retention offer cannot save a customer who was staying anyway: its
+    effect is ``q0(X) * c(X)``, the chance ``q0`` of losing the customer
+    untreated (``y = 0`` in the control arm) times the relative cut ``c``
+    the action makes in it (negative for customers the contact pushes out).
+    ``q0`` is learned from the whole control arm, a far easier target than
+    the small difference a T-learner subtracts; ``c`` from doubly robust
+    pseudo-outcomes (cross-fitted per arm, propensity the allocation share)
+    divided by ``q0`` and weighted by ``q0**2``, i.e. least squares on the
+    effect scale, with a heavily regularised regressor so it moves only
+    where the experiment shows it.
+
+    Parameters
+    ----------
+    classifier : sklearn classifier, optional
+        Outcome model per arm (default: a regularised histogram gradient boosting).
+    regressor : sklearn regressor, optional
+        Relative cut model (default: a shallow boosting with large leaves).
+    n_folds : int
+        Cross-fitting folds of the pseudo-outcomes.
+    n_bootstrap, random_state : int
+    """
+
+    def __init__(self, classifier=None, regressor=None, n_folds: int = 3, n_bootstrap: int = 5,
+                 random_state: int = 0) -> None:
+        self.classifier = classifier
+        self.regressor = regressor
+        self.n_folds = n_folds
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+
+    def _fit_one(self, X, treatment, y):
+        base = self.classifier if self.classifier is not None else _default_classifier()
+        regressor = self.regressor if self.regressor is not None else _relative_cut_regressor()
+        lost = 1 - y
+        q0 = np.zeros(len(X))
+        q1 = np.zeros(len(X))
+        strata = treatment * 2 + y
+        for train, test in StratifiedKFold(self.n_folds, shuffle=True, random_state=self.random_state).split(X, strata):
+            arm = treatment[train]
+            q1[test] = clone(base).fit(X[train][arm], lost[train][arm]).predict_proba(X[test])[:, 1]
+            q0[test] = clone(base).fit(X[train][~arm], lost[train][~arm]).predict_proba(X[test])[:, 1]
+        share = float(treatment.mean())
+        # Doubly robust pseudo-outcome of the effect (bad outcomes avoided), propensity = the allocation share.
+        effect = q0 - q1 + np.where(treatment, -(lost - q1) / share, (lost - q0) / (1 - share))
+        scale = np.clip(q0, MIN_BASELINE, 1.0)
+        cut = clone(regressor).fit(X, effect / scale, sample_weight=scale ** 2)
+        baseline = clone(base).fit(X[~treatment], lost[~treatment])
+        return baseline, cut
+
+    def _predict_one(self, model, X) -> np.ndarray:
+        baseline, cut = model
+        return baseline.predict_proba(X)[:, 1] * np.clip(cut.predict(X), -1.0, 1.0)
 
 
 def qini_curve(uplift, treatment, y) -> tuple[np.ndarray, np.ndarray]:
