@@ -21,7 +21,12 @@ in each of the companies ``generate(seed)`` for ``NBA_WORLD_SEEDS``:
 randomized experiments at three past cut-offs (360, 270 and 180 days before
 the reference date: half of the customers with a purchase get the retention
 offer, 10 % discount, at random; outcome: still a customer 90 days later)
-train a T-learner; ``nba_qini`` is its Qini coefficient on a fourth
+train the uplift model. Which meta-learner (:data:`LEARNERS`: T-, X- or
+relative-effect learner, stated defaults, nothing tuned) is chosen per
+world on the training waves alone: each is fitted on the first two waves
+and scored by its Qini on the third, the best is refitted on all three
+(``nba_validation_qini_*``, ``nba_learner_chosen_*``: in how many worlds).
+``nba_qini`` is the chosen model's Qini coefficient on a fourth
 experiment it never saw (90 days before the reference date). At the
 reference date the same budget (``NBA_BUDGET_SHARE`` of the customers) is
 spent three ways: the highest estimated uplift, the highest churn risk (the

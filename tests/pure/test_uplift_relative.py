@@ -44,7 +44,7 @@ def _true_gain(score: np.ndarray, effect: np.ndarray, share: float = 0.2) -> flo
 def test_relative_effect_learner_recovers_known_uplift_and_beats_risk_targeting():
     X, treated, stayed, _, _ = _retention_experiment(6000)
     X_test, treated_test, stayed_test, effect, risk = _retention_experiment(6000, seed=1)
-    model = RelativeEffectLearner(n_bootstrap=3).fit(X, treated, stayed)
+    model = RelativeEffectLearner(n_bootstrap=2).fit(X, treated, stayed)
     estimate, low, high = model.predict_interval(X_test)
     assert np.corrcoef(estimate, effect)[0, 1] > 0.7
     assert (low <= estimate).all() and (estimate <= high).all() and (high - low).mean() > 0
