@@ -207,8 +207,9 @@ def next_best_actions(customers: pd.DataFrame, uplift: UpliftEstimate, today: da
         One row per customer: ``customer_id``, ``value`` (margin the customer
         brings over the horizon if they stay), ``churn_risk``; optional
         ``revenue`` (over the horizon: the discount's cost), ``overdue_amount``,
-        ``days_overdue``, ``late_promise`` (bool), ``cross_sell_margin``
-        (expected margin of the complementary offer), and the consent
+        ``days_overdue``, ``late_promise`` (bool, from :func:`slipped_promises`),
+        ``cross_sell_margin`` (expected margin of the complementary offer,
+        from :func:`ai_insights.recommend.complements.cross_sell_margins`), and the consent
         columns of :func:`ai_insights.actions.evaluate_rules`.
     uplift : UpliftEstimate
         The retention offer's estimate per customer, or why there is none.
