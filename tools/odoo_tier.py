@@ -412,8 +412,9 @@ def command_test(args: argparse.Namespace) -> int:
         if rpc_tests:
             banner("ODOO TIER, XML-RPC tests against a running server (odoorpc)")
             status |= subprocess.run(
-                [sys.executable, "-m", "pytest", "-p", "no:odoo", "-q", "-ra", "--rootdir", str(PROJECT),
-                 *args.pytest_args, *rpc_tests],
+                # Their slowest times too: e.g. training the churn model over XML-RPC (issue 12)
+                [sys.executable, "-m", "pytest", "-p", "no:odoo", "-q", "-ra", "--durations=10",
+                 "--rootdir", str(PROJECT), *args.pytest_args, *rpc_tests],
                 env=env, cwd=PROJECT,
             ).returncode not in (0, no_tests_selected)
     banner(f"ODOO TIER {'PASSED' if status == 0 else 'FAILED'}")
