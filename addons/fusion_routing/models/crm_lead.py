@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ai_insights.routing.assignment import ANY_LANGUAGE
 from ai_insights.routing.leads import LEAD_FEATURES, open_load, route_leads
@@ -115,12 +115,32 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_fusion_routing_model(self, users, company):
-        """The skill model fitted on the users' decided leads; None while there are too few to learn from."""
+        """The skill model fitted on the users' decided leads; None while there are too few to learn from.
+
+        Fitting is the costly part of routing, so the fitted model is kept (in this worker's registry
+        cache) until the decided leads change: their number or their last write. A day of new leads
+        fits once, and a lead won or lost is learnt from at the next routing.
+        """
+        [(count, last_write)] = self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
+            self._get_fusion_routing_history_domain(users, company), [], ["__count", "write_date:max"])
+        return self._get_fusion_routing_fitted(company.id, tuple(users.ids), count, last_write)
+
+    @api.model
+    def _get_fusion_routing_history_domain(self, users, company):
+        """The decided (won or lost) leads of ``users`` in ``company`` of the last ``HISTORY_DAYS`` days."""
         since = fields.Datetime.now() - timedelta(days=HISTORY_DAYS)
-        decided = self.env["crm.lead"].sudo().with_context(active_test=False).search([
+        return [
             ("user_id", "in", users.ids), ("company_id", "in", [company.id, False]), ("create_date", ">=", since),
             "|", ("stage_id.is_won", "=", True), "&", ("active", "=", False), ("probability", "=", 0),
-        ])
+        ]
+
+    @api.model
+    @tools.ormcache("company_id", "user_ids", "count", "last_write")
+    def _get_fusion_routing_fitted(self, company_id, user_ids, count, last_write):
+        """Fit the skill model; ``count`` and ``last_write`` only key the cache."""
+        users, company = self.env["res.users"].browse(user_ids), self.env["res.company"].browse(company_id)
+        decided = self.env["crm.lead"].sudo().with_context(active_test=False).search(
+            self._get_fusion_routing_history_domain(users, company))
         history = decided._prepare_fusion_routing_leads(with_outcome=True)
         try:
             return PersonSkillModel(LEAD_FEATURES, "binary").fit(history, history["person"], history["won"])

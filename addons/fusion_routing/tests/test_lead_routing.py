@@ -47,6 +47,27 @@ class TestLeadRouting(RoutingCommon):
         self.assertTrue(lead.user_id)
         self.assertEqual(lead.fusion_routing_reasons[0]["code"], "routing_no_history")
 
+    def test_a_batch_beyond_the_team_s_room_leaves_the_rest_unassigned_and_says_why(self):
+        self.company.fusion_routing_open_limit = 2
+        leads = self.env["crm.lead"].create([{"name": f"Fair contact {i}", "type": "opportunity", "user_id": False,
+                                              "team_id": self.team.id, "partner_id": self.firm.id} for i in range(5)])
+        assigned = leads.filtered("user_id")
+        self.assertEqual(len(assigned), 4, "two each: the team's room")
+        rest = leads - assigned
+        self.assertEqual(rest.fusion_routing_reasons[0]["code"], "routing_no_room")
+        self.assertTrue(rest.fusion_routing_summary)
+
+    def test_the_skill_model_is_fitted_again_only_when_the_decided_leads_change(self):
+        Lead = self.env["crm.lead"]
+        users = self.ana | self.bob
+        first = Lead._get_fusion_routing_model(users, self.company)
+        self._new_lead(self.firm)  # a new, open lead teaches nothing yet
+        self.assertIs(Lead._get_fusion_routing_model(users, self.company), first)
+        reopened = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        Lead.search([("name", "=", "Past lead 0")]).stage_id = reopened  # a won lead reopened
+        self.env.flush_all()
+        self.assertIsNot(Lead._get_fusion_routing_model(users, self.company), first)
+
     def test_routing_a_batch_costs_no_queries_per_lead(self):
         def queries(n, routed):
             self.company.fusion_routing_enabled = routed

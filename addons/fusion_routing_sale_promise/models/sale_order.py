@@ -20,12 +20,13 @@ class SaleOrder(models.Model):
     # Not stored: stock, capacity and bookings move all the time, as for the promise itself.
     fusion_proposed_warehouse_id = fields.Many2one(
         "stock.warehouse", string="Better warehouse", compute="_compute_fusion_warehouse_proposal",
-        help="The warehouse that can deliver this quotation sooner, or as soon with fewer shipments, than its own; "
-        "empty when its own warehouse is the best.",
+        help="The warehouse that can deliver this quotation sooner than its own, or as soon for less shipping cost "
+        "or in fewer shipments; empty when its own warehouse is the best.",
     )
     fusion_warehouse_reason = fields.Char(
         string="Why this warehouse", compute="_compute_fusion_warehouse_proposal",
-        help="What the proposed warehouse wins over the quotation's own: the delivery date or the shipments.",
+        help="What the proposed warehouse wins over the quotation's own: the delivery date, the shipping cost or "
+        "the shipments.",
     )
 
     @api.depends(*(f"order_line.{name}" for name in LINE_DEPENDENCIES), "order_line", "commitment_date", "state",
@@ -57,8 +58,9 @@ class SaleOrder(models.Model):
         quotations (``_get_fusion_line_specs``, asked for their commitment
         day), one promise engine per candidate warehouse
         (``stock.warehouse._get_fusion_promise_engine``) with the allocation
-        of each (``_get_fusion_allocated_qty``), and the core's ranking,
-        whatever the number of quotations. Stock and capacity are read as
+        of each (``_get_fusion_allocated_qty``), and the core's ranking with
+        each warehouse's shipping cost and the company's cost of an extra
+        shipment, whatever the number of quotations. Stock and capacity are read as
         superuser within the company, as the promise reads them.
         """
         today = fields.Date.context_today(self)
@@ -95,6 +97,8 @@ class SaleOrder(models.Model):
                 commitment=[spec.date_asked for spec in specs],
                 current={key: order.warehouse_id.id or None for key, order in enumerate(orders)},
                 allocated_qty={wid: qty for wid, qty in allocated.items() if qty is not None},
+                shipping_cost={warehouse.id: warehouse.fusion_shipping_cost for warehouse in warehouses},
+                split_cost=company.fusion_split_cost,
             )
             choices.update({orders[key]: choice for key, choice in by_key.items()})
         return choices

@@ -1,1 +1,2 @@
+from . import test_lead_delivery
 from . import test_warehouse_proposal

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import WarehouseCommon
@@ -79,3 +79,27 @@ class TestWarehouseProposal(WarehouseCommon):
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1])
         self.assertEqual(set(large.mapped("fusion_proposed_warehouse_id")), {self.warehouse2})
+
+    def test_shipping_and_split_costs_from_the_settings_decide_at_the_same_date(self):
+        """Costs only break a tie in delivery date: a cheaper warehouse, or one shipment against two, wins."""
+        self.warehouse.fusion_shipping_cost = 12.0
+        order = self._make_order([(self.shelf, 5)], warehouse_id=self.warehouse.id)
+        self.assertEqual(order.fusion_proposed_warehouse_id, self.warehouse2, "both deliver today, the second for 0")
+        self.assertEqual(order.fusion_warehouse_reason, "Same delivery date at a lower shipping cost")
+
+        settings = self.env["res.config.settings"].create({"fusion_split_cost": 5.0})
+        settings.execute()
+        self.assertEqual(self.company.fusion_split_cost, 5.0)
+        both = self._make_order([(self.stool, 5), (self.shelf, 10)], warehouse_id=self.warehouse2.id)
+        self.assertFalse(both.fusion_proposed_warehouse_id,
+                         "two shipments from the second (0 + 5) cost less than one from the first (12)")
+        self.company.fusion_split_cost = 20.0
+        self.env.invalidate_all()
+        self.assertEqual(both.fusion_proposed_warehouse_id, self.warehouse, "one shipment (12) against 0 + 20")
+        self.assertEqual(both.fusion_warehouse_reason, "Same delivery date at a lower shipping cost")
+
+    def test_a_negative_cost_is_refused(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.warehouse.fusion_shipping_cost = -1.0
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.company.fusion_split_cost = -1.0
