@@ -215,7 +215,8 @@ def views(odoo: Odoo, users: dict[str, int]) -> dict[str, list[tuple[str, str, s
                  ("quotation-suggested-lines", f"{web}/sales/{new}", "a[name=fusion_suggestions]"),
                  ("quotation-approval-requested", f"{web}/sales/{requested}")]
     if other_warehouse:
-        quotation.append(("quotation-other-warehouse", f"{web}/sales/{other_warehouse}", "",
+        # The proposal sits with the delivery fields, in the "Other Info" tab.
+        quotation.append(("quotation-other-warehouse", f"{web}/sales/{other_warehouse}", "a[name=other_information]",
                           "div[name=fusion_warehouse_proposal]"))
     else:
         print("no quotation gets a better warehouse: no product has free stock in one warehouse and none in another")
