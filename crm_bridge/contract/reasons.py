@@ -88,6 +88,7 @@ PHRASES: dict[str, str] = {
     "list_below_floor": "The list price is below the floor price {floor_price}: no discount",
     "category_floor": "The category's minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
     "margin_floor": "The minimum margin ({margin_floor}) keeps the price at {floor_price} or more",
+    "scarcity:no_free_stock": "No free stock left: no discount",
     "scarcity": "Scarce stock (about {cover_days} left): no discount",
     "low_cover": "Little stock (about {cover_days} left): up to {stock_room} off",
     "target_cover": "Stock as planned: up to {stock_room} off",

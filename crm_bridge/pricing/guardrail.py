@@ -422,8 +422,9 @@ class PricingPolicy:
             add(code, f"Margin floor of {_pct(floor)} ({source}): price not below {floor_price:.2f}, "
                 f"at most {_pct(margin_room)} off", margin_floor=floor, floor_price=floor_price)
         floor_reasons, reasons = reasons, []
+        # "about 0 days left" reads oddly: with nothing free the reason says so
         add("scarcity", f"Scarce stock ({cover:g} days of cover, at most {self.scarce_cover_days:g}): no discount",
-            cover_days=cover)
+            cover_days=cover, **({"no_free_stock": True} if cover <= 0 else {}))
         add("low_cover", f"Low stock cover ({cover:g} of {self.target_cover_days:g} target days): "
             f"up to {_pct(stock_room)} off", cover_days=cover, stock_room=stock_room)
         add("target_cover", f"Stock cover on target ({cover:g} days): up to {_pct(stock_room)} off",

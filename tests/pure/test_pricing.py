@@ -57,6 +57,15 @@ def test_overstock_allows_more_discount_and_scarcity_none():
     assert flooded.max_discount == pytest.approx(0.30) and "overstock" in codes(flooded)
 
 
+def test_no_free_stock_says_so_instead_of_about_zero_days():
+    from crm_bridge.contract.reasons import render
+
+    empty = next(r for r in POLICY.advise(cost=10, list_price=100, cover_days=0).reasons if r.code == "scarcity")
+    scarce = next(r for r in POLICY.advise(cost=10, list_price=100, cover_days=5).reasons if r.code == "scarcity")
+    assert render(empty) == "No free stock left: no discount"
+    assert render(scarce).startswith("Scarce stock (about 5 days left)")
+
+
 def test_unknown_cover_gives_the_base_room():
     advice = POLICY.advise(cost=10, list_price=100)
     assert advice.max_discount == pytest.approx(0.10) and "cover_unknown" in codes(advice)
