@@ -79,14 +79,18 @@ class FusionPriceProposal(models.Model):
             ("sale_ok", "=", True), ("list_price", ">", 0), ("company_id", "in", [company.id, False])])
 
     @api.model
-    def _get_fusion_price_history(self, products, company, today):
-        """Weekly quantity and mean discount of ``products`` on ``company``'s confirmed orders (``weekly_history``)."""
+    def _get_fusion_price_history(self, products, company, today, pricelist=None):
+        """Weekly quantity and mean discount of ``products`` on ``company``'s confirmed orders (``weekly_history``).
+
+        With ``pricelist``, only the orders priced with it: how that segment's or customer's orders respond.
+        """
         start = datetime.combine(today - timedelta(weeks=HISTORY_WEEKS), time.min)
+        domain = [("product_id", "in", products.ids), ("state", "=", "sale"), ("company_id", "=", company.id),
+                  ("order_id.date_order", ">=", start), ("display_type", "=", False)]
+        if pricelist:
+            domain.append(("order_id.pricelist_id", "=", pricelist.id))
         lines = self.env["sale.order.line"].sudo().search_fetch(
-            [("product_id", "in", products.ids), ("state", "=", "sale"), ("company_id", "=", company.id),
-             ("order_id.date_order", ">=", start), ("display_type", "=", False)],
-            ["product_id", "product_uom_qty", "discount", "order_id"],
-        )
+            domain, ["product_id", "product_uom_qty", "discount", "order_id"])
         lines.order_id.fetch(["date_order"])
         frame = pd.DataFrame({
             "product_id": [line.product_id.id for line in lines],
@@ -115,27 +119,58 @@ class FusionPriceProposal(models.Model):
         })
 
     @api.model
-    def _propose(self, company, today=None):
-        """New proposals (and control records) for ``company``'s priced pricelist; small ones apply when allowed.
+    def _get_fusion_price_response(self, products, company, pricelist, today):
+        """The price response (``estimate_price_response``) of the customers ``pricelist`` prices.
 
-        Returns the proposals created. Open proposals of the same products are
-        replaced by the new ones.
+        Learnt from the orders priced with it; from all the company's orders when those cannot teach it
+        (a new segment, a customer who never bargained). None when neither can.
+        """
+        for scope in (pricelist, None):
+            history = self._get_fusion_price_history(products, company, today, scope)
+            try:
+                return estimate_price_response(history)[0]
+            except CoreValidationError as error:
+                _logger.info("No price response for %s from %s: %s", company.name,
+                             scope.name if scope else "all its orders", error)
+        return None
+
+    @api.model
+    def _propose(self, company, today=None):
+        """New proposals (and control records) for each of ``company``'s priced pricelists.
+
+        The company's priced pricelist and its segment or customer pricelists
+        are priced alike, each from its own customers' price response, by the
+        same core function; small changes apply when allowed. Returns the
+        proposals created; open proposals of the same pricelist and products
+        are replaced by the new ones.
         """
         today = today or fields.Date.context_today(self)
-        pricelist = company.fusion_pricing_pricelist_id
-        if not pricelist:
+        if not company.fusion_pricing_pricelist_id:
             raise UserError(self.env._("Choose the pricelist to price in the settings first."))
         products = self._get_fusion_pricing_products(company)
-        history = self._get_fusion_price_history(products, company, today)
-        try:
-            response, _categories = estimate_price_response(history)
-        except CoreValidationError as error:
-            _logger.info("No price proposals for %s: %s", company.name, error)
+        proposals = self.browse()
+        for pricelist in company._get_fusion_priced_pricelists():
+            proposals |= self._propose_pricelist(company, pricelist, products, today)
+        if company.fusion_pricing_auto_apply:
+            band = company.fusion_pricing_auto_band
+            proposals.filtered(lambda p: p.state == "proposed" and p.discount <= band + 1e-9)._apply(auto=True)
+        return proposals
+
+    @api.model
+    def _propose_pricelist(self, company, pricelist, products, today):
+        """The proposals of one pricelist (``suggest_prices``).
+
+        The control products are drawn with the company's priced pricelist as
+        the salt, so a product is in the control group in every pricelist or in
+        none, and the impact report's two groups stay apart.
+        """
+        response = self._get_fusion_price_response(products, company, pricelist, today)
+        if response is None:
             return self.browse()
         table = self._prepare_fusion_price_products(products, company, pricelist, today)
         policy = company._get_fusion_pricing_policy(products.categ_id)
         suggested = suggest_prices(table, response, policy, control_share=company.fusion_pricing_control_share / 100,
-                                   salt=str(pricelist.id))
+                                   salt=str(company.fusion_pricing_pricelist_id.id))
         keep = suggested[suggested["code"].isin(("pricing_discount", "pricing_control"))]
         open_ones = self.search([("pricelist_id", "=", pricelist.id), ("state", "in", ("proposed", "control")),
                                  ("product_id", "in", keep["product_id"].tolist())])
@@ -165,11 +200,7 @@ class FusionPriceProposal(models.Model):
                                     for reason in row.reasons),
                 "reason_data": [reason.to_dict() for reason in row.reasons],
             })
-        proposals = self.create(values)
-        if company.fusion_pricing_auto_apply:
-            band = company.fusion_pricing_auto_band
-            proposals.filtered(lambda p: p.state == "proposed" and p.discount <= band + 1e-9)._apply(auto=True)
-        return proposals
+        return self.create(values)
 
     # ---------------------------------------------------------------- applying and reverting
 

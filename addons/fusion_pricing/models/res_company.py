@@ -9,6 +9,12 @@ class ResCompany(models.Model):
         "product.pricelist", string="Priced pricelist", check_company=True,
         help="The pricelist the dynamic pricing proposes rules for.",
     )
+    fusion_pricing_segment_pricelist_ids = fields.Many2many(
+        "product.pricelist", "fusion_pricing_company_segment_pricelist_rel", "company_id", "pricelist_id",
+        string="Segment and customer pricelists", check_company=True,
+        help="Pricelists of a customer segment or of one customer, priced too: each learns how its own customers' "
+        "orders respond to price (the company's orders when it has too few).",
+    )
     fusion_pricing_control_share = fields.Float(
         string="Control share (%)", default=20.0,
         help="Share of products that keep their old price, chosen at random once and for all, "
@@ -26,6 +32,11 @@ class ResCompany(models.Model):
         string="Automatic band (%)", default=5.0,
         help="Largest discount that applies automatically when automatic application is on.",
     )
+
+    def _get_fusion_priced_pricelists(self):
+        """The pricelists the dynamic pricing proposes rules for: the priced one first, then the segments'."""
+        self.ensure_one()
+        return self.fusion_pricing_pricelist_id | self.fusion_pricing_segment_pricelist_ids
 
     @api.constrains("fusion_pricing_control_share", "fusion_pricing_validity_days", "fusion_pricing_auto_band")
     def _check_fusion_pricing_settings(self):

@@ -5,6 +5,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     fusion_pricing_pricelist_id = fields.Many2one(related="company_id.fusion_pricing_pricelist_id", readonly=False)
+    fusion_pricing_segment_pricelist_ids = fields.Many2many(
+        related="company_id.fusion_pricing_segment_pricelist_ids", readonly=False)
     fusion_pricing_control_share = fields.Float(related="company_id.fusion_pricing_control_share", readonly=False)
     fusion_pricing_validity_days = fields.Integer(related="company_id.fusion_pricing_validity_days", readonly=False)
     fusion_pricing_auto_apply = fields.Boolean(related="company_id.fusion_pricing_auto_apply", readonly=False)

@@ -34,15 +34,20 @@ class PricingCommon(FusionCommon):
         cls.manager = cls.fusion_manager
 
     @classmethod
-    def _sales_history(cls):
-        """52 weekly confirmed orders; each product's quantity follows its elasticity exactly."""
+    def _sales_history(cls, customer=None, pricelist=None, elasticities=None):
+        """52 weekly confirmed orders priced with ``pricelist``; each product's quantity follows its elasticity.
+
+        By default the ``customer``'s orders on the priced ``pricelist``, ``elastic`` at -4 and ``flat`` at -0.3.
+        """
+        elasticities = elasticities or {cls.elastic: -4.0, cls.flat: -0.3}
         orders = []
         for week in range(1, 53):
             discount = 0.2 if week % 2 else 0.0
             lines = [(0, 0, {"product_id": product.id, "product_uom_qty": round(20 * (1 - discount) ** elasticity),
                              "price_unit": 100.0, "discount": discount * 100})
-                     for product, elasticity in ((cls.elastic, -4.0), (cls.flat, -0.3))]
-            orders.append({"partner_id": cls.customer.id, "state": "sale", "order_line": lines,
+                     for product, elasticity in elasticities.items()]
+            orders.append({"partner_id": (customer or cls.customer).id, "state": "sale", "order_line": lines,
+                           "pricelist_id": (pricelist or cls.pricelist).id,
                            "date_order": datetime.now() - timedelta(weeks=week, hours=1)})
         # Orders created confirmed launch their deliveries, which would reserve the stock: these were delivered
         # long ago, so their (unrealistic) open pickings are cancelled and the stock is free again.

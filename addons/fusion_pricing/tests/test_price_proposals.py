@@ -94,3 +94,37 @@ class TestPriceProposals(PricingCommon):
             "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
                                   self.env.ref("fusion_base.group_fusion_manager").id])]})
         self.assertFalse(self.env["fusion.price.proposal"].with_user(outsider).search([]))
+
+    def test_a_segment_pricelist_is_priced_from_its_own_customers_orders(self):
+        """Trade customers bargain on the hammer too: their pricelist is offered it; the company's pricelist is not."""
+        wholesale = self.env["product.pricelist"].create({"name": "Wholesale", "company_id": self.company.id})
+        trade = self.env["res.partner"].create({"name": "Almacenes Centro SA", "is_company": True,
+                                                "property_product_pricelist": wholesale.id})
+        self._sales_history(trade, wholesale, {self.elastic: -4.0, self.flat: -4.0})
+        self.company.fusion_pricing_segment_pricelist_ids = wholesale
+        self.assertEqual(self.env["res.config.settings"].create({}).fusion_pricing_segment_pricelist_ids, wholesale)
+        self.assertEqual(self.company._get_fusion_priced_pricelists(), self.pricelist | wholesale)
+
+        proposals = self.propose()
+        mine = proposals.filtered(lambda proposal: proposal.pricelist_id == self.pricelist)
+        theirs = proposals.filtered(lambda proposal: proposal.pricelist_id == wholesale)
+        self.assertEqual(mine.product_id, self.elastic, "the company's own customers do not respond on the hammer")
+        self.assertEqual(theirs.product_id, self.products)
+        hammer = theirs.filtered(lambda proposal: proposal.product_id == self.flat)
+        self.assertAlmostEqual(hammer.elasticity, -4.0, delta=0.3, msg="learnt from the wholesale orders alone")
+
+        theirs.with_user(self.manager).action_approve()
+        self.assertEqual(mine.mapped("state"), ["proposed"], "approving one pricelist leaves the other's alone")
+        self.assertAlmostEqual(wholesale._get_product_price(self.flat, 1.0), hammer.proposed_price)
+        self.assertEqual(self.pricelist._get_product_price(self.flat, 1.0), 100.0)
+        quotation = self.env["sale.order"].create({"partner_id": trade.id, "order_line": [
+            (0, 0, {"product_id": self.flat.id, "product_uom_qty": 1})]})
+        self.assertEqual(quotation.pricelist_id, wholesale)
+        self.assertAlmostEqual(quotation.order_line.price_unit, hammer.proposed_price)
+
+    def test_a_customer_pricelist_without_history_learns_from_the_company(self):
+        own = self.env["product.pricelist"].create({"name": "Ferretería Sur prices", "company_id": self.company.id})
+        self.company.fusion_pricing_segment_pricelist_ids = own
+        proposals = self.propose().filtered(lambda proposal: proposal.pricelist_id == own)
+        self.assertEqual(proposals.product_id, self.elastic)
+        self.assertAlmostEqual(proposals.elasticity, -4.0, delta=0.3)
