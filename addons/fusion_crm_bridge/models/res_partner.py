@@ -32,7 +32,8 @@ class ResPartner(models.Model):
         help="Days paid after the due date, on average, over the invoices due in the last 12 months.")
     fusion_open_ticket_count = fields.Integer("Open tickets", compute="_compute_fusion_erp", groups=FUSION_USER)
     fusion_churn_risk = fields.Float("Churn risk", compute="_compute_fusion_erp", groups=FUSION_USER)
-    fusion_next_best_action = fields.Char("Next best action", compute="_compute_fusion_erp", groups=FUSION_USER)
+    fusion_next_best_action = fields.Char("Next best action (ERP panel)", compute="_compute_fusion_erp",
+                                          groups=FUSION_USER)
     fusion_erp_panel = fields.Html("ERP", compute="_compute_fusion_erp", sanitize=False, groups=FUSION_USER)
 
     def _compute_fusion_erp(self):
