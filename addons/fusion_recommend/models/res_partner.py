@@ -8,11 +8,13 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from odoo.addons.fusion_actions_sale_promise.models.fusion_action_rule import BROKEN_STATUSES
+from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
 
 from ai_insights.recommend import ActionEconomics, TLearner, UpliftEstimate, check_experiment, next_best_actions
-from ai_insights.recommend.complements import recently_refused_products
-from ai_insights.recommend.nba import reason_params
+from ai_insights.recommend.complements import cross_sell_margins, honour_filter, recently_refused_products
+from ai_insights.recommend.nba import reason_params, slipped_promises
+
+from .sale_order import SUGGESTIONS
 
 FUSION_USER = "fusion_base.group_fusion_user"
 ALL_DOCUMENTS = "sales_team.group_sale_salesman_all_leads"
@@ -121,7 +123,9 @@ class ResPartner(models.Model):
         when the churn module is installed), consent from the rules' partner
         data, revenue of the last year from confirmed orders and overdue
         amounts from posted invoices, late promises from
-        :meth:`_get_fusion_recommend_late_orders`: a fixed number of grouped reads.
+        :meth:`_get_fusion_recommend_late_orders` and the cross-sell's margin
+        from :meth:`_get_fusion_recommend_cross_sell_margins`: a fixed number
+        of grouped reads.
         """
         ids = self.ids
         rules = self.env["fusion.action.rule"].sudo().with_company(company)
@@ -145,6 +149,7 @@ class ResPartner(models.Model):
                 ["commercial_partner_id"], ["amount_residual_signed:sum", "invoice_date_due:min"]):
             overdue[customer.id], days_overdue[customer.id] = amount, (today - first_due).days
         late = self._get_fusion_recommend_late_orders(company)
+        cross_sell = self._get_fusion_recommend_cross_sell_margins(company, today)
         clv = signals["clv"].reindex(ids).to_numpy(float)
         yearly = np.array([revenue[i] for i in ids])
         return customers.reset_index().assign(
@@ -156,26 +161,67 @@ class ResPartner(models.Model):
             days_overdue=[days_overdue[i] for i in ids],
             late_promise=[i in late for i in ids],
             late_orders=[", ".join(late[i].mapped("name")) if i in late else "" for i in ids],
+            cross_sell_margin=cross_sell.reindex(ids).fillna(0.0).to_numpy(float),
         ).drop(columns="subject_id")
 
     def _get_fusion_recommend_late_orders(self, company):
         """{commercial partner id: its confirmed orders whose promised delivery slipped}, for these partners.
 
-        The action rules' late-promise test (``fusion_actions_sale_promise``):
-        an undelivered order with a date promised to the customer whose
-        promise is now partial, late or impossible. The promise of every
-        order is evaluated in one batch.
+        The decision is the core's :func:`ai_insights.recommend.nba.slipped_promises`,
+        keyed by order: an undelivered order with a date promised to the
+        customer is late when one of its open lines now arrives after that
+        date or cannot ship (the line's promise, ``fusion_promised_date``).
+        The promise of every order is evaluated in one batch.
         """
         orders = self.env["sale.order"].sudo().with_company(company).search(
             [("company_id", "=", company.id), ("state", "=", "sale"), ("delivery_status", "!=", "full"),
              ("commitment_date", "!=", False), ("partner_id", "child_of", self.commercial_partner_id.ids)],
             order="commitment_date, id")
-        orders.order_line.mapped("fusion_exception")  # evaluates every line of every order in one batch
+        lines = orders.order_line.filtered(
+            lambda line: not line.display_type and line.product_id and line.qty_delivered < line.product_uom_qty)
+        if not lines:
+            return {}
+        lines.mapped("fusion_promised_date")  # evaluates every line of every order in one batch
+        verdict = slipped_promises(pd.DataFrame({
+            "customer_id": [line.order_id.id for line in lines],
+            "commitment_date": [line.order_id._get_fusion_commitment_day() for line in lines],
+            "promised_date": [line.fusion_promised_date or None for line in lines],
+        }))
+        slipped = set(verdict.loc[verdict["late_promise"], "customer_id"].astype(int))
         late = {}
-        for order in orders.filtered(lambda order: order.fusion_promise_status in BROKEN_STATUSES):
+        for order in orders.filtered(lambda order: order.id in slipped):
             customer_id = order.partner_id.commercial_partner_id.id
             late[customer_id] = late.get(customer_id, order.browse()) | order
         return late
+
+    def _get_fusion_recommend_cross_sell_margins(self, company, today):
+        """The expected margin of a cross-sell offer to each of these commercial partners, a Series by id.
+
+        The core's :func:`ai_insights.recommend.complements.cross_sell_margins`
+        on what the ERP can honour of each customer's suggestions: the learnt
+        co-purchases (``sale.order._get_fusion_recommender``), filtered in one
+        batch by :func:`~ai_insights.recommend.complements.honour_filter`
+        through the company's first warehouse's promise engine for a
+        delivery ``OFFER_DAYS`` ahead, its margin floor and stock, priced
+        from the products' cost and offered price. Recent returns are left to
+        the quotation the offer opens (they are read per customer). Empty
+        when the company has sold nothing yet.
+        """
+        orders = self.env["sale.order"].sudo().with_company(company)
+        recommender = orders._get_fusion_recommender(company, today)
+        warehouse = self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)], limit=1)
+        if recommender is None or not warehouse or not self:
+            return pd.Series(dtype=float)
+        ranked = pd.concat([recommender.recommend(customer_id, today, k=SUGGESTIONS) for customer_id in self.ids],
+                           ignore_index=True)
+        if ranked.empty:
+            return pd.Series(dtype=float)
+        products = orders.env["product.product"].browse(pd.unique(ranked["product_id"]).tolist())
+        catalogue = orders._get_fusion_suggestion_products(products, company, today)
+        engine = warehouse.with_company(company)._get_fusion_promise_engine(products, today)
+        honoured = honour_filter(ranked, catalogue, engine, company._get_fusion_pricing_policy(products.categ_id),
+                                 today + timedelta(days=OFFER_DAYS))
+        return cross_sell_margins(honoured, catalogue)
 
     @api.model
     def _get_fusion_recommend_economics(self, company):

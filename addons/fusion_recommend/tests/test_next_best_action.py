@@ -12,7 +12,7 @@ class TestNextBestAction(RecommendCommon):
         self.assertEqual(risky.fusion_nba_basis, "rule")
         self.assertIn("rule-based", risky.fusion_nba_reason)
         self.assertIn("0 offered", risky.fusion_nba_reason)
-        self.assertEqual(safe.fusion_nba_action, "nothing")
+        self.assertNotEqual(safe.fusion_nba_action, "retention_offer")  # below the rule's threshold
 
     def test_uplift_learned_from_the_measured_control_groups(self):
         self._experiment(self._rule(), per_arm=300)
@@ -24,6 +24,25 @@ class TestNextBestAction(RecommendCommon):
         self.assertLess(safe.fusion_nba_uplift, 0.15)
         self.assertEqual(risky.fusion_nba_action, "retention_offer")
         self.assertIn("estimated to change the chance of staying", risky.fusion_nba_reason)
+
+    def test_a_cross_sell_with_a_real_margin_is_chosen_and_opens_the_suggested_quotation(self):
+        # Below the retention threshold, no debt, no late order: the complements the ERP can deliver bring
+        # their margin (price 100, cost 50), so an email offering them pays for itself.
+        safe = self.safe.with_user(self.salesperson)
+        self.assertEqual(safe.fusion_nba_action, "cross_sell")
+        self.assertEqual(safe.fusion_nba_basis, "prior")
+        self.assertGreater(safe.fusion_nba_expected_value, 0.0)
+        self.assertIn("Cross-sell", safe.fusion_nba_reason)
+        action = safe.action_fusion_nba_do()
+        order = self.env["sale.order"].browse(action["res_id"])
+        self.assertEqual(order.partner_id, self.safe)
+        self.assertTrue(order.fusion_suggestion_ids.filtered("available"))
+
+    def test_no_cross_sell_when_nothing_can_be_honoured(self):
+        # Every product the company sells is out of stock or below the margin floor: no margin, no cross-sell.
+        (self.desk | self.chair | self.screws).write({"standard_price": 99.0})
+        safe = self.safe.with_user(self.salesperson)
+        self.assertEqual(safe.fusion_nba_action, "nothing")
 
     def test_exploration_is_labelled(self):
         self.env["ir.config_parameter"].set_param("fusion_recommend.exploration_share", "1")
