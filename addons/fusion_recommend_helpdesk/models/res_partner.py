@@ -15,8 +15,10 @@ class ResPartner(models.Model):
             ["commercial_partner_id", "create_date", "fusion_product_id"])
         if not tickets:
             return complaints
-        return pd.concat([complaints, pd.DataFrame({
+        own = pd.DataFrame({
             "customer_id": [ticket["commercial_partner_id"][0] for ticket in tickets],
             "created_at": [ticket["create_date"] for ticket in tickets],
             "product_id": [ticket["fusion_product_id"][0] for ticket in tickets],
-        })], ignore_index=True)
+        })
+        # An empty table (no other complaints) would only set the dtypes: pandas deprecates concatenating it.
+        return pd.concat([complaints, own], ignore_index=True) if len(complaints) else own
