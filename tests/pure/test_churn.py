@@ -87,7 +87,7 @@ def test_reasons_are_words_pointing_the_right_way(trained, held_out):
     assert not explained["reason"].str.contains(r"\{|nan", regex=True).any()
 
     scores = model.score(X)
-    assert list(scores.columns) == ["churn_probability", "reason_1", "reason_2", "reason_3"]
+    assert list(scores.columns) == ["churn_probability", "reason_1", "reason_2", "reason_3", "reasons"]
     assert scores["churn_probability"].between(0, 1).all()
     riskiest = scores["churn_probability"].idxmax()
     top = model.explain(X.loc[[riskiest]], top=1).iloc[0]

@@ -12,16 +12,14 @@ class FusionActionRule(models.Model):
         signals = super()._get_fusion_action_signals(trigger, company, today)
         if trigger != "churn_risk":
             return signals
-        scores = self.env["fusion.churn.score"].search_read(
-            [("company_id", "=", company.id)],
-            ["partner_id", "probability", "lifetime_value", "model_id", "reason_1", "reason_2", "reason_3"])
+        scores = self.env["fusion.churn.score"].search([("company_id", "=", company.id)])
         if not scores:
             return signals
         own = signal_frame(
-            trigger, [row["partner_id"][0] for row in scores], [row["probability"] for row in scores],
-            clv=[row["lifetime_value"] for row in scores],
-            model_version=[row["model_id"][1] if row["model_id"] else "" for row in scores],
-            reasons=["\n".join(r for r in (row["reason_1"], row["reason_2"], row["reason_3"]) if r)
-                     for row in scores],
+            trigger, [score.partner_id.id for score in scores], scores.mapped("probability"),
+            clv=scores.mapped("lifetime_value"),
+            model_version=[score.model_id.display_name or "" for score in scores],
+            # In the language of whoever runs the rules (the cron's user), as the score's reasons read to them
+            reasons=["\n".join(texts) for texts in scores._get_fusion_reason_texts()],
         )
         return merge_signals(own, signals)

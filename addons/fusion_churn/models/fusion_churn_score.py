@@ -42,6 +42,9 @@ class FusionChurnScore(models.Model):
     reasons_text = fields.Text(
         "Why at risk", compute="_compute_reasons_text",
         help="The reasons that raise the risk most, strongest first, in your language.")
+    top_reason = fields.Char(
+        "Main reason in words", compute="_compute_reasons_text",
+        help="The reason that raises the risk most, in your language.")
     value_horizon_days = fields.Integer(related="model_id.value_horizon_days")
     expected_orders = fields.Float(
         "Expected orders (value horizon)", digits=(16, 1), readonly=True,
@@ -77,6 +80,7 @@ class FusionChurnScore(models.Model):
     def _compute_reasons_text(self):
         for score, texts in zip(self, self._get_fusion_reason_texts(), strict=True):
             score.reasons_text = "\n".join(texts) or False
+            score.top_reason = texts[0] if texts else False
 
     def _get_fusion_reason_texts(self):
         """Per score, its reasons in plain words in the user's language, strongest first.

@@ -95,8 +95,10 @@ class TestChurnScoring(ChurnDemoCommon):
         customer = at_risk.browse(score.partner_id.id)
         self.assertEqual(customer.fusion_churn_level, "high")
         self.assertAlmostEqual(customer.fusion_churn_probability, score.probability)
-        self.assertEqual(customer.fusion_churn_top_reason, score.reason_1)
-        self.assertIn(score.reason_1, customer.fusion_churn_reasons)
+        # The partner reads the score's reasons as rendered in the user's language and formats
+        top_reason = score.reasons_text.split("\n")[0]
+        self.assertEqual(customer.fusion_churn_top_reason, top_reason)
+        self.assertIn(top_reason, customer.fusion_churn_reasons)
         self.assertEqual(customer.fusion_churn_scored_at, score.scored_at)
         contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": score.partner_id.id})
         self.assertEqual(contact.with_user(self.salesperson).fusion_churn_level, "high",
@@ -104,9 +106,9 @@ class TestChurnScoring(ChurnDemoCommon):
 
         order = self.env["sale.order"].search([("partner_id", "=", score.partner_id.id)], limit=1)
         self.assertEqual(order.with_user(self.salesperson).fusion_churn_level, "high")
-        self.assertEqual(order.with_user(self.salesperson).fusion_churn_top_reason, score.reason_1)
+        self.assertEqual(order.with_user(self.salesperson).fusion_churn_top_reason, top_reason)
         lead = self.env["crm.lead"].create({"name": "Renewal", "partner_id": contact.id})
-        self.assertEqual(lead.with_user(self.salesperson).fusion_churn_top_reason, score.reason_1)
+        self.assertEqual(lead.with_user(self.salesperson).fusion_churn_top_reason, top_reason)
 
     def test_thresholds_relevel_the_scores(self):
         self.company.fusion_churn_high_threshold = 99.9

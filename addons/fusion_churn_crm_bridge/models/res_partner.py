@@ -11,7 +11,9 @@ class ResPartner(models.Model):
         customer may leave stands in for it: it is what to talk about.
         """
         insights = super()._get_fusion_churn_insights()
-        for partner_id, score in self._get_fusion_churn_scores().items():
-            insights[partner_id] = {"next_best_action": score.reason_1 or False,
-                                    **insights.get(partner_id, {}), "risk": score.probability}
+        scores = self._get_fusion_churn_scores()
+        for partner_id, texts in zip(scores, self.env["fusion.churn.score"].concat(*scores.values())
+                                     ._get_fusion_reason_texts(), strict=True):
+            insights[partner_id] = {"next_best_action": texts[0] if texts else False,
+                                    **insights.get(partner_id, {}), "risk": scores[partner_id].probability}
         return insights
