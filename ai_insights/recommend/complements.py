@@ -141,10 +141,12 @@ class CoPurchase:
         counts = (membership.T @ membership).tocsr()  # raw co-occurrences, for the shrinkage
         counts.setdiag(0)
         counts.eliminate_zeros()
-        rows, cols = co.nonzero()
-        together = np.asarray(co[rows, cols]).ravel()
+        # From the sparse triplets: indexing with empty arrays (no two products ever bought together, e.g. a
+        # company with one order) gives a sparse matrix, not an empty array
+        co = co.tocoo()
+        rows, cols, together = co.row, co.col, co.data
         lift = together * total / (support[rows] * support[cols])
-        seen = np.asarray(counts[rows, cols]).ravel()
+        seen = np.asarray(counts[rows, cols]).ravel() if rows.size else np.zeros(0)
         # Chance of j given i, shrunk when seen together rarely, times (1 - 1/lift): 0 for mere popularity.
         confidence = together / support[rows] * seen / (seen + self.params.shrinkage)
         strength = confidence * np.clip(1.0 - 1.0 / np.maximum(lift, 1e-12), 0.0, None)

@@ -187,6 +187,16 @@ def _baskets() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["customer_id", "order_id", "date", "product_id"])
 
 
+
+def test_a_company_with_one_single_product_order_still_gets_suggestions():
+    """Nothing was ever bought together: no affinity, yet the model fits and falls back to popularity."""
+    one = pd.DataFrame({"customer_id": [1], "order_id": [10], "date": [pd.Timestamp("2026-08-01")],
+                        "product_id": [int(PRODUCTS["product_id"].iloc[0])]})
+    model = CoPurchase().fit(one, PRODUCTS, today=date(2026, 9, 1))
+    assert model.affinity_.nnz == 0
+    assert model.popularity_.sum() > 0
+
+
 def test_complements_use_lift_not_popularity():
     model = CoPurchase().fit(_baskets(), PRODUCTS, today=date(2026, 9, 1))
     suggested = model.suggest([1], k=3)
