@@ -44,7 +44,22 @@ def main(argv: list[str] | None = None) -> int:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         if "fusion.churn.model" in env:
             score_customers(env, company)
+        if "fusion.forecast.run" in env:
+            print(env["fusion.forecast.run"]._run(env.company).message)
+        if "fusion.price.proposal" in env:
+            propose_prices(env)
     return 0
+
+
+def propose_prices(env) -> None:
+    """Price the company's default pricelist once, so the proposals screen has something to decide."""
+    company = env.company
+    if not company.fusion_pricing_pricelist_id:
+        company.fusion_pricing_pricelist_id = env["product.pricelist"].search(
+            [("company_id", "in", [company.id, False])], limit=1) or env["product.pricelist"].create(
+            {"name": "Dynamic prices", "company_id": company.id, "currency_id": company.currency_id.id})
+    proposals = env["fusion.price.proposal"]._propose(company)
+    print(f"{len(proposals)} price proposals for {company.fusion_pricing_pricelist_id.display_name}")
 
 
 def score_customers(env, company) -> None:
