@@ -47,10 +47,16 @@ class FusionReason(models.AbstractModel):
         translated through this addon's ``i18n``; dates, percentages, quantities and amounts
         are written as the user's language writes them, amounts in ``currency`` when given.
         """
+        return self._get_fusion_reason_texts([reason], currency)[0]
+
+    @api.model
+    def _get_fusion_reason_texts(self, reasons, currency=None):
+        """Many core reasons in plain words at once (e.g. every score of a list): each phrase is translated
+        once and the figure writers are built once; otherwise as :meth:`_get_fusion_reason_text`."""
         env = self.env
         # env._ finds the translation in the calling module's i18n: fusion_base carries the phrases.
-        return reason_words.render(reason, translate=lambda phrase: env._(phrase),
-                                   formats=self._get_fusion_formats(currency))
+        return reason_words.render_all(reasons, translate=lambda phrase: env._(phrase),
+                                       formats=self._get_fusion_formats(currency))
 
     @api.model
     def _get_fusion_phrase_text(self, phrase, params, kinds, currency=None):

@@ -1,4 +1,5 @@
 import math
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -89,12 +90,16 @@ class FusionChurnScore(models.Model):
         formats, amounts in the company's currency); a score stored before ``reason_data`` existed shows its
         English ``reason_1`` .. ``reason_3`` until the next scoring. Pure Python over the records: no query per score.
         """
-        words = self.env["fusion.reason"]
-        return [
-            [words._get_fusion_reason_text(reason, currency=score.currency_id) for reason in score.reason_data]
-            if score.reason_data else [text for text in (score.reason_1, score.reason_2, score.reason_3) if text]
-            for score in self
-        ]
+        by_currency = defaultdict(list)
+        for score in self.filtered("reason_data"):
+            by_currency[score.currency_id].append(score)
+        rendered = {}
+        for currency, scores in by_currency.items():  # one rendering per currency, not one per reason
+            texts = iter(self.env["fusion.reason"]._get_fusion_reason_texts(
+                [reason for score in scores for reason in score.reason_data], currency=currency))
+            rendered.update({score: [next(texts) for _reason in score.reason_data] for score in scores})
+        return [rendered[score] if score in rendered
+                else [text for text in (score.reason_1, score.reason_2, score.reason_3) if text] for score in self]
 
     @api.model
     def _replace_scores(self, company, version, result, scored_at):
