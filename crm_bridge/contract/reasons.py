@@ -51,7 +51,8 @@ class Reason:
 # Codes are stable; the words may change.
 
 #: English phrase of each reason code; ``{name}`` is the parameter ``name``, formatted by its kind.
-#: A code with variants picks the first key (``code``, ``code:variant``...) whose parameters are all present.
+#: A code with variants picks the first key (``code``, ``code:variant``...) whose parameters are all present;
+#: ``code:name=0`` is said when the figure ``name`` is 0 ("No order recently", not "Only 0 orders recently").
 PHRASES: dict[str, str] = {
     # routing (ai_insights.routing)
     "routing_skill": "Wins {probability} of leads like this (team average {team_probability})",
@@ -121,10 +122,12 @@ PHRASES: dict[str, str] = {
     "churn_recency_days_high": "No order for {recency_days} (typical customer: {typical_recency_days})",
     "churn_recency_days_low": "Ordered {recency_days} ago (typical customer: {typical_recency_days})",
     "churn_frequency_high": "{frequency} orders so far (typical customer: {typical_frequency})",
+    "churn_frequency_low:frequency=0": "No order so far (typical customer: {typical_frequency})",
     "churn_frequency_low": "Only {frequency} orders so far (typical customer: {typical_frequency})",
     "churn_tenure_days_high": "Customer for {tenure_days} (typical: {typical_tenure_days})",
     "churn_tenure_days_low": "Customer for only {tenure_days} (typical: {typical_tenure_days})",
     "churn_orders_recent_high": "{orders_recent} orders recently (typical customer: {typical_orders_recent})",
+    "churn_orders_recent_low:orders_recent=0": "No order recently (typical customer: {typical_orders_recent})",
     "churn_orders_recent_low": "Only {orders_recent} orders recently (typical customer: {typical_orders_recent})",
     "churn_usual_interval_days_high": "Orders rarely: every {usual_interval_days} (typical customer: "
     "{typical_usual_interval_days})",
@@ -164,18 +167,24 @@ PHRASES: dict[str, str] = {
     "churn_overdue_amount_high": "{overdue_amount} overdue and unpaid (typical: {typical_overdue_amount})",
     "churn_overdue_amount_low": "Little overdue: {overdue_amount} unpaid past due (typical: {typical_overdue_amount})",
     "churn_tickets_recent_high": "{tickets_recent} tickets recently (typical: {typical_tickets_recent})",
+    "churn_tickets_recent_low:tickets_recent=0": "No ticket recently (typical: {typical_tickets_recent})",
     "churn_tickets_recent_low": "Few tickets recently: {tickets_recent} (typical: {typical_tickets_recent})",
     "churn_negative_tickets_recent_high": "{negative_tickets_recent} negative tickets recently (typical: "
+    "{typical_negative_tickets_recent})",
+    "churn_negative_tickets_recent_low:negative_tickets_recent=0": "No negative ticket recently (typical: "
     "{typical_negative_tickets_recent})",
     "churn_negative_tickets_recent_low": "No complaints recently: {negative_tickets_recent} negative tickets "
     "(typical: {typical_negative_tickets_recent})",
     "churn_open_tickets_high": "{open_tickets} tickets still open (typical: {typical_open_tickets})",
+    "churn_open_tickets_low:open_tickets=0": "No ticket open (typical: {typical_open_tickets})",
     "churn_open_tickets_low": "No pending problems: {open_tickets} tickets open (typical: {typical_open_tickets})",
     "churn_avg_feedback_score_high": "Rates our support {avg_feedback_score}/5 (typical: "
     "{typical_avg_feedback_score})",
     "churn_avg_feedback_score_low": "Rates our support only {avg_feedback_score}/5 (typical: "
     "{typical_avg_feedback_score})",
     "churn_interactions_recent_high": "{interactions_recent} contacts with us recently (typical: "
+    "{typical_interactions_recent})",
+    "churn_interactions_recent_low:interactions_recent=0": "No contact with us recently (typical: "
     "{typical_interactions_recent})",
     "churn_interactions_recent_low": "Only {interactions_recent} contacts with us recently (typical: "
     "{typical_interactions_recent})",
@@ -201,9 +210,11 @@ PARAM_KINDS: dict[str, str] = {
                     "days"),
     **dict.fromkeys(("price", "floor_price"), "money"),
     # churn features (ai_insights.churn.features) and the typical customer's value of each; a typical number of
-    # days is written without its unit ("No order for 200 days (typical customer: 40)"), as a whole number
+    # days has its unit too ("No order for 200 days (typical customer: 40 days)")
     **dict.fromkeys(("recency_days", "tenure_days", "usual_interval_days", "last_interval_days",
-                     "avg_payment_delay_days"), "days"),
+                     "avg_payment_delay_days", "typical_recency_days", "typical_tenure_days",
+                     "typical_usual_interval_days", "typical_last_interval_days", "typical_avg_payment_delay_days"),
+                    "days"),
     **dict.fromkeys(("margin_rate", "discount_rate", "return_rate", "cancel_rate", "late_delivery_rate",
                      "typical_margin_rate", "typical_discount_rate", "typical_return_rate", "typical_cancel_rate",
                      "typical_late_delivery_rate"), "percent"),
@@ -252,11 +263,17 @@ PLAIN_FORMATS: dict[str, Any] = {
 def phrase_key(code: str, params: dict[str, Any]) -> str | None:
     """The key of ``PHRASES`` that says reason ``code`` with ``params``, or None when there is none.
 
-    Variants (``code:param``) need their parameter present and not empty; the
-    bare ``code`` is the fallback.
+    Variants (``code:param``) need their parameter present and not empty,
+    variants ``code:param=0`` their parameter equal to 0; the bare ``code``
+    is the fallback.
     """
     for key, variant, template in _variants(code):
-        if variant and (_missing(params.get(variant)) or params.get(variant) == ""):
+        name, equals, wanted = variant.partition("=")
+        if equals:
+            value = params.get(name)
+            if _missing(value) or not isinstance(value, int | float) or float(value) != float(wanted):
+                continue
+        elif variant and (_missing(params.get(variant)) or params.get(variant) == ""):
             continue
         if not any(_missing(params.get(field)) for field in _fields(template)):
             return key
