@@ -10,6 +10,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from ai_insights.churn.datasets import calibration_holdout
 from ai_insights.churn.model import EXPLAIN_COLUMNS, ChurnModel, train_churn_model
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
+from crm_bridge.contract.reasons import days_text
 
 TRAIN_CUTOFF, EVAL_CUTOFF, HORIZON = "2023-10-01", "2024-04-01", 180
 
@@ -82,7 +83,7 @@ def test_reasons_are_words_pointing_the_right_way(trained, held_out):
     lapse = model.explain(X.loc[[lapsed]], top=len(model.features_used_)).set_index("feature").loc["recency_days"]
     assert lapse["direction"] == "raises risk" and lapse["impact"] > 0
     days, typical = X.loc[lapsed, "recency_days"], lapse["typical"]
-    assert lapse["reason"] == f"No order for {days:.0f} days (typical customer: {typical:.0f})"
+    assert lapse["reason"] == f"No order for {days_text(days)} (typical customer: {days_text(typical)})"
     assert ((explained["impact"] > 0) == (explained["direction"] == "raises risk")).all()
     assert not explained["reason"].str.contains(r"\{|nan", regex=True).any()
 

@@ -35,7 +35,7 @@ class TestChurnReasonsInTheReaderLanguage(ChurnCommon):
 
     def test_spanish_user_reads_the_reason_in_spanish_with_spanish_numbers(self):
         customer = self.as_spanish_salesperson(self.customer)
-        self.assertEqual(customer.fusion_churn_top_reason, "Paga con 8 días de retraso de media (lo típico: 1)")
+        self.assertEqual(customer.fusion_churn_top_reason, "Paga con 8 días de retraso de media (lo típico: 1 día)")
         second = customer.fusion_churn_reasons.split("\n")[1]
         self.assertTrue(second.startswith("Pedidos grandes: "), second)
         self.assertIn("1.234,57", second, "a Spanish thousands separator and decimal comma")
@@ -44,7 +44,7 @@ class TestChurnReasonsInTheReaderLanguage(ChurnCommon):
 
     def test_english_user_reads_the_core_sentence(self):
         customer = self.customer.with_user(self.salesperson)
-        self.assertEqual(customer.fusion_churn_top_reason, "Pays 8 days late on average (typical: 1)")
+        self.assertEqual(customer.fusion_churn_top_reason, "Pays 8 days late on average (typical: 1 day)")
         self.assertEqual(customer.fusion_churn_top_reason, self.late["message"])
 
     def test_text_stored_before_the_codes_shows_until_the_next_scoring(self):
