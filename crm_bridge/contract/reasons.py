@@ -192,13 +192,30 @@ PHRASES: dict[str, str] = {
     "{typical_avg_response_hours})",
     "churn_avg_response_hours_low": "We answer them fast: {avg_response_hours} hours (typical: "
     "{typical_avg_response_hours})",
+    # suggested quotation lines (ai_insights.recommend.complements): why a product is suggested...
+    "suggestion_repurchase:cycle_days": "Bought about every {cycle_days}, last {days_since} ago",
+    "suggestion_repurchase": "Due to be bought again by this customer",
+    "suggestion_complement:product": "Bought with {product} {lift} times more often than by chance",
+    "suggestion_complement": "Often bought with this quotation's products",
+    "suggestion_category": "Often bought with products of the same kind as this quotation's",
+    "suggestion_segment": "Popular with similar customers",
+    # ... and whether it can be offered (honour_filter's filter_reason)
+    "suggestion_available": "Can be delivered on {promised_date} at {price}",
+    "suggestion_not_deliverable:promised_date": "Not offered: cannot be delivered in time (earliest "
+    "{promised_date})",
+    "suggestion_not_deliverable": "Not offered: cannot be delivered in time",
+    "suggestion_below_floor": "Not offered: its price would be below the margin floor",
+    "suggestion_out_of_stock": "Not offered: out of stock",
+    "suggestion_recently_refused": "Not offered: the customer recently returned it or complained about it",
+    "suggestion_unknown_product": "Not offered: not sold here",
 }
 
 #: A number of days with its unit, one day and several days: ``{days}`` is the number. Translated by the caller.
 DAY_UNITS: tuple[str, str] = ("{days} day", "{days} days")
 
 #: How each parameter is written: a date, a percentage (a fraction), a quantity, a number of days (with its unit,
-#: so the phrases say ``{cover_days}``, not ``{cover_days} days``), money.
+#: so the phrases say ``{cover_days}``, not ``{cover_days} days``), money, a number (two decimals, e.g. a ratio)
+#: or a text written as it is (e.g. a product's name).
 PARAM_KINDS: dict[str, str] = {
     **dict.fromkeys(("date", "earliest_date", "next_receipt_date", "ship_date", "first_date", "second_date",
                      "promised_date", "wanted_date"), "date"),
@@ -220,6 +237,10 @@ PARAM_KINDS: dict[str, str] = {
                      "typical_late_delivery_rate"), "percent"),
     **dict.fromkeys(("avg_order_value", "revenue_365d", "overdue_amount", "typical_avg_order_value",
                      "typical_revenue_365d", "typical_overdue_amount"), "money"),
+    # suggested lines: the repurchase cycle, how much more often than by chance (a ratio), the product named
+    **dict.fromkeys(("cycle_days", "days_since"), "days"),
+    "lift": "number",
+    "product": "text",
 }
 
 
@@ -257,6 +278,8 @@ PLAIN_FORMATS: dict[str, Any] = {
     "qty": _plain_qty,
     "days": days_text,
     "money": lambda value: f"{float(value):.2f}",
+    "number": lambda value: f"{float(value):.2f}",
+    "text": str,
 }
 
 
@@ -313,8 +336,8 @@ def render(
         the same ``{name}`` fields). Default: English.
     formats : dict, optional
         A callable per parameter kind (``date``, ``percent``, ``qty``,
-        ``days``, ``money``), overriding ``PLAIN_FORMATS``; e.g. the reader's
-        locale and currency.
+        ``days``, ``money``, ``number``, ``text``), overriding
+        ``PLAIN_FORMATS``; e.g. the reader's locale and currency.
 
     Returns
     -------
