@@ -58,7 +58,10 @@ class FusionForecast(models.Model):
     segment = fields.Char("Customer segment", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", readonly=True, index=True)
     week = fields.Date(required=True, readonly=True, help="Monday of the week.")
-    kind = fields.Selection([("actual", "Actual"), ("forecast", "Forecast")], required=True, readonly=True)
+    kind = fields.Selection(
+        [("actual", "History"), ("forecast", "Forecast")], required=True, readonly=True,
+        help="History: the demand ordered in the weeks back; forecast: the demand expected in the weeks ahead, from "
+             "the week after the history's last.")
     actual_qty = fields.Float("Actual demand", readonly=True, digits="Product Unit of Measure",
                               help="Quantity ordered in the week (orders that were not cancelled).")
     demand_qty = fields.Float(

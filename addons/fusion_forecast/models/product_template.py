@@ -18,6 +18,6 @@ class ProductTemplate(models.Model):
     def action_view_fusion_forecast(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("fusion_forecast.action_fusion_forecast")
+        # Grouped as the chart says (each week, history then forecast): a default group-by would replace its groups
         action["domain"] = [("product_tmpl_id", "=", self.id)]
-        action["context"] = {"search_default_group_week": 1}
         return action

@@ -1,6 +1,8 @@
 import json
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -132,6 +134,28 @@ class TestForecastRun(ForecastSalesCommon):
         self.assertIn("kind != 'forecast'", views["views"]["list"]["arch"])
         form = self.env["product.template"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("action_view_fusion_forecast", form)
+
+    def test_the_product_chart_shows_history_then_forecast_in_the_readers_words(self):
+        """Two series, history and forecast, the forecast from the week after the history's last; Spanish legend."""
+        row = self.Forecast.search([("run_id", "=", self.forecast_run.id), ("kind", "=", "forecast")], limit=1)
+        action = row.product_tmpl_id.action_view_fusion_forecast()
+        self.assertNotIn("group_", str(action.get("context") or ""), "a default group-by would replace the chart's")
+        arch = self.Forecast.get_views([(action["views"][0][0], "graph")])["views"]["graph"]["arch"]
+        graph = etree.fromstring(arch)
+        self.assertEqual((graph.get("type"), graph.get("stacked")), ("bar", "False"))
+        self.assertEqual([(field.get("name"), field.get("interval")) for field in graph.iter("field")],
+                         [("week", "day"), ("kind", None), ("demand_qty", None)])
+        groups = self.Forecast.web_read_group(action["domain"], ["demand_qty:sum"], ["week:day", "kind"],
+                                              lazy=False)["groups"]
+        weeks = {kind: sorted(group["__range"]["week:day"]["from"] for group in groups if group["kind"] == kind)
+                 for kind in ("actual", "forecast")}
+        self.assertTrue(weeks["actual"] and weeks["forecast"])
+        self.assertLess(weeks["actual"][-1], weeks["forecast"][0])
+        self.assertEqual(fields.Date.to_date(weeks["forecast"][0]), self.forecast_run.data_end + timedelta(days=1))
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["fusion_forecast"], ["es_ES"], overwrite=True)
+        legend = self.Forecast.with_context(lang="es_ES").fields_get(["kind"])["kind"]["selection"]
+        self.assertEqual([tuple(item) for item in legend], [("actual", "Historial"), ("forecast", "Previsión")])
 
     def test_the_product_smart_button(self):
         row = self.Forecast.search([("run_id", "=", self.forecast_run.id), ("kind", "=", "forecast")], limit=1)
