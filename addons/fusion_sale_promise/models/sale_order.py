@@ -2,6 +2,7 @@ import hashlib
 from collections import defaultdict, namedtuple
 from datetime import date, datetime, time
 
+import pandas as pd
 import pytz
 from markupsafe import Markup
 
@@ -87,12 +88,14 @@ class SaleOrder(models.Model):
 
     @api.depends(*(f"order_line.{name}" for name in LINE_DEPENDENCIES), "order_line", "commitment_date", "state",
                  "warehouse_id", "company_id", "partner_id", "currency_id")
+    @api.depends_context("lang")  # its sentences are the reader's
     def _compute_fusion_promise_data(self):
         evaluation = self._get_fusion_evaluation()
         for order in self:
             order.fusion_promise_data = evaluation.get(order, False)
 
     @api.depends("fusion_promise_data", "fusion_approved_by_id", "fusion_approval_signature")
+    @api.depends_context("lang")
     def _compute_fusion_promise(self):
         for order in self:
             data = order.fusion_promise_data or {}
@@ -505,6 +508,33 @@ class SaleOrder(models.Model):
         promised = orders[0]["promised_date"]
         return date.fromisoformat(promised) if promised else None
 
+    def _get_fusion_slipped_promises(self):
+        """{order: days late} of these orders whose promise to the customer slipped; None when a line cannot ship.
+
+        The one rule for a slipped promise, the core's
+        :func:`ai_insights.recommend.nba.slipped_promises`, keyed by order: an
+        order with a date promised to the customer (its commitment date)
+        slipped when one of its promised lines with something left to deliver
+        now arrives after that day (the line's ``fusion_promised_date``) or
+        cannot ship at all. An order without a commitment date promised
+        nothing. The lines of every order are evaluated in one batch.
+        """
+        # The recommendation core loads scikit-learn: only when asked
+        from ai_insights.recommend.nba import slipped_promises
+
+        lines = self.filtered("commitment_date").order_line.filtered(lambda line: line._fusion_is_promised())
+        if not lines:
+            return {}
+        lines.mapped("fusion_promised_date")  # evaluates every line of every order in one batch
+        verdict = slipped_promises(pd.DataFrame({
+            "customer_id": [line.order_id.id for line in lines],
+            "commitment_date": [line.order_id._get_fusion_commitment_day() for line in lines],
+            "promised_date": [line.fusion_promised_date or None for line in lines],
+        }))
+        late = verdict[verdict["late_promise"]]
+        return {self.browse(int(order_id)): None if pd.isna(days) else float(days)
+                for order_id, days in zip(late["customer_id"], late["days_late"], strict=True)}
+
     def _get_fusion_approvers(self):
         """The managers who may approve this order's exceptions: active fusion managers of its company."""
         self.ensure_one()
@@ -512,23 +542,36 @@ class SaleOrder(models.Model):
         return managers.filtered(lambda user: user.active and not user.share and self.company_id in user.company_ids)
 
     def _fusion_request_approval(self, note=False):
-        """Ask the managers to approve the current exceptions: an activity for each, and a note in the chatter."""
+        """Ask the managers to approve the current exceptions: an activity for each, and a note in the chatter.
+
+        Each activity is in its approver's language (the exceptions are
+        evaluated once per language: ``fusion_promise_alert`` depends on the
+        context's); the chatter note, like any message, in the requester's.
+        """
         self.ensure_one()
         if not self.fusion_needs_approval or self.fusion_approval_valid:
             raise UserError(self.env._("This quotation has no exception waiting for approval."))
         approvers = self._get_fusion_approvers()
         if not approvers:
             raise UserError(self.env._("No ERP-CRM Fusion manager can approve exceptions in this company."))
-        summary = self.env._("Approve the exceptions of %(order)s", order=self.name)
-        body = self._get_fusion_exceptions_html(
-            self.env._("%(user)s asks for approval of these exceptions:", user=self.env.user.name), note)
+        requester = self.env.user.name
         self.write({"fusion_approval_requested_by_id": self.env.user.id})
+        readers = defaultdict(lambda: self.env["res.users"])
         for approver in approvers:
-            self.activity_schedule(APPROVAL_ACTIVITY, user_id=approver.id, summary=summary, note=body)
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+            readers[approver.lang or "en_US"] |= approver
+        for lang, lang_approvers in readers.items():
+            order = self.with_context(lang=lang)
+            summary = order.env._("Approve the exceptions of %(order)s", order=self.name)
+            body = order._get_fusion_exceptions_html(
+                order.env._("%(user)s asks for approval of these exceptions:", user=requester), note)
+            for approver in lang_approvers:
+                self.activity_schedule(APPROVAL_ACTIVITY, user_id=approver.id, summary=summary, note=body)
+        self.message_post(body=self._get_fusion_exceptions_html(
+            self.env._("%(user)s asks for approval of these exceptions:", user=requester), note),
+            subtype_xmlid="mail.mt_note")
 
     def _get_fusion_exceptions_html(self, title, note=False):
-        """A title, the current exceptions as a list and an optional note, as chatter HTML."""
+        """A title, the current exceptions as a list and an optional note, as chatter HTML (context's language)."""
         self.ensure_one()
         items = Markup().join(Markup("<li>%s</li>") % line for line in (self.fusion_promise_alert or "").splitlines())
         body = Markup("<p>%s</p><ul>%s</ul>") % (title, items)
@@ -570,9 +613,12 @@ class SaleOrder(models.Model):
             self.env._("Exceptions refused: %(reason)s", reason=reason))
         requester = self._fusion_close_approval_request(reason, body)
         if requester:
+            # The activity is the requester's to read: in their language, as the managers' were in theirs
+            order = self.with_context(lang=requester.lang or "en_US")
+            note = order._get_fusion_exceptions_html(order.env._("Exceptions refused: %(reason)s", reason=reason))
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", user_id=requester.id,
-                summary=self.env._("Exceptions refused: change %(order)s", order=self.name), note=body)
+                summary=order.env._("Exceptions refused: change %(order)s", order=self.name), note=note)
 
     def _fusion_check_manager(self):
         if not self.env.user.has_group("fusion_base.group_fusion_manager"):
