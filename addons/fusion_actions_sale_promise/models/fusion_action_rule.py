@@ -2,7 +2,6 @@ from odoo import models
 
 from ai_insights.actions.signals import merge_signals, signal_frame
 
-BROKEN_STATUSES = ("partial", "late", "impossible")
 COVER_TRIGGERS = ("scarce_product", "overstock_product")
 
 
@@ -12,10 +11,11 @@ class FusionActionRule(models.Model):
     def _get_fusion_action_signals(self, trigger, company, today):
         """Late-promise rules check the company's confirmed, undelivered orders that have a promised date.
 
-        One search and one batch evaluation (the promise fields are computed
-        for the whole recordset); each order whose promise is partial, late or
-        impossible is an event of its customer (``sale.order,<id>``, its own
-        episode). Pushed signals about other events still count.
+        One search and one batch evaluation; each order whose promise slipped
+        (``sale.order._get_fusion_slipped_promises``, the rule the next best
+        action's delivery notice follows too) is an event of its customer
+        (``sale.order,<id>``, its own episode). Pushed signals about other
+        events still count.
         """
         signals = super()._get_fusion_action_signals(trigger, company, today)
         if trigger in COVER_TRIGGERS:
@@ -29,9 +29,8 @@ class FusionActionRule(models.Model):
              ("commitment_date", "!=", False)])
         if not orders:
             return signals
-        lines = orders.order_line
-        lines.mapped("fusion_exception")  # evaluates every line of every order in one batch
-        late = orders.filtered(lambda order: order.fusion_promise_status in BROKEN_STATUSES)
+        slipped = orders._get_fusion_slipped_promises()
+        late = orders.filtered(lambda order: order in slipped)
         if not late:
             return signals
         reasons = []

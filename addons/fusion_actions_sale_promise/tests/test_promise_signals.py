@@ -48,6 +48,16 @@ class TestPromiseSignals(PromiseCommon):
         self.assertEqual(Log.search_count([("rule_id", "=", self.rule.id), ("partner_id", "=", self.waiting.id),
                                            ("status", "=", "act")]), 1, "one episode per order: no second action")
 
+    def test_the_signal_follows_the_one_rule_for_a_slipped_promise(self):
+        """The orders the signal names are those sale.order._get_fusion_slipped_promises says slipped."""
+        slipped = (self.late_order | self.on_time_order)._get_fusion_slipped_promises()
+        self.assertEqual(list(slipped), [self.late_order])
+        self.assertIsNone(slipped[self.late_order], "no stock and no vendor: it cannot ship at all")
+        self.on_time_order.commitment_date = False  # nothing promised to the customer: nothing can slip
+        self.assertFalse(self.on_time_order._get_fusion_slipped_promises())
+        signals = self.rule._get_fusion_action_signals("late_promise", self.company, self.today)
+        self.assertEqual(set(signals["event_ref"]), {f"sale.order,{self.late_order.id}"})
+
 
 @tagged("post_install", "-at_install")
 class TestCoverSignals(PromiseCommon):
