@@ -53,12 +53,38 @@ class FusionPriceProposal(models.Model):
     elasticity_sd = fields.Float(string="Elasticity uncertainty", digits=(16, 2))
     expected_volume_change = fields.Float(string="Expected volume (%)", digits=(16, 1))
     expected_margin_change = fields.Float(string="Expected margin (%)", digits=(16, 1))
-    reason = fields.Text(readonly=True)
-    reason_data = fields.Json(readonly=True)
+    reason = fields.Text(
+        "Reason (as written then)", readonly=True,
+        help="The reasons in words of a proposal made before they were kept as codes.")
+    reason_data = fields.Json(
+        "Reasons (codes)", readonly=True,
+        help="The core's reasons for this price, as codes and figures: rendered in the reader's language when read.")
+    reason_text = fields.Text(
+        "Reason", compute="_compute_reason_text",
+        help="Why this price is proposed, one reason a line, in your language.")
     item_id = fields.Many2one("product.pricelist.item", string="Pricelist rule", readonly=True, ondelete="set null")
     previous_id = fields.Many2one("fusion.price.proposal", string="Replaced proposal", readonly=True)
     previous_date_end = fields.Datetime(readonly=True)
     change_ids = fields.One2many("fusion.price.change", "proposal_id", string="Changes")
+
+    @api.depends("reason_data", "reason", "currency_id")
+    @api.depends_context("lang")
+    def _compute_reason_text(self):
+        """The reasons in the reader's language and formats, amounts in the pricelist's currency.
+
+        Rendered from ``reason_data`` by ``fusion.reason`` in one batch per currency (no query per proposal);
+        a proposal made before ``reason_data`` existed shows the ``reason`` written then.
+        """
+        coded = self.filtered("reason_data")
+        texts = {}
+        for currency in coded.currency_id:
+            proposals = coded.filtered(lambda proposal, currency=currency: proposal.currency_id == currency)
+            sentences = iter(self.env["fusion.reason"]._get_fusion_reason_texts(
+                [reason for proposal in proposals for reason in proposal.reason_data], currency))
+            texts.update({proposal: "\n".join(next(sentences) for _reason in proposal.reason_data)
+                          for proposal in proposals})
+        for proposal in self:
+            proposal.reason_text = texts.get(proposal, proposal.reason)
 
     # ---------------------------------------------------------------- proposing
 
@@ -175,7 +201,6 @@ class FusionPriceProposal(models.Model):
         open_ones = self.search([("pricelist_id", "=", pricelist.id), ("state", "in", ("proposed", "control")),
                                  ("product_id", "in", keep["product_id"].tolist())])
         open_ones.unlink()
-        reason_model = self.env["fusion.reason"]
         date_end = today + timedelta(days=company.fusion_pricing_validity_days)
         values = []
         for row, source in zip(keep.itertuples(), keep.index, strict=True):
@@ -196,8 +221,7 @@ class FusionPriceProposal(models.Model):
                 "elasticity_sd": row.elasticity_sd,
                 "expected_volume_change": row.expected_volume_change * 100,
                 "expected_margin_change": row.expected_margin_change * 100,
-                "reason": "\n".join(reason_model._get_fusion_reason_text(reason, pricelist.currency_id)
-                                    for reason in row.reasons),
+                # Kept as codes and figures, read in each reader's language (reason_text)
                 "reason_data": [reason.to_dict() for reason in row.reasons],
             })
         return self.create(values)

@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import formatLang
 
 from .common import PricingCommon
 
@@ -16,7 +17,7 @@ class TestPriceProposals(PricingCommon):
         self.assertGreaterEqual(proposal.proposed_price, proposal.floor_price - 1e-6)
         self.assertAlmostEqual(proposal.elasticity, -4.0, delta=0.3)
         self.assertGreater(proposal.expected_volume_change, 0)
-        self.assertIn("for every 1% off", proposal.reason)
+        self.assertIn("for every 1% off", proposal.reason_text)
         self.assertEqual(proposal.reason_data[0]["code"], "pricing_discount")
         self.assertFalse(proposal.item_id, "nothing is applied before a manager approves")
 
@@ -128,3 +129,48 @@ class TestPriceProposals(PricingCommon):
         proposals = self.propose().filtered(lambda proposal: proposal.pricelist_id == own)
         self.assertEqual(proposals.product_id, self.elastic)
         self.assertAlmostEqual(proposals.elasticity, -4.0, delta=0.3)
+
+
+@tagged("post_install", "-at_install")
+class TestPriceProposalReasonsInTheReaderLanguage(PricingCommon):
+    """A proposal's reasons are kept as codes and figures and read in each reader's language and formats."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_pricing"], ["es_ES"])
+        cls.spanish_manager = new_test_user(
+            cls.env, "precios_gerente", groups="base.group_user,fusion_base.group_fusion_manager", lang="es_ES")
+
+    def read_as(self, proposals, user):
+        """``proposals`` as the web client gives them to ``user``: their rights, their language."""
+        return proposals.with_user(user).with_context(lang=user.lang)
+
+    def test_each_manager_reads_the_proposal_in_their_language_whoever_made_it(self):
+        # The weekly job ran for a Spanish manager; an English manager reads the same proposal
+        proposal = self.read_as(self.env["fusion.price.proposal"], self.spanish_manager).sudo()._propose(
+            self.company, self.today)
+        self.assertFalse(proposal.reason, "nothing is stored in the words of whoever ran the job")
+        spanish = self.read_as(proposal, self.spanish_manager).reason_text
+        english = self.read_as(proposal, self.manager).reason_text
+        self.assertEqual(len(spanish.split("\n")), len(proposal.reason_data))
+        self.assertTrue(spanish.startswith("Un descuento del "), spanish)
+        english_price = formatLang(self.read_as(proposal, self.manager).env, proposal.proposed_price,
+                                   currency_obj=proposal.currency_id)
+        self.assertIn(f"off (price {english_price}) is expected to earn more", english.split("\n")[0])
+        spanish_price = formatLang(self.read_as(proposal, self.spanish_manager).env, proposal.proposed_price,
+                                   currency_obj=proposal.currency_id)
+        self.assertIn(f"(precio {spanish_price})", spanish, "the price in Spanish formats, in the pricelist's currency")
+        self.assertIn("for every 1% off", english)
+        self.assertNotIn("for every 1% off", spanish)
+        # The manager who ran it switches to English: the same proposal now reads in English for them
+        self.spanish_manager.lang = "en_US"
+        self.assertEqual(self.read_as(proposal, self.spanish_manager).reason_text, english)
+
+    def test_a_proposal_kept_in_words_before_the_codes_keeps_showing_its_words(self):
+        proposal = self.propose()
+        old = proposal.copy({"reason": "22.5% off (price $ 6.66) is expected to earn more", "reason_data": False})
+        self.assertEqual(self.read_as(old, self.spanish_manager).reason_text, old.reason)
+        self.assertEqual(self.read_as(old | proposal, self.manager).mapped("reason_text")[1],
+                         self.read_as(proposal, self.manager).reason_text, "old and new rows read together")

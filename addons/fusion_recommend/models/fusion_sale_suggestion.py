@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ai_insights.recommend.complements import FILTER_REASONS, SOURCES
@@ -36,15 +36,57 @@ class FusionSaleSuggestion(models.Model):
     available = fields.Boolean(readonly=True)
     filter_reason = fields.Selection(FILTER_SELECTION, "Availability", readonly=True)
     promised_date = fields.Date("Can be delivered", readonly=True)
-    price_unit = fields.Float("Unit price", digits="Product Price", readonly=True)
-    reason = fields.Char("Why", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    price_unit = fields.Monetary("Unit price", readonly=True)
+    reason_data = fields.Json(
+        "Reasons (codes)", readonly=True,
+        help="Why the product is suggested and whether it can be offered, as codes and figures: rendered in the "
+             "reader's language when read.")
+    reason = fields.Char(
+        "Why (as written then)", readonly=True,
+        help="The reason in words of a suggestion made before the reasons were kept as codes.")
+    reason_text = fields.Char(
+        "Why", compute="_compute_reason_text",
+        help="Why the product is suggested and whether it can be offered, in your language.")
+
+    @api.depends("reason_data", "reason", "currency_id")
+    @api.depends_context("lang")
+    def _compute_reason_text(self):
+        coded = self.filtered("reason_data")
+        texts = {}
+        for currency in coded.currency_id:  # one rendering per currency, not one per suggestion
+            suggestions = coded.filtered(lambda suggestion, currency=currency: suggestion.currency_id == currency)
+            texts.update(zip(suggestions, self._get_fusion_suggestion_reason_texts(
+                [suggestion.reason_data for suggestion in suggestions], currency), strict=True))
+        for suggestion in self:
+            suggestion.reason_text = texts.get(suggestion, suggestion.reason)
+
+    @api.model
+    def _get_fusion_suggestion_reason_texts(self, reason_lists, currency):
+        """Each suggestion's reasons (its ``reason_data``) as one sentence in the user's language and formats.
+
+        The phrases are the core's (``crm_bridge.contract.reasons.PHRASES``, ``suggestion_*``) rendered by
+        ``fusion.reason`` in one batch, amounts in ``currency``; a product named in a reason (``product_id``)
+        is named as the user reads products. One read for the names, none per suggestion. Serves the list on
+        the quotation and the suggestions the bridge returns.
+        """
+        named = {reason["params"]["product_id"] for reasons in reason_lists for reason in reasons
+                 if reason["params"].get("product_id")}
+        # A name is no secret, and the bridge's technical user reads suggestions it may not read products of
+        names = {product.id: product.display_name
+                 for product in self.env["product.product"].sudo().browse(sorted(named)).exists()}
+        reasons = [dict(reason, params=dict(reason["params"], product=names[reason["params"]["product_id"]]))
+                   if reason["params"].get("product_id") in names else reason
+                   for reasons in reason_lists for reason in reasons]
+        sentences = iter(self.env["fusion.reason"]._get_fusion_reason_texts(reasons, currency))
+        return [". ".join(next(sentences) for _reason in reasons) + "." for reasons in reason_lists]
 
     def action_fusion_add_line(self):
         """Add the suggested product to its quotation (one unit) and drop the suggestion."""
         unavailable = self.filtered(lambda suggestion: not suggestion.available)
         if unavailable:
             raise UserError(self.env._("%(product)s cannot be offered: %(why)s", product=unavailable[0].product_id
-                                       .display_name, why=unavailable[0].reason))
+                                       .display_name, why=unavailable[0].reason_text))
         for order in self.order_id:
             if order.state not in ("draft", "sent"):
                 raise UserError(self.env._("Lines can only be added to a quotation."))

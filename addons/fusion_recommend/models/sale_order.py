@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 
 from odoo import api, fields, models, tools
-from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
 
 from ai_insights.recommend.complements import CoPurchase, honour_filter
+from crm_bridge.contract.reasons import Reason, render
 from crm_bridge.tables.odoo import customer_segment
 
 HISTORY_DAYS = 730  # the co-purchases and repurchase cycles are learned from this many days of confirmed orders
@@ -29,8 +29,10 @@ class SaleOrder(models.Model):
                 order.order_line.product_id.ids, order._get_fusion_commitment_day() or today + timedelta(
                     days=OFFER_DAYS), today, exclude_order_ids=order.ids)
             order.fusion_suggestion_ids.unlink()
+            # The reasons are kept as codes and figures (reason_data) and read in each reader's language
             self.env["fusion.sale.suggestion"].create([
-                dict(row, order_id=order.id, sequence=position) for position, row in enumerate(suggestions)])
+                {**{key: value for key, value in row.items() if key != "reason"}, "order_id": order.id,
+                 "sequence": position} for position, row in enumerate(suggestions)])
         return True
 
     @api.model
@@ -50,8 +52,10 @@ class SaleOrder(models.Model):
         -------
         list of dict
             ``product_id``, ``source``, ``available``, ``filter_reason``,
-            ``promised_date``, ``price_unit`` and ``reason`` (in words), the
-            available ones first.
+            ``promised_date``, ``price_unit``, ``reason_data`` (why and
+            whether it can be offered: :meth:`_get_fusion_suggestion_reasons`)
+            and ``reason`` (those reasons in the user's words), the available
+            ones first.
         """
         model = self.sudo().with_company(company)
         recommender = model._get_fusion_recommender(company, today)
@@ -66,15 +70,17 @@ class SaleOrder(models.Model):
                                  company._get_fusion_pricing_policy(products.categ_id), date_asked,
                                  refused=customer._get_fusion_recently_refused(company, today) if customer else set())
         honoured = honoured.sort_values("available", ascending=False, kind="stable")
-        names = {product.id: product.display_name for product in products.union(
-            model.env["product.product"].browse([int(p) for p in honoured["anchor_product_id"] if p > 0]))}
+        names = {product.id: product.display_name for product in model.env["product.product"].browse(
+            [int(p) for p in honoured["anchor_product_id"] if p > 0])}
+        reasons = [self._get_fusion_suggestion_reasons(row, names) for row in honoured.itertuples(index=False)]
+        texts = self.env["fusion.sale.suggestion"]._get_fusion_suggestion_reason_texts(reasons, company.currency_id)
         return [{
             "product_id": int(row.product_id), "source": str(row.source), "available": bool(row.available),
             "filter_reason": str(row.filter_reason),
             "promised_date": row.promised_date.date() if pd.notna(row.promised_date) else False,
             "price_unit": float(row.price) if np.isfinite(row.price) else 0.0,
-            "reason": self._get_fusion_suggestion_reason(row, names, company.currency_id),
-        } for row in honoured.itertuples(index=False)]
+            "reason_data": row_reasons, "reason": text,
+        } for row, row_reasons, text in zip(honoured.itertuples(index=False), reasons, texts, strict=True)]
 
     @api.model
     def _get_fusion_recommender(self, company, today):
@@ -157,24 +163,29 @@ class SaleOrder(models.Model):
         })
 
     @api.model
-    def _get_fusion_suggestion_reason(self, row, names, currency):
-        """Why a product is suggested and whether it can be offered, in the user's words."""
-        source = row.source
-        if source == "repurchase" and np.isfinite(row.cycle_days):
-            why = self.env._("Bought about every %(cycle)s days, last %(since)s days ago",
-                             cycle=round(row.cycle_days), since=round(row.days_since))
-        elif source == "complement" and row.anchor_product_id > 0:
-            why = self.env._("Bought with %(product)s %(lift)s times more often than by chance",
-                             product=names.get(int(row.anchor_product_id), ""),
-                             lift=formatLang(self.env, row.lift, digits=1))
-        elif source == "category":
-            why = self.env._("Often bought with products of the same kind as this quotation's")
+    def _get_fusion_suggestion_reasons(self, row, names):
+        """Why a suggested product (a row of ``honour_filter``) is suggested and whether it can be offered.
+
+        Two core reasons (``crm_bridge.contract.reasons``: a ``suggestion_*`` code, its figures and the English
+        sentence): the why (repurchase cycle, complement of a product with its lift, category, popular in the
+        segment) and the offer (delivery date and price, or why it is not offered). Stored as they are and
+        rendered when read (:meth:`fusion.sale.suggestion._get_fusion_suggestion_reason_texts`), so each reader
+        reads them in their own language and formats. ``names``: the anchor products' names, {id: name}.
+        """
+        anchor = int(row.anchor_product_id)
+        if row.source == "repurchase" and np.isfinite(row.cycle_days):
+            why = {"cycle_days": round(float(row.cycle_days)), "days_since": round(float(row.days_since))}
+        elif row.source == "complement" and anchor > 0:
+            why = {"product": names.get(anchor, ""), "product_id": anchor, "lift": round(float(row.lift), 2)}
         else:
-            why = self.env._("Popular with similar customers")
-        if row.available:
-            return self.env._("%(why)s. Can be delivered on %(date)s at %(price)s.", why=why,
-                              date=format_date(self.env, row.promised_date.date()),
-                              price=formatLang(self.env, row.price, currency_obj=currency))
-        status = dict(self.env["fusion.sale.suggestion"]._fields["filter_reason"]._description_selection(
-            self.env))[row.filter_reason]
-        return self.env._("%(why)s. Not offered: %(status)s.", why=why, status=status)
+            why = {}
+        promised = {"promised_date": row.promised_date.date()} if pd.notna(row.promised_date) else {}
+        offer = {**promised, "price": float(row.price)} if row.available else promised
+        return [_core_reason(f"suggestion_{row.source}", why),
+                _core_reason(f"suggestion_{row.filter_reason}", offer)]
+
+
+def _core_reason(code, params):
+    """A core reason as stored (``Reason.to_dict``), its English sentence rendered from its phrase."""
+    reason = Reason(code, "", params).to_dict()
+    return {**reason, "message": render(reason)}

@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import formatLang
 
 from .common import RecommendCommon
 
@@ -18,7 +20,7 @@ class TestSuggestedLines(RecommendCommon):
         chair = suggested[self.chair]
         self.assertTrue(chair.available)
         self.assertEqual(chair.source, "complement")
-        self.assertIn("Desk", chair.reason)
+        self.assertIn("Desk", chair.reason_text)
         self.assertTrue(self.today <= chair.promised_date <= self.today + timedelta(days=14))
         self.assertNotIn(self.desk, suggested, "a product already on the quotation is not suggested")
         chair.action_fusion_add_line()
@@ -63,4 +65,63 @@ class TestSuggestedLines(RecommendCommon):
         as_me = self.env["fusion.sale.suggestion"].with_user(self.salesperson)
         self.assertEqual(as_me.search([]).order_id, mine)
         with self.assertRaises(AccessError):
-            theirs.fusion_suggestion_ids.with_user(self.salesperson).read(["reason"])
+            theirs.fusion_suggestion_ids.with_user(self.salesperson).read(["reason_text"])
+
+
+@tagged("post_install", "-at_install")
+class TestSuggestionReasonsInTheReaderLanguage(RecommendCommon):
+    """A suggestion's reasons are kept as codes and figures and read in each reader's language and formats."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_recommend"], ["es_ES"])
+        cls.spanish_salesperson = new_test_user(
+            cls.env, "reco_vendedora", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user",
+            lang="es_ES")
+
+    def as_reader(self, records, user):
+        """``records`` as the web client gives them to ``user``: their rights, their language."""
+        return records.with_user(user).with_context(lang=user.lang)
+
+    def test_spanish_and_english_readers_read_the_same_suggestion_each_in_their_own_words(self):
+        # The Spanish salesperson clicks "Suggest lines"; her manager reads the same rows in English
+        order = self._make_order([(self.desk, 1)], user=self.spanish_salesperson, user_id=self.spanish_salesperson.id)
+        self.as_reader(order, self.spanish_salesperson).action_fusion_suggest_lines()
+        suggestions = order.fusion_suggestion_ids
+        chair = suggestions.filtered(lambda suggestion: suggestion.product_id == self.chair)
+        cheap = suggestions.filtered(lambda suggestion: suggestion.product_id == self.cheap)
+        self.assertFalse(chair.reason, "nothing is stored in the clicker's words")
+        self.assertEqual([reason["code"] for reason in chair.reason_data],
+                         ["suggestion_complement", "suggestion_available"])
+        spanish = self.as_reader(chair, self.spanish_salesperson).reason_text
+        english = self.as_reader(chair, self.manager).reason_text
+        self.assertRegex(spanish, r"^Se compra con Desk \d+,\d\d veces más de lo que cabría esperar por azar\. "
+                                  r"Se puede entregar el ")
+        self.assertRegex(english, r"^Bought with Desk \d+\.\d\d times more often than by chance\. "
+                                  r"Can be delivered on ")
+        self.assertIn(chair.promised_date.strftime("%d/%m/%Y"), spanish, "a Spanish date")
+        self.assertIn(chair.promised_date.strftime("%m/%d/%Y"), english, "an English date")
+        spanish_env, english_env = (self.as_reader(chair, user).env for user in (self.spanish_salesperson,
+                                                                                 self.manager))
+        self.assertIn(formatLang(spanish_env, chair.price_unit, currency_obj=chair.currency_id), spanish)
+        self.assertIn(formatLang(english_env, chair.price_unit, currency_obj=chair.currency_id), english)
+        self.assertNotEqual(re.sub(r"\D", "", spanish), "", "figures are written")
+        self.assertEqual(self.as_reader(cheap, self.spanish_salesperson).reason_text.split(". ")[1],
+                         "No se ofrece: su precio quedaría por debajo del margen mínimo.")
+        self.assertEqual(self.as_reader(cheap, self.manager).reason_text.split(". ")[1],
+                         "Not offered: its price would be below the margin floor.")
+        # The whole list in one rendering: reading every row's reason costs no query per row
+        rows = self.as_reader(suggestions, self.manager)
+        rows.fetch(["reason_data", "reason", "currency_id"])
+        self.assertGreater(len(rows), 3)
+        with self.assertQueryCount(4):  # the complements' names and the currency's format: once, not once a row
+            rows.mapped("reason_text")
+
+    def test_a_suggestion_kept_in_words_before_the_codes_keeps_showing_its_words(self):
+        order = self._make_order([(self.desk, 1)])
+        old = self.env["fusion.sale.suggestion"].create({
+            "order_id": order.id, "product_id": self.chair.id, "source": "complement", "available": True,
+            "filter_reason": "available", "reason": "Bought with Desk 3.0 times more often than by chance."})
+        self.assertEqual(self.as_reader(old, self.spanish_salesperson).reason_text, old.reason)
