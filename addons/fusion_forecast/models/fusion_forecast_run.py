@@ -170,6 +170,7 @@ class FusionForecastRun(models.Model):
 
         ``demand_qty`` is the forecast mean of a forecast row and the actual
         quantity of an actual row, so one chart grouped by ``kind`` shows both.
+        A product's week without demand is one actual row of 0.
 
         A series and week whose 95% bound is 0 (no demand expected, as most
         weeks of intermittent series) has no row, but a product the forecast
@@ -201,6 +202,13 @@ class FusionForecastRun(models.Model):
                       warehouse_id=int(history.warehouses[w]),
                       week=history.weeks[history.n_weeks - weeks + t].date(), actual_qty=float(q), demand_qty=float(q))
                  for p, s, w, t, q in zip(product, segment, warehouse, week, quantity)]
+        # A week a product sold nothing in is one row of 0 (on its first series), not a missing week: a chart of
+        # the product's demand keeps every week in its place and its history runs to the forecast's first week
+        quiet_product, quiet_week = np.nonzero(~(history.qty[..., -weeks:] > 0).any(axis=(1, 2)))
+        vals += [dict(common, kind="actual", product_id=int(product_ids[p]), segment=history.segments[0],
+                      warehouse_id=int(history.warehouses[0]), week=history.weeks[history.n_weeks - weeks + t].date(),
+                      actual_qty=0.0, demand_qty=0.0)
+                 for p, t in zip(quiet_product, quiet_week)]
         return vals
 
     def _apply_fusion_forecast(self, products, forecast):
