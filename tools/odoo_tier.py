@@ -469,8 +469,11 @@ def command_i18n(args: argparse.Namespace) -> int:
         kept = {entry.msgid: entry.msgstr for entry in old}
         for entry in catalogue:
             entry.msgstr = kept.get(entry.msgid, "")
-        # Kept: terms applied through a reference of their own (the core's phrases); a term without one is dead
-        catalogue.extend(entry for entry in old if entry.msgid not in terms and entry.occurrences)
+        # Kept: code terms the export cannot see (the core's phrases, translated through a variable). A model
+        # or view term is always exported while it lives, so one missing from the export is dead (e.g. an old
+        # selection label, which would otherwise still win over the new one of the same field).
+        catalogue.extend(entry for entry in old if entry.msgid not in terms and entry.occurrences
+                         and all(path.startswith("code:") for path, _line in entry.occurrences))
         if not len(catalogue):
             (folder / f"{module}.pot").unlink(missing_ok=True)
             print(f"{module}: no translatable term", flush=True)
