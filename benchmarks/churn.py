@@ -30,7 +30,9 @@ deviation over them.
   longest window the history allowed: ``train_days``);
 * lifetime value (the revenue each customer brings in the horizon), for the
   model and the ``_bgnbd`` and ``_pnbd`` baselines (their expected purchases
-  times the same order value): ``cdnow_rolling_mae_<H>``, ``_rmse_<H>``,
+  times the same shrunk mean order value; the model also multiplies it by the
+  spend scale it learnt on its training window, ``ai_insights.churn.clv.spend_scale``):
+  ``cdnow_rolling_mae_<H>``, ``_rmse_<H>``,
   ``_r_<H>``, and calibration in the large ``cdnow_rolling_total_ratio_<H>``
   (forecast total / actual total; ``_count_ratio_<H>`` for the purchases),
   with ``cdnow_rolling_total_ratio_folds_<H>`` fold by fold. The one model

@@ -12,7 +12,8 @@ another. Before scoring, :meth:`CLVModel.rebase` refits the anchor on the
 customers being scored, as of the scoring date (it needs no outcome), so the
 anchor is never the one fitted on the training window's shorter history. The
 value of the expected purchases is the customer's mean order value (shrunk
-towards the population's for customers with few orders) times the margin rate.
+towards the population's for customers with few orders) times a spend scale
+learnt on the training pair (:func:`spend_scale`), times the margin rate.
 
 :meth:`CLVModel.predict` and :meth:`CLVModel.value` are expected values (the
 right input for a lifetime value, and the forecast scored by squared error).
@@ -42,7 +43,7 @@ from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = [
     "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median", "expected_order_value",
-    "population_order_value", "FIT_ATTEMPTS", "VALUE_COLUMNS",
+    "population_order_value", "spend_scale", "FIT_ATTEMPTS", "VALUE_COLUMNS",
 ]
 
 # Columns of CLVModel.value(), in order.
@@ -238,6 +239,44 @@ def expected_order_value(X: pd.DataFrame, population_order_value: float, prior_o
     return (orders * order_value + prior_orders * population_order_value) / (orders + prior_orders)
 
 
+def spend_scale(forecast, order_value, bought, revenue) -> float:
+    """Value of a purchase that happened over the value of a purchase the forecast expected.
+
+    The spend of a lifetime value is each customer's shrunk mean order value
+    (:func:`expected_order_value`) on their expected purchases, but the
+    purchases that do happen are worth more: the customers who come back are
+    the bigger spenders among those the forecast spreads its purchases on.
+    Measured on a training pair (features as of a cut-off, purchases and
+    their value in the window after it), the ratio
+
+    ``(sum(revenue) / sum(bought)) / (sum(forecast * order_value) / sum(forecast))``
+
+    is the factor that turns the forecast's mean value per purchase into the
+    realised one. It does not touch the purchase count. On CDNOW it was
+    1.06-1.12 on every training window before the rolling origins and
+    0.99-1.12 on the evaluation windows after them.
+
+    Parameters
+    ----------
+    forecast, order_value : array-like
+        Expected purchases in the window and the shrunk mean order value, per customer.
+    bought, revenue : array-like
+        Purchases in the window and their net value, per customer.
+
+    Returns
+    -------
+    float
+        The factor; 1 when the window has no purchase or the forecast none.
+    """
+    forecast, order_value, bought, revenue = (np.asarray(v, dtype=float) for v in
+                                              (forecast, order_value, bought, revenue))
+    if bought.sum() <= 0 or forecast.sum() <= 0 or revenue.sum() <= 0:
+        return 1.0
+    realised = revenue.sum() / bought.sum()
+    expected = (forecast * order_value).sum() / forecast.sum()
+    return float(realised / expected) if expected > 0 else 1.0
+
+
 class CLVModel(RegressorMixin, BaseEstimator):
     """Expected purchases in a horizon, corrected by the fused features, and their value.
 
@@ -296,10 +335,12 @@ class CLVModel(RegressorMixin, BaseEstimator):
     def _design(self, X: pd.DataFrame, forecast: pd.DataFrame) -> np.ndarray:
         return np.column_stack([X[self.features_used_].to_numpy(dtype=float), forecast["p_alive"].to_numpy()])
 
-    def fit(self, X: pd.DataFrame, y, anchor_params: dict[str, float] | None = None) -> CLVModel:
+    def fit(self, X: pd.DataFrame, y, anchor_params: dict[str, float] | None = None, revenue=None) -> CLVModel:
         """Learn from features as of a cut-off and purchases counted in the following ``horizon_days``.
 
         ``anchor_params`` (from :func:`fit_rfm_model` on the buyers of ``X``) skips the anchor's fit.
+        ``revenue``, the net value of those purchases per customer, teaches the spend scale
+        (:func:`spend_scale`); without it the scale is 1.
         """
         if self.anchor not in _ANCHORS:
             raise ValidationError(f"anchor must be one of {_ANCHORS}", field="anchor")
@@ -312,6 +353,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
                 field="X",
             )
         X, y = X[buyers], np.asarray(y, dtype=float)[buyers]
+        revenue = None if revenue is None else np.asarray(revenue, dtype=float)[buyers]
         # A feature nobody has (e.g. margin without costs) teaches nothing.
         self.features_used_ = [name for name in self.feature_names_in_ if X[name].notna().any()]
         summary = rfm_from_features(X)
@@ -340,6 +382,9 @@ class CLVModel(RegressorMixin, BaseEstimator):
         correction = self._bounded(raw)
         self.correction_scale_ = float(exposure.sum() / (exposure * correction).sum())
         self.population_order_value_ = population_order_value(X)
+        self.spend_scale_ = 1.0 if revenue is None else spend_scale(
+            forecast["expected"].to_numpy() * correction * self.correction_scale_,
+            expected_order_value(X, self.population_order_value_, self.prior_orders), y, revenue)
         margins = X["margin_rate"].dropna()
         self.population_margin_rate_ = float(margins.median()) if len(margins) else float("nan")
         return self
@@ -401,12 +446,16 @@ class CLVModel(RegressorMixin, BaseEstimator):
     def value(self, X: pd.DataFrame, horizon_days: float | None = None) -> pd.DataFrame:
         """Per customer: ``expected_purchases``, ``p_alive``, ``expected_revenue``, ``expected_margin``.
 
+        ``expected_revenue`` is the expected purchases times the customer's
+        shrunk mean order value times the spend scale learnt in training.
         ``expected_margin`` (the lifetime value over the horizon) uses the
         customer's margin rate, else the population's; it is NaN when no cost
         is known at all.
         """
         expected, alive = self._forecast(X, horizon_days)
-        shrunk_value = expected_order_value(X, self.population_order_value_, self.prior_orders)
+        # Models stored before the spend scale existed valued a purchase at the shrunk mean order value.
+        shrunk_value = (expected_order_value(X, self.population_order_value_, self.prior_orders)
+                        * getattr(self, "spend_scale_", 1.0))
         margin = X["margin_rate"].fillna(self.population_margin_rate_).to_numpy(dtype=float)
         revenue = expected * shrunk_value
         return pd.DataFrame(

@@ -237,8 +237,8 @@ def train_value_model(
     The one way it is trained: by :func:`rolling_evaluation` on every fold
     and by the Odoo addon at the end of the data, so the value a partner shows
     comes from the procedure its card measured, at the horizon it names.
-    Features as of ``origin - d`` and purchases in the ``d`` days up to
-    ``origin``, ``d`` = :func:`training_days`; rebase the result on the
+    Features as of ``origin - d`` and purchases (their count and value) in
+    the ``d`` days up to ``origin``, ``d`` = :func:`training_days`; rebase the result on the
     customers as of the scoring date before forecasting.
 
     Parameters
@@ -263,8 +263,9 @@ def train_value_model(
         features = build_features(tables, cutoff, recent_days=recent_days)
         features = features[features["frequency"] >= 1]
     bought = future_purchases(tables, cutoff, days, features.index)
+    revenue = future_revenue(tables, cutoff, days, features.index)
     return CLVModel(horizon_days=days, anchor=anchor, **dict(clv_params or {})).fit(
-        features, bought, anchor_params=dict(anchor_params) if anchor_params else None)
+        features, bought, anchor_params=dict(anchor_params) if anchor_params else None, revenue=revenue)
 
 
 def rolling_evaluation(

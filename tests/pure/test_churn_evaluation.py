@@ -11,10 +11,12 @@ from test_features import tiny_tables
 from ai_insights.churn.clv import (
     FIT_ATTEMPTS,
     CLVModel,
+    expected_order_value,
     fit_rfm_model,
     population_order_value,
     rfm_forecast,
     rfm_from_features,
+    spend_scale,
 )
 from ai_insights.churn.datasets import calibration_holdout, data_end, load_cdnow
 from ai_insights.churn.evaluation import (
@@ -168,3 +170,32 @@ def test_value_model_learns_wholly_before_its_origin_for_its_horizon(tables):
     with pytest.raises(InsufficientDataError) as raised:
         train_value_model(tables, first_purchase + pd.Timedelta(days=60), 180, "bgnbd")
     assert raised.value.code == "window_too_short"
+
+
+def test_spend_scale_turns_the_forecast_value_of_a_purchase_into_the_realised_one():
+    # Two customers forecast one purchase each, valued 10 and 30 (20 a purchase on average); only the second
+    # buys, twice, for 35 each: a purchase that happens is worth 35 / 20 of what the forecast valued it.
+    assert spend_scale([1.0, 1.0], [10.0, 30.0], [0, 2], [0.0, 70.0]) == pytest.approx(35 / 20)
+    # Nothing bought, or nothing forecast: no evidence, no scale.
+    assert spend_scale([1.0, 1.0], [10.0, 30.0], [0, 0], [0.0, 0.0]) == 1.0
+    assert spend_scale([0.0, 0.0], [10.0, 30.0], [0, 2], [0.0, 70.0]) == 1.0
+
+
+def test_value_model_learns_its_spend_scale_on_its_training_window_and_values_purchases_with_it(tables):
+    end = data_end(tables)
+    model = train_value_model(tables, end, 180, "bgnbd")
+    cutoff = end - pd.Timedelta(days=model.horizon_days)
+    X = build_features(tables, cutoff)
+    X = X[X["frequency"] >= 1]
+    bought = future_purchases(tables, cutoff, model.horizon_days, X.index)
+    revenue = future_revenue(tables, cutoff, model.horizon_days, X.index)
+    forecast = model.predict(X)
+    order_value = expected_order_value(X, model.population_order_value_, model.prior_orders)
+    assert model.spend_scale_ == pytest.approx(spend_scale(forecast, order_value, bought, revenue), rel=1e-6)
+    value = model.value(X)
+    assert value["expected_revenue"].to_numpy() == pytest.approx(forecast * order_value * model.spend_scale_)
+    # On its own training window the realised value per purchase is met exactly.
+    realised = revenue.sum() / bought.sum()
+    assert value["expected_revenue"].sum() / value["expected_purchases"].sum() == pytest.approx(realised, rel=1e-6)
+    # Without the purchases' value there is nothing to learn it from.
+    assert CLVModel(horizon_days=180, anchor="bgnbd").fit(X, bought).spend_scale_ == 1.0

@@ -153,13 +153,17 @@ class FusionChurnModel(models.Model):
         card = replace(
             card, metrics=dict(metrics, **rolling),
             extra=dict(card.extra, value_horizon_days=value_horizon, value_train_days=clv.horizon_days,
+                       value_spend_scale=clv.spend_scale_,
                        rolling_evaluation=evaluation.to_dict(),
                        erased_customers_excluded=excluded["erased_customers_excluded"]),
             notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
                                f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
                                " scoring) whose correction by the same features only re-ranks customers; trained"
                                f" on the purchases of the last {clv.horizon_days} days of data, as each cut-off of"
-                               f" the rolling evaluation trained it for the {value_horizon}-day horizon. "
+                               f" the rolling evaluation trained it for the {value_horizon}-day horizon; a"
+                               " purchase is valued at the customer's shrunk mean order value times"
+                               f" {clv.spend_scale_:.3f}, what a purchase in that window was worth against what"
+                               " the forecast valued it. "
                                + (f"{clv.correction_note_} " if clv.correction_note_ else "") + excluded["note"])
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),

@@ -51,6 +51,8 @@ class TestChurnRegistry(ChurnDemoCommon):
         self.assertEqual(clv.anchor, rolling["anchor"])
         # The lifetime value is trained as each fold trained it for the value horizon: the card names its window.
         self.assertEqual(clv.horizon_days, json.loads(version.card_json)["extra"]["value_train_days"])
+        self.assertAlmostEqual(clv.spend_scale_, json.loads(version.card_json)["extra"]["value_spend_scale"])
+        self.assertIn(f"times {clv.spend_scale_:.3f}", version.card_json)
         self.assertLessEqual(clv.horizon_days, version.value_horizon_days)
         self.assertEqual(churn.horizon_days, 90)
         self.assertTrue(hasattr(clv, "regressor_"))

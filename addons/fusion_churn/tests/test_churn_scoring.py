@@ -76,6 +76,10 @@ class TestChurnScoring(ChurnDemoCommon):
         by_partner = {score.partner_id.id: score for score in self.scores}
         for partner_id, row in expected.head(20).iterrows():
             self.assertAlmostEqual(by_partner[partner_id].expected_orders, row["expected_purchases"], places=1)
+            # Revenue and margin carry the spend scale the version learnt on its training window.
+            self.assertAlmostEqual(by_partner[partner_id].expected_revenue, row["expected_revenue"], places=0)
+            self.assertAlmostEqual(by_partner[partner_id].lifetime_value, row["expected_margin"], places=0)
+        self.assertGreater(clv.spend_scale_, 0)
         partner = self.env["res.partner"].with_user(self.salesperson).browse(self.scores[0].partner_id.id)
         self.assertEqual(partner.fusion_lifetime_value_days, version.value_horizon_days)
         self.assertEqual(partner.fusion_lifetime_value, self.scores[0].lifetime_value)
