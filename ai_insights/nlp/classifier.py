@@ -45,10 +45,12 @@ from spacy.tokens import Doc
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ai_insights.nlp.card import evaluate_task
+from ai_insights.nlp.heads import LinearHeads
 from ai_insights.nlp.keyphrases import candidate_phrases, rank_phrases
 from ai_insights.nlp.pipeline import build_ticket_nlp
 from ai_insights.nlp.signals import SIGNAL_GROUPS, signal_counts
 from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
+from ai_insights.nlp.words import doc_words
 from ai_insights.registry.store import ModelCard, load_model, save_model
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
@@ -215,12 +217,13 @@ def _is_negation(lower: str) -> bool:
 def _lemma_view(doc: Doc) -> str:
     """Lemmas with numbers collapsed and words in a negation's scope prefixed ``neg_``."""
     words, scope = [], 0
-    for token in doc:
-        if token.is_punct or token.is_space:
+    for word, lemma in zip(doc_words(doc), doc._.lemmas):
+        if word.is_punct or word.is_space:
             scope = 0
             continue
-        lemma = "<num>" if _DIGITS.search(token.text) else token.lemma_
-        if _is_negation(token.lower_):
+        if _DIGITS.search(word.text):
+            lemma = "<num>"
+        if _is_negation(word.lower):
             words.append(lemma)
             scope = _NEGATION_SCOPE
         elif scope:
@@ -382,6 +385,14 @@ class TicketAnalyzer(BaseEstimator):
                                          labels[task][known].astype(str).to_numpy(),
                                          sample_weight=weights[known])
         self.classes_ = {task: [str(label) for label in head.classes_] for task, head in self.heads_.items()}
+        self._prepare_prediction()
+
+    def _prepare_prediction(self) -> None:
+        """What prediction reads from the fitted parts, built once: the heads' coefficients side by
+        side (:class:`~ai_insights.nlp.heads.LinearHeads`) and the key phrases' word weights."""
+        n_features = sum(len(vectorizer.vocabulary_) for vectorizer in self._vectorizers().values()) + len(
+            self.cue_columns_)
+        self._heads = LinearHeads(self.heads_, self.task_columns_ or {}, n_features)
         self._index_lemma_idf()
 
     def _index_lemma_idf(self) -> None:
@@ -403,17 +414,19 @@ class TicketAnalyzer(BaseEstimator):
         return matrix if columns is None else matrix[:, columns]
 
     def _transform(self, views: dict) -> sp.csr_matrix:
-        with config_context(assume_finite=True):
-            return sp.hstack(
-                [transformer.transform(views[name]) for name, transformer in self.features_.items()]
-            ).tocsr()
+        # The features are finite and the transformers' parameters fixed by fit: sklearn's checks of
+        # both are skipped (they were half of a single ticket's transform). Sparse blocks only, so the
+        # blocks are joined row by row (scipy's CSR stacking) instead of through a coordinate matrix.
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            blocks = [transformer.transform(views[name]) for name, transformer in self.features_.items()]
+        return sp.hstack([sp.csr_matrix(block) for block in blocks], format="csr")
 
     def _evaluate_views(self, views: dict, labels: pd.DataFrame, languages: Sequence[str]):
         matrix = self._transform(views)
         metrics, confusion = {}, {}
         for task, head in self.heads_.items():
             known = labels[task].notna().to_numpy()
-            proba = head.predict_proba(self._columns(matrix[known], task))
+            proba = self._heads.predict_proba(matrix[known])[task]
             predicted = head.classes_[proba.argmax(axis=1)]
             task_metrics, confusion[task] = evaluate_task(
                 task, labels[task][known].astype(str), predicted, proba.max(axis=1),
@@ -466,12 +479,12 @@ class TicketAnalyzer(BaseEstimator):
         vader = (self._vader.polarity_scores(text[:2000]) if language == "en"
                  else {"compound": 0.0, "pos": 0.0, "neg": 0.0})
         words = shouted = urgent = negations = 0
-        for token in doc:
-            if token.is_alpha:
+        for word, lemma in zip(doc_words(doc), doc._.lemmas):
+            if word.is_alpha:
                 words += 1
-                shouted += len(token) > 1 and token.is_upper
-                urgent += token.lemma_ in _URGENCY_WORDS or token.lower_ in _URGENCY_WORDS
-            negations += _is_negation(token.lower_)
+                shouted += len(word.text) > 1 and word.is_upper
+                urgent += lemma in _URGENCY_WORDS or word.lower in _URGENCY_WORDS
+            negations += _is_negation(word.lower)
         return (
             _lemma_view(doc),
             _DIGITS.sub("0", text.lower()),
@@ -509,10 +522,7 @@ class TicketAnalyzer(BaseEstimator):
             "undetermined_language", "mixed_language").
         """
         views, docs, flags = self._analyse(list(texts), batch_size)
-        matrix = self._transform(views)
-        with config_context(assume_finite=True):  # features are finite by construction: skip the checks
-            probabilities = {task: head.predict_proba(self._columns(matrix, task))
-                             for task, head in self.heads_.items()}
+        probabilities = self._heads.predict_proba(self._transform(views))
         lexicon_scores = views["cues"][:, self.cue_columns_.index("vader_compound")]
         return [
             self._result(position, doc, ticket_flags, probabilities, float(lexicon_scores[position]))
@@ -627,5 +637,5 @@ class TicketAnalyzer(BaseEstimator):
         analyzer.nlp_ = build_ticket_nlp(lemma_tables=payload["lemma_tables"])
         analyzer.card_ = card
         analyzer._vader = SentimentIntensityAnalyzer()
-        analyzer._index_lemma_idf()
+        analyzer._prepare_prediction()
         return analyzer

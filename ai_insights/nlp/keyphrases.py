@@ -19,6 +19,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from ai_insights.nlp.language import stop_words
+from ai_insights.nlp.words import doc_words
 
 __all__ = ["candidate_phrases", "group_key_phrases", "rank_phrases", "trending_phrases"]
 
@@ -40,7 +41,7 @@ def candidate_phrases(doc: Doc, max_words: int = 3, surface_forms: dict[str, str
     Parameters
     ----------
     doc : spacy.tokens.Doc
-        Output of the ticket pipeline (lemmas and ``doc._.detected_language`` set).
+        Output of the ticket pipeline (``doc._.lemmas`` and ``doc._.detected_language`` set).
     max_words : int
         Longest phrase, in words.
     surface_forms : dict, optional
@@ -52,12 +53,11 @@ def candidate_phrases(doc: Doc, max_words: int = 3, surface_forms: dict[str, str
     phrases: list[str] = []
     run: list[str] = []
     words: list[str] = []
-    for token in [*doc, None]:
-        lemma = token.lemma_ if token is not None else ""
-        if token is not None and token.is_alpha and len(lemma) > 1 and lemma not in excluded \
-                and token.lower_ not in excluded:
+    for word, lemma in zip([*doc_words(doc), None], [*doc._.lemmas, ""]):
+        if word is not None and word.is_alpha and len(lemma) > 1 and lemma not in excluded \
+                and word.lower not in excluded:
             run.append(lemma)
-            words.append(token.lower_)
+            words.append(word.lower)
             continue
         for size in range(1, max_words + 1):
             for start in range(len(run) - size + 1):

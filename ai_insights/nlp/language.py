@@ -20,6 +20,8 @@ import spacy.lang
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ai_insights.nlp.words import doc_words
+
 __all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language", "stop_words"]
 
 SUPPORTED_LANGUAGES = ("es", "en")
@@ -137,10 +139,10 @@ class LanguageDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         words, lowers = [], []
-        for token in islice(doc, self.max_words):
-            lower = token.lower_
+        for word in islice(doc_words(doc), self.max_words):
+            lower = word.lower
             lowers.append(lower)
-            if token.is_alpha:
+            if word.is_alpha:
                 words.append(lower)
             elif clitic := _CLITIC.match(lower.replace("\u2019", "'")):
                 words.extend(clitic.groups())

@@ -1,11 +1,16 @@
 """The spaCy pipeline every ticket goes through.
 
-``spacy.blank("xx")`` (language-neutral tokenizer) -> ``ticket_language``
-(see :mod:`ai_insights.nlp.language`) -> ``ticket_lemmatizer``, which
-lemmatises each token with the lookup table of the language just detected
-(Spanish and English tables from ``spacy-lookups-data``; other languages keep
-the lower-cased form). One pipeline for both languages, so ``nlp.pipe`` runs
-a mixed batch in one pass.
+``spacy.blank("xx")`` (language-neutral tokenizer) -> ``ticket_words``
+(each token's attributes read once, see :mod:`ai_insights.nlp.words`) ->
+``ticket_language`` (see :mod:`ai_insights.nlp.language`) ->
+``ticket_lemmatizer``, which lemmatises each token with the lookup table of
+the language just detected (Spanish and English tables from
+``spacy-lookups-data``; other languages keep the lower-cased form). One
+pipeline for both languages, so ``nlp.pipe`` runs a mixed batch in one pass.
+
+The lemmas are the list ``doc._.lemmas`` (one per token), not each token's
+``lemma_``: writing them token by token cost as much as the rest of the
+pipeline, and every reader (the analyzer, the key phrases) takes the list.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
 from ai_insights.nlp.language import DEFAULT_LANGUAGES, SUPPORTED_LANGUAGES
+from ai_insights.nlp.words import doc_words
 
 __all__ = ["BilingualLemmatizer", "build_ticket_nlp"]
 
 
 class BilingualLemmatizer:
-    """spaCy component: lookup lemmas in the language of ``doc._.language``.
+    """spaCy component: lookup lemmas in the language of ``doc._.language``, as ``doc._.lemmas``.
 
     The tables are plain dicts serialised with msgpack: loading them takes a
     tenth of the time spaCy's ``Lookups`` tables need, which keeps model
@@ -58,9 +64,7 @@ class BilingualLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         table = self.tables.get(doc._.language, {})
-        for token in doc:
-            lower = token.lower_
-            token.lemma_ = table.get(lower, lower)
+        doc._.lemmas = [table.get(word.lower, word.lower) for word in doc_words(doc)]
         return doc
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
@@ -104,6 +108,7 @@ def build_ticket_nlp(
         See :func:`ai_insights.nlp.language.detect_language`.
     """
     nlp = spacy.blank("xx")
+    nlp.add_pipe("ticket_words")
     nlp.add_pipe("ticket_language", config={"languages": list(languages), "mixed_share": mixed_share})
     lemmatizer = nlp.add_pipe("ticket_lemmatizer")
     if lemma_tables is None:

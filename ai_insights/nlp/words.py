@@ -1,0 +1,84 @@
+"""A processed ticket's tokens as plain Python values, read from spaCy once.
+
+Every attribute read on a spaCy token builds a Python ``Token`` object
+first; the analysis read each token five times (language, lemma, cues, the
+lemma view, key phrases), and building those objects was a fifth of its
+time. :func:`doc_words` reads the token ids of a doc in one call
+(``Doc.to_array``) and turns each id into a :class:`Word` remembered per
+lexeme, so a word seen before costs one dictionary look-up. The words are
+kept on the doc (``doc._.words``) for every later step.
+
+All the attributes of a :class:`Word` belong to the lexeme (the string),
+not to its place in the text, so the same id always gives the same word.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from spacy.attrs import ORTH
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["Word", "WordReader", "doc_words"]
+
+# Lexemes remembered before the memory starts afresh: a long-running server meets new words forever.
+_MAX_LEXEMES = 200_000
+
+for _name in ("words", "lemmas"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+class Word(NamedTuple):
+    """What the analysis reads of a token (spaCy's ``Token`` attributes of the same names)."""
+
+    text: str
+    lower: str
+    is_alpha: bool
+    is_punct: bool
+    is_space: bool
+    is_upper: bool
+
+
+class WordReader:
+    """spaCy component: set ``doc._.words``, remembering the :class:`Word` of every lexeme it met."""
+
+    def __init__(self) -> None:
+        self.lexemes: dict[int, Word] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.words is None:
+            if len(self.lexemes) > _MAX_LEXEMES:
+                self.lexemes = {}
+            doc._.words = _read_words(doc, self.lexemes)
+        return doc
+
+
+def _read_words(doc: Doc, lexemes: dict[int, Word]) -> list[Word]:
+    vocab = doc.vocab
+    words = []
+    for orth in doc.to_array(ORTH).tolist():
+        word = lexemes.get(orth)
+        if word is None:
+            lexeme = vocab[orth]
+            word = lexemes[orth] = Word(lexeme.orth_, lexeme.lower_, lexeme.is_alpha, lexeme.is_punct,
+                                        lexeme.is_space, lexeme.is_upper)
+        words.append(word)
+    return words
+
+
+def doc_words(doc: Doc) -> list[Word]:
+    """The :class:`Word` of each token of ``doc``, in order.
+
+    Read by the ticket pipeline's first component (``ticket_words``); a doc
+    from a pipeline without it has its words read here, on first use.
+    """
+    if doc._.words is None:
+        doc._.words = _read_words(doc, {})
+    return doc._.words
+
+
+@Language.factory("ticket_words")
+def make_word_reader(nlp: Language, name: str) -> WordReader:
+    return WordReader()
