@@ -1,3 +1,5 @@
+import json
+from collections import defaultdict
 from datetime import timedelta
 
 import pandas as pd
@@ -60,11 +62,29 @@ class CrmLead(models.Model):
         team = self._prepare_fusion_routing_team(members, company)
         routes = route_leads(self._prepare_fusion_routing_leads(), team,
                              self._get_fusion_routing_model(users, company))
-        by_id = dict(zip(routes["lead_id"], zip(routes["person"], routes["reasons"])))
-        for user_id in {person for person in routes["person"] if person is not None}:
-            self.filtered(lambda lead, uid=user_id: by_id[lead.id][0] == uid).write({"user_id": int(user_id)})
-        for lead in self:
-            lead.fusion_routing_reasons = by_id[lead.id][1]
+        groups = defaultdict(list)  # leads alike (same salesperson, same reasons) are written at once
+        for lead_id, person, reasons in zip(routes["lead_id"], routes["person"], routes["reasons"]):
+            groups[person, json.dumps(reasons, sort_keys=True, default=str)].append((int(lead_id), reasons))
+        # As Odoo's own assignment (crm.team._assign_and_convert_leads): the salesperson follows the lead
+        # without an "assigned to you" mail per lead.
+        leads = self.with_context(mail_auto_subscribe_no_notify=True)
+        for (person, _key), rows in groups.items():
+            alike = leads.browse([lead_id for lead_id, _reasons in rows])
+            alike.write(alike._prepare_fusion_routing_write(person, rows[0][1]))
+
+    def _prepare_fusion_routing_write(self, person, reasons):
+        """Hook: the values written on these leads, routed to ``person`` (None: nobody) with these ``reasons``.
+
+        Leads of a team keep it, and it is written with the salesperson (one of its members), as
+        ``_handle_salesmen_assignment`` writes both: that spares Odoo checking the team lead by
+        lead. Leads without a team get the salesperson's default team from Odoo.
+        """
+        vals = {"fusion_routing_reasons": reasons}
+        if person is not None:
+            vals["user_id"] = int(person)
+            if len(self.team_id) == 1 and all(self.mapped("team_id")):
+                vals["team_id"] = self.team_id.id
+        return vals
 
     def _prepare_fusion_routing_team(self, members, company):
         """The core's team table: one row per salesperson, with languages, limit and current open work."""
