@@ -21,19 +21,23 @@ in each of the companies ``generate(seed)`` for ``NBA_WORLD_SEEDS``:
 randomized experiments at three past cut-offs (360, 270 and 180 days before
 the reference date: half of the customers with a purchase get the retention
 offer, 10 % discount, at random; outcome: still a customer 90 days later)
-train the uplift model. Which meta-learner (:data:`LEARNERS`: T-, X- or
-relative-effect learner, stated defaults, nothing tuned) is chosen per
-world on the training waves alone: each is fitted on the first two waves
-and scored by its Qini on the third, the best is refitted on all three
-(``nba_validation_qini_*``, ``nba_learner_chosen_*``: in how many worlds).
+train the uplift model. Which meta-learner (:data:`ai_insights.recommend.LEARNERS`:
+T-, X- or relative-effect learner, stated defaults, nothing tuned) serves
+is chosen per world on the training waves alone by the core's
+:func:`ai_insights.recommend.select_learner`, the chooser Odoo uses too: each
+is fitted on the first two waves and scored by its Qini on the third, the
+best is refitted on all three (``nba_validation_qini_*``,
+``nba_learner_chosen_*``: in how many worlds).
 ``nba_qini`` is the chosen model's Qini coefficient on a fourth
 experiment it never saw (90 days before the reference date). At the
 reference date the same budget (``NBA_BUDGET_SHARE`` of the customers) is
 spent three ways: the highest estimated uplift, the highest churn risk (the
 churn model of :func:`demo_company.simulation.demo_subjects`, what the
 retention rule targets) and at random; the true effect comes from the
-hidden response model with common random numbers, over ``NBA_SEEDS`` outcome
-draws. A fourth policy, ``oracle``, targets by the hidden truth's expected
+hidden response model over ``NBA_SEEDS`` outcome draws, every customer's
+outcome with and without the offer drawn once per seed and shared by the
+policies (common random numbers keyed by customer; the random policy draws
+its customers anew per seed). A fourth policy, ``oracle``, targets by the hidden truth's expected
 effect (:func:`demo_company.response.churn_chances`): the ceiling no model
 can pass in this world. Figures: ``nba_retained_per_1000_uplift``, ``_risk``,
 ``_random``, ``_oracle`` (mean over the worlds of the mean over the draws)
@@ -50,7 +54,8 @@ Speed (best of three, ratios against a baseline in the same process):
   customers (goal < 10 s); ``nba_100k_vs_rules``: against
   :func:`ai_insights.actions.evaluate_rules` with one rule on them;
   ``nba_100k_predict_s`` and ``nba_100k_choose_s`` split it (estimates,
-  choice), and ``nba_100k_predict_openmp_default_s`` is the estimates with
+  choice; ``nba_100k_vs_predict``: the whole against the estimates alone, timed in the same process, so
+  the load of the machine cancels), and ``nba_100k_predict_openmp_default_s`` is the estimates with
   the library's default OpenMP threads, what the core used before.
 * ``suggest_200_lines_ms``: suggestions for a 200-line quotation, filtered
   through the promise engine and the guardrail (goal < 100 ms);
@@ -67,7 +72,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ai_insights.actions import Rule, evaluate_rules
-from ai_insights.recommend import RelativeEffectLearner, TLearner, UpliftEstimate, XLearner, next_best_actions, qini
+from ai_insights.recommend import LEARNERS, TLearner, UpliftEstimate, next_best_actions, qini, select_learner
 from ai_insights.recommend.complements import CoPurchase, honour_filter
 from benchmarks._common import best_seconds
 
@@ -155,21 +160,6 @@ def _experiment(company, tables, days_before: int, seed: int) -> tuple[np.ndarra
     return features.to_numpy(float), treated, ~outcome["churned"].to_numpy()
 
 
-LEARNERS = {"t_learner": TLearner, "x_learner": XLearner, "relative_effect": RelativeEffectLearner}
-
-
-def _select_learner(parts) -> tuple[str, dict[str, float]]:
-    """The learner with the best Qini on the last training wave, each trained on the waves before it.
-
-    Only training waves are used: the held-out wave and the reference date never take part in the choice.
-    """
-    X, treated, stayed = (np.concatenate([p[i] for p in parts[:-1]]) for i in range(3))
-    X_check, treated_check, stayed_check = parts[-1][:3]
-    scores = {name: qini(learner(n_bootstrap=1).fit(X, treated, stayed).predict(X_check), treated_check, stayed_check)
-              for name, learner in LEARNERS.items()}
-    return max(scores, key=scores.get), scores
-
-
 def _nba_world(company) -> dict[str, object]:
     """One world's targeting figures: the Qini on a held-out experiment and the customers kept per policy."""
     from ai_insights.churn.datasets import demo_tables
@@ -180,7 +170,7 @@ def _nba_world(company) -> dict[str, object]:
 
     tables = demo_tables(company)
     parts = [_experiment(company, tables, days, seed=i) for i, days in enumerate(EXPERIMENT_DAYS)]
-    chosen_learner, validation = _select_learner(parts)
+    chosen_learner, validation = select_learner(parts)
     X, treated, stayed = (np.concatenate([p[i] for p in parts]) for i in range(3))
     model = LEARNERS[chosen_learner]().fit(X, treated, stayed)
     X_new, treated_new, stayed_new = _experiment(company, tables, HELD_OUT_EXPERIMENT_DAYS, seed=99)
@@ -196,20 +186,22 @@ def _nba_world(company) -> dict[str, object]:
     # The ceiling: the hidden truth's expected effect of the offer (scoring only).
     p0, p1 = churn_chances(company, ids, OFFER_DISCOUNT_PCT, today, HORIZON_DAYS)
     budget = int(NBA_BUDGET_SHARE * len(ids))
-    chosen = {
-        "uplift": ids[np.argsort(-estimate, kind="stable")[:budget]],
-        "risk": ids[np.argsort(-risk, kind="stable")[:budget]],
-        "random": np.random.default_rng(14).choice(ids, budget, replace=False),
-        "oracle": ids[np.argsort(-(p0 - p1), kind="stable")[:budget]],
+    ranked = {
+        "uplift": np.argsort(-estimate, kind="stable")[:budget],
+        "risk": np.argsort(-risk, kind="stable")[:budget],
+        "oracle": np.argsort(-(p0 - p1), kind="stable")[:budget],
     }
-    retained: dict[str, list[float]] = {name: [] for name in chosen}
+    retained: dict[str, list[float]] = {name: [] for name in ("uplift", "risk", "random", "oracle")}
     for seed in range(NBA_SEEDS):
-        for name, targets in chosen.items():
-            nobody = simulate_outcomes(company, targets, np.zeros(budget, bool), 0.0, today, HORIZON_DAYS, seed)
-            offered = simulate_outcomes(company, targets, np.ones(budget, bool), OFFER_DISCOUNT_PCT, today,
-                                        HORIZON_DAYS, seed)
-            saved = nobody["churned"].to_numpy().sum() - offered["churned"].to_numpy().sum()
-            retained[name].append(1000.0 * saved / budget)
+        # Every customer's outcome with and without the offer from the same draws (common random numbers, keyed
+        # by customer): the policies differ only in whom they pick, never in their luck.
+        nobody = simulate_outcomes(company, ids, np.zeros(len(ids), bool), 0.0, today, HORIZON_DAYS, seed)
+        offered = simulate_outcomes(company, ids, np.ones(len(ids), bool), OFFER_DISCOUNT_PCT, today, HORIZON_DAYS,
+                                    seed)
+        saved = nobody["churned"].to_numpy(int) - offered["churned"].to_numpy(int)
+        picks = {**ranked, "random": np.random.default_rng([14, seed]).choice(len(ids), budget, replace=False)}
+        for name, targets in picks.items():
+            retained[name].append(1000.0 * saved[targets].sum() / budget)
     world.update(retained=retained, budget=budget)
     return world
 
@@ -273,7 +265,9 @@ def _speed_figures(company) -> Iterator[tuple[str, object]]:
     # Where the time goes: the bagged uplift estimates (one OpenMP thread each) against the library's default
     # threads, and the choice itself with the estimates given.
     estimates = UpliftEstimate(*model.predict_interval(X_big))
-    yield "nba_100k_predict_s", best_seconds(lambda: model.predict_interval(X_big))
+    predict_s = best_seconds(lambda: model.predict_interval(X_big))
+    yield "nba_100k_predict_s", predict_s
+    yield "nba_100k_vs_predict", nba_s / predict_s
     yield "nba_100k_predict_openmp_default_s", best_seconds(predict_openmp_default)
     yield "nba_100k_choose_s", best_seconds(lambda: next_best_actions(customers, estimates, TODAY))
     yield "nba_100k_vs_rules", nba_s / best_seconds(lambda: evaluate_rules([rule], subjects, TODAY))

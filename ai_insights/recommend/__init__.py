@@ -10,8 +10,18 @@ from ai_insights.recommend.nba import (
     next_best_actions,
     slipped_promises,
 )
-from ai_insights.recommend.uplift import RelativeEffectLearner, TLearner, XLearner, check_experiment, qini, qini_curve
+from ai_insights.recommend.uplift import (
+    LEARNERS,
+    RelativeEffectLearner,
+    TLearner,
+    XLearner,
+    check_experiment,
+    check_wave,
+    qini,
+    qini_curve,
+    select_learner,
+)
 
-__all__ = ["NBA_ACTIONS", "NBA_COLUMNS", "REASON_MESSAGES", "ActionEconomics", "RelativeEffectLearner",
-           "TLearner", "UpliftEstimate", "XLearner",
-           "check_experiment", "describe", "next_best_actions", "qini", "qini_curve", "slipped_promises"]
+__all__ = ["LEARNERS", "NBA_ACTIONS", "NBA_COLUMNS", "REASON_MESSAGES", "ActionEconomics", "RelativeEffectLearner",
+           "TLearner", "UpliftEstimate", "XLearner", "check_experiment", "check_wave", "describe",
+           "next_best_actions", "qini", "qini_curve", "select_learner", "slipped_promises"]

@@ -131,7 +131,9 @@ def _consent_allowed(customers: pd.DataFrame, today: date) -> dict[str, np.ndarr
     """Per contacting action, whether the customer may be written to (the action rules' consent check).
 
     The retention offer is a call by the owner (no channel consent); service
-    messages go out on the contract basis, so they need an address only.
+    messages go out on the contract basis, so they need an address only: one
+    evaluation of a marketing email rule answers both (its skip reason
+    ``no_email`` is the missing address).
     """
     subjects = pd.DataFrame({"subject_id": customers["customer_id"].to_numpy(np.int64),
                              "churn_risk": np.zeros(len(customers))})
@@ -140,14 +142,12 @@ def _consent_allowed(customers: pd.DataFrame, today: date) -> dict[str, np.ndarr
             subjects[column] = customers[column].to_numpy()
     subjects["email"] = subjects["email"].fillna("") if "email" in subjects else ""
     subjects["consent_email"] = subjects["consent_email"].fillna(False) if "consent_email" in subjects else False
-    allowed = {}
-    for rule_id, (purpose, frame) in enumerate((("marketing", subjects),
-                                                ("service", subjects.assign(consent_email=True,
-                                                                            email_blacklisted=False))), start=1):
-        rule = Rule(rule_id, purpose, threshold=0.0, actions=("email",), control_share=0.0, purpose=purpose)
-        allowed[purpose] = evaluate_rules([rule], frame, today)["status"].to_numpy() == "act"
-    return {"cross_sell": allowed["marketing"], "payment_reminder": allowed["service"],
-            "delivery_notice": allowed["service"]}
+    rule = Rule(1, "marketing", threshold=0.0, actions=("email",), control_share=0.0, purpose="marketing")
+    decided = evaluate_rules([rule], subjects, today)
+    marketing = decided["status"].to_numpy() == "act"
+    # One pass: a service message needs only what the rules check first, an address (not consent or blacklist).
+    service = decided["skip_reason"].to_numpy() != "no_email"
+    return {"cross_sell": marketing, "payment_reminder": service, "delivery_notice": service}
 
 
 def slipped_promises(open_lines: pd.DataFrame) -> pd.DataFrame:

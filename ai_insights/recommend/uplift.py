@@ -9,6 +9,13 @@ estimate of ``P(outcome | treated) - P(outcome | not treated)``:
 * :class:`XLearner` (Künzel et al., 2019) imputes each customer's effect
   from the other arm's model, regresses it per arm and blends the two by the
   propensity (known here: the allocation share).
+* :class:`RelativeEffectLearner`: the untreated loss chance times the share
+  of it the action removes.
+
+Which of them (:data:`LEARNERS`) serves a company is chosen by
+:func:`select_learner`: each is trained on the older waves of the
+experiment and judged by its Qini on the latest one (:func:`check_wave`),
+never on data the targeting is later scored on.
 
 Both follow scikit-learn's estimator conventions (``get_params`` /
 ``set_params``, ``clone``), take any classifier and regressor, and bag
@@ -33,9 +40,8 @@ from threadpoolctl import threadpool_limits
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["MIN_PER_ARM", "TARGETING_POLICIES", "RelativeEffectLearner", "TLearner", "XLearner", "check_experiment",
-           "qini", "qini_curve",
-           "targeting_comparison"]
+__all__ = ["LEARNERS", "MIN_PER_ARM", "TARGETING_POLICIES", "RelativeEffectLearner", "TLearner", "XLearner",
+           "check_experiment", "check_wave", "qini", "qini_curve", "select_learner", "targeting_comparison"]
 
 MIN_PER_ARM = 200  # fewer treated or control customers (or outcomes of either kind) than this: too little data
 MIN_OUTCOMES = 20
@@ -286,6 +292,100 @@ def qini(uplift, treatment, y) -> float:
         return 0.0
     random_line = gain[-1] * targeted / n
     return float(np.trapezoid(gain - random_line, targeted) / n / n)
+
+
+#: The meta-learners :func:`select_learner` chooses from, by name (stated defaults, nothing tuned).
+LEARNERS = {"t_learner": TLearner, "x_learner": XLearner, "relative_effect": RelativeEffectLearner}
+
+
+def check_wave(dates, treatment, y, min_per_arm: int = MIN_PER_ARM) -> np.ndarray:
+    """Which rows of a dated experiment are its latest wave, the one a learner is checked on.
+
+    The check wave is the latest decision days, each day whole, the fewest
+    that make an experiment of their own (:func:`check_experiment`): a rule
+    deciding every day gives small daily waves, so the check reaches back
+    until it can measure. Everything before it is for training.
+
+    Parameters
+    ----------
+    dates : array-like of datetime-like
+        The day each row was decided (treated or held out).
+    treatment, y : array-like of bool or 0/1
+    min_per_arm : int
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for the rows of the check wave.
+
+    Raises
+    ------
+    ValidationError
+        ``insufficient_data`` when the rows cannot be split into a check wave
+        and older waves that are experiments of their own (one day of
+        decisions, or too few of them), ``length_mismatch``.
+    """
+    days = pd.to_datetime(pd.Series(np.asarray(dates))).dt.normalize().to_numpy()
+    treatment, y = np.asarray(treatment, dtype=bool), np.asarray(y, dtype=bool)
+    if not len(days) == len(treatment) == len(y):
+        raise ValidationError("dates, treatment and y must have one value per row.", code="length_mismatch",
+                              field="dates")
+    for since in np.unique(days)[::-1][:-1]:  # latest first; the first day is always left for training
+        check = days >= since
+        if not check_experiment(treatment[check], y[check], min_per_arm):
+            problem = check_experiment(treatment[~check], y[~check], min_per_arm)
+            if problem:
+                raise ValidationError(f"Cannot choose a learner: the waves before the check have {problem}.",
+                                      code="insufficient_data", field="dates")
+            return check
+    raise ValidationError("Cannot choose a learner: the experiment has no older wave to train on before a check "
+                          "wave that measures on its own.", code="insufficient_data", field="dates",
+                          details={"days": len(np.unique(days))})
+
+
+def select_learner(waves, learners=None) -> tuple[str, dict[str, float]]:
+    """The meta-learner with the best Qini on the latest wave of an experiment, each trained on the waves before.
+
+    Only the waves given take part: the caller keeps the held-out data (and
+    the day the targeting is scored) out of them, so the choice never looks
+    at what it is judged on. Each learner is fitted once (no bagging) with its
+    stated defaults.
+
+    Parameters
+    ----------
+    waves : sequence of (X, treatment, y)
+        The randomized experiment's waves, oldest first (at least two); the
+        last is the check (:func:`check_wave` splits a dated experiment).
+    learners : dict of str to estimator class, optional
+        Candidates by name (default :data:`LEARNERS`); each class takes
+        ``n_bootstrap``.
+
+    Returns
+    -------
+    (str, dict of str to float)
+        The chosen learner's name (the first of the best on a tie) and every
+        candidate's Qini on the check wave.
+
+    Raises
+    ------
+    ValidationError
+        ``insufficient_data`` with fewer than two waves or a wave that is no
+        experiment (see :func:`check_experiment`).
+    """
+    learners = LEARNERS if learners is None else learners
+    if len(waves) < 2:
+        raise ValidationError("Cannot choose a learner: at least two waves are needed (train, then check).",
+                              code="insufficient_data", field="waves", details={"waves": len(waves)})
+    X, treatment, y = (np.concatenate([np.asarray(wave[i]) for wave in waves[:-1]]) for i in range(3))
+    X_check, treatment_check, y_check = (np.asarray(part) for part in waves[-1][:3])
+    for name, (arm, outcome) in (("training", (treatment, y)), ("check", (treatment_check, y_check))):
+        problem = check_experiment(arm, outcome)
+        if problem:
+            raise ValidationError(f"Cannot choose a learner: the {name} waves have {problem}.",
+                                  code="insufficient_data", field="waves")
+    scores = {name: qini(learner(n_bootstrap=1).fit(X, treatment, y).predict(X_check), treatment_check, y_check)
+              for name, learner in learners.items()}
+    return max(scores, key=scores.get), scores
 
 
 TARGETING_POLICIES = ("uplift", "risk", "random")

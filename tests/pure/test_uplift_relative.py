@@ -1,4 +1,4 @@
-"""The relative-effect uplift learner, the cross-sell margin and the delivery notice candidate."""
+"""The relative-effect uplift learner, the learner chooser, the cross-sell margin and the delivery notice candidate."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 
 from ai_insights.recommend import (
+    LEARNERS,
     ActionEconomics,
     RelativeEffectLearner,
     TLearner,
     UpliftEstimate,
+    check_wave,
     next_best_actions,
     qini,
+    select_learner,
     slipped_promises,
 )
 from ai_insights.recommend.complements import cross_sell_margins
@@ -123,3 +126,73 @@ def test_delivery_notice_for_customers_whose_promise_slipped():
     with pytest.raises(ValidationError) as err:
         slipped_promises(open_lines.drop(columns="promised_date"))
     assert err.value.code == "missing_column"
+
+
+class _AntiLearner(TLearner):
+    """A T-learner that ranks backwards: its Qini on any wave with a real effect is below the T-learner's."""
+
+    def predict(self, X):
+        return -super().predict(X)
+
+
+class _SpyLearner(TLearner):
+    """Records the rows it is fitted on and the rows it scores."""
+
+    fitted: list = []
+    scored: list = []
+
+    def fit(self, X, treatment, y):
+        type(self).fitted.append(np.asarray(X)[:, -1].copy())
+        return super().fit(X, treatment, y)
+
+    def predict(self, X):
+        type(self).scored.append(np.asarray(X)[:, -1].copy())
+        return super().predict(X)
+
+
+def _waves(sizes=(1500, 1500, 1500)):
+    """Waves of the known-uplift experiment, the wave's number in the last column (a feature that never varies
+    within a wave, so it cannot help the ranking)."""
+    waves = []
+    for number, size in enumerate(sizes):
+        X, treated, stayed, _, _ = _retention_experiment(size, seed=10 + number)
+        waves.append((np.column_stack([X, np.full(size, number)]), treated, stayed))
+    return waves
+
+
+def test_the_chooser_picks_the_learner_with_the_higher_check_wave_qini():
+    waves = _waves()
+    name, scores = select_learner(waves, {"backwards": _AntiLearner, "t_learner": TLearner})
+    assert name == "t_learner" and scores["t_learner"] > 0.01 > scores["backwards"]
+    # Each score is the learner trained on the older waves, judged on the last one.
+    X, treated, stayed = (np.concatenate([wave[i] for wave in waves[:2]]) for i in range(3))
+    expected = qini(TLearner(n_bootstrap=1).fit(X, treated, stayed).predict(waves[2][0]), waves[2][1], waves[2][2])
+    assert scores["t_learner"] == pytest.approx(expected)
+    # The core's three learners on the same waves: the one chosen is the one with the best check-wave Qini.
+    name, scores = select_learner(waves)
+    assert set(scores) == set(LEARNERS) and scores[name] == max(scores.values())
+
+
+def test_the_chooser_trains_on_older_waves_and_scores_on_the_check_wave_only():
+    _SpyLearner.fitted, _SpyLearner.scored = [], []
+    select_learner(_waves(), {"spy": _SpyLearner})
+    assert set(np.unique(np.concatenate(_SpyLearner.fitted))) == {0, 1}
+    assert set(np.unique(np.concatenate(_SpyLearner.scored))) == {2}
+    with pytest.raises(ValidationError) as err:
+        select_learner(_waves()[:1])
+    assert err.value.code == "insufficient_data"
+
+
+def test_the_check_wave_is_the_latest_days_that_measure_on_their_own():
+    rng = np.random.default_rng(3)
+    days = pd.to_datetime("2026-01-01") + pd.to_timedelta(np.repeat(np.arange(10) * 30, 300), unit="D")
+    treated, stayed = rng.random(len(days)) < 0.5, rng.random(len(days)) < 0.7
+    check = check_wave(days, treated, stayed, min_per_arm=100)
+    # One day of 300 decisions holds about 150 per arm: the last day alone is the check wave.
+    assert check.sum() == 300 and (days[check] == days.max()).all()
+    check = check_wave(days, treated, stayed, min_per_arm=400)
+    # 400 per arm need three days (about 450 per arm), whole days, the latest ones.
+    assert check.sum() == 900 and days[check].min() == days.max() - pd.Timedelta(days=60)
+    with pytest.raises(ValidationError) as err:
+        check_wave(days[:300], treated[:300], stayed[:300], min_per_arm=100)  # one day: nothing to train on
+    assert err.value.code == "insufficient_data"
