@@ -17,8 +17,13 @@ Model, for each customer over ``horizon_days`` from ``start``:
   not the churn risk:
 
   - **gone**: the hidden churn date is already past: a win-back offer keeps
-    only ``WIN_BACK_SHARE`` of the effect (the riskiest customers of all
-    respond less);
+    ``WIN_BACK_SHARE`` of the effect on the day they left, halving every
+    ``WIN_BACK_HALF_LIFE_DAYS`` since (a customer who left last week can
+    still be talked back, one who moved to another supplier a year ago
+    hardly answers a discount: the reacquisition literature's lapsed
+    customers, e.g. Thomas, Blattberg & Fox, JMR 2004, where a share never
+    returns and the chance of return falls with the time lapsed), so the
+    riskiest customers of all respond least;
   - **service lost**: a high-risk customer (propensity above
     ``HIGH_RISK_PROPENSITY``) with at least ``SERVICE_LOST_TICKETS``
     negative tickets in the ``SERVICE_WINDOW_DAYS`` before ``start``
@@ -77,7 +82,8 @@ SOON_CHURN_CHANCE = 0.5  # ... when it falls in the SOON_DAYS after the horizon 
 SOON_DAYS = 180
 BASE_HAZARD = 2.0  # yearly churn hazard per unit of propensity for everybody else
 RESPONSE_KINDS = ("disposition", "gone", "service_lost", "deal_seeker")
-WIN_BACK_SHARE = 0.75  # share of the effect an offer keeps on a customer already gone
+WIN_BACK_SHARE = 0.75  # share of the effect an offer keeps on a customer who has just gone
+WIN_BACK_HALF_LIFE_DAYS = 90  # ... halving every quarter since they left
 HIGH_RISK_PROPENSITY = 0.35
 SERVICE_LOST_TICKETS = 2  # negative tickets in the window that make a high-risk customer a lost cause for a discount
 SERVICE_WINDOW_DAYS = 180
@@ -213,6 +219,8 @@ def offer_response(company: DemoCompany, start: date) -> pd.DataFrame:
     disposition = truth["offer_uplift"].to_numpy(float)
     propensity = truth["churn_propensity"].to_numpy(float)
     gone = truth["churn_date"].lt(start_ts).to_numpy()
+    days_gone = np.nan_to_num((start_ts - truth["churn_date"]).dt.days.to_numpy(float), nan=0.0).clip(min=0)
+    win_back = WIN_BACK_SHARE * 0.5 ** (days_gone / WIN_BACK_HALF_LIFE_DAYS)
     tickets = company.tickets
     recent = tickets[(tickets["created_at"] < start_ts)
                      & (tickets["created_at"] >= start_ts - pd.Timedelta(days=SERVICE_WINDOW_DAYS))
@@ -228,7 +236,7 @@ def offer_response(company: DemoCompany, start: date) -> pd.DataFrame:
                    & (draw < DEAL_SEEKER_PERSUADABLE))
     positive = np.clip(disposition, 0, None)
     uplift = np.select([gone & (disposition > 0), service_lost & (disposition > 0), deal_seeker],
-                       [positive * WIN_BACK_SHARE, positive * SERVICE_LOST_SHARE,
+                       [positive * win_back, positive * SERVICE_LOST_SHARE,
                         np.maximum(disposition, drawn_uplift)], disposition)
     kind = np.select([gone, service_lost, deal_seeker], list(RESPONSE_KINDS[1:]), RESPONSE_KINDS[0])
     return pd.DataFrame({"customer_id": ids, "kind": kind, "uplift": uplift})
