@@ -35,14 +35,25 @@ latency of a model loaded from disk, the load itself timed in a fresh
 interpreter, and the time a 1 MB body takes (the whole analysis of an HTML
 one, the cleaning of a plain one). Wall-clock figures depend on what else
 runs on the machine, so CPU-time throughput and the load average are printed
-next to them.
+next to them, and the same throughput and latency are measured for the
+analysis as it was before it was made faster (``ai_insights`` at commit
+``SPEED_REFERENCE``, taken from git), in fresh interpreters taking turns
+with the current code on the same model and tickets:
+``tickets_batch_speedup`` (ours over the reference, tickets per second;
+``_cpu_`` per CPU second) and ``ticket_p95_speedup`` (the reference's p95
+over ours), from the medians over ``SPEED_ROUNDS`` turns each
+(``..._reference`` and ``..._ours_in_turns``, after a 20-ticket warm-up),
+hold however loaded the machine is.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -68,6 +79,28 @@ _LOAD_SNIPPET = (
 )
 
 
+# The analysis before it was made faster with the same output (words read once, heads scored in one product).
+SPEED_REFERENCE = "ec3a19e"
+SPEED_ROUNDS = 3
+_SPEED_SNIPPET = (
+    "import json, sys, time\n"
+    "import numpy as np\n"
+    "from ai_insights.nlp import TicketAnalyzer\n"
+    "analyzer = TicketAnalyzer.load(sys.argv[1])\n"
+    "texts = json.loads(open(sys.argv[2], encoding='utf-8').read())\n"
+    "analyzer.predict_many(texts[:20])\n"
+    "wall, cpu = time.perf_counter(), time.process_time()\n"
+    "analyzer.predict_many(texts)\n"
+    "wall, cpu = time.perf_counter() - wall, time.process_time() - cpu\n"
+    "latencies = []\n"
+    "for text in texts[:400]:\n"
+    "    start = time.perf_counter()\n"
+    "    analyzer.predict(text)\n"
+    "    latencies.append((time.perf_counter() - start) * 1000)\n"
+    "print(json.dumps({'per_s': len(texts) / wall, 'per_cpu_s': len(texts) / cpu,\n"
+    "                  'p95_ms': float(np.percentile(latencies, 95))}))\n"
+)
+REPOSITORY = Path(__file__).resolve().parent.parent
 INDEPENDENT = Path(__file__).resolve().parent.parent / "tests" / "data" / "tickets_independent"
 DEVELOPMENT = Path(__file__).resolve().parent.parent / "tests" / "data" / "tickets_dev" / "dev_tickets.csv"
 GOALS = {"category": 0.85, "urgency": 0.70, "sentiment": 0.75}
@@ -237,6 +270,7 @@ def run():
                                            capture_output=True, text=True).stdout) for _ in range(3)]
         yield "ticket_model_load_s", float(np.median(load_times))
         loaded = TicketAnalyzer.load(directory)
+        yield from _reference_speed_figures(directory, held_out)
 
     wall, cpu = time.perf_counter(), time.process_time()
     results = loaded.predict_many(held_out)
@@ -275,6 +309,42 @@ def run():
     yield "langdetect_per_s", 200 / (time.perf_counter() - start)
     yield "load_average_1min", os.getloadavg()[0]
     yield from _odoo_figures()
+
+
+def _speed_in_fresh_interpreter(tree: Path, model: str, texts_file: str) -> dict[str, float]:
+    """Throughput and p95 (``_SPEED_SNIPPET``) with the ``ai_insights`` found in ``tree``."""
+    completed = subprocess.run([sys.executable, "-c", _SPEED_SNIPPET, model, texts_file], cwd=tree,
+                               env={**os.environ, "PYTHONPATH": str(tree)}, check=True, capture_output=True,
+                               text=True)
+    return json.loads(completed.stdout)
+
+
+def _reference_speed_figures(model: str, texts: list[str]):
+    """The same model and tickets analysed by the reference code and by ours, taking turns."""
+    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", SPEED_REFERENCE, "ai_insights", "crm_bridge"],
+                             capture_output=True)
+    if archive.returncode != 0:
+        yield "tickets_batch_speedup", f"skipped (git archive {SPEED_REFERENCE}: {archive.stderr.decode()[:200]})"
+        return
+    with tempfile.TemporaryDirectory(prefix="tickets-reference-") as reference:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(reference, filter="data")
+        texts_file = Path(reference) / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        runs = {"reference": [], "ours": []}
+        for _ in range(SPEED_ROUNDS):
+            for name, tree in (("reference", Path(reference)), ("ours", REPOSITORY)):
+                runs[name].append(_speed_in_fresh_interpreter(tree, model, str(texts_file)))
+    medians = {name: {key: float(np.median([run[key] for run in measured])) for key in measured[0]}
+               for name, measured in runs.items()}
+    for name, figures in medians.items():
+        suffix = "_reference" if name == "reference" else "_ours_in_turns"
+        yield f"tickets_batch_per_s{suffix}", figures["per_s"]
+        yield f"tickets_batch_per_cpu_s{suffix}", figures["per_cpu_s"]
+        yield f"ticket_p95_ms{suffix}", figures["p95_ms"]
+    yield "tickets_batch_speedup", medians["ours"]["per_s"] / medians["reference"]["per_s"]
+    yield "tickets_batch_cpu_speedup", medians["ours"]["per_cpu_s"] / medians["reference"]["per_cpu_s"]
+    yield "ticket_p95_speedup", medians["reference"]["p95_ms"] / medians["ours"]["p95_ms"]
 
 
 # ---------------------------------------------------------------- Odoo figures

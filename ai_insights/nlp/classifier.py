@@ -214,24 +214,40 @@ def _is_negation(lower: str) -> bool:
     return lower in _NEGATIONS or lower.endswith(("n't", "n’t"))
 
 
-def _lemma_view(doc: Doc) -> str:
-    """Lemmas with numbers collapsed and words in a negation's scope prefixed ``neg_``."""
-    words, scope = [], 0
-    for word, lemma in zip(doc_words(doc), doc._.lemmas):
-        if word.is_punct or word.is_space:
+def _read_tokens(doc: Doc, lemmas: list[str]) -> tuple[str, int, int, int, int]:
+    """The lemma view and the word counts of one doc, in one pass over its tokens.
+
+    Returns
+    -------
+    tuple
+        The lemmas with numbers collapsed and words in a negation's scope
+        prefixed ``neg_``; then the counts of words (alphabetic tokens),
+        words in capitals (two letters or more), urgency words (by lemma or
+        form) and negations.
+    """
+    view, scope = [], 0
+    words = shouted = urgent = negations = 0
+    for word, lemma in zip(doc_words(doc), lemmas):
+        negation = _is_negation(word.lower)
+        negations += negation
+        if word.is_alpha:
+            words += 1
+            shouted += len(word.text) > 1 and word.is_upper
+            urgent += lemma in _URGENCY_WORDS or word.lower in _URGENCY_WORDS
+        elif word.is_punct or word.is_space:
             scope = 0
             continue
-        if _DIGITS.search(word.text):
+        elif _DIGITS.search(word.text):  # never in an alphabetic word
             lemma = "<num>"
-        if _is_negation(word.lower):
-            words.append(lemma)
+        if negation:
+            view.append(lemma)
             scope = _NEGATION_SCOPE
         elif scope:
-            words.append("neg_" + lemma)
+            view.append("neg_" + lemma)
             scope -= 1
         else:
-            words.append(lemma)
-    return " ".join(words)
+            view.append(lemma)
+    return " ".join(view), words, shouted, urgent, negations
 
 
 class TicketAnalyzer(BaseEstimator):
@@ -475,18 +491,13 @@ class TicketAnalyzer(BaseEstimator):
 
     def _row(self, doc: Doc, text: str) -> tuple:
         """Feature views of one doc (``text`` is its text: ``doc.text`` rebuilds it token by token)."""
-        language = doc._.language
+        extension = doc._
+        language = extension.language
         vader = (self._vader.polarity_scores(text[:2000]) if language == "en"
                  else {"compound": 0.0, "pos": 0.0, "neg": 0.0})
-        words = shouted = urgent = negations = 0
-        for word, lemma in zip(doc_words(doc), doc._.lemmas):
-            if word.is_alpha:
-                words += 1
-                shouted += len(word.text) > 1 and word.is_upper
-                urgent += lemma in _URGENCY_WORDS or word.lower in _URGENCY_WORDS
-            negations += _is_negation(word.lower)
+        lemma_view, words, shouted, urgent, negations = _read_tokens(doc, extension.lemmas)
         return (
-            _lemma_view(doc),
+            lemma_view,
             _DIGITS.sub("0", text.lower()),
             vader["compound"], vader["pos"], vader["neg"],
             math.log1p(text.count("!")), math.log1p(text.count("?")), shouted / max(words, 1),
@@ -535,17 +546,18 @@ class TicketAnalyzer(BaseEstimator):
 
     def _result(self, position: int, doc: Doc, flags: list[str], probabilities: dict, lexicon_score: float) -> dict:
         flags = list(flags)
+        extension = doc._
         if "empty" not in flags:
-            if doc._.detected_language is None:
+            if extension.detected_language is None:
                 flags.append("undetermined_language")
-            elif doc._.language == "other":
+            elif extension.language == "other":
                 flags.append("other_language")
-            if doc._.mixed_language:
+            if extension.mixed_language:
                 flags.append("mixed_language")
         result = {
-            "language": doc._.language,
-            "detected_language": doc._.detected_language,
-            "language_confidence": doc._.language_confidence,
+            "language": extension.language,
+            "detected_language": extension.detected_language,
+            "language_confidence": extension.language_confidence,
         }
         untrusted = any(flag in flags for flag in _UNTRUSTED_FLAGS)
         needs_review = []

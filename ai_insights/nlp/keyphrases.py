@@ -49,24 +49,32 @@ def candidate_phrases(doc: Doc, max_words: int = 3, surface_forms: dict[str, str
         group what tickets say ("cobrar duplicar"), a person reads the words
         ("cobro duplicado").
     """
-    excluded = _phrase_stop_words(doc._.detected_language)
+    extension = doc._
+    excluded = _phrase_stop_words(extension.detected_language)
     phrases: list[str] = []
     run: list[str] = []
-    words: list[str] = []
-    for word, lemma in zip([*doc_words(doc), None], [*doc._.lemmas, ""]):
-        if word is not None and word.is_alpha and len(lemma) > 1 and lemma not in excluded \
-                and word.lower not in excluded:
+    written: list[str] = []
+    for word, lemma in zip(doc_words(doc), extension.lemmas):
+        if word.is_alpha and len(lemma) > 1 and lemma not in excluded and word.lower not in excluded:
             run.append(lemma)
-            words.append(word.lower)
-            continue
-        for size in range(1, max_words + 1):
-            for start in range(len(run) - size + 1):
-                phrase = " ".join(run[start:start + size])
-                phrases.append(phrase)
-                if surface_forms is not None:
-                    surface_forms.setdefault(phrase, " ".join(words[start:start + size]))
-        run, words = [], []
+            written.append(word.lower)
+        elif run:
+            _add_ngrams(run, written, max_words, phrases, surface_forms)
+            run, written = [], []
+    if run:
+        _add_ngrams(run, written, max_words, phrases, surface_forms)
     return phrases
+
+
+def _add_ngrams(run: list[str], written: list[str], max_words: int, phrases: list[str],
+                surface_forms: dict[str, str] | None) -> None:
+    """Append the n-grams of one run of content lemmas (shortest first) to ``phrases``."""
+    for size in range(1, max_words + 1):
+        for start in range(len(run) - size + 1):
+            phrase = " ".join(run[start:start + size])
+            phrases.append(phrase)
+            if surface_forms is not None:
+                surface_forms.setdefault(phrase, " ".join(written[start:start + size]))
 
 
 def _drop_redundant(counts: Counter) -> Counter:

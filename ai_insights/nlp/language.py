@@ -147,8 +147,9 @@ class LanguageDetector:
             elif clitic := _CLITIC.match(lower.replace("\u2019", "'")):
                 words.extend(clitic.groups())
         result = detect_language(words, " ".join(lowers), self.languages, self.mixed_share)
+        extension = doc._
         for name, value in result.items():
-            setattr(doc._, name, value)
+            setattr(extension, name, value)
         return doc
 
 

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
 from ai_insights.nlp.language import DEFAULT_LANGUAGES, SUPPORTED_LANGUAGES
-from ai_insights.nlp.words import doc_words
+from ai_insights.nlp.words import LEXICAL_ATTRIBUTES, doc_words
 
 __all__ = ["BilingualLemmatizer", "build_ticket_nlp"]
 
@@ -106,8 +106,16 @@ def build_ticket_nlp(
         Languages the detector can recognise.
     mixed_share : float
         See :func:`ai_insights.nlp.language.detect_language`.
+
+    Notes
+    -----
+    Words new to the pipeline get only the lexical attributes the analysis
+    reads (:data:`ai_insights.nlp.words.LEXICAL_ATTRIBUTES`); spaCy's others
+    (shape, prefix, ``like_num``...) are left unset.
     """
     nlp = spacy.blank("xx")
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attribute: getters[attribute] for attribute in LEXICAL_ATTRIBUTES}
     nlp.add_pipe("ticket_words")
     nlp.add_pipe("ticket_language", config={"languages": list(languages), "mixed_share": mixed_share})
     lemmatizer = nlp.add_pipe("ticket_lemmatizer")

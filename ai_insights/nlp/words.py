@@ -10,17 +10,24 @@ kept on the doc (``doc._.words``) for every later step.
 
 All the attributes of a :class:`Word` belong to the lexeme (the string),
 not to its place in the text, so the same id always gives the same word.
+They are the only lexical attributes the analysis reads
+(:data:`LEXICAL_ATTRIBUTES`): the ticket pipeline computes no other for a
+word it meets for the first time (spaCy computes some twenty, such as the
+word's shape, which made a new word cost twice as much).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from spacy.attrs import ORTH
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["Word", "WordReader", "doc_words"]
+__all__ = ["LEXICAL_ATTRIBUTES", "Word", "WordReader", "doc_words"]
+
+# spaCy's lexical attributes a Word reads besides the text itself.
+LEXICAL_ATTRIBUTES = (LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER)
 
 # Lexemes remembered before the memory starts afresh: a long-running server meets new words forever.
 _MAX_LEXEMES = 200_000
@@ -48,10 +55,9 @@ class WordReader:
         self.lexemes: dict[int, Word] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.words is None:
-            if len(self.lexemes) > _MAX_LEXEMES:
-                self.lexemes = {}
-            doc._.words = _read_words(doc, self.lexemes)
+        if len(self.lexemes) > _MAX_LEXEMES:
+            self.lexemes = {}
+        doc._.words = _read_words(doc, self.lexemes)
         return doc
 
 
@@ -74,9 +80,10 @@ def doc_words(doc: Doc) -> list[Word]:
     Read by the ticket pipeline's first component (``ticket_words``); a doc
     from a pipeline without it has its words read here, on first use.
     """
-    if doc._.words is None:
-        doc._.words = _read_words(doc, {})
-    return doc._.words
+    words = doc._.words
+    if words is None:
+        words = doc._.words = _read_words(doc, {})
+    return words
 
 
 @Language.factory("ticket_words")
