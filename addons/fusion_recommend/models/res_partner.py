@@ -10,9 +10,18 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
 
-from ai_insights.recommend import ActionEconomics, TLearner, UpliftEstimate, check_experiment, next_best_actions
+from ai_insights.recommend import (
+    LEARNERS,
+    ActionEconomics,
+    UpliftEstimate,
+    check_experiment,
+    check_wave,
+    next_best_actions,
+    select_learner,
+)
 from ai_insights.recommend.complements import cross_sell_margins, honour_filter, recently_refused_products
 from ai_insights.recommend.nba import reason_params, slipped_promises
+from crm_bridge.contract.errors import FusionError
 
 from .sale_order import SUGGESTIONS
 
@@ -31,6 +40,7 @@ NBA_BASIS_SELECTION = [
     ("prior", "Stated prior"),
     ("exploration", "Exploration (random)"),
 ]
+FALLBACK_LEARNER = "t_learner"  # when the experiment has no older waves to train on before a check wave
 REVENUE_DAYS = 365  # the revenue a retention discount is paid on, and the value when no lifetime value is known
 REFUSED_DAYS = 90  # a product sent back this recently is not suggested again
 
@@ -53,6 +63,10 @@ class ResPartner(models.Model):
                                          digits=(16, 3))
     fusion_nba_uplift_high = fields.Float("Uplift, high", compute="_compute_fusion_nba", groups=FUSION_USER,
                                           digits=(16, 3))
+    fusion_nba_model = fields.Char(
+        "Uplift model", compute="_compute_fusion_nba", groups=FUSION_USER,
+        help="The meta-learner that estimates the uplift, chosen by its Qini on the latest wave of the retention "
+             "experiment after training on the waves before it.")
 
     @api.depends_context("uid", "company")
     def _compute_fusion_nba(self):
@@ -66,6 +80,7 @@ class ResPartner(models.Model):
             partner.fusion_nba_uplift = row.get("uplift", 0.0)
             partner.fusion_nba_uplift_low = row.get("uplift_low", 0.0)
             partner.fusion_nba_uplift_high = row.get("uplift_high", 0.0)
+            partner.fusion_nba_model = row.get("model", False)
 
     # ------------------------------------------------------------ next best action
 
@@ -92,13 +107,14 @@ class ResPartner(models.Model):
         treated = experiment["treated"]
         why = self.env._("too little experimental data: %(treated)s offered and %(control)s held out with a measured "
                          "outcome", treated=int(treated.sum()), control=int((~treated).sum()))
+        learned = uplift.estimate is not None
+        model = self._get_fusion_uplift_model_text(company, experiment) if learned else False
         by_customer = {}
         for (_i, row), (_j, customer) in zip(chosen.iterrows(), customers.iterrows()):
-            learned = uplift.estimate is not None
             by_customer[int(row["customer_id"])] = {
                 "action": str(row["action"]), "basis": str(row["basis"]),
                 "reason": self._get_fusion_nba_reason_text(row, customer, uplift, economics, company.currency_id, why),
-                "expected_value": float(np.nan_to_num(row["expected_value"])),
+                "expected_value": float(np.nan_to_num(row["expected_value"])), "model": model,
                 **({name: float(row[name]) for name in ("uplift", "uplift_low", "uplift_high")} if learned else {}),
             }
         return {partner.id: by_customer[partner.commercial_partner_id.id] for partner in partners
@@ -277,28 +293,73 @@ class ResPartner(models.Model):
     def _get_fusion_recommend_uplift(self, customers, company, experiment):
         """The retention offer's uplift per customer, learned from ``experiment``; or why there is none.
 
-        A T-learner (``ai_insights.recommend.TLearner``) on
-        :meth:`_get_fusion_uplift_features` at decision time, refitted when
-        new outcomes are measured, scored on the customers' features today.
+        The learner of :meth:`_get_fusion_uplift_fit` on
+        :meth:`_get_fusion_uplift_features` at decision time, scored on the
+        customers' features today.
         """
         problem = check_experiment(experiment["treated"], experiment["stayed"])
         if problem:
             return UpliftEstimate(insufficient=problem)
-        digest = hashlib.sha256(pd.util.hash_pandas_object(experiment, index=False).to_numpy().tobytes()).hexdigest()
-        model = self._get_fusion_uplift_model(company.id, digest)
+        model, learner, _scores = self._get_fusion_uplift_fit(company, experiment)
         subjects = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(np.int64),
                                  "as_of": pd.Timestamp(fields.Date.context_today(self)),
                                  "churn_risk": customers["churn_risk"].to_numpy(float)})
         estimate, low, high = model.predict_interval(self._get_fusion_uplift_features(company, subjects))
-        return UpliftEstimate(estimate, low, high, model_version=f"t-learner {len(experiment)}")
+        return UpliftEstimate(estimate, low, high, model_version=f"{learner} {len(experiment)}")
+
+    @api.model
+    def _get_fusion_uplift_fit(self, company, experiment):
+        """The company's fitted uplift model, its learner's name and the learners' check-wave Qini (empty: not chosen).
+
+        Kept while the experiment's data holds (:meth:`_get_fusion_uplift_model`).
+        """
+        digest = hashlib.sha256(pd.util.hash_pandas_object(experiment, index=False).to_numpy().tobytes()).hexdigest()
+        return self._get_fusion_uplift_model(company.id, digest)
 
     @tools.ormcache("company_id", "digest")
     def _get_fusion_uplift_model(self, company_id, digest):
-        """The fitted T-learner of the company's experiment, kept while the experiment's data (``digest``) holds."""
+        """The company's uplift model, fitted on its whole experiment by the learner the core's chooser picks.
+
+        The core's :func:`ai_insights.recommend.select_learner` trains each
+        learner on the experiment's older decisions and keeps the one with
+        the best Qini on its latest wave (:func:`~ai_insights.recommend.check_wave`:
+        the latest decision days that measure on their own). Without older
+        waves to train on, the T-learner, labelled so (no scores).
+
+        Returns
+        -------
+        tuple
+            ``(model, learner name, {learner: check-wave Qini})``.
+        """
         company = self.env["res.company"].browse(company_id)
         experiment = self._get_fusion_recommend_experiment(company)
-        return TLearner().fit(self._get_fusion_uplift_features(company, experiment), experiment["treated"],
-                              experiment["stayed"])
+        X = self._get_fusion_uplift_features(company, experiment)
+        treated, stayed = experiment["treated"].to_numpy(bool), experiment["stayed"].to_numpy(bool)
+        try:
+            check = check_wave(experiment["as_of"], treated, stayed)
+            learner, scores = select_learner([(X[~check], treated[~check], stayed[~check]),
+                                              (X[check], treated[check], stayed[check])])
+        except FusionError:
+            learner, scores = FALLBACK_LEARNER, {}
+        return LEARNERS[learner]().fit(X, treated, stayed), learner, scores
+
+    @api.model
+    def _get_fusion_uplift_model_text(self, company, experiment):
+        """Which learner estimates the uplift and why, in the user's language (the partner's *Uplift model*)."""
+        _model, learner, scores = self._get_fusion_uplift_fit(company, experiment)
+        names = {"t_learner": self.env._("T-learner"), "x_learner": self.env._("X-learner"),
+                 "relative_effect": self.env._("Relative-effect learner")}
+        if not scores:
+            return self.env._(
+                "%(learner)s, not chosen: %(n)s decisions over %(days)s days do not yet split into older waves to "
+                "train on and a latest wave that measures on its own", learner=names[learner], n=len(experiment),
+                days=experiment["as_of"].dt.normalize().nunique())
+        others = ", ".join(f"{names[name]} {formatLang(self.env, score, digits=4)}"
+                           for name, score in scores.items() if name != learner)
+        return self.env._(
+            "%(learner)s, chosen by its Qini %(qini)s on the latest wave of the experiment (%(others)s); "
+            "%(n)s decisions", learner=names[learner], qini=formatLang(self.env, scores[learner], digits=4),
+            others=others, n=len(experiment))
 
     @api.model
     def _get_fusion_nba_reason_text(self, row, customer, uplift, economics, currency, insufficient):

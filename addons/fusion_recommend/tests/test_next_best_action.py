@@ -1,4 +1,10 @@
+from datetime import timedelta
+
+import numpy as np
+
 from odoo.tests import tagged
+
+from ai_insights.recommend import LEARNERS, select_learner
 
 from .common import RecommendCommon
 
@@ -24,6 +30,36 @@ class TestNextBestAction(RecommendCommon):
         self.assertLess(safe.fusion_nba_uplift, 0.15)
         self.assertEqual(risky.fusion_nba_action, "retention_offer")
         self.assertIn("estimated to change the chance of staying", risky.fusion_nba_reason)
+        # Every decision of one day: no older wave to train on before a check, so the T-learner, labelled so.
+        self.assertIn("T-learner, not chosen", risky.fusion_nba_model)
+
+    def test_the_uplift_learner_is_chosen_on_the_latest_wave_of_the_experiment(self):
+        rule = self._rule()
+        customers = self.env["res.partner"].create([{"name": f"Wave {i}"} for i in range(880)])
+        self.env["fusion.action.log"].create([{
+            "rule_id": rule.id, "company_id": self.company.id, "partner_id": customer.id, "episode": f"wave-{i}",
+            # Two waves of 440 decisions, a month apart: high-risk customers stay when offered.
+            "date": self.today - timedelta(days=60 if i < 440 else 30), "status": "act" if i % 2 == 0 else "control",
+            "score": 0.9 if i % 4 < 2 else 0.2, "outcome_measured": True,
+            "outcome_churned": int((i % 2 == 1 and i % 4 < 2) or i % 3 == 0),
+        } for i, customer in enumerate(customers)])
+        risky = self.risky.with_user(self.salesperson)
+        self.assertEqual(risky.fusion_nba_basis, "uplift_model")
+        Partner = self.env["res.partner"]
+        experiment = Partner._get_fusion_recommend_experiment(self.company)
+        _model, learner, scores = Partner._get_fusion_uplift_fit(self.company, experiment)
+        # The core's chooser, trained on the older wave and judged on the latest one only.
+        X = Partner._get_fusion_uplift_features(self.company, experiment)
+        treated, stayed = experiment["treated"].to_numpy(bool), experiment["stayed"].to_numpy(bool)
+        latest = (experiment["as_of"] == experiment["as_of"].max()).to_numpy()
+        expected_learner, expected = select_learner([(X[~latest], treated[~latest], stayed[~latest]),
+                                                     (X[latest], treated[latest], stayed[latest])])
+        self.assertEqual(learner, expected_learner)
+        self.assertEqual(set(scores), set(LEARNERS))
+        np.testing.assert_allclose([scores[name] for name in LEARNERS], [expected[name] for name in LEARNERS])
+        self.assertGreater(scores[learner], 0.0)
+        self.assertIn("chosen by its Qini", risky.fusion_nba_model)
+        self.assertGreater(risky.fusion_nba_uplift, 0.3)
 
     def test_a_cross_sell_with_a_real_margin_is_chosen_and_opens_the_suggested_quotation(self):
         # Below the retention threshold, no debt, no late order: the complements the ERP can deliver bring
