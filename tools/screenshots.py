@@ -122,6 +122,10 @@ def quotation_for_approval(url: str, db: str, odoo: Odoo) -> tuple[int, int]:
             made[label] = {"id": order, "fusion_approval_requested_by_id": False}
     new, requested = (made[label] for label in labels)
     if not requested["fusion_approval_requested_by_id"]:
+        # The manager reads Spanish when asked, so the activity is written in Spanish (each approver's activity is
+        # in their language at the time of the request) and the Spanish screenshots show it so.
+        manager = odoo.call("res.users", "search", [("login", "=", ROLES["manager"][0])])
+        odoo.call("res.users", "write", manager, {"lang": "es_ES"})
         wizard = seller.call("fusion.promise.approval.request", "create",
                              {"order_id": requested["id"], "note": "A competitor offers the same discount."})
         seller.call("fusion.promise.approval.request", "action_request", [wizard])
