@@ -82,7 +82,7 @@ class CrmLead(models.Model):
         vals = {"fusion_routing_reasons": reasons}
         if person is not None:
             vals["user_id"] = int(person)
-            if len(self.team_id) == 1 and all(self.mapped("team_id")):
+            if len(self.team_id) == 1 and all(lead.team_id for lead in self):
                 vals["team_id"] = self.team_id.id
         return vals
 

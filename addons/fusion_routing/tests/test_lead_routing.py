@@ -82,3 +82,22 @@ class TestLeadRouting(RoutingCommon):
         small = queries(5, True) - queries(5, False)
         large = queries(40, True) - queries(40, False)
         self.assertLess(large, small + 10, f"routing 5 leads took {small} queries, 40 leads {large}")
+
+    def test_a_batch_is_written_per_salesperson_with_each_lead_s_own_reasons(self):
+        in_team = self.env["crm.lead"].with_context(tracking_disable=False).create([
+            {"name": f"Batch {i}", "type": "opportunity", "user_id": False, "team_id": self.team.id,
+             "partner_id": (self.firm, self.person)[i % 2].id} for i in range(6)])
+        self.assertEqual(in_team.filtered(lambda lead: lead.partner_id == self.firm).user_id, self.ana)
+        self.assertEqual(in_team.filtered(lambda lead: lead.partner_id == self.person).user_id, self.bob)
+        self.assertEqual(in_team.team_id, self.team)
+        for lead in in_team:
+            self.assertIn(lead.user_id.partner_id, lead.message_partner_ids, "the salesperson follows the lead")
+            skill = lead.fusion_routing_reasons[0]
+            self.assertEqual(skill["code"], "routing_skill")
+            self.assertGreater(skill["params"]["probability"], 0.5, "each lead carries its salesperson's figure")
+        without_team = self.env["crm.lead"].create([
+            {"name": f"No team {i}", "type": "opportunity", "user_id": False, "team_id": False,
+             "partner_id": self.firm.id} for i in range(3)])
+        for lead in without_team:
+            self.assertTrue(lead.user_id)
+            self.assertIn(lead.user_id, lead.team_id.member_ids, "Odoo gives it its salesperson's team")
