@@ -52,6 +52,9 @@ not grow per lead; ``routing_1000_leads_queries`` is the count).
 ``routing_1000_leads_odoo_assign_s`` is Odoo's own rule-based assignment
 (``crm.team._assign_and_convert_leads``, quota per member) of a like batch of
 1,000 in the same process, ``routing_vs_odoo_assign_ratio`` ours over it.
+``routing_1000_leads_tracked_s`` and ``_tracked_odoo_assign_s`` are the same
+two with mail tracking and followers on, as a form, the mail gateway or a cron
+runs them (``routing_tracked_vs_odoo_assign_ratio`` ours over Odoo's).
 ``routing_1000_leads_create_s`` / ``_create_unrouted_s`` are creating the
 1,000 leads with routing on (routed as they are created) and off.
 Warehouse choice is measured in ``benchmarks/warehouse.py``.
@@ -86,7 +89,9 @@ ODOO_FIGURES = ("routing_100_leads_s", "routing_100_leads_queries_per_lead", "ro
                 "routing_1000_leads_queries", "routing_1000_leads_queries_per_lead", "routing_1000_leads_cold_s",
                 "routing_1000_leads_odoo_assign_s",
                 "routing_1000_leads_odoo_assign_queries_per_lead", "routing_vs_odoo_assign_ratio",
-                "routing_1000_leads_create_s", "routing_1000_leads_create_unrouted_s")
+                "routing_1000_leads_create_s", "routing_1000_leads_create_unrouted_s",
+                "routing_1000_leads_tracked_s", "routing_1000_leads_tracked_odoo_assign_s",
+                "routing_tracked_vs_odoo_assign_ratio")
 
 
 def _lead_figures(seed: int) -> dict[str, float]:
@@ -300,6 +305,13 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
         figures["routing_1000_leads_odoo_assign_s"] = seconds
         figures["routing_1000_leads_odoo_assign_queries_per_lead"] = queries / len(baseline)
         figures["routing_vs_odoo_assign_ratio"] = figures["routing_1000_leads_s"] / seconds
+        # As a form, the mail gateway or a cron runs: mail tracking and followers on.
+        tracked = {"tracking_disable": False, "mail_notrack": False, "mail_auto_subscribe_no_notify": False}
+        figures["routing_1000_leads_tracked_s"], _ = timed(new_leads(1000).with_context(**tracked)._fusion_route)
+        new_leads(1000)
+        seconds, _ = timed(lambda: team.with_context(**tracked)._assign_and_convert_leads(force_quota=True))
+        figures["routing_1000_leads_tracked_odoo_assign_s"] = seconds
+        figures["routing_tracked_vs_odoo_assign_ratio"] = figures["routing_1000_leads_tracked_s"] / seconds
         figures["routing_1000_leads_create_unrouted_s"], _ = timed(lambda: new_leads(1000))
         company.fusion_routing_enabled = True
         figures["routing_1000_leads_create_s"], _ = timed(lambda: new_leads(1000))
