@@ -20,7 +20,7 @@ from ai_insights.recommend import (
     select_learner,
 )
 from ai_insights.recommend.complements import cross_sell_margins, honour_filter, recently_refused_products
-from ai_insights.recommend.nba import reason_params, slipped_promises
+from ai_insights.recommend.nba import reason_params
 from crm_bridge.contract.errors import FusionError
 
 from .sale_order import SUGGESTIONS
@@ -183,29 +183,17 @@ class ResPartner(models.Model):
     def _get_fusion_recommend_late_orders(self, company):
         """{commercial partner id: its confirmed orders whose promised delivery slipped}, for these partners.
 
-        The decision is the core's :func:`ai_insights.recommend.nba.slipped_promises`,
-        keyed by order: an undelivered order with a date promised to the
-        customer is late when one of its open lines now arrives after that
-        date or cannot ship (the line's promise, ``fusion_promised_date``).
-        The promise of every order is evaluated in one batch.
+        The one rule for a slipped promise, ``sale.order._get_fusion_slipped_promises``
+        (the core's :func:`ai_insights.recommend.nba.slipped_promises`), which
+        the late-promise action signal uses too.
         """
         orders = self.env["sale.order"].sudo().with_company(company).search(
             [("company_id", "=", company.id), ("state", "=", "sale"), ("delivery_status", "!=", "full"),
              ("commitment_date", "!=", False), ("partner_id", "child_of", self.commercial_partner_id.ids)],
             order="commitment_date, id")
-        lines = orders.order_line.filtered(
-            lambda line: not line.display_type and line.product_id and line.qty_delivered < line.product_uom_qty)
-        if not lines:
-            return {}
-        lines.mapped("fusion_promised_date")  # evaluates every line of every order in one batch
-        verdict = slipped_promises(pd.DataFrame({
-            "customer_id": [line.order_id.id for line in lines],
-            "commitment_date": [line.order_id._get_fusion_commitment_day() for line in lines],
-            "promised_date": [line.fusion_promised_date or None for line in lines],
-        }))
-        slipped = set(verdict.loc[verdict["late_promise"], "customer_id"].astype(int))
+        slipped = orders._get_fusion_slipped_promises()
         late = {}
-        for order in orders.filtered(lambda order: order.id in slipped):
+        for order in orders.filtered(lambda order: order in slipped):
             customer_id = order.partner_id.commercial_partner_id.id
             late[customer_id] = late.get(customer_id, order.browse()) | order
         return late

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ai_insights.recommend.uplift import targeting_comparison
+from ai_insights.recommend.uplift import LEARNERS, targeting_comparison
 from crm_bridge.contract.errors import FusionError
 
 
@@ -50,9 +50,12 @@ class FusionRecommendTargeting(models.TransientModel):
             experiment = Partner._get_fusion_recommend_experiment(comparison.company_id)
             treated, stayed = experiment["treated"].to_numpy(bool), experiment["stayed"].to_numpy(bool)
             try:
+                # The learner the next best action uses (the core's chooser), cross-fitted here
+                _model, learner, _scores = Partner._get_fusion_uplift_fit(comparison.company_id, experiment)
                 table = targeting_comparison(
                     Partner._get_fusion_uplift_features(comparison.company_id, experiment), treated, stayed,
-                    experiment["churn_risk"].to_numpy(float), budget_share=comparison.budget_share / 100)
+                    experiment["churn_risk"].to_numpy(float), budget_share=comparison.budget_share / 100,
+                    learner=LEARNERS[learner](n_bootstrap=1))
             except FusionError as error:
                 comparison.summary = self.env._(
                     "Not measured yet: %(offered)s offered and %(control)s held out with a measured outcome "
