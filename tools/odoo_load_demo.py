@@ -58,6 +58,8 @@ def propose_prices(env) -> None:
         company.fusion_pricing_pricelist_id = env["product.pricelist"].search(
             [("company_id", "in", [company.id, False])], limit=1) or env["product.pricelist"].create(
             {"name": "Dynamic prices", "company_id": company.id, "currency_id": company.currency_id.id})
+    # As saving the settings does once a pricelist is priced: Odoo's Pricelists feature on, the pricelist shown
+    env.ref("base.group_user")._apply_group(env.ref("product.group_product_pricelist"))
     proposals = env["fusion.price.proposal"]._propose(company)
     print(f"{len(proposals)} price proposals for {company.fusion_pricing_pricelist_id.display_name}")
 

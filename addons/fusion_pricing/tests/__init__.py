@@ -1,1 +1,2 @@
 from . import test_price_proposals
+from . import test_pricing_settings
