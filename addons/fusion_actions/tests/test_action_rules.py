@@ -35,7 +35,10 @@ class TestActionRules(FusionActionsCommon):
         activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"),
                                                        ("res_id", "in", logs.partner_id.ids)])
         self.assertEqual(set(activities.mapped("res_id")), set(acted.partner_id.ids))
-        self.assertEqual(set(activities.mapped("user_id").ids), {self.owner.id, self.fusion_manager.id})
+        # The customer's salesperson, or the rule's user for a customer without one (which of the customers
+        # without one are held out depends on the rule's id, so on which addons are installed)
+        self.assertEqual(set(activities.mapped("user_id").ids),
+                         {(partner.user_id or self.fusion_manager).id for partner in acted.partner_id})
         self.assertIn("No order for 120 days", activities[0].note)
         self.assertEqual(set(acted.mapped("model_version")), {"churn 3"})
         self.assertTrue(all("Pays 20 days late" in log.reasons for log in acted))
