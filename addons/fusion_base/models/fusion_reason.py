@@ -59,6 +59,24 @@ class FusionReason(models.AbstractModel):
                                        formats=self._get_fusion_formats(currency))
 
     @api.model
+    def _get_fusion_reason_text_lists(self, reason_lists, currencies):
+        """Each record's reasons in plain words: ``reason_lists[i]`` rendered with amounts in ``currencies[i]``.
+
+        For a list of records that store their reasons as codes (churn scores, suggested lines, price
+        proposals): one :meth:`_get_fusion_reason_texts` per currency, whatever the number of records.
+        """
+        by_currency = {}
+        for index, currency in enumerate(currencies):
+            by_currency.setdefault(currency, []).append(index)
+        texts = [[] for _reasons in reason_lists]
+        for currency, indexes in by_currency.items():
+            sentences = iter(self._get_fusion_reason_texts(
+                [reason for index in indexes for reason in reason_lists[index]], currency))
+            for index in indexes:
+                texts[index] = [next(sentences) for _reason in reason_lists[index]]
+        return texts
+
+    @api.model
     def _get_fusion_phrase_text(self, phrase, params, kinds, currency=None):
         """An addon's own reason in plain words: its ``phrase``, already translated, filled with ``params``.
 

@@ -1,5 +1,4 @@
 import math
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -90,14 +89,9 @@ class FusionChurnScore(models.Model):
         formats, amounts in the company's currency); a score stored before ``reason_data`` existed shows its
         English ``reason_1`` .. ``reason_3`` until the next scoring. Pure Python over the records: no query per score.
         """
-        by_currency = defaultdict(list)
-        for score in self.filtered("reason_data"):
-            by_currency[score.currency_id].append(score)
-        rendered = {}
-        for currency, scores in by_currency.items():  # one rendering per currency, not one per reason
-            texts = iter(self.env["fusion.reason"]._get_fusion_reason_texts(
-                [reason for score in scores for reason in score.reason_data], currency=currency))
-            rendered.update({score: [next(texts) for _reason in score.reason_data] for score in scores})
+        coded = self.filtered("reason_data")
+        rendered = dict(zip(coded, self.env["fusion.reason"]._get_fusion_reason_text_lists(
+            [score.reason_data for score in coded], [score.currency_id for score in coded]), strict=True))
         return [rendered[score] if score in rendered
                 else [text for text in (score.reason_1, score.reason_2, score.reason_3) if text] for score in self]
 

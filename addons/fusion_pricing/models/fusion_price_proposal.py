@@ -76,13 +76,9 @@ class FusionPriceProposal(models.Model):
         a proposal made before ``reason_data`` existed shows the ``reason`` written then.
         """
         coded = self.filtered("reason_data")
-        texts = {}
-        for currency in coded.currency_id:
-            proposals = coded.filtered(lambda proposal, currency=currency: proposal.currency_id == currency)
-            sentences = iter(self.env["fusion.reason"]._get_fusion_reason_texts(
-                [reason for proposal in proposals for reason in proposal.reason_data], currency))
-            texts.update({proposal: "\n".join(next(sentences) for _reason in proposal.reason_data)
-                          for proposal in proposals})
+        sentences = self.env["fusion.reason"]._get_fusion_reason_text_lists(
+            [proposal.reason_data for proposal in coded], [proposal.currency_id for proposal in coded])
+        texts = {proposal: "\n".join(lines) for proposal, lines in zip(coded, sentences, strict=True)}
         for proposal in self:
             proposal.reason_text = texts.get(proposal, proposal.reason)
 

@@ -53,33 +53,31 @@ class FusionSaleSuggestion(models.Model):
     @api.depends_context("lang")
     def _compute_reason_text(self):
         coded = self.filtered("reason_data")
-        texts = {}
-        for currency in coded.currency_id:  # one rendering per currency, not one per suggestion
-            suggestions = coded.filtered(lambda suggestion, currency=currency: suggestion.currency_id == currency)
-            texts.update(zip(suggestions, self._get_fusion_suggestion_reason_texts(
-                [suggestion.reason_data for suggestion in suggestions], currency), strict=True))
+        texts = dict(zip(coded, self._get_fusion_suggestion_reason_texts(
+            [suggestion.reason_data for suggestion in coded], [suggestion.currency_id for suggestion in coded]),
+            strict=True))
         for suggestion in self:
             suggestion.reason_text = texts.get(suggestion, suggestion.reason)
 
     @api.model
-    def _get_fusion_suggestion_reason_texts(self, reason_lists, currency):
+    def _get_fusion_suggestion_reason_texts(self, reason_lists, currencies):
         """Each suggestion's reasons (its ``reason_data``) as one sentence in the user's language and formats.
 
         The phrases are the core's (``crm_bridge.contract.reasons.PHRASES``, ``suggestion_*``) rendered by
-        ``fusion.reason`` in one batch, amounts in ``currency``; a product named in a reason (``product_id``)
-        is named as the user reads products. One read for the names, none per suggestion. Serves the list on
-        the quotation and the suggestions the bridge returns.
+        ``fusion.reason`` in one batch per currency (amounts in ``currencies[i]`` for ``reason_lists[i]``); a
+        product named in a reason (``product_id``) is named as the user reads products. One read for the names,
+        none per suggestion. Serves the list on the quotation and the suggestions the bridge returns.
         """
         named = {reason["params"]["product_id"] for reasons in reason_lists for reason in reasons
                  if reason["params"].get("product_id")}
         # A name is no secret, and the bridge's technical user reads suggestions it may not read products of
         names = {product.id: product.display_name
                  for product in self.env["product.product"].sudo().browse(sorted(named)).exists()}
-        reasons = [dict(reason, params=dict(reason["params"], product=names[reason["params"]["product_id"]]))
-                   if reason["params"].get("product_id") in names else reason
-                   for reasons in reason_lists for reason in reasons]
-        sentences = iter(self.env["fusion.reason"]._get_fusion_reason_texts(reasons, currency))
-        return [". ".join(next(sentences) for _reason in reasons) + "." for reasons in reason_lists]
+        named_lists = [[dict(reason, params=dict(reason["params"], product=names[reason["params"]["product_id"]]))
+                        if reason["params"].get("product_id") in names else reason for reason in reasons]
+                       for reasons in reason_lists]
+        return [". ".join(sentences) + "." for sentences in
+                self.env["fusion.reason"]._get_fusion_reason_text_lists(named_lists, currencies)]
 
     def action_fusion_add_line(self):
         """Add the suggested product to its quotation (one unit) and drop the suggestion."""

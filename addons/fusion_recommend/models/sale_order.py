@@ -73,7 +73,8 @@ class SaleOrder(models.Model):
         names = {product.id: product.display_name for product in model.env["product.product"].browse(
             [int(p) for p in honoured["anchor_product_id"] if p > 0])}
         reasons = [self._get_fusion_suggestion_reasons(row, names) for row in honoured.itertuples(index=False)]
-        texts = self.env["fusion.sale.suggestion"]._get_fusion_suggestion_reason_texts(reasons, company.currency_id)
+        texts = self.env["fusion.sale.suggestion"]._get_fusion_suggestion_reason_texts(
+            reasons, [company.currency_id] * len(reasons))
         return [{
             "product_id": int(row.product_id), "source": str(row.source), "available": bool(row.available),
             "filter_reason": str(row.filter_reason),
