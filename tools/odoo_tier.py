@@ -481,6 +481,7 @@ def command_i18n(args: argparse.Namespace) -> int:
         folder.mkdir(exist_ok=True)
         # The shared archive's build calls itself "Qplexity"; the files keep Odoo's name
         catalogue.metadata["Project-Id-Version"] = "Odoo Server 18.0"
+        catalogue.header = catalogue.header.replace("Qplexity", "Odoo")
         template = polib.POFile(wrapwidth=catalogue.wrapwidth)
         template.metadata = dict(catalogue.metadata)
         template.extend(polib.POEntry(msgid=entry.msgid, msgstr="", occurrences=entry.occurrences,
