@@ -20,7 +20,7 @@ class TestComplaintsAreNotOffered(RecommendCommon):
                                             "partner_id": contact.id, "fusion_product_id": self.chair.id})
         refused = self._chair_suggested_to(complaining)
         self.assertEqual((refused.filter_reason, refused.available), ("recently_refused", False))
-        self.assertIn("complained", refused.reason)
+        self.assertIn("complained", refused.reason_text)
         self.assertEqual(self._chair_suggested_to(other).filter_reason, "available")
 
     def test_a_ticket_without_a_product_excludes_nothing(self):
