@@ -182,6 +182,9 @@ def spanish_complaint(odoo: Odoo, agent: int) -> int:
                           order="fusion_lifetime_value desc", limit=20)
     order = odoo.call("sale.order", "search_read", [("state", "=", "sale"), ("partner_id", "in", customers)],
                       fields=["name", "partner_id"], order="date_order desc", limit=1)[0]
+    # The agent reads Spanish when it arrives, so the escalation's activity (written in its assignee's language
+    # at the escalation) shows in Spanish in the Spanish screenshots.
+    odoo.call("res.users", "write", [agent], {"lang": "es_ES"})
     ticket = odoo.call("helpdesk.ticket", "create", {
         "name": f"{subject} del pedido {order['name']}", "partner_id": order["partner_id"][0], "user_id": agent,
         "description": f"<p>Me habéis cobrado dos veces 45,90 € por el pedido {order['name']}. Es la tercera vez que "
