@@ -23,6 +23,11 @@ class FusionReason(models.AbstractModel):
         def number(value, digits):
             return formatLang(env, float(value), digits=digits)
 
+        def qty(value):
+            # Up to two decimals, without trailing zeros, as the core's plain writer: "8,4", "2,25", "3"
+            rounded = round(float(value), 2)
+            return number(rounded, next(digits for digits in (0, 1, 2) if round(rounded, digits) == rounded))
+
         def percent(value):
             value = float(value) * 100
             return number(value, 0 if abs(value - round(value)) < 0.05 else 1) + "%"
@@ -30,7 +35,7 @@ class FusionReason(models.AbstractModel):
         return {
             "date": lambda value: format_date(env, value),
             "percent": percent,
-            "qty": lambda value: number(value, 0 if float(value).is_integer() else 2),
+            "qty": qty,
             "days": lambda value: reason_words.days_text(
                 value, translate=lambda unit: env._(unit), number=lambda days: number(days, 0)),
             "money": (lambda value: formatLang(env, float(value), currency_obj=currency)) if currency
