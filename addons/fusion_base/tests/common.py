@@ -30,6 +30,17 @@ class FusionCommon(TransactionCase):
             cls.env, "fusion_salesperson", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user"
         )
 
+    @classmethod
+    def load_spanish(cls, *modules):
+        """Spanish active with the terms of fusion_base (the core's phrases) and of ``modules``, as Settings does."""
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(["fusion_base", *modules], ["es_ES"])
+
+    @staticmethod
+    def as_reader(records, user):
+        """``records`` as the web client gives them to ``user``: their rights, their language."""
+        return records.with_user(user).with_context(lang=user.lang)
+
 
 def web_client_path(case, path):
     """``path`` under the web client's prefix: ``/odoo`` in Odoo 18, another word in a rebranded build.

@@ -17,8 +17,7 @@ class TestChurnReasonsInTheReaderLanguage(ChurnCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_churn"], ["es_ES"])
+        cls.load_spanish("fusion_churn")
         cls.spanish_salesperson = new_test_user(
             cls.env, "churn_vendedora", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user",
             lang="es_ES")
@@ -29,18 +28,15 @@ class TestChurnReasonsInTheReaderLanguage(ChurnCommon):
             "partner_id": cls.customer.id, "company_id": cls.company.id, "probability": 0.8,
             "reason_1": cls.late["message"], "reason_2": cls.large["message"], "reason_data": [cls.late, cls.large]})
 
-    def as_spanish_salesperson(self, records):
-        """``records`` as the web client gives them to the Spanish salesperson: their user, their language."""
-        return records.with_user(self.spanish_salesperson).with_context(lang=self.spanish_salesperson.lang)
-
     def test_spanish_user_reads_the_reason_in_spanish_with_spanish_numbers(self):
-        customer = self.as_spanish_salesperson(self.customer)
+        customer = self.as_reader(self.customer, self.spanish_salesperson)
         self.assertEqual(customer.fusion_churn_top_reason, "Paga con 8 días de retraso de media (lo típico: 1 día)")
         second = customer.fusion_churn_reasons.split("\n")[1]
         self.assertTrue(second.startswith("Pedidos grandes: "), second)
         self.assertIn("1.234,57", second, "a Spanish thousands separator and decimal comma")
         self.assertIn(self.company.currency_id.symbol, second, "an amount in the company's currency")
-        self.assertEqual(self.as_spanish_salesperson(self.score).reasons_text, customer.fusion_churn_reasons)
+        self.assertEqual(self.as_reader(self.score, self.spanish_salesperson).reasons_text,
+                         customer.fusion_churn_reasons)
 
     def test_english_user_reads_the_core_sentence(self):
         customer = self.customer.with_user(self.salesperson)
@@ -51,7 +47,7 @@ class TestChurnReasonsInTheReaderLanguage(ChurnCommon):
         old = self.env["res.partner"].create({"name": "Old Score Ltd", "is_company": True})
         self.Score.create({"partner_id": old.id, "company_id": self.company.id, "probability": 0.7,
                            "reason_1": "No order for 120 days", "reason_2": "Pays late"})
-        self.assertEqual(self.as_spanish_salesperson(old).fusion_churn_reasons,
+        self.assertEqual(self.as_reader(old, self.spanish_salesperson).fusion_churn_reasons,
                          "No order for 120 days\nPays late")
 
 

@@ -138,39 +138,34 @@ class TestPriceProposalReasonsInTheReaderLanguage(PricingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_pricing"], ["es_ES"])
+        cls.load_spanish("fusion_pricing")
         cls.spanish_manager = new_test_user(
             cls.env, "precios_gerente", groups="base.group_user,fusion_base.group_fusion_manager", lang="es_ES")
 
-    def read_as(self, proposals, user):
-        """``proposals`` as the web client gives them to ``user``: their rights, their language."""
-        return proposals.with_user(user).with_context(lang=user.lang)
-
     def test_each_manager_reads_the_proposal_in_their_language_whoever_made_it(self):
         # The weekly job ran for a Spanish manager; an English manager reads the same proposal
-        proposal = self.read_as(self.env["fusion.price.proposal"], self.spanish_manager).sudo()._propose(
+        proposal = self.as_reader(self.env["fusion.price.proposal"], self.spanish_manager).sudo()._propose(
             self.company, self.today)
         self.assertFalse(proposal.reason, "nothing is stored in the words of whoever ran the job")
-        spanish = self.read_as(proposal, self.spanish_manager).reason_text
-        english = self.read_as(proposal, self.manager).reason_text
+        spanish = self.as_reader(proposal, self.spanish_manager).reason_text
+        english = self.as_reader(proposal, self.manager).reason_text
         self.assertEqual(len(spanish.split("\n")), len(proposal.reason_data))
         self.assertTrue(spanish.startswith("Un descuento del "), spanish)
-        english_price = formatLang(self.read_as(proposal, self.manager).env, proposal.proposed_price,
+        english_price = formatLang(self.as_reader(proposal, self.manager).env, proposal.proposed_price,
                                    currency_obj=proposal.currency_id)
         self.assertIn(f"off (price {english_price}) is expected to earn more", english.split("\n")[0])
-        spanish_price = formatLang(self.read_as(proposal, self.spanish_manager).env, proposal.proposed_price,
+        spanish_price = formatLang(self.as_reader(proposal, self.spanish_manager).env, proposal.proposed_price,
                                    currency_obj=proposal.currency_id)
         self.assertIn(f"(precio {spanish_price})", spanish, "the price in Spanish formats, in the pricelist's currency")
         self.assertIn("for every 1% off", english)
         self.assertNotIn("for every 1% off", spanish)
         # The manager who ran it switches to English: the same proposal now reads in English for them
         self.spanish_manager.lang = "en_US"
-        self.assertEqual(self.read_as(proposal, self.spanish_manager).reason_text, english)
+        self.assertEqual(self.as_reader(proposal, self.spanish_manager).reason_text, english)
 
     def test_a_proposal_kept_in_words_before_the_codes_keeps_showing_its_words(self):
         proposal = self.propose()
         old = proposal.copy({"reason": "22.5% off (price $ 6.66) is expected to earn more", "reason_data": False})
-        self.assertEqual(self.read_as(old, self.spanish_manager).reason_text, old.reason)
-        self.assertEqual(self.read_as(old | proposal, self.manager).mapped("reason_text")[1],
-                         self.read_as(proposal, self.manager).reason_text, "old and new rows read together")
+        self.assertEqual(self.as_reader(old, self.spanish_manager).reason_text, old.reason)
+        self.assertEqual(self.as_reader(old | proposal, self.manager).mapped("reason_text")[1],
+                         self.as_reader(proposal, self.manager).reason_text, "old and new rows read together")

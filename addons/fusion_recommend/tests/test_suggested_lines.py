@@ -75,15 +75,10 @@ class TestSuggestionReasonsInTheReaderLanguage(RecommendCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(["fusion_base", "fusion_recommend"], ["es_ES"])
+        cls.load_spanish("fusion_recommend")
         cls.spanish_salesperson = new_test_user(
             cls.env, "reco_vendedora", groups="sales_team.group_sale_salesman,fusion_base.group_fusion_user",
             lang="es_ES")
-
-    def as_reader(self, records, user):
-        """``records`` as the web client gives them to ``user``: their rights, their language."""
-        return records.with_user(user).with_context(lang=user.lang)
 
     def test_spanish_and_english_readers_read_the_same_suggestion_each_in_their_own_words(self):
         # The Spanish salesperson clicks "Suggest lines"; her manager reads the same rows in English
