@@ -275,7 +275,8 @@ class TicketAnalyzer(BaseEstimator):
         How scores become probabilities; "auto" picks isotonic from 2,000
         training tickets on (it needs data), sigmoid below.
     random_state : int
-        Seed of the held-out split.
+        Seed of the held-out split and of the linear SVMs' coordinate descent (liblinear visits the
+        tickets in a random order), so the same tickets always give the same model.
 
     Attributes
     ----------
@@ -395,8 +396,9 @@ class TicketAnalyzer(BaseEstimator):
                 head = LogisticRegression(C=_LOGISTIC_C, max_iter=3000)
             else:
                 # ensemble=False: one SVM calibrated on cross-validated scores, a third of the predict cost.
-                head = CalibratedClassifierCV(LinearSVC(C=self.C, max_iter=5000), method=method, cv=3,
-                                              ensemble=False)
+                head = CalibratedClassifierCV(
+                    LinearSVC(C=self.C, max_iter=5000, random_state=self.random_state), method=method, cv=3,
+                    ensemble=False)
             self.heads_[task] = head.fit(self._columns(matrix[known], task),
                                          labels[task][known].astype(str).to_numpy(),
                                          sample_weight=weights[known])
