@@ -343,8 +343,9 @@ def honour_filter(suggestions: pd.DataFrame, products: pd.DataFrame, engine: Pro
     suggestions : pandas.DataFrame
         At least ``product_id`` (e.g. :meth:`CoPurchase.suggest`).
     products : pandas.DataFrame
-        ``product_id``, ``cost``, ``list_price``, ``type``; optional
-        ``category``, ``cover_days`` and ``free_qty`` (stock now).
+        ``product_id``, ``cost``, ``list_price`` (both in the currency of
+        the offer), ``type``; optional ``category``, ``cover_days`` and
+        ``free_qty`` (stock now).
     engine : PromiseEngine
         The warehouse's promise engine (:func:`crm_bridge.promise.inputs.engines_from_tables`
         or the sale order's): a suggestion must be ``on_time`` for ``date_asked``.
@@ -362,7 +363,8 @@ def honour_filter(suggestions: pd.DataFrame, products: pd.DataFrame, engine: Pro
     pandas.DataFrame
         ``suggestions`` with ``available`` (bool), ``filter_reason`` (one of
         :data:`FILTER_REASONS`, the first that applies), ``promised_date``,
-        ``free_qty`` and ``price`` (the offered unit price).
+        ``free_qty`` and ``price`` (the offered unit price, in the currency
+        of ``products``' prices).
     """
     result = suggestions.reset_index(drop=True).copy()
     n = len(result)

@@ -36,7 +36,9 @@ class FusionSaleSuggestion(models.Model):
     available = fields.Boolean(readonly=True)
     filter_reason = fields.Selection(FILTER_SELECTION, "Availability", readonly=True)
     promised_date = fields.Date("Can be delivered", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", store=True, precompute=True,
+        help="The currency of the unit price and of the amounts in the reasons: the quotation's when suggested.")
     price_unit = fields.Monetary("Unit price", readonly=True)
     reason_data = fields.Json(
         "Reasons (codes)", readonly=True,
@@ -48,6 +50,12 @@ class FusionSaleSuggestion(models.Model):
     reason_text = fields.Char(
         "Why", compute="_compute_reason_text",
         help="Why the product is suggested and whether it can be offered, in your language.")
+
+    @api.depends("order_id")
+    def _compute_currency_id(self):
+        # On the order only, not its currency: a suggestion keeps the currency it was priced in.
+        for suggestion in self:
+            suggestion.currency_id = suggestion.order_id.currency_id
 
     @api.depends("reason_data", "reason", "currency_id")
     @api.depends_context("lang")

@@ -27,7 +27,7 @@ class SaleOrder(models.Model):
             suggestions = self._get_fusion_line_suggestions(
                 order.company_id, order.warehouse_id, order.partner_id.commercial_partner_id,
                 order.order_line.product_id.ids, order._get_fusion_commitment_day() or today + timedelta(
-                    days=OFFER_DAYS), today, exclude_order_ids=order.ids)
+                    days=OFFER_DAYS), today, exclude_order_ids=order.ids, pricelist=order.pricelist_id)
             order.fusion_suggestion_ids.unlink()
             # The reasons are kept as codes and figures (reason_data) and read in each reader's language
             self.env["fusion.sale.suggestion"].create([
@@ -37,7 +37,7 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fusion_line_suggestions(self, company, warehouse, customer, product_ids, date_asked, today,
-                                     exclude_order_ids=(), k=SUGGESTIONS):
+                                     exclude_order_ids=(), k=SUGGESTIONS, pricelist=None):
         """Products to add to a basket of ``product_ids`` for ``customer``, each with why and its availability.
 
         The ranking is the core's :class:`ai_insights.recommend.complements.CoPurchase`
@@ -47,6 +47,11 @@ class SaleOrder(models.Model):
         drops what the customer just returned. Company-wide facts, read as
         superuser within the company. One call serves the quotation and the
         bridge.
+
+        Prices and the amounts in the reasons are in ``pricelist``'s currency
+        at its prices (the quotation's), else in the company's at the
+        products' sales prices (the bridge's); the margin floor is checked in
+        that currency, on the cost converted to it.
 
         Returns
         -------
@@ -66,7 +71,9 @@ class SaleOrder(models.Model):
             return []
         products = model.env["product.product"].browse(ranked["product_id"].tolist())
         engine = warehouse.sudo().with_company(company)._get_fusion_promise_engine(products, today, exclude_order_ids)
-        honoured = honour_filter(ranked, model._get_fusion_suggestion_products(products, company, today), engine,
+        currency = pricelist.currency_id if pricelist else company.currency_id
+        honoured = honour_filter(ranked, model._get_fusion_suggestion_products(products, company, today, pricelist),
+                                 engine,
                                  company._get_fusion_pricing_policy(products.categ_id), date_asked,
                                  refused=customer._get_fusion_recently_refused(company, today) if customer else set())
         honoured = honoured.sort_values("available", ascending=False, kind="stable")
@@ -74,7 +81,7 @@ class SaleOrder(models.Model):
             [int(p) for p in honoured["anchor_product_id"] if p > 0])}
         reasons = [self._get_fusion_suggestion_reasons(row, names) for row in honoured.itertuples(index=False)]
         texts = self.env["fusion.sale.suggestion"]._get_fusion_suggestion_reason_texts(
-            reasons, [company.currency_id] * len(reasons))
+            reasons, [currency] * len(reasons))
         return [{
             "product_id": int(row.product_id), "source": str(row.source), "available": bool(row.available),
             "filter_reason": str(row.filter_reason),
@@ -150,13 +157,26 @@ class SaleOrder(models.Model):
                                 today=today + timedelta(days=1))
 
     @api.model
-    def _get_fusion_suggestion_products(self, products, company, today):
-        """The products table of ``honour_filter``: cost, price, kind, category, days of cover and free stock."""
+    def _get_fusion_suggestion_products(self, products, company, today, pricelist=None):
+        """The products table of ``honour_filter``: cost, price, kind, category, days of cover and free stock.
+
+        The price is ``pricelist``'s for one unit on ``today``, in its currency, and the cost is converted to that
+        currency at the day's rate (one rate for all products); without a pricelist, the sales price and the cost
+        in the company's currency.
+        """
         cover = products._get_fusion_cover(company, today).days
+        cost = np.asarray(products.mapped("standard_price"), dtype=float)
+        if pricelist:
+            currency = pricelist.currency_id
+            cost = cost * company.currency_id._get_conversion_rate(company.currency_id, currency, company, today)
+            prices = pricelist._get_products_price(products, 1.0, currency=currency, date=today)
+            price = [prices[product.id] for product in products]
+        else:
+            price = products.mapped("lst_price")
         return pd.DataFrame({
             "product_id": products.ids,
-            "cost": products.mapped("standard_price"),
-            "list_price": products.mapped("lst_price"),
+            "cost": cost,
+            "list_price": price,
             "type": ["storable" if product.is_storable else product.type for product in products],
             "category": [str(product.categ_id.id) for product in products],
             "cover_days": cover,

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import formatLang
@@ -58,6 +59,33 @@ class TestSuggestedLines(RecommendCommon):
         order.action_fusion_suggest_lines()
         chair = order.fusion_suggestion_ids.filtered(lambda s: s.product_id == self.chair)
         self.assertEqual(chair.filter_reason, "recently_refused")
+
+    def test_a_quotation_in_another_currency_is_offered_at_its_pricelist_prices_in_that_currency(self):
+        euro = self.env.ref("base.EUR")
+        other = euro if self.company.currency_id != euro else self.env.ref("base.USD")
+        other.active = True
+        other.rate_ids.unlink()
+        self.env["res.currency.rate"].create({"currency_id": other.id, "company_id": self.company.id,
+                                              "name": self.today - timedelta(days=30), "rate": 0.5})
+        pricelist = self.env["product.pricelist"].create({
+            "name": "Other currency", "currency_id": other.id, "company_id": self.company.id,
+            "item_ids": [Command.create({"applied_on": "0_product_variant", "product_id": product.id,
+                                         "compute_price": "fixed", "fixed_price": price})
+                         for product, price in ((self.chair, 80.0), (self.cheap, 100.0))],
+        })
+        order = self._make_order([(self.desk, 1)], pricelist_id=pricelist.id)
+        self.assertEqual(order.currency_id, other)
+        order.action_fusion_suggest_lines()
+        suggested = {s.product_id: s for s in order.fusion_suggestion_ids}
+        chair, cheap = suggested[self.chair], suggested[self.cheap]
+        self.assertEqual((chair.currency_id, chair.price_unit), (other, 80.0), "the pricelist's price, its currency")
+        self.assertIn(formatLang(self.env, 80.0, currency_obj=other), chair.reason_text)
+        # 100 in the pricelist's currency on a cost of 95 in the company's (47.5 at the rate): above the floor
+        self.assertEqual(cheap.filter_reason, "available")
+        chair.action_fusion_add_line()
+        line = order.order_line.filtered(lambda line: line.product_id == self.chair)
+        self.assertEqual((line.currency_id, line.price_unit), (other, 80.0),
+                         "the line is added at the price the suggestion showed")
 
     def test_a_salesperson_sees_suggestions_of_own_quotations_only(self):
         mine, _suggested = self._suggest([(self.desk, 1)], user=self.salesperson)
