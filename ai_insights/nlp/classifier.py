@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +43,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MaxAbsScaler
 from sklearn.svm import LinearSVC
 from spacy.tokens import Doc
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ai_insights.nlp.card import evaluate_task
+from ai_insights.nlp.features import TfidfReader, max_abs_scale
 from ai_insights.nlp.heads import LinearHeads
 from ai_insights.nlp.keyphrases import candidate_phrases, rank_phrases
+from ai_insights.nlp.lexicon import TicketVader
 from ai_insights.nlp.pipeline import build_ticket_nlp
 from ai_insights.nlp.signals import SIGNAL_GROUPS, signal_counts
 from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
@@ -250,6 +252,17 @@ def _read_tokens(doc: Doc, lemmas: list[str]) -> tuple[str, int, int, int, int]:
     return " ".join(view), words, shouted, urgent, negations
 
 
+class _Weights(dict):
+    """Word -> weight, ``unseen`` for a word it does not hold (read through ``__getitem__``, a call in C)."""
+
+    def __init__(self, weights: dict[str, float], unseen: float) -> None:
+        super().__init__(weights)
+        self.unseen = unseen
+
+    def __missing__(self, word: str) -> float:
+        return self.unseen
+
+
 class TicketAnalyzer(BaseEstimator):
     """Classify support tickets (Spanish and English) and pull their key phrases.
 
@@ -351,7 +364,7 @@ class TicketAnalyzer(BaseEstimator):
         check_training_labels(labels, self.min_examples, self.min_per_class)
         self.tasks_ = [str(task) for task in labels.columns]
         self.cue_columns_ = CUE_COLUMNS
-        self._vader = SentimentIntensityAnalyzer()
+        self._vader = TicketVader()
         texts = list(texts)
         self.nlp_ = build_ticket_nlp(
             keep_forms={word for text in texts if text for word in _WORDS.findall(text.lower())}
@@ -406,8 +419,16 @@ class TicketAnalyzer(BaseEstimator):
         self._prepare_prediction()
 
     def _prepare_prediction(self) -> None:
-        """What prediction reads from the fitted parts, built once: the heads' coefficients side by
-        side (:class:`~ai_insights.nlp.heads.LinearHeads`) and the key phrases' word weights."""
+        """What prediction reads from the fitted parts, built once: each view's transform (the
+        vectorizers' :class:`~ai_insights.nlp.features.TfidfReader`, the cues'
+        :func:`~ai_insights.nlp.features.max_abs_scale`), the heads' coefficients side by side
+        (:class:`~ai_insights.nlp.heads.LinearHeads`) and the key phrases' word weights."""
+        self._feature_transforms = {
+            name: TfidfReader(transformer).transform if isinstance(transformer, TfidfVectorizer)
+            else partial(max_abs_scale, transformer) if isinstance(transformer, MaxAbsScaler)
+            else transformer.transform
+            for name, transformer in self.features_.items()
+        }
         n_features = sum(len(vectorizer.vocabulary_) for vectorizer in self._vectorizers().values()) + len(
             self.cue_columns_)
         self._heads = LinearHeads(self.heads_, self.task_columns_ or {}, n_features)
@@ -416,9 +437,9 @@ class TicketAnalyzer(BaseEstimator):
     def _index_lemma_idf(self) -> None:
         # Key phrase words are weighted by how rare they were in the training tickets.
         vectorizer = self.features_["lemmas"]
-        self._lemma_idf = {term: float(vectorizer.idf_[column]) for term, column in vectorizer.vocabulary_.items()
-                           if " " not in term}
-        self._unseen_idf = float(vectorizer.idf_.max())
+        self._lemma_idf = _Weights({term: float(vectorizer.idf_[column])
+                                    for term, column in vectorizer.vocabulary_.items() if " " not in term},
+                                   unseen=float(vectorizer.idf_.max()))
 
     def evaluate(self, texts: Sequence[str], labels: pd.DataFrame) -> tuple[dict[str, float], dict]:
         """Macro-F1 (overall and per detected language), calibration error and
@@ -432,11 +453,12 @@ class TicketAnalyzer(BaseEstimator):
         return matrix if columns is None else matrix[:, columns]
 
     def _transform(self, views: dict) -> sp.csr_matrix:
-        # The features are finite and the transformers' parameters fixed by fit: sklearn's checks of
-        # both are skipped (they were half of a single ticket's transform). Sparse blocks only, so the
-        # blocks are joined row by row (scipy's CSR stacking) instead of through a coordinate matrix.
+        # Each view through its transform (see _prepare_prediction): sklearn's output without sklearn's checks
+        # (the features are finite and the transformers' parameters fixed by fit), which were most of a single
+        # ticket's transform. Sparse blocks only, so the blocks are joined row by row (scipy's CSR stacking)
+        # instead of through a coordinate matrix.
         with config_context(assume_finite=True, skip_parameter_validation=True):
-            blocks = [transformer.transform(views[name]) for name, transformer in self.features_.items()]
+            blocks = [transform(views[name]) for name, transform in self._feature_transforms.items()]
         return sp.hstack([sp.csr_matrix(block) for block in blocks], format="csr")
 
     def _evaluate_views(self, views: dict, labels: pd.DataFrame, languages: Sequence[str]):
@@ -572,8 +594,8 @@ class TicketAnalyzer(BaseEstimator):
                 needs_review.append(task)
         result["sentiment_score"] = self._sentiment_score(position, probabilities, lexicon_score)
         written: dict[str, str] = {}
-        ranked = rank_phrases(candidate_phrases(doc, surface_forms=written),
-                              lambda word: self._lemma_idf.get(word, self._unseen_idf), self.max_key_phrases)
+        ranked = rank_phrases(candidate_phrases(doc, surface_forms=written), self._lemma_idf.__getitem__,
+                              self.max_key_phrases)
         result["key_phrases"] = [written[phrase] for phrase in ranked]
         result["needs_review"] = needs_review
         result["flags"] = flags
@@ -650,6 +672,6 @@ class TicketAnalyzer(BaseEstimator):
         analyzer.classes_ = {task: [str(c) for c in head.classes_] for task, head in analyzer.heads_.items()}
         analyzer.nlp_ = build_ticket_nlp(lemma_tables=payload["lemma_tables"])
         analyzer.card_ = card
-        analyzer._vader = SentimentIntensityAnalyzer()
+        analyzer._vader = TicketVader()
         analyzer._prepare_prediction()
         return analyzer

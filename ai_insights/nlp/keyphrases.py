@@ -10,6 +10,7 @@ wins over "pantalla" and "rota" when they always come together.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -80,6 +81,8 @@ def _add_ngrams(run: list[str], written: list[str], max_words: int, phrases: lis
 def _drop_redundant(counts: Counter) -> Counter:
     container_count: dict[str, int] = {}  # phrase -> highest count of a longer phrase containing it
     for phrase, count in counts.items():
+        if " " not in phrase:  # a single word contains no other phrase
+            continue
         words = phrase.split()
         for size in range(1, len(words)):
             for start in range(len(words) - size + 1):
@@ -109,13 +112,11 @@ def rank_phrases(
     top_n : int
         How many phrases to return.
     """
-    counts = _drop_redundant(Counter(phrases))
-
-    def score(phrase: str) -> float:
-        words = phrase.split()
-        return counts[phrase] * sum(map(weight, words)) / len(words) * math.sqrt(len(words))
-
-    return sorted(counts, key=lambda phrase: (-score(phrase), phrase))[:top_n]
+    ranked = [
+        (-(count * sum(map(weight, words)) / len(words) * math.sqrt(len(words))), phrase)
+        for phrase, count in _drop_redundant(Counter(phrases)).items() for words in (phrase.split(),)
+    ]
+    return [phrase for _, phrase in heapq.nsmallest(top_n, ranked)]  # best score first, ties alphabetical
 
 
 def group_key_phrases(

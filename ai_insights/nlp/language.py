@@ -20,7 +20,7 @@ import spacy.lang
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ai_insights.nlp.words import doc_words
+from ai_insights.nlp.words import Word, doc_words
 
 __all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language", "stop_words"]
 
@@ -37,6 +37,8 @@ _LETTER_HINTS = {
 _HINT_PATTERN = re.compile("[" + "".join(_LETTER_HINTS) + "]")
 # English clitics the multi-language tokenizer leaves attached: "don't" -> "do", "n't".
 _CLITIC = re.compile(r"^([^\W\d_]+?)(n't|'s|'re|'m|'d|'ll|'ve)$")
+# Words whose evidence is remembered before the memory starts afresh (a server meets new words forever).
+_MAX_WORDS = 200_000
 
 for _name in ("language", "detected_language", "language_confidence", "mixed_language"):
     if not Doc.has_extension(_name):
@@ -96,11 +98,17 @@ def detect_language(
         ``language_confidence`` in [0, 1] and ``mixed_language`` (bool).
     """
     votes = _stop_word_votes(tuple(languages))
+    return _decide([vote for word in words for vote in votes.get(word, ())], _HINT_PATTERN.findall(text),
+                   tuple(languages), mixed_share)
+
+
+def _decide(votes: list[tuple[str, float]], letters: list[str], languages: tuple[str, ...],
+            mixed_share: float) -> dict:
+    """:func:`detect_language`'s answer from the stop words' votes, in the text's order, and its hint letters."""
     scores: dict[str, float] = defaultdict(float)
-    for word in words:
-        for code, vote in votes.get(word, ()):
-            scores[code] += vote
-    for letter in _HINT_PATTERN.findall(text):
+    for code, vote in votes:
+        scores[code] += vote
+    for letter in letters:
         owners = [code for code in _LETTER_HINTS[letter] if code in languages]
         for code in owners:
             scores[code] += 1.0 / len(owners)
@@ -128,25 +136,40 @@ class LanguageDetector:
     Sets ``doc._.language``, ``doc._.detected_language``,
     ``doc._.language_confidence`` and ``doc._.mixed_language`` (see
     :func:`detect_language`). Only the first ``max_words`` tokens are read,
-    so long texts cost the same as short ones.
+    so long texts cost the same as short ones. The evidence of each word (the
+    votes of its stop words, an English clitic split off, and its hint letters)
+    is worked out once per word and remembered.
     """
 
     def __init__(self, languages: tuple[str, ...], mixed_share: float, max_words: int) -> None:
         self.languages = tuple(languages)
         self.mixed_share = mixed_share
         self.max_words = max_words
-        _stop_word_votes(self.languages)  # build the vote table now, not on the first ticket
+        self.votes = _stop_word_votes(self.languages)  # built now, not on the first ticket
+        self.evidence: dict[str, tuple[tuple, tuple]] = {}
+
+    def _word_evidence(self, word: Word) -> tuple[tuple, tuple]:
+        """The votes of the word (a word of letters, or the two parts of an English clitic) and its hint letters."""
+        lower = word.lower
+        if word.is_alpha:
+            parts = (lower,)
+        elif clitic := _CLITIC.match(lower.replace("\u2019", "'")):
+            parts = clitic.groups()
+        else:
+            parts = ()
+        evidence = self.evidence[word.text] = (
+            tuple(vote for part in parts for vote in self.votes.get(part, ())), tuple(_HINT_PATTERN.findall(lower)))
+        return evidence
 
     def __call__(self, doc: Doc) -> Doc:
-        words, lowers = [], []
+        if len(self.evidence) > _MAX_WORDS:
+            self.evidence = {}
+        votes, letters = [], []
         for word in islice(doc_words(doc), self.max_words):
-            lower = word.lower
-            lowers.append(lower)
-            if word.is_alpha:
-                words.append(lower)
-            elif clitic := _CLITIC.match(lower.replace("\u2019", "'")):
-                words.extend(clitic.groups())
-        result = detect_language(words, " ".join(lowers), self.languages, self.mixed_share)
+            word_votes, word_letters = self.evidence.get(word.text) or self._word_evidence(word)
+            votes += word_votes
+            letters += word_letters
+        result = _decide(votes, letters, self.languages, self.mixed_share)
         extension = doc._
         for name, value in result.items():
             setattr(extension, name, value)

@@ -120,7 +120,7 @@ def test_model_without_the_urgency_signals_still_predicts(corpus, monkeypatch, t
     texts, labels = corpus
     legacy = TicketAnalyzer(holdout=0, random_state=1)
     legacy.tasks_, legacy.cue_columns_ = TASKS, classifier._BASE_CUES
-    legacy.nlp_, legacy._vader = classifier.build_ticket_nlp(), classifier.SentimentIntensityAnalyzer()
+    legacy.nlp_, legacy._vader = classifier.build_ticket_nlp(), classifier.TicketVader()
     views, _, _ = legacy._analyse(texts)
     assert views["cues"].shape[1] == len(classifier._BASE_CUES) < len(classifier.CUE_COLUMNS)
     legacy._fit_models(views, labels, np.ones(len(labels)))

@@ -1,15 +1,28 @@
 """The analysis' fast paths give exactly what the paths they replace gave: sklearn's own
-``predict_proba`` for the heads, spaCy's tokens for the words, one ticket at a time for a batch."""
+``predict_proba`` for the heads and ``transform`` for the features, spaCy's tokens for the words,
+VADER's own scores, the language from the detector's public function, one ticket at a time for a
+batch, and the labels and probabilities the analysis gave before it was made faster."""
+
+import itertools
+import random
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import spacy
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import MaxAbsScaler
 from sklearn.svm import LinearSVC
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from ai_insights.nlp import TicketAnalyzer, build_ticket_nlp, ticket_texts
+from ai_insights.nlp import TicketAnalyzer, build_ticket_nlp, detect_language, ticket_texts
+from ai_insights.nlp.features import TfidfReader, max_abs_scale
 from ai_insights.nlp.heads import LinearHeads
+from ai_insights.nlp.language import _CLITIC
+from ai_insights.nlp.lexicon import TicketVader
+from ai_insights.nlp.seed import load_seed_corpus
 from ai_insights.nlp.words import doc_words
 from demo_company.tickets import make_ticket_corpus
 
@@ -70,3 +83,104 @@ def test_words_are_the_tokens_attributes():
     assert [(w.text, w.lower, w.is_alpha, w.is_punct, w.is_space, w.is_upper) for w in words] == [
         (t.text, t.lower_, t.is_alpha, t.is_punct, t.is_space, t.is_upper) for t in doc]
     assert doc._.lemmas == [t.lower_ for t in doc]
+
+
+@pytest.mark.parametrize("vectorizer", [
+    TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), min_df=2, sublinear_tf=True, dtype=np.float32),
+    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), norm="l1"),
+    TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                    dtype=np.float32),
+    TfidfVectorizer(use_idf=False, norm=None),
+    TfidfVectorizer(analyzer="char", ngram_range=(3, 3)),  # not one the reader speeds up: left to sklearn
+], ids=["chars", "chars-l1", "lemmas", "no-idf", "char"])
+def test_tfidf_reader_gives_the_vectorizers_matrix(vectorizer):
+    texts = ticket_texts(make_ticket_corpus(n=300, seed=2))
+    vectorizer.fit(texts[:200])
+    reader = TfidfReader(vectorizer)
+    unseen = [*texts[200:], "", "   ", "Ünïcödé  ÑANDÚ\tİstanbul 😡😡 x", "a a a a a"]
+    for documents in (unseen, unseen[::-1], unseen[:1]):  # the second pass reads remembered words
+        fast, sklearn = reader.transform(documents), vectorizer.transform(documents)
+        assert fast.dtype == sklearn.dtype and fast.shape == sklearn.shape
+        for part in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(fast, part), getattr(sklearn, part))
+
+
+def test_max_abs_scale_is_the_scalers_transform():
+    cues = np.random.default_rng(0).normal(size=(50, 6)) * [1, 0, 3, 1e-3, 7, 1]
+    scaler = MaxAbsScaler().fit(cues[:30])
+    np.testing.assert_array_equal(max_abs_scale(scaler, cues[30:]), scaler.transform(cues[30:]))
+
+
+# Each of VADER's look-backs and look-aheads: negations one to three words back, "never so", "without doubt",
+# idioms before and after, "kind of", "least", "but", capitals, and sentiment words at the list's edges.
+VADER_WORDS = ["no", "not", "never", "so", "this", "without", "doubt", "least", "at", "very", "kind", "of", "but",
+               "sort", "the", "shit", "bomb", "bad", "ass", "yeah", "right", "GOOD", "good", "great", "horrible",
+               "hate", "isn't", "nor", "or", ":)", "😡", "!", "??", "order", "arrived", "late", "thanks", "refund"]
+
+
+def test_vader_scores_are_vaders():
+    generator = random.Random(0)
+    texts = [" ".join(generator.choice(VADER_WORDS) for _ in range(generator.randint(1, 12))) for _ in range(3000)]
+    texts += ["The plot was good, but the characters are uncompelling and the dialog is not great.",
+              "At least it isn't a horrible book.", "Not such a badass after all.", "Without a doubt, excellent idea."]
+    vader, ours = SentimentIntensityAnalyzer(), TicketVader()
+    assert [ours.polarity_scores(text) for text in texts] == [vader.polarity_scores(text) for text in texts]
+
+
+def test_the_detector_component_is_detect_language():
+    """The component works out each word's evidence once; the answer is the public function's on the same words."""
+    nlp = spacy.blank("xx")
+    nlp.add_pipe("ticket_language")
+    generator = random.Random(1)
+    vocabulary = ["the", "and", "don't", "it\u2019s", "el", "que", "ñandú", "não", "straße", "der", "les", "och",
+                  "i", "è", "😀", "123", "--", "pedido", "order"]
+    texts = [" ".join(generator.choice(vocabulary) for _ in range(generator.randint(0, 25))) for _ in range(400)]
+    for doc in nlp.pipe(itertools.chain(texts, texts)):  # the second pass reads remembered words
+        lowers = [token.lower_ for token in doc]
+        words = []
+        for token in doc:
+            if token.is_alpha:
+                words.append(token.lower_)
+            elif clitic := _CLITIC.match(token.lower_.replace("\u2019", "'")):
+                words.extend(clitic.groups())
+        expected = detect_language(words, " ".join(lowers))
+        assert {name: getattr(doc._, name) for name in expected} == expected
+
+
+# Labels and probabilities (of each task's chosen label) of an analyzer trained on the first 900 seed tickets,
+# measured with the analysis as it was before the TF-IDF reader, VADER's look-backs and the detector's memory
+# (commit 6118553): the fast paths change no figure.
+PINNED_TEXTS = [
+    "Hola, el pedido 4471 llegó ayer con la pantalla rota. ¿Me pueden mandar otra antes del viernes?",
+    "Buenas!! me cobraron dos veces la factura de marzo 😡 y nadie me contesta, es la tercera vez que escribo",
+    "Quería saber si hacéis envíos a Canarias y cuánto tardan, sin prisa.",
+    "Hi, the invoice you sent charges us twice for the same order. Please fix it TODAY, this is not OK!!",
+    "Just a quick question: do you ship to Ireland? No rush, kind of curious about the delivery window.",
+    "<p>Thanks a lot, the replacement arrived and works <b>perfectly</b>, but the box was not great :)</p>",
+]
+PINNED = [
+    ({"category": ("product_defect", 0.49590909217717777), "urgency": ("normal", 0.6227340274375867),
+      "sentiment": ("negative", 0.7751599431578364)}, "es", 0.0),
+    ({"category": ("billing", 0.9063704296131198), "urgency": ("normal", 0.8415518445438265),
+      "sentiment": ("negative", 0.9539638438034997)}, "es", 0.0),
+    ({"category": ("delivery", 0.7677423983379259), "urgency": ("low", 0.8066057203380812),
+      "sentiment": ("neutral", 0.8615323974710944)}, "es", 0.0),
+    ({"category": ("billing", 0.9119553120197175), "urgency": ("high", 0.5752829199967376),
+      "sentiment": ("negative", 0.8467589722799143)}, "en", 0.1984),
+    ({"category": ("delivery", 0.5622793989292738), "urgency": ("low", 0.7609491100927503),
+      "sentiment": ("neutral", 0.6581124904389868)}, "en", -0.0498),
+    ({"category": ("product_defect", 0.8349944744714358), "urgency": ("normal", 0.72098661829442),
+      "sentiment": ("negative", 0.9116604595175518)}, "en", -0.6262),
+]
+
+
+def test_labels_and_probabilities_as_before_the_fast_paths():
+    seed = load_seed_corpus(limit=900)
+    analyzer = TicketAnalyzer(holdout=0).fit(ticket_texts(seed), seed[TASKS])
+    views, _, _ = analyzer._analyse(PINNED_TEXTS)
+    probabilities = analyzer._heads.predict_proba(analyzer._transform(views))
+    for position, (result, (tasks, language, vader)) in enumerate(zip(analyzer.predict_many(PINNED_TEXTS), PINNED)):
+        assert (result["language"], views["cues"][position, 0]) == (language, vader)
+        for task, (label, probability) in tasks.items():
+            assert result[task] == label
+            assert probabilities[task][position].max() == pytest.approx(probability, rel=0, abs=1e-9)
