@@ -42,7 +42,8 @@ from ai_insights.churn.features import check_declared
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
 __all__ = [
-    "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "count_median", "expected_order_value",
+    "CLVModel", "rfm_from_features", "fit_rfm_model", "rfm_forecast", "no_purchase_probability", "count_median",
+    "expected_order_value",
     "population_order_value", "spend_scale", "FIT_ATTEMPTS", "VALUE_COLUMNS",
 ]
 
@@ -182,6 +183,39 @@ def rfm_forecast(summary: pd.DataFrame, params: dict[str, float], anchor: str, h
         {"expected": np.nan_to_num(np.asarray(expected, dtype=float)), "p_alive": np.asarray(alive, dtype=float)},
         index=summary.index,
     )
+
+
+def no_purchase_probability(summary: pd.DataFrame, params: dict[str, float], anchor: str,
+                            horizon_days: float) -> np.ndarray:
+    """Each customer's probability of no purchase in the next ``horizon_days`` under a fitted anchor model.
+
+    The buy-till-you-die model's own churn probability at a horizon, given the
+    customer's history (``frequency``, ``recency``, ``T`` of
+    :func:`rfm_from_features`). Pareto/NBD: ``lifetimes``' conditional
+    probability of 0 purchases up to the horizon. BG/NBD in closed form: a
+    customer drops out only right after a purchase, so one alive at ``T``
+    makes none in ``t`` days with probability ``((alpha + T) / (alpha + T +
+    t)) ** (r + x)`` (the gamma posterior of the rate), and
+    ``P = 1 - P(alive) + P(alive) * that``.
+
+    Returns
+    -------
+    ndarray
+        Probabilities in [0, 1], one per row of ``summary``.
+    """
+    x, T = summary["frequency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float)
+    fitter = _fitter_class(anchor)()
+    fitter.params_ = pd.Series(params)
+    with np.errstate(all="ignore"):
+        if anchor == "pareto":
+            none = fitter.conditional_probability_of_n_purchases_up_to_time(
+                0, horizon_days, summary["frequency"], summary["recency"], summary["T"])
+        else:
+            alive = np.asarray(fitter.conditional_probability_alive(
+                summary["frequency"], summary["recency"], summary["T"]), dtype=float)
+            quiet = ((params["alpha"] + T) / (params["alpha"] + T + horizon_days)) ** (params["r"] + x)
+            none = 1 - alive + alive * quiet
+    return np.clip(np.asarray(none, dtype=float), 0.0, 1.0)
 
 
 def count_median(expected, p_alive, shape) -> np.ndarray:

@@ -386,7 +386,7 @@ def rolling_evaluation(
         value = future_revenue(tables, origin, horizon, state.X.index).to_numpy()
         try:
             churn = ChurnModel(horizon_days=train_days, **churn_params).fit(X_train, bought_train == 0)
-            figures["auc"] = _auc(count == 0, churn.predict_proba(state.X)[:, 1])
+            figures["auc"] = _auc(count == 0, churn.predict_proba(state.X, horizon_days=horizon)[:, 1])
         except InsufficientDataError as error:
             notes.append(f"{origin.date()}, {horizon} days: no churn model ({error.message})")
         try:

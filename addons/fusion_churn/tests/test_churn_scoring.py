@@ -87,6 +87,16 @@ class TestChurnScoring(ChurnDemoCommon):
         year = clv.value(X, horizon_days=365)["expected_purchases"].sum()
         self.assertGreater(year, 2 * sum(self.scores.mapped("expected_orders")))
 
+    def test_probability_shown_is_the_models_on_the_customers_as_of_scoring(self):
+        version = self.Version._get_active(self.company)
+        churn, _clv = version._load()
+        self.assertTrue(churn.baseline_used_, "the version learnt on Pareto/NBD's probability of no purchase")
+        X = build_features(self.env["fusion.churn.dataset"]._get_fusion_tables(self.company), self.scores[0].scored_at)
+        # Pareto/NBD refitted on the customers as of the scoring, as the card's evaluation refitted it at its cut-off.
+        expected = dict(zip(X.index, churn.predict_proba(X)[:, 1]))
+        for score in self.scores[:20]:
+            self.assertAlmostEqual(score.probability, expected[score.partner_id.id], delta=1e-3)  # stored to 3 decimals
+
     def test_salesperson_sees_risk_on_partner_list_filter_order_and_lead(self):
         partners = self.env["res.partner"].with_user(self.salesperson)
         at_risk = partners.search([("fusion_churn_level", "=", "high"), ("ref", "=like", "DEMO-C%")])
