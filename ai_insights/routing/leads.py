@@ -5,7 +5,9 @@ probability that *this* salesperson wins *this kind* of lead, learned from the
 team's history, times the lead's value), among those who speak its language
 and still have room (their limit minus their open work weighted by stage).
 Whether operations can deliver what the lead asks for is not a reason to
-route it elsewhere, but the salesperson is told before the first call.
+route it elsewhere: the lead's own delivery warning tells the salesperson the
+earliest date before the first call (``fusion_routing_sale_promise``), so
+the routing reasons say only why this salesperson.
 """
 
 from __future__ import annotations
@@ -54,9 +56,7 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
     ----------
     leads : pandas.DataFrame
         One row per lead: ``lead_id``, the ``LEAD_FEATURES`` columns and
-        ``expected_revenue``; optionally ``wanted_date`` and
-        ``earliest_date`` (from the promise engine) to flag what operations
-        cannot deliver in time.
+        ``expected_revenue``.
     team : pandas.DataFrame
         One row per salesperson: ``person``, ``langs`` (the languages they
         sell in, as a set or comma-separated text, ``"*"`` for any), ``limit`` (the most open
@@ -71,9 +71,8 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
     -------
     pandas.DataFrame
         ``lead_id``, ``person`` (None when nobody who speaks the language
-        has room), ``win_probability``, ``expected_value``, ``deliverable``
-        (False when the earliest date is after the wanted one),
-        ``earliest_date`` and ``reasons`` (list of :class:`Reason` dicts).
+        has room), ``win_probability``, ``expected_value`` and ``reasons``
+        (list of :class:`Reason` dicts: why this salesperson).
     """
     _check_columns(leads, ("lead_id", "expected_revenue", *LEAD_FEATURES), "leads")
     _check_columns(team, ("person", "langs", "limit", "load"), "team")
@@ -90,9 +89,6 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
     rows = np.arange(len(leads))
     win = np.where(chosen >= 0, probability[rows, np.maximum(chosen, 0)], np.nan)
     team_mean = probability.mean(axis=1)
-    earliest = pd.to_datetime(leads["earliest_date"]) if "earliest_date" in leads else pd.Series(pd.NaT, leads.index)
-    wanted = pd.to_datetime(leads["wanted_date"]) if "wanted_date" in leads else pd.Series(pd.NaT, leads.index)
-    deliverable = ~(earliest > wanted).to_numpy()
     langs, loads, limits = leads["lang"].to_numpy(), team["load"].to_numpy(float), team["limit"].to_numpy(float)
     reasons = []
     for i in rows:
@@ -113,18 +109,11 @@ def route_leads(leads: pd.DataFrame, team: pd.DataFrame, model: PersonSkillModel
             lead_reasons.append(Reason(
                 "routing_load", f"{loads[person]:.0f} of {limits[person]:.0f} open work",
                 {"load": float(loads[person]), "limit": float(limits[person])}))
-        if not deliverable[i]:
-            lead_reasons.append(Reason(
-                "routing_not_deliverable", f"Cannot be delivered by {wanted.iloc[i].date()}: earliest "
-                f"{earliest.iloc[i].date()}", {"wanted_date": wanted.iloc[i].date(),
-                                               "earliest_date": earliest.iloc[i].date()}))
         reasons.append([reason.to_dict() for reason in lead_reasons])
     return pd.DataFrame({
         "lead_id": leads["lead_id"].to_numpy(),
         "person": chosen_people(people, chosen),
         "win_probability": win,
         "expected_value": win * revenue,
-        "deliverable": deliverable,
-        "earliest_date": earliest.to_numpy(),
         "reasons": reasons,
     })

@@ -109,16 +109,12 @@ def test_leads_go_to_the_salesperson_who_wins_them_within_language_and_room():
     assert full["reasons"][0][1]["code"] == "routing_load"
 
 
-def test_a_lead_nobody_can_take_or_deliver_says_so():
-    leads = _leads(["Garden", "Tools"], ["en", "es"]).assign(
-        wanted_date=pd.to_datetime(["2026-12-01", "2026-12-01"]),
-        earliest_date=pd.to_datetime(["2026-11-30", "2026-12-20"]))
-    routed = route_leads(leads, _team(langs=("es", "es")), None)
+def test_a_lead_nobody_can_take_says_so():
+    routed = route_leads(_leads(["Garden", "Tools"], ["en", "es"]), _team(langs=("es", "es")), None)
     assert routed["person"].iloc[0] is None
     assert routed["reasons"][0][0]["code"] == "routing_no_room"
-    assert list(routed["deliverable"]) == [True, False]
     codes = [reason["code"] for reason in routed["reasons"][1]]
-    assert codes == ["routing_no_history", "routing_load", "routing_not_deliverable"]
+    assert codes == ["routing_no_history", "routing_load"]
 
 
 def test_with_integer_ids_a_lead_nobody_has_room_for_is_none_not_nan():

@@ -62,17 +62,12 @@ class CrmLead(models.Model):
         return result
 
     def _prepare_fusion_routing_leads(self, with_outcome=False):
-        """The routing table with what the lead asks for: its products' category and, new, when they can arrive.
+        """The routing table with what the lead asks for: the first product of interest's category.
 
-        The category is the first product of interest's; a new lead also
-        carries its earliest delivery and its expected closing date, so the
-        core flags what operations cannot deliver in time.
+        When it can arrive is not a routing reason: the lead's own warning
+        (``fusion_delivery_late``) says it, once.
         """
         frame = super()._prepare_fusion_routing_leads(with_outcome)
         frame["category"] = [str(lead.fusion_product_ids[:1].categ_id.id) if lead.fusion_product_ids
                              else NO_CATEGORY for lead in self]
-        if not with_outcome:
-            earliest = self._get_fusion_earliest_dates()
-            frame["earliest_date"] = [earliest.get(lead) for lead in self]
-            frame["wanted_date"] = [lead.date_deadline or None for lead in self]
         return frame

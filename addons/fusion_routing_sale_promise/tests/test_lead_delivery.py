@@ -7,7 +7,7 @@ from .common import WarehouseCommon
 
 @tagged("post_install", "-at_install")
 class TestLeadDelivery(WarehouseCommon):
-    """A lead says what it asks for; operations say when it can arrive, and routing flags what cannot in time."""
+    """A lead says what it asks for; operations say when it can arrive, and the lead warns of what cannot in time."""
 
     @classmethod
     def setUpClass(cls):
@@ -39,9 +39,10 @@ class TestLeadDelivery(WarehouseCommon):
         self.assertGreaterEqual(lead.fusion_earliest_date, self.today + timedelta(days=14))
         self.assertTrue(lead.fusion_delivery_late)
         self.assertEqual(lead.user_id, self.salesperson, "flagged, still routed")
-        late = [reason for reason in lead.fusion_routing_reasons if reason["code"] == "routing_not_deliverable"]
-        self.assertEqual(len(late), 1)
-        self.assertIn("Cannot be delivered by", lead.fusion_routing_summary)
+        # Said once, by the lead's warning with its date: the routing reasons say why this salesperson.
+        self.assertEqual([reason["code"] for reason in lead.fusion_routing_reasons],
+                         ["routing_no_history", "routing_load"])
+        self.assertNotIn("deliver", lead.fusion_routing_summary)
         lead.date_deadline = self.today + timedelta(days=60)
         self.assertFalse(lead.fusion_delivery_late)
 
