@@ -33,8 +33,11 @@ def language_allowed(item_langs: Sequence[str], person_langs: Sequence) -> np.nd
     comma-separated text; ``"*"`` among them means any language.
     """
     spoken = [set(value.split(",")) if isinstance(value, str) else set(value) for value in person_langs]
-    return np.array([[ANY_LANGUAGE in langs or str(lang) in langs for langs in spoken] for lang in item_langs],
-                    dtype=bool).reshape(len(item_langs), len(spoken))
+    # One row per distinct language, then one lookup per item: a batch has few languages and many items.
+    langs, index = np.unique(np.asarray([str(lang) for lang in item_langs], dtype=object), return_inverse=True)
+    table = np.array([[ANY_LANGUAGE in person or lang in person for person in spoken] for lang in langs],
+                     dtype=bool).reshape(len(langs), len(spoken))
+    return table[index.reshape(-1)]
 
 
 @dataclass(frozen=True)
