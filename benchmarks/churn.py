@@ -31,11 +31,13 @@ deviation over them.
   carried to the horizon by Pareto/NBD's chance of no purchase in the extra
   days: ``ChurnModel.predict_proba(X, horizon_days)``). How the churn model
   was chosen: it learns on the declared features and on the logit of
-  Pareto/NBD's probability of no purchase in its horizon, refitted on the
-  customers as of each cut-off (``ai_insights.churn.model``), so the time
-  dynamics reach customers older than any it learnt from. Compared on the
-  six folds whose outcomes end by the last cut-off (three 13-week, three
-  26-week), mean ROC-AUC: this model 0.748, the remedy of scoring customers
+  Pareto/NBD's probability of no purchase in its horizon (fitted on the
+  training customers, applied to each customer's history as of the cut-off
+  scored: ``ai_insights.churn.model``), so the time dynamics reach customers
+  older than any it learnt from. Compared on the six folds whose outcomes
+  end by the last cut-off (three 13-week, three 26-week), mean ROC-AUC: this
+  model 0.751, the same with Pareto/NBD refitted on the customers scored
+  0.748, the remedy of scoring customers
   outside the training range of recency with the baseline's probability
   0.747 (0.773 against 0.777 on the three 13-week ones when added to this
   model), the previous model 0.724; Pareto/NBD rather than BG/NBD as the

@@ -141,7 +141,7 @@ def test_baseline_probability_of_no_purchase_is_the_models_own():
 def test_the_baseline_is_an_input_and_carries_the_probability_to_another_horizon(trained, held_out):
     model, _ = trained
     X, churned = held_out
-    assert model.baseline_used_ and len(model.typical_) > len(model.features_used_)
+    assert model.baseline_params_ and len(model.typical_) > len(model.features_used_)
     own = model.predict_proba(X)[:, 1]
     assert np.array_equal(own, model.predict_proba(X, horizon_days=HORIZON)[:, 1])
     assert np.allclose(own, model.score(X)["churn_probability"])  # what a partner shows is what the card measured
