@@ -52,7 +52,7 @@ from ai_insights.nlp.lexicon import TicketVader
 from ai_insights.nlp.pipeline import build_ticket_nlp
 from ai_insights.nlp.signals import SIGNAL_GROUPS, signal_counts
 from ai_insights.nlp.text import DEFAULT_MAX_CHARS, clean_text
-from ai_insights.nlp.words import doc_words
+from ai_insights.nlp.words import doc_words, read_extensions
 from ai_insights.registry.store import ModelCard, load_model, save_model
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
@@ -515,11 +515,10 @@ class TicketAnalyzer(BaseEstimator):
 
     def _row(self, doc: Doc, text: str) -> tuple:
         """Feature views of one doc (``text`` is its text: ``doc.text`` rebuilds it token by token)."""
-        extension = doc._
-        language = extension.language
+        language, lemmas = read_extensions(doc, "language", "lemmas")
         vader = (self._vader.polarity_scores(text[:2000]) if language == "en"
                  else {"compound": 0.0, "pos": 0.0, "neg": 0.0})
-        lemma_view, words, shouted, urgent, negations = _read_tokens(doc, extension.lemmas)
+        lemma_view, words, shouted, urgent, negations = _read_tokens(doc, lemmas)
         return (
             lemma_view,
             _DIGITS.sub("0", text.lower()),
@@ -570,18 +569,19 @@ class TicketAnalyzer(BaseEstimator):
 
     def _result(self, position: int, doc: Doc, flags: list[str], probabilities: dict, lexicon_score: float) -> dict:
         flags = list(flags)
-        extension = doc._
+        language, detected_language, language_confidence, mixed_language = read_extensions(
+            doc, "language", "detected_language", "language_confidence", "mixed_language")
         if "empty" not in flags:
-            if extension.detected_language is None:
+            if detected_language is None:
                 flags.append("undetermined_language")
-            elif extension.language == "other":
+            elif language == "other":
                 flags.append("other_language")
-            if extension.mixed_language:
+            if mixed_language:
                 flags.append("mixed_language")
         result = {
-            "language": extension.language,
-            "detected_language": extension.detected_language,
-            "language_confidence": extension.language_confidence,
+            "language": language,
+            "detected_language": detected_language,
+            "language_confidence": language_confidence,
         }
         untrusted = any(flag in flags for flag in _UNTRUSTED_FLAGS)
         needs_review = []

@@ -20,7 +20,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from ai_insights.nlp.language import stop_words
-from ai_insights.nlp.words import doc_words
+from ai_insights.nlp.words import doc_words, read_extensions
 
 __all__ = ["candidate_phrases", "group_key_phrases", "rank_phrases", "trending_phrases"]
 
@@ -50,12 +50,12 @@ def candidate_phrases(doc: Doc, max_words: int = 3, surface_forms: dict[str, str
         group what tickets say ("cobrar duplicar"), a person reads the words
         ("cobro duplicado").
     """
-    extension = doc._
-    excluded = _phrase_stop_words(extension.detected_language)
+    detected_language, lemmas = read_extensions(doc, "detected_language", "lemmas")
+    excluded = _phrase_stop_words(detected_language)
     phrases: list[str] = []
     run: list[str] = []
     written: list[str] = []
-    for word, lemma in zip(doc_words(doc), extension.lemmas):
+    for word, lemma in zip(doc_words(doc), lemmas):
         if word.is_alpha and len(lemma) > 1 and lemma not in excluded and word.lower not in excluded:
             run.append(lemma)
             written.append(word.lower)

@@ -20,7 +20,7 @@ import spacy.lang
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ai_insights.nlp.words import Word, doc_words
+from ai_insights.nlp.words import Word, doc_words, write_extensions
 
 __all__ = ["DEFAULT_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector", "detect_language", "stop_words"]
 
@@ -169,10 +169,7 @@ class LanguageDetector:
             word_votes, word_letters = self.evidence.get(word.text) or self._word_evidence(word)
             votes += word_votes
             letters += word_letters
-        result = _decide(votes, letters, self.languages, self.mixed_share)
-        extension = doc._
-        for name, value in result.items():
-            setattr(extension, name, value)
+        write_extensions(doc, _decide(votes, letters, self.languages, self.mixed_share))
         return doc
 
 

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
 from ai_insights.nlp.language import DEFAULT_LANGUAGES, SUPPORTED_LANGUAGES
-from ai_insights.nlp.words import LEXICAL_ATTRIBUTES, doc_words
+from ai_insights.nlp.words import LEXICAL_ATTRIBUTES, doc_words, read_extensions, write_extensions
 
 __all__ = ["BilingualLemmatizer", "build_ticket_nlp"]
 
@@ -63,8 +63,9 @@ class BilingualLemmatizer:
             }
 
     def __call__(self, doc: Doc) -> Doc:
-        table = self.tables.get(doc._.language, {})
-        doc._.lemmas = [table.get(word.lower, word.lower) for word in doc_words(doc)]
+        [language] = read_extensions(doc, "language")
+        table = self.tables.get(language, {})
+        write_extensions(doc, {"lemmas": [table.get(word.lower, word.lower) for word in doc_words(doc)]})
         return doc
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:

@@ -14,17 +14,26 @@ They are the only lexical attributes the analysis reads
 (:data:`LEXICAL_ATTRIBUTES`): the ticket pipeline computes no other for a
 word it meets for the first time (spaCy computes some twenty, such as the
 word's shape, which made a new word cost twice as much).
+
+The pipeline's values on a doc (``doc._.words``, ``doc._.lemmas``,
+``doc._.language``...) are read and written with :func:`read_extensions` and
+:func:`write_extensions`, straight in ``doc.user_data`` where spaCy keeps
+them: each ``doc._`` builds a Python object and each attribute read through
+it costs a few microseconds, some ten per ticket. ``doc._.<name>`` reads the
+same values.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-__all__ = ["LEXICAL_ATTRIBUTES", "Word", "WordReader", "doc_words"]
+__all__ = ["LEXICAL_ATTRIBUTES", "Word", "WordReader", "doc_words", "read_extensions", "write_extensions"]
 
 # spaCy's lexical attributes a Word reads besides the text itself.
 LEXICAL_ATTRIBUTES = (LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER)
@@ -35,6 +44,26 @@ _MAX_LEXEMES = 200_000
 for _name in ("words", "lemmas"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+_EMPTY_DOC = Doc(Vocab(), words=[])
+
+
+@cache
+def _user_data_key(name: str) -> tuple:
+    """Where spaCy keeps ``doc._.<name>`` in ``doc.user_data`` (its own ``Underscore._get_key``)."""
+    return _EMPTY_DOC._._get_key(name)
+
+
+def read_extensions(doc: Doc, *names: str) -> list[Any]:
+    """``[doc._.<name> for name in names]`` (extensions registered with a ``None`` default and no getter)."""
+    data = doc.user_data
+    return [data.get(_user_data_key(name)) for name in names]
+
+
+def write_extensions(doc: Doc, values: dict[str, Any]) -> None:
+    """``doc._.<name> = value`` for each item of ``values`` (extensions registered without a setter)."""
+    data = doc.user_data
+    for name, value in values.items():
+        data[_user_data_key(name)] = value
 
 
 class Word(NamedTuple):
@@ -57,7 +86,7 @@ class WordReader:
     def __call__(self, doc: Doc) -> Doc:
         if len(self.lexemes) > _MAX_LEXEMES:
             self.lexemes = {}
-        doc._.words = _read_words(doc, self.lexemes)
+        write_extensions(doc, {"words": _read_words(doc, self.lexemes)})
         return doc
 
 
@@ -80,9 +109,10 @@ def doc_words(doc: Doc) -> list[Word]:
     Read by the ticket pipeline's first component (``ticket_words``); a doc
     from a pipeline without it has its words read here, on first use.
     """
-    words = doc._.words
+    words = doc.user_data.get(_user_data_key("words"))
     if words is None:
-        words = doc._.words = _read_words(doc, {})
+        words = _read_words(doc, {})
+        write_extensions(doc, {"words": words})
     return words
 
 

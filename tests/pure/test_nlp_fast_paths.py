@@ -23,7 +23,7 @@ from ai_insights.nlp.heads import LinearHeads
 from ai_insights.nlp.language import _CLITIC
 from ai_insights.nlp.lexicon import TicketVader
 from ai_insights.nlp.seed import load_seed_corpus
-from ai_insights.nlp.words import doc_words
+from ai_insights.nlp.words import doc_words, read_extensions, write_extensions
 from demo_company.tickets import make_ticket_corpus
 
 TASKS = ["category", "urgency", "sentiment"]
@@ -83,6 +83,17 @@ def test_words_are_the_tokens_attributes():
     assert [(w.text, w.lower, w.is_alpha, w.is_punct, w.is_space, w.is_upper) for w in words] == [
         (t.text, t.lower_, t.is_alpha, t.is_punct, t.is_space, t.is_upper) for t in doc]
     assert doc._.lemmas == [t.lower_ for t in doc]
+
+
+def test_extension_values_are_read_and_written_where_doc_underscore_finds_them():
+    doc = build_ticket_nlp(lemma_tables=b"\x80")("No puedo entrar desde ayer")
+    names = ("words", "lemmas", "language", "detected_language", "language_confidence", "mixed_language")
+    assert read_extensions(doc, *names) == [getattr(doc._, name) for name in names]
+    assert doc._.language == "es" and doc._.lemmas
+    write_extensions(doc, {"language": "en", "lemmas": ["x"]})
+    assert (doc._.language, doc._.lemmas) == ("en", ["x"])
+    blank = spacy.blank("xx")("hola")  # no pipeline component ran: every value is the default
+    assert read_extensions(blank, *names) == [None] * len(names)
 
 
 @pytest.mark.parametrize("vectorizer", [
