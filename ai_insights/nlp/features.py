@@ -9,7 +9,7 @@ belong to one word each: the n-grams of a document are the union of its
 words' n-grams. :class:`TfidfReader` therefore remembers, for every word it
 meets, the vocabulary columns of its n-grams (cut by sklearn's own
 ``_char_wb_ngrams``), so a word seen before costs one look-up. Word n-grams
-(``analyzer="word"``) come from the vectorizer's own analyzer, as in sklearn.
+(``analyzer="word"``) are joined from the vectorizer's own tokens.
 The counts form the matrix sklearn's ``CountVectorizer`` builds (CSR of the
 vectorizer's dtype, indices sorted, one entry per column), weighed and
 normalised by the steps of the vectorizer's ``TfidfTransformer``, without
@@ -60,8 +60,9 @@ class TfidfReader:
         if plain and vectorizer.analyzer == "char_wb":
             self.preprocess = vectorizer.build_preprocessor()
             self.columns = self._char_wb_columns
-        elif plain and vectorizer.analyzer == "word":
-            self.analyze = vectorizer.build_analyzer()
+        elif plain and vectorizer.analyzer == "word" and vectorizer.stop_words is None:
+            self.preprocess = vectorizer.build_preprocessor()
+            self.tokenize = vectorizer.build_tokenizer()
             self.columns = self._word_columns
         else:
             self.columns = None
@@ -82,8 +83,15 @@ class TfidfReader:
         return list(chain.from_iterable(found))
 
     def _word_columns(self, document: str) -> list[int]:
+        """Vocabulary columns of the word n-grams of ``document`` (sklearn's ``_word_ngrams``, in another order)."""
         vocabulary = self.vocabulary
-        return [vocabulary[gram] for gram in self.analyze(document) if gram in vocabulary]
+        tokens = self.tokenize(self.preprocess(document))
+        first, last = self.vectorizer.ngram_range
+        found = []
+        for size in range(first, last + 1):
+            grams = tokens if size == 1 else map(" ".join, zip(*(tokens[start:] for start in range(size))))
+            found += [vocabulary[gram] for gram in grams if gram in vocabulary]
+        return found
 
     def transform(self, documents: Sequence[str]) -> sp.csr_array:
         """TF-IDF rows of ``documents``, as ``vectorizer.transform`` gives them."""

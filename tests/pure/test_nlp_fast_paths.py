@@ -102,8 +102,10 @@ def test_extension_values_are_read_and_written_where_doc_underscore_finds_them()
     TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                     dtype=np.float32),
     TfidfVectorizer(use_idf=False, norm=None),
+    TfidfVectorizer(ngram_range=(2, 3)),
     TfidfVectorizer(analyzer="char", ngram_range=(3, 3)),  # not one the reader speeds up: left to sklearn
-], ids=["chars", "chars-l1", "lemmas", "no-idf", "char"])
+    TfidfVectorizer(stop_words=["the", "el", "la"]),  # neither
+], ids=["chars", "chars-l1", "lemmas", "no-idf", "words-2-3", "char", "stop-words"])
 def test_tfidf_reader_gives_the_vectorizers_matrix(vectorizer):
     texts = ticket_texts(make_ticket_corpus(n=300, seed=2))
     vectorizer.fit(texts[:200])
