@@ -557,9 +557,13 @@ class TicketAnalyzer(BaseEstimator):
         """
         views, docs, flags = self._analyse(list(texts), batch_size)
         probabilities = self._heads.predict_proba(self._transform(views))
-        lexicon_scores = views["cues"][:, self.cue_columns_.index("vader_compound")]
+        # Each task's label and its probability, and the sentiment score, for every ticket at once.
+        picks = {task: self._picks(proba) for task, proba in probabilities.items()}
+        sentiment_scores = self._sentiment_scores(probabilities,
+                                                  views["cues"][:, self.cue_columns_.index("vader_compound")])
         return [
-            self._result(position, doc, ticket_flags, probabilities, float(lexicon_scores[position]))
+            self._result(doc, ticket_flags, {task: chosen[position] for task, chosen in picks.items()},
+                         sentiment_scores[position])
             for position, (doc, ticket_flags) in enumerate(zip(docs, flags))
         ]
 
@@ -567,7 +571,13 @@ class TicketAnalyzer(BaseEstimator):
         """Analyse one ticket; see :meth:`predict_many` for the result."""
         return self.predict_many([text])[0]
 
-    def _result(self, position: int, doc: Doc, flags: list[str], probabilities: dict, lexicon_score: float) -> dict:
+    @staticmethod
+    def _picks(proba: np.ndarray) -> list[tuple[int, float]]:
+        """(position of the most probable label, its probability) of each row."""
+        best = proba.argmax(axis=1)
+        return list(zip(best.tolist(), proba[np.arange(len(proba)), best].tolist()))
+
+    def _result(self, doc: Doc, flags: list[str], picks: dict[str, tuple[int, float]], sentiment_score: float) -> dict:
         flags = list(flags)
         language, detected_language, language_confidence, mixed_language = read_extensions(
             doc, "language", "detected_language", "language_confidence", "mixed_language")
@@ -585,14 +595,12 @@ class TicketAnalyzer(BaseEstimator):
         }
         untrusted = any(flag in flags for flag in _UNTRUSTED_FLAGS)
         needs_review = []
-        for task, proba in probabilities.items():
-            best = int(proba[position].argmax())
-            confidence = float(proba[position, best])
+        for task, (best, confidence) in picks.items():
             result[task] = self.classes_[task][best]
             result[f"{task}_confidence"] = round(confidence, 4)
             if untrusted or confidence < self._threshold(task):
                 needs_review.append(task)
-        result["sentiment_score"] = self._sentiment_score(position, probabilities, lexicon_score)
+        result["sentiment_score"] = sentiment_score
         written: dict[str, str] = {}
         ranked = rank_phrases(candidate_phrases(doc, surface_forms=written), self._lemma_idf.__getitem__,
                               self.max_key_phrases)
@@ -601,14 +609,14 @@ class TicketAnalyzer(BaseEstimator):
         result["flags"] = flags
         return result
 
-    def _sentiment_score(self, position: int, probabilities: dict, lexicon_score: float) -> float:
-        """P(positive) - P(negative) when a sentiment task knows both, else VADER's
-        compound score (``lexicon_score``: English only, 0 otherwise)."""
+    def _sentiment_scores(self, probabilities: dict, lexicon_scores: np.ndarray) -> list[float]:
+        """Each ticket's P(positive) - P(negative) when a sentiment task knows both, else VADER's
+        compound score (``lexicon_scores``: English only, 0 otherwise), rounded to 4 decimals."""
         classes = self.classes_.get("sentiment", [])
         if "positive" in classes and "negative" in classes:
-            proba = probabilities["sentiment"][position]
-            return round(float(proba[classes.index("positive")] - proba[classes.index("negative")]), 4)
-        return round(lexicon_score, 4)
+            proba = probabilities["sentiment"]
+            lexicon_scores = proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+        return [round(score, 4) for score in lexicon_scores.tolist()]
 
     def candidate_phrases(self, texts: Sequence[str | None], batch_size: int = 256) -> list[list[str]]:
         """Every candidate phrase of each ticket, for
