@@ -1,9 +1,9 @@
 """Training the ticket analyzer twice on the same tickets gives the same model, in one process or in two.
 
 liblinear visits the tickets in a random order; without a seed of its own the SVMs drew one from
-numpy's global generator, so a retrained model (the helpdesk's nightly retraining, ``make demo``,
-the benchmark) differed from the last one in the fifth decimal of its coefficients and sometimes in
-a label. The analyzer's ``random_state`` seeds them now.
+numpy's global generator, so a model retrained on the same tickets (``make demo``, the benchmark, the
+helpdesk's retraining) differed from the last one in the fifth decimal of its coefficients. The
+analyzer's ``random_state`` seeds them now; both tests fail without it.
 """
 
 import json
