@@ -22,8 +22,9 @@ class ResPartner(models.Model):
         The features are those the core's uplift learner reads
         (``benchmarks/recommend``): the customer's orders, lines, invoices,
         tickets and interactions before the day. A decision's features are
-        read as of the first day of its month (what was known before it; one
-        pass over the company's tables per month of decisions, not per day).
+        read as of its own day (the action's or the control assignment's
+        date: what was known when it was decided), from one read of the
+        company's tables (:meth:`_get_fusion_uplift_features_as_of`).
         Today's features of every customer are kept per company, day and
         order data (:meth:`_get_fusion_uplift_features_today`), so the
         partner form does not read the tables again.
@@ -38,14 +39,45 @@ class ResPartner(models.Model):
             rows = known.reindex(customer_ids).to_numpy(float)
             rows[~np.isin(customer_ids, known.index)] = known.loc[NO_HISTORY].to_numpy(float)
             return np.column_stack([risk, np.nan_to_num(rows, nan=MISSING)])
-        months = days.dt.to_period("M").dt.to_timestamp().to_numpy()
         tables = self.env["fusion.churn.dataset"].sudo()._get_fusion_tables(company)
-        rows = np.full((len(subjects), len(FEATURES)), np.nan)
-        for month in np.unique(months):
-            at = np.flatnonzero(months == month)
-            rows[at] = build_features(tables, pd.Timestamp(month), customer_ids=customer_ids[at]).reindex(
-                customer_ids[at]).to_numpy(float)
+        rows = self._get_fusion_uplift_features_as_of(tables, customer_ids, days.to_numpy())
         return np.column_stack([risk, np.nan_to_num(rows, nan=MISSING)])
+
+    @api.model
+    def _get_fusion_uplift_features_as_of(self, tables, customer_ids, days):
+        """Each customer's churn features as of their own day: an array, one row per (customer, day) pair.
+
+        One call of the core's ``build_features`` for every pair: each pair
+        gets its own copy of its customer's rows (orders and their lines,
+        invoices, tickets, interactions), every date in them moved by the
+        days from the pair's day to the latest day. The features read dates
+        only against the cut-off, so a copy seen at the latest day is its
+        customer seen at the pair's day, and rows dated on or after that day
+        stay out as they would.
+        """
+        if not len(customer_ids):
+            return np.empty((0, len(FEATURES)))
+        cutoff = pd.Timestamp(np.max(days))
+        pairs = pd.DataFrame({"customer_id": customer_ids, "pair": np.arange(len(customer_ids)),
+                              "shift": cutoff - pd.DatetimeIndex(days)})
+        copies = {}
+        for name, table in tables.items():
+            if table is None or "customer_id" not in table:
+                copies[name] = table
+                continue
+            copy = table.merge(pairs, on="customer_id", how="inner")
+            for column, kind in table.dtypes.items():
+                if pd.api.types.is_datetime64_any_dtype(kind):
+                    copy[column] += copy["shift"]
+            copies[name] = copy.assign(customer_id=copy["pair"]).drop(columns=["pair", "shift"])
+        # Each pair's copy of an order gets an id of its own, and its lines follow it.
+        orders = copies["orders"]
+        copies["orders"] = orders.assign(order_id=np.arange(len(orders)))
+        copies["order_lines"] = tables["order_lines"].merge(
+            pd.DataFrame({"order_id": orders["order_id"].to_numpy(), "pair_order_id": np.arange(len(orders))}),
+            on="order_id", how="inner").assign(order_id=lambda lines: lines["pair_order_id"]).drop(
+            columns="pair_order_id")
+        return build_features(copies, cutoff, customer_ids=pairs["pair"].to_numpy()).to_numpy(float)
 
     @tools.ormcache("company_id", "today", "stamp")
     def _get_fusion_uplift_features_today(self, company_id, today, stamp):

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pandas as pd
+
 from odoo import Command, fields
 from odoo.tests import tagged
 
@@ -44,3 +46,16 @@ class TestUpliftFeatures(RecommendCommon):
         features = self.env["res.partner"]._get_fusion_uplift_features(
             self.company, self.env["res.partner"]._get_fusion_recommend_experiment(self.company))
         self.assertEqual(features.shape, (440, 1 + len(FEATURES)), "the risk, then the churn model's features")
+
+    def test_a_decision_reads_the_customer_as_of_its_own_day(self):
+        """Two decisions on the same customer a few days apart see what was known on each day, not the month's."""
+        buyer = self.env["res.partner"].create({"name": "Bought twice"})
+        self._buy(buyer, days_ago=200)
+        self._buy(buyer, days_ago=10)
+        days = [self.today - timedelta(days=ago) for ago in (3, 6, 30)]
+        subjects = pd.DataFrame({"customer_id": buyer.id, "as_of": pd.to_datetime(days), "churn_risk": 0.5})
+        features = self.env["res.partner"]._get_fusion_uplift_features(self.company, subjects)
+        column = {name: 1 + i for i, name in enumerate(FEATURES)}
+        # Three days after the last order, then six; 30 days ago only the order of 200 days ago was known.
+        self.assertEqual(list(features[:, column["recency_days"]]), [7.0, 4.0, 170.0])
+        self.assertEqual(list(features[:, column["frequency"]]), [2.0, 2.0, 1.0])
