@@ -88,6 +88,10 @@ forecasting, writing the rows and the suggested reordering rules) on
 ``forecast_cron_queries_small`` on [0]: the query count must not grow with
 the products. Each figure is the cron's second run (the first creates the
 reordering rules, the second updates them beside a person's).
+``forecast_reorder_{create,update}_{queries,s}`` (and ``_small``): the
+suggestion of the reordering rules alone (``_suggest_reordering``), creating
+one rule per storable good and warehouse, then updating them, with
+``forecast_reorder_rules`` rules; the queries must not grow with the rules.
 
 Speed: ``forecast_2400_series_s``, the weekly history, fit and predict of
 the demo company with its customers split into four segments (300 products
@@ -408,7 +412,11 @@ def _speed_figures() -> Iterator[tuple[str, object]]:
 # ---------------------------------------------------------------- Odoo figures
 
 ODOO_FIGURES = ("forecast_cron_odoo_s_small", "forecast_cron_queries_small", "forecast_cron_odoo_s",
-                "forecast_cron_queries", "forecast_cron_products", "forecast_cron_rows")
+                "forecast_cron_queries", "forecast_cron_products", "forecast_cron_rows",
+                "forecast_reorder_rules_small", "forecast_reorder_create_queries_small",
+                "forecast_reorder_update_queries_small", "forecast_reorder_create_s_small",
+                "forecast_reorder_update_s_small", "forecast_reorder_rules", "forecast_reorder_create_queries",
+                "forecast_reorder_update_queries", "forecast_reorder_create_s", "forecast_reorder_update_s")
 ODOO_PRODUCTS = (40, 200)
 ODOO_WEEKS = 40
 
@@ -474,8 +482,42 @@ def _measure_in_odoo(odoo_args: list[str]) -> dict[str, object]:
             seconds, queries = time.perf_counter() - started, env.cr.sql_log_count - before
             suffix = "_small" if target == ODOO_PRODUCTS[0] else ""
             figures.update({f"forecast_cron_odoo_s{suffix}": seconds, f"forecast_cron_queries{suffix}": queries})
+            figures.update({f"{name}{suffix}": value for name, value in _measure_reordering(env).items()})
         run = env["fusion.forecast.run"].search([("company_id", "=", company.id)], limit=1)
         figures.update(forecast_cron_products=run.product_count, forecast_cron_rows=run.forecast_count)
+    return figures
+
+
+def _measure_reordering(env) -> dict[str, object]:
+    """Time and SQL queries of suggesting the company's reordering rules from its latest forecast run.
+
+    The fusion-created rules are deleted first, so a first call creates one
+    rule per storable good and warehouse (``forecast_reorder_create_*``) and
+    a second updates them (``forecast_reorder_update_*``); the forecast is
+    fitted once, outside the measure.
+    """
+    from odoo import fields
+
+    from ai_insights.forecast import DemandForecaster, weekly_demand
+
+    runs = env["fusion.forecast.run"]
+    company = env.company
+    latest = runs.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
+    tables = runs._get_fusion_tables(company)
+    forecast = DemandForecaster(horizon=latest.horizon_weeks).fit(
+        weekly_demand(tables, as_of=fields.Date.context_today(runs))).predict()
+    rules = env["stock.warehouse.orderpoint"]
+    rules.search([("fusion_created", "=", True)]).unlink()
+    figures: dict[str, object] = {}
+    for step in ("create", "update"):
+        env.flush_all()
+        env.invalidate_all()
+        before, started = env.cr.sql_log_count, time.perf_counter()
+        latest._suggest_reordering(tables["products"], forecast)
+        env.flush_all()
+        figures.update({f"forecast_reorder_{step}_s": time.perf_counter() - started,
+                        f"forecast_reorder_{step}_queries": env.cr.sql_log_count - before})
+    figures["forecast_reorder_rules"] = rules.search_count([("fusion_created", "=", True)])
     return figures
 
 

@@ -231,7 +231,11 @@ class FusionForecastRun(models.Model):
         Existing rules get the suggestion beside their own quantities; a
         product and warehouse without a rule get a manual one (nothing is
         ordered without a person), created by the forecast. All rules are
-        read in one search and created in one batch.
+        read in one search and created in one batch, named from Odoo's
+        sequence in one query (:meth:`stock.warehouse.orderpoint._get_fusion_new_names`);
+        the writes of the existing rules differ per rule and reach the
+        database as one UPDATE at the flush: the queries do not grow with the
+        rules.
         """
         from ai_insights.forecast.replenishment import suggest_reorder_points
 
@@ -268,6 +272,8 @@ class FusionForecastRun(models.Model):
                 rule.write(dict(vals, product_min_qty=minimum, product_max_qty=maximum))  # nobody changed it
             else:
                 rule.write(vals)
+        for vals, name in zip(to_create, Orderpoint._get_fusion_new_names(len(to_create)) or (), strict=False):
+            vals["name"] = name
         Orderpoint.create(to_create)
 
     # ------------------------------------------------------------------ entry points: button, cron

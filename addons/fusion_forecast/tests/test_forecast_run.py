@@ -214,6 +214,29 @@ class TestForecastRun(ForecastSalesCommon):
         self.assertEqual(changed.product_min_qty, changed.fusion_suggested_min_qty)
         self.assertEqual(changed.product_max_qty, changed.fusion_suggested_max_qty)
 
+    def test_suggesting_reordering_rules_does_not_query_per_rule(self):
+        from ai_insights.forecast import DemandForecaster, weekly_demand
+
+        tables = self.Run._get_fusion_tables(self.company)
+        history = weekly_demand(tables, as_of=fields.Date.context_today(self.Run))
+        forecast = DemandForecaster(horizon=self.company.fusion_forecast_horizon_weeks).fit(history).predict()
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        Orderpoint.search([("fusion_created", "=", True)]).unlink()
+        counts = {}
+        for name, goods in (("few", self.goods[:3]), ("many", self.goods[3:])):
+            products = tables["products"][tables["products"]["product_id"].isin(goods.ids)]
+            for step in ("create", "update"):  # a first forecast creates the rules, the next updates them
+                self.env.flush_all()
+                self.env.invalidate_all()
+                before = self.env.cr.sql_log_count
+                self.forecast_run._suggest_reordering(products, forecast)
+                self.env.flush_all()
+                counts[name, step] = self.env.cr.sql_log_count - before
+            self.assertEqual(Orderpoint.search([("fusion_created", "=", True), ("product_id", "in", goods.ids)])
+                             .product_id, goods)
+        self.assertLessEqual(counts["many", "create"], counts["few", "create"], counts)
+        self.assertLessEqual(counts["many", "update"], counts["few", "update"], counts)
+
     def test_undeclared_fields_are_not_read(self):
         self.env.ref("fusion_forecast.purpose_forecast_sale_order_line_product_uom_qty").active = False
         with self.assertRaisesRegex(UserError, "sale.order.line: product_uom_qty"):
