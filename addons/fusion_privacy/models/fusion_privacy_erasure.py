@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from crm_bridge.privacy import ErasureRefusedError, plan_erasure
 
@@ -282,12 +283,15 @@ class FusionPrivacyErasure(models.Model):
         owners = dict(zip(rows["res_id"].astype(int), rows["partner_id"].astype(int), strict=True))
         records = model.browse(list(owners)).exists()
         placeholder = self.env._("[erased]")
+        if derived:
+            records.write(derived)  # the same for every record: one write
+        # The texts differ per record: a write each, for the records that name their owner only
         for record, values in zip(records, records.read(texts), strict=True):
             pattern = terms.get(owners[record.id])
             changes = {name: pattern.sub(placeholder, values[name]) for name in texts
                        if pattern and isinstance(values[name], str) and pattern.search(values[name])}
-            if changes or derived:
-                record.write({**derived, **changes})
+            if changes:
+                record.write(changes)
         if model_name == "mail.message" and records:
             trackings = self.env["mail.tracking.value"].sudo().search([("mail_message_id", "in", records.ids)])
             tracked_rows = pd.DataFrame({"res_id": trackings.ids,
@@ -315,9 +319,31 @@ class FusionPrivacyErasure(models.Model):
                  and field.type not in ("one2many", "many2many") and name != "fusion_privacy_erased"]
         base = {**dict.fromkeys(texts, False), **dict.fromkeys(suite, False), "image_1920": False,
                 "category_id": [(5, 0, 0)], "user_id": False, "active": False, "fusion_privacy_erased": True}
-        for partner in partners:
-            keep = LEGAL_IDENTITY if owner[("res.partner", partner.id)] in legal_owners else ()
-            values = {name: value for name, value in base.items() if name not in keep}
-            if "name" not in keep:
-                values["name"] = self.env._("Erased customer %(id)s", id=partner.id)
-            partner.write(values)
+        # One write per group: those whose legal identity the law keeps, and the others, renamed below. Untracked:
+        # a tracked write would keep the old email, phone and name in the chatter it is erasing.
+        keeping = partners.filtered(lambda partner: owner[("res.partner", partner.id)] in legal_owners)
+        for group, keep in ((keeping, LEGAL_IDENTITY), (partners - keeping, ("name",))):
+            if group:
+                group.with_context(tracking_disable=True).write(
+                    {name: value for name, value in base.items() if name not in keep})
+        self._set_fusion_erased_names(partners - keeping)
+
+    def _set_fusion_erased_names(self, partners):
+        """Name each of ``partners`` "Erased customer <id>", in one UPDATE for all of them.
+
+        The names differ per partner, and a partner's ``write`` costs several
+        queries of its own (its users, its children's commercial fields), so
+        the names are set in SQL, then the ORM is told: the cache forgets the
+        old names and what depends on them (the stored ``complete_name``) is
+        recomputed in one batch at the next flush. The partners' own write
+        (``_anonymise_fusion_partners``) stamps their write date.
+        """
+        if not partners:
+            return
+        rows = [SQL("(%s, %s)", partner.id, self.env._("Erased customer %(id)s", id=partner.id))
+                for partner in partners]
+        self.env.execute_query(SQL(
+            "UPDATE res_partner SET name = erased.name FROM (VALUES %s) AS erased(id, name) "
+            "WHERE res_partner.id = erased.id", SQL(", ").join(rows)))
+        partners.invalidate_recordset(["name"])
+        partners.modified(["name"])
