@@ -68,9 +68,30 @@ class CrmLead(models.Model):
         # As Odoo's own assignment (crm.team._assign_and_convert_leads): the salesperson follows the lead
         # without an "assigned to you" mail per lead.
         leads = self.with_context(mail_auto_subscribe_no_notify=True)
-        for (person, _key), rows in groups.items():
-            alike = leads.browse([lead_id for lead_id, _reasons in rows])
-            alike.write(alike._prepare_fusion_routing_write(person, rows[0][1]))
+        # Leads of one team keep it (see _prepare_fusion_routing_write): what depends only on it stays.
+        keeps_team = len(self.team_id) == 1 and all(lead.team_id for lead in self)
+        kept = self.filtered("stage_id") if keeps_team else self.browse()
+        with self.env.protecting(self._get_fusion_routing_kept_fields(), kept):
+            for (person, _key), rows in groups.items():
+                alike = leads.browse([lead_id for lead_id, _reasons in rows])
+                alike.write(alike._prepare_fusion_routing_write(person, rows[0][1]))
+
+    @api.model
+    def _get_fusion_routing_kept_fields(self):
+        """Hook: the fields routing cannot change on a lead that keeps its team and has a stage.
+
+        Writing the salesperson marks every field that depends on the team, even when the team is
+        written unchanged, and Odoo computes them again to the values they had: the properties
+        (defined by the team), the predictive probability (of the team, stage and lead-scoring fields)
+        and the prorated revenues from it, about a fifth of routing 1,000 leads. They do not depend on
+        the salesperson, unless the lead-scoring fields (``crm.pls_fields``) name it: then the
+        probabilities are left to Odoo.
+        """
+        names = ["lead_properties"]
+        if not {"user_id", "date_open", "company_id"} & set(self._pls_get_safe_fields()):
+            names += ["automated_probability", "probability", "prorated_revenue", "recurring_revenue_prorated",
+                      "recurring_revenue_monthly_prorated"]
+        return [self._fields[name] for name in names]
 
     def _prepare_fusion_routing_write(self, person, reasons):
         """Hook: the values written on these leads, routed to ``person`` (None: nobody) with these ``reasons``.

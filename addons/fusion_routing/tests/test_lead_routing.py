@@ -101,3 +101,16 @@ class TestLeadRouting(RoutingCommon):
         for lead in without_team:
             self.assertTrue(lead.user_id)
             self.assertIn(lead.user_id, lead.team_id.member_ids, "Odoo gives it its salesperson's team")
+
+    def test_what_routing_does_not_recompute_is_what_odoo_would_compute(self):
+        """The team's probability and prorated revenue are kept, not computed again: they must be Odoo's."""
+        self.env["crm.lead"]._cron_update_automated_probabilities()  # the team's lead scoring from its history
+        leads = self.env["crm.lead"].create([
+            {"name": f"Scored {i}", "type": "opportunity", "user_id": False, "team_id": self.team.id,
+             "expected_revenue": 1000, "partner_id": (self.firm, self.person)[i % 2].id} for i in range(4)])
+        self.assertTrue(all(leads.mapped("user_id")))
+        expected = leads._pls_get_naive_bayes_probabilities()
+        for lead in leads:
+            self.assertAlmostEqual(lead.automated_probability, expected[lead.id], places=2)
+            self.assertAlmostEqual(lead.probability, expected[lead.id], places=2)
+            self.assertAlmostEqual(lead.prorated_revenue, round(1000 * lead.probability / 100, 2), places=2)
