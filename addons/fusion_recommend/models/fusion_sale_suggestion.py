@@ -36,9 +36,8 @@ class FusionSaleSuggestion(models.Model):
     available = fields.Boolean(readonly=True)
     filter_reason = fields.Selection(FILTER_SELECTION, "Availability", readonly=True)
     promised_date = fields.Date("Can be delivered", readonly=True)
-    currency_id = fields.Many2one(
-        "res.currency", compute="_compute_currency_id", store=True, precompute=True,
-        help="The currency of the unit price and of the amounts in the reasons: the quotation's when suggested.")
+    # The currency of the unit price and of the amounts in the reasons: the quotation's when suggested
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True, precompute=True)
     price_unit = fields.Monetary("Unit price", readonly=True)
     reason_data = fields.Json(
         "Reasons (codes)", readonly=True,

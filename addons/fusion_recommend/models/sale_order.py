@@ -160,9 +160,9 @@ class SaleOrder(models.Model):
     def _get_fusion_suggestion_products(self, products, company, today, pricelist=None):
         """The products table of ``honour_filter``: cost, price, kind, category, days of cover and free stock.
 
-        The price is ``pricelist``'s for one unit on ``today``, in its currency, and the cost is converted to that
-        currency at the day's rate (one rate for all products); without a pricelist, the sales price and the cost
-        in the company's currency.
+        The price is ``pricelist``'s for one unit on ``today``, in its currency (rounded to it), and the cost is
+        converted to that currency at the day's rate (one rate for all products); without a pricelist, the sales
+        price and the cost in the company's currency.
         """
         cover = products._get_fusion_cover(company, today).days
         cost = np.asarray(products.mapped("standard_price"), dtype=float)
@@ -170,7 +170,7 @@ class SaleOrder(models.Model):
             currency = pricelist.currency_id
             cost = cost * company.currency_id._get_conversion_rate(company.currency_id, currency, company, today)
             prices = pricelist._get_products_price(products, 1.0, currency=currency, date=today)
-            price = [prices[product.id] for product in products]
+            price = [currency.round(prices[product.id]) for product in products]  # as shown and as written
         else:
             price = products.mapped("lst_price")
         return pd.DataFrame({
