@@ -35,10 +35,12 @@ LANGS = {"en": "en_US", "es": "es_ES"}
 PASSWORD = "screenshots"
 # What the web client shows when something went wrong: an error dialog, or assets that failed to load.
 ERRORS = ".o_error_dialog, .o_module_error"
-# What a person would stumble on without an error: a list wider than its box (it scrolls sideways).
-WIDE_LISTS = ("Array.from(document.querySelectorAll('.o_form_view .o_field_one2many .o_list_renderer'))"
+# What a person would stumble on without an error: a list wider than its box (it scrolls sideways), a view's
+# own list or one inside a form.
+WIDE_LISTS = ("Array.from(document.querySelectorAll('.o_list_renderer'))"
               ".filter((box) => box.offsetParent && box.scrollWidth > box.clientWidth + 1)"
-              ".map((box) => `the list ${box.closest('[name]')?.getAttribute('name')} scrolls sideways `"
+              ".map((box) => `the list ${box.closest('[name]')?.getAttribute('name') || 'of the view'}`"
+              " + ` scrolls sideways `"
               " + `(${box.scrollWidth} px in ${box.clientWidth} px)`).join('; ')")
 # role -> (login, name, groups): the least each role needs.
 ROLES = {
