@@ -21,15 +21,18 @@ Both follow scikit-learn's estimator conventions (``get_params`` /
 ``set_params``, ``clone``), take any classifier and regressor, and bag
 ``n_bootstrap`` fits so each estimate comes with its spread
 (:meth:`predict_interval`). :func:`qini` scores a ranking by uplift against
-random targeting on held-out experimental data, and :func:`targeting_comparison`
+random targeting on held-out experimental data, and :func:`compare_targeting`
 measures uplift-, risk- and random targeting at the same budget on an
-experiment, with cross-fitted estimates and bootstrap intervals.
+experiment, with cross-fitted estimates, bootstrap intervals and the paired
+differences between the policies (:func:`targeting_differences`).
 
 The outcome is what the action should raise (e.g. *stayed*, not *churned*),
 so a positive uplift is good.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,8 +43,9 @@ from threadpoolctl import threadpool_limits
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["LEARNERS", "MIN_PER_ARM", "TARGETING_POLICIES", "RelativeEffectLearner", "TLearner", "XLearner",
-           "check_experiment", "check_wave", "qini", "qini_curve", "select_learner", "targeting_comparison"]
+__all__ = ["LEARNERS", "MIN_PER_ARM", "TARGETING_DIFFERENCES", "TARGETING_POLICIES", "RelativeEffectLearner",
+           "TLearner", "TargetingComparison", "XLearner", "check_experiment", "check_wave", "compare_targeting", "qini",
+           "qini_curve", "select_learner", "targeting_comparison", "targeting_differences"]
 
 MIN_PER_ARM = 200  # fewer treated or control customers (or outcomes of either kind) than this: too little data
 MIN_OUTCOMES = 20
@@ -396,10 +400,26 @@ def select_learner(waves, learners=None) -> tuple[str, dict[str, float]]:
 
 
 TARGETING_POLICIES = ("uplift", "risk", "random")
+# The paired differences reported with the policies: (name, policy, policy it is compared with)
+TARGETING_DIFFERENCES = (("uplift_minus_risk", "uplift", "risk"), ("uplift_minus_random", "uplift", "random"))
+
+
+class TargetingComparison(NamedTuple):
+    """The figures of :func:`compare_targeting`: one table per policy, one per paired difference."""
+
+    policies: pd.DataFrame
+    differences: pd.DataFrame
 
 
 def targeting_comparison(X, treatment, y, risk, budget_share: float = 0.2, learner=None, n_folds: int = 5,
-                         n_bootstrap: int = 200, random_state: int = 0):
+                         n_bootstrap: int = 200, random_state: int = 0) -> pd.DataFrame:
+    """The per-policy table of :func:`compare_targeting` (its ``policies``), for callers that need no difference."""
+    return compare_targeting(X, treatment, y, risk, budget_share=budget_share, learner=learner, n_folds=n_folds,
+                             n_bootstrap=n_bootstrap, random_state=random_state).policies
+
+
+def compare_targeting(X, treatment, y, risk, budget_share: float = 0.2, learner=None, n_folds: int = 5,
+                      n_bootstrap: int = 200, random_state: int = 0) -> TargetingComparison:
     """Outcomes gained per 1,000 customers targeted three ways at the same budget, measured on an experiment.
 
     Each customer of a randomized experiment (``treatment`` drawn at random,
@@ -411,7 +431,10 @@ def targeting_comparison(X, treatment, y, risk, budget_share: float = 0.2, learn
     its top ``budget_share``: the effect the policy would have had on the
     customers it picks, per 1,000. The interval is the 2.5 and 97.5
     percentiles over ``n_bootstrap`` resamples of the customers (stratified
-    by arm), the rankings held fixed.
+    by arm), the rankings held fixed. Every policy is scored on the **same**
+    resamples, so the differences between policies are paired
+    (:func:`targeting_differences`): two policies' separate intervals may
+    overlap while the interval of their difference lies above 0.
 
     Parameters
     ----------
@@ -426,10 +449,12 @@ def targeting_comparison(X, treatment, y, risk, budget_share: float = 0.2, learn
 
     Returns
     -------
-    pandas.DataFrame
-        One row per policy of :data:`TARGETING_POLICIES`: ``policy``,
-        ``per_1000``, ``ci_low``, ``ci_high``, ``targeted``, ``treated`` and
-        ``control`` (customers of each arm among the targeted).
+    TargetingComparison
+        ``policies``: one row per policy of :data:`TARGETING_POLICIES`:
+        ``policy``, ``per_1000``, ``ci_low``, ``ci_high``, ``targeted``,
+        ``treated`` and ``control`` (customers of each arm among the
+        targeted). ``differences``: :func:`targeting_differences` of the
+        same resamples.
 
     Raises
     ------
@@ -456,18 +481,50 @@ def targeting_comparison(X, treatment, y, risk, budget_share: float = 0.2, learn
     arms = (np.flatnonzero(treatment), np.flatnonzero(~treatment))
     resamples = [np.arange(len(X))] + [np.concatenate([rng.choice(arm, len(arm)) for arm in arms])
                                        for _ in range(n_bootstrap)]
-    rows = []
+    rows, effects = [], {}
     for policy in TARGETING_POLICIES:
         chosen = np.zeros(len(X), bool)
         chosen[np.argsort(-scores[policy], kind="stable")[:budget]] = True
-        effects = []
+        per_sample = []
         for sample in resamples:
             picked_t = sample[chosen[sample] & treatment[sample]]
             picked_c = sample[chosen[sample] & ~treatment[sample]]
-            effects.append(1000 * (y[picked_t].mean() - y[picked_c].mean())
-                           if len(picked_t) and len(picked_c) else np.nan)
-        low, high = np.nanpercentile(effects[1:], [2.5, 97.5])
-        rows.append({"policy": policy, "per_1000": float(effects[0]), "ci_low": float(low), "ci_high": float(high),
-                     "targeted": budget, "treated": int((chosen & treatment).sum()),
+            per_sample.append(1000 * (y[picked_t].mean() - y[picked_c].mean())
+                              if len(picked_t) and len(picked_c) else np.nan)
+        effects[policy] = per_sample
+        low, high = np.nanpercentile(per_sample[1:], [2.5, 97.5])
+        rows.append({"policy": policy, "per_1000": float(per_sample[0]), "ci_low": float(low),
+                     "ci_high": float(high), "targeted": budget, "treated": int((chosen & treatment).sum()),
                      "control": int((chosen & ~treatment).sum())})
+    return TargetingComparison(pd.DataFrame(rows), targeting_differences(pd.DataFrame(effects)))
+
+
+def targeting_differences(effects: pd.DataFrame) -> pd.DataFrame:
+    """Paired differences between targeting policies, each with its 95 % interval and the verdict it supports.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        One column per policy of :data:`TARGETING_POLICIES`, one row per
+        sample: the first the customers as observed, the others resamples
+        drawn once and shared by every policy (as :func:`compare_targeting`
+        scores them). NaN where a sample left a policy an empty arm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per difference of :data:`TARGETING_DIFFERENCES`:
+        ``difference`` (its name), ``policy`` and ``baseline`` (the policy
+        it is compared with), ``per_1000`` (the difference of the two
+        policies' observed figures), ``ci_low`` and ``ci_high`` (2.5 and
+        97.5 percentiles of the differences taken **within** each resample,
+        NaN ones left out) and ``verdict``: ``"shown"`` when the interval
+        lies above 0, else ``"not shown"``.
+    """
+    rows = []
+    for name, policy, baseline in TARGETING_DIFFERENCES:
+        paired = (effects[policy] - effects[baseline]).to_numpy(float)
+        low, high = np.nanpercentile(paired[1:], [2.5, 97.5]) if np.isfinite(paired[1:]).any() else (np.nan,) * 2
+        rows.append({"difference": name, "policy": policy, "baseline": baseline, "per_1000": float(paired[0]),
+                     "ci_low": float(low), "ci_high": float(high), "verdict": "shown" if low > 0 else "not shown"})
     return pd.DataFrame(rows)
