@@ -19,6 +19,18 @@ class TestTargeting(RecommendCommon):
         # Only high-risk customers respond here: both informed policies beat random targeting.
         self.assertGreater(figures["uplift"].per_1000, figures["random"].per_1000)
         self.assertGreater(figures["risk"].per_1000, figures["random"].per_1000)
+        # The paired differences: uplift against each of the others, on the same resampled customers.
+        differences = {line.baseline: line for line in comparison.difference_line_ids}
+        self.assertEqual(set(differences), {"risk", "random"})
+        for baseline, line in differences.items():
+            self.assertEqual(line.policy, "uplift")
+            self.assertAlmostEqual(line.per_1000, figures["uplift"].per_1000 - figures[baseline].per_1000, places=1)
+            self.assertLessEqual(line.ci_low, line.ci_high)
+            self.assertEqual(line.verdict, "shown" if line.ci_low > 0 else "not_shown")
+            self.assertIn(f"than {baseline} targeting (from ", comparison.summary)
+        self.assertFalse(comparison.difference_line_ids & comparison.line_ids)
+        arch = comparison.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="difference_line_ids"', arch)
         comparison.budget_share = 50.0
         comparison.action_refresh()
         self.assertEqual(comparison.line_ids[0].targeted, 300)
