@@ -44,7 +44,7 @@ def test_beats_trivial_and_recency_baselines(trained, held_out):
 
 @pytest.mark.xfail(strict=True, reason="issue 12: against the honest baseline (BG/NBD's expected purchases as a"
                    " ranking) the churn model loses on the small demo company: ROC-AUC 0.748 against 0.765 at 120"
-                   " days (0.739 before it learnt on Pareto/NBD's probability of no purchase), on about 200"
+                   " days (0.739 before it learnt on BG/NBD's probability of no purchase), on about 200"
                    " customers, where an AUC's standard error is about 0.035. Strict: the day it wins, this fails"
                    " and is turned back into a plain test.")
 def test_beats_baselines_on_the_small_demo_company():

@@ -90,9 +90,9 @@ class TestChurnScoring(ChurnDemoCommon):
     def test_probability_shown_is_the_models_on_the_customers_as_of_scoring(self):
         version = self.Version._get_active(self.company)
         churn, _clv = version._load()
-        self.assertTrue(churn.baseline_params_, "the version learnt on Pareto/NBD's probability of no purchase")
+        self.assertTrue(churn.baseline_params_, "the version learnt on BG/NBD's probability of no purchase")
         X = build_features(self.env["fusion.churn.dataset"]._get_fusion_tables(self.company), self.scores[0].scored_at)
-        # Pareto/NBD as fitted on the training customers, on each customer's history as of the scoring.
+        # BG/NBD as fitted on the training customers, on each customer's history as of the scoring.
         expected = dict(zip(X.index, churn.predict_proba(X)[:, 1]))
         for score in self.scores[:20]:
             self.assertAlmostEqual(score.probability, expected[score.partner_id.id], delta=1e-3)  # stored to 3 decimals
