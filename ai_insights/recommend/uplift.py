@@ -45,7 +45,7 @@ from crm_bridge.contract.errors import ValidationError
 
 __all__ = ["LEARNERS", "MIN_PER_ARM", "TARGETING_DIFFERENCES", "TARGETING_POLICIES", "RelativeEffectLearner",
            "TLearner", "TargetingComparison", "XLearner", "check_experiment", "check_wave", "compare_targeting", "qini",
-           "qini_curve", "select_learner", "targeting_comparison", "targeting_differences"]
+           "qini_curve", "select_learner", "targeting_differences"]
 
 MIN_PER_ARM = 200  # fewer treated or control customers (or outcomes of either kind) than this: too little data
 MIN_OUTCOMES = 20
@@ -409,13 +409,6 @@ class TargetingComparison(NamedTuple):
 
     policies: pd.DataFrame
     differences: pd.DataFrame
-
-
-def targeting_comparison(X, treatment, y, risk, budget_share: float = 0.2, learner=None, n_folds: int = 5,
-                         n_bootstrap: int = 200, random_state: int = 0) -> pd.DataFrame:
-    """The per-policy table of :func:`compare_targeting` (its ``policies``), for callers that need no difference."""
-    return compare_targeting(X, treatment, y, risk, budget_share=budget_share, learner=learner, n_folds=n_folds,
-                             n_bootstrap=n_bootstrap, random_state=random_state).policies
 
 
 def compare_targeting(X, treatment, y, risk, budget_share: float = 0.2, learner=None, n_folds: int = 5,
