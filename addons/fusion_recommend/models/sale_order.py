@@ -72,9 +72,9 @@ class SaleOrder(models.Model):
         products = model.env["product.product"].browse(ranked["product_id"].tolist())
         engine = warehouse.sudo().with_company(company)._get_fusion_promise_engine(products, today, exclude_order_ids)
         currency = pricelist.currency_id if pricelist else company.currency_id
-        honoured = honour_filter(ranked, model._get_fusion_suggestion_products(products, company, today, pricelist),
-                                 engine,
-                                 company._get_fusion_pricing_policy(products.categ_id), date_asked,
+        table = model._get_fusion_suggestion_products(products, company, today, pricelist)
+        honoured = honour_filter(ranked, table, engine, company._get_fusion_pricing_policy(products.categ_id),
+                                 date_asked,
                                  refused=customer._get_fusion_recently_refused(company, today) if customer else set())
         honoured = honoured.sort_values("available", ascending=False, kind="stable")
         names = {product.id: product.display_name for product in model.env["product.product"].browse(
