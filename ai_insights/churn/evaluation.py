@@ -88,6 +88,10 @@ class RollingEvaluation:
         ``auc_bgnbd_expected``, ``auc_pnbd_alive`` and their ``_sd``).
     anchor : str
         The lifetime value anchor chosen on folds before the last cut-off.
+    clv_params : dict
+        The other :class:`CLVModel` parameters chosen there; train the
+        production model with ``train_value_model(..., anchor,
+        clv_params=clv_params)``.
     notes : list of str
         What was skipped and why, and how the choice was made.
     """
@@ -96,11 +100,13 @@ class RollingEvaluation:
     summary: dict[str, float]
     anchor: str
     notes: list[str] = field(default_factory=list)
+    clv_params: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the summary, the anchor, the notes and the folds as records."""
         folds = self.folds.assign(origin=self.folds["origin"].astype(str))
-        return {"summary": self.summary, "anchor": self.anchor, "notes": list(self.notes),
+        return {"summary": self.summary, "anchor": self.anchor, "clv_params": dict(self.clv_params),
+                "notes": list(self.notes),
                 "folds": [{key: _plain(value) for key, value in row.items()} for row in folds.to_dict("records")]}
 
 
