@@ -99,30 +99,20 @@ def overview(ctx: JobContext) -> Section:
 
 
 CHURN_HORIZON_DAYS = 180
-CLV_HORIZON_DAYS = 365
 HIGH_RISK = 0.5
 
 
 def churn_and_value(ctx: JobContext) -> Section:
-    """Train the churn model on one window, evaluate it on a later one, score everyone today."""
-    from ai_insights.churn.clv import CLVModel
-    from ai_insights.churn.datasets import calibration_holdout, data_end, demo_tables, latest_cutoffs
+    """Train the production churn and lifetime value models as Odoo does, then score everyone today with them."""
+    from ai_insights.churn.datasets import data_end, demo_tables
     from ai_insights.churn.features import build_features
-    from ai_insights.churn.model import ChurnModel, train_churn_model
+    from ai_insights.churn.production import EVALUATION_FOLDS, churn_and_value_scores, train_production_models
 
     tables = demo_tables(ctx.company)
-    train_cutoff, eval_cutoff = latest_cutoffs(tables, CHURN_HORIZON_DAYS)
-    _, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=CHURN_HORIZON_DAYS)
-    # Production model: refit on the most recent complete window, then score as of today.
-    X_recent, bought = calibration_holdout(tables, eval_cutoff, CHURN_HORIZON_DAYS)
-    model = ChurnModel(horizon_days=CHURN_HORIZON_DAYS).fit(X_recent, bought == 0)
-    today = data_end(tables)
-    X_now = build_features(tables, today)
-    scores = model.score(X_now)
-    X_clv, purchases = calibration_holdout(tables, today - pd.Timedelta(days=CLV_HORIZON_DAYS), CLV_HORIZON_DAYS)
-    # The anchor is refitted on the customers as of today, as the Odoo scoring does.
-    value = CLVModel(horizon_days=CLV_HORIZON_DAYS).fit(X_clv, purchases).rebase(X_now).value(X_now)
-    scores = scores.join(value[["expected_purchases", "expected_revenue", "expected_margin"]])
+    trained = train_production_models(tables, CHURN_HORIZON_DAYS)
+    card = trained.card
+    scores = churn_and_value_scores(trained.churn, trained.value, build_features(tables, data_end(tables)),
+                                    trained.value_horizon_days)
     ctx.results["churn"] = scores
     ctx.results["churn_card"] = card
 
@@ -131,16 +121,18 @@ def churn_and_value(ctx: JobContext) -> Section:
     section = Section(
         words("Churn risk and lifetime value"),
         words("Churn means no purchase in the next {days} days. The model learnt on the window after {train} and "
-              "was judged on the later window after {evaluation}, which it never saw; then it was refitted on the "
-              "latest window and scored every customer as of today.", days=_count(CHURN_HORIZON_DAYS),
-              train=words.date(train_cutoff), evaluation=words.date(eval_cutoff)),
+              "was judged on the later window after {evaluation}, which it never saw; that same model scored every "
+              "customer as of today, as Odoo does. Lifetime value covers the next {value_days} days, from the model "
+              "measured on {folds} rolling cut-offs.", days=_count(CHURN_HORIZON_DAYS),
+              train=words.date(trained.train_cutoff), evaluation=words.date(trained.eval_cutoff),
+              value_days=_count(trained.value_horizon_days), folds=_count(EVALUATION_FOLDS)),
     )
     section.figures = {
         words("ROC-AUC on the held-out window"): words.number(metrics["roc_auc"], 3),
         words("BG/NBD baseline ROC-AUC"): words.number(metrics["roc_auc_baseline_bgnbd"], 3),
         words("Brier score (lower is better)"): words.number(metrics["brier"], 3),
         words("customers at high risk (p ≥ {threshold})", threshold=words.percent(HIGH_RISK, 0)): _count(len(high)),
-        words("expected revenue at risk, next year"): _money(
+        words("expected revenue at risk, next {days} days", days=_count(trained.value_horizon_days)): _money(
             (high["expected_revenue"].fillna(0) * high["churn_probability"]).sum()),
     }
     calibration = pd.DataFrame(card.extra["calibration_table"])

@@ -251,16 +251,18 @@ SPANISH: dict[str, str] = {
     # churn and value
     "Churn risk and lifetime value": "Riesgo de abandono y valor del cliente",
     "Churn means no purchase in the next {days} days. The model learnt on the window after {train} and was judged "
-    "on the later window after {evaluation}, which it never saw; then it was refitted on the latest window and "
-    "scored every customer as of today.":
+    "on the later window after {evaluation}, which it never saw; that same model scored every customer as of today, "
+    "as Odoo does. Lifetime value covers the next {value_days} days, from the model measured on {folds} rolling "
+    "cut-offs.":
         "Abandonar significa no comprar en los próximos {days} días. El modelo aprendió en la ventana posterior al "
-        "{train} y se evaluó en la ventana posterior al {evaluation}, que nunca vio; después se reajustó con la "
-        "ventana más reciente y puntuó a cada cliente a fecha de hoy.",
+        "{train} y se evaluó en la ventana posterior al {evaluation}, que nunca vio; ese mismo modelo puntuó a cada "
+        "cliente a fecha de hoy, como hace Odoo. El valor del cliente cubre los próximos {value_days} días y procede "
+        "del modelo medido en {folds} cortes sucesivos.",
     "ROC-AUC on the held-out window": "ROC-AUC en la ventana reservada",
     "BG/NBD baseline ROC-AUC": "ROC-AUC de la referencia BG/NBD",
     "Brier score (lower is better)": "Puntuación de Brier (mejor cuanto más baja)",
     "customers at high risk (p ≥ {threshold})": "clientes en riesgo alto (p ≥ {threshold})",
-    "expected revenue at risk, next year": "ingresos esperados en riesgo, próximo año",
+    "expected revenue at risk, next {days} days": "ingresos esperados en riesgo, próximos {days} días",
     "predicted churn probability": "probabilidad de abandono prevista",
     "observed churn rate": "tasa de abandono observada",
     "Calibration on the held-out window: when the model says {share}, about {share} churn.":

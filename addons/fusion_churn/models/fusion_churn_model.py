@@ -7,20 +7,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ai_insights.churn.datasets import data_end, latest_cutoffs
-from ai_insights.churn.evaluation import rolling_evaluation, rolling_origins, train_value_model
 from ai_insights.churn.features import build_features
-from ai_insights.churn.model import train_churn_model
+from ai_insights.churn.production import VALUE_HORIZON_DAYS, churn_and_value_scores, train_production_models
 from ai_insights.registry.versions import CHURN_TRUSTED_TYPES
-from crm_bridge.contract.errors import InsufficientDataError
 
 _logger = logging.getLogger(__name__)
-
-# Lifetime value is the expected margin over this many days when the history allows measuring it there;
-# otherwise over the churn horizon. Either way the version names the horizon it measured and scoring uses it.
-VALUE_HORIZON_DAYS = 365
-# Cut-offs of the rolling-origin evaluation stored on every version's card.
-EVALUATION_FOLDS = 4
 
 
 class FusionChurnModel(models.Model):
@@ -125,50 +116,23 @@ class FusionChurnModel(models.Model):
     def _prepare_trained_vals(self, company, label):
         """Values of a trained version: card, metrics and skops bytes. Raises InsufficientDataError.
 
-        The churn model learns on the window before the held-out one; the
-        rolling-origin evaluation (``ai_insights.churn.evaluation``) judges
-        both models against BG/NBD and Pareto/NBD at the churn horizon and at
-        the value horizon, and chooses the lifetime value anchor on its
-        earlier cut-offs; its result goes on the card.
+        The training is :func:`ai_insights.churn.production.train_production_models`,
+        the one ``make demo`` runs too, at the company's churn horizon; this
+        adds only what is Odoo's: the customers left out of training
+        (:meth:`fusion.churn.dataset._get_fusion_training_exclusions`) and the
+        record's values.
         """
         tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
-        if tables["orders"].empty:
-            raise InsufficientDataError("no sale order yet")
-        horizon = company.fusion_churn_horizon_days
-        train_cutoff, eval_cutoff = latest_cutoffs(tables, horizon)
-        churn, card = train_churn_model(tables, train_cutoff, eval_cutoff, horizon_days=horizon, version=label)
-        value_horizon = self._get_fusion_value_horizon(tables, horizon)
-        evaluation = rolling_evaluation(tables, sorted({horizon, value_horizon}), EVALUATION_FOLDS)
-        # Trained as every fold of the evaluation trained it, at the value horizon, on the latest window.
-        clv = train_value_model(tables, data_end(tables), value_horizon, evaluation.anchor)
-        metrics, summary = card.metrics, evaluation.summary
-        weeks = f"{round(value_horizon / 7)}w"
-        rolling = {
-            "rolling_auc": summary["auc"], "rolling_auc_baseline": max(
-                summary["auc_bgnbd_expected"], summary["auc_pnbd_alive"]),
-            "clv_mae": summary.get(f"mae_model_{weeks}", float("nan")),
-            "clv_total_ratio": summary.get(f"total_ratio_model_{weeks}", float("nan")),
-        }
+        trained = train_production_models(tables, company.fusion_churn_horizon_days, version=label)
         excluded = self.env["fusion.churn.dataset"]._get_fusion_training_exclusions(company)
-        card = replace(
-            card, metrics=dict(metrics, **rolling),
-            extra=dict(card.extra, value_horizon_days=value_horizon, value_train_days=clv.horizon_days,
-                       value_spend_scale=clv.spend_scale_,
-                       rolling_evaluation=evaluation.to_dict(),
-                       erased_customers_excluded=excluded["erased_customers_excluded"]),
-            notes=card.notes + f" Lifetime value: expected margin over the next {value_horizon} days from a"
-                               f" {evaluation.anchor}-anchored model (anchor refitted on the customers when"
-                               " scoring) whose correction by the same features only re-ranks customers; trained"
-                               f" on the purchases of the last {clv.horizon_days} days of data, as each cut-off of"
-                               f" the rolling evaluation trained it for the {value_horizon}-day horizon; a"
-                               " purchase is valued at the customer's shrunk mean order value times"
-                               f" {clv.spend_scale_:.3f}, what a purchase in that window was worth against what"
-                               " the forecast valued it. "
-                               + (f"{clv.correction_note_} " if clv.correction_note_ else "") + excluded["note"])
+        card = replace(trained.card, notes=f"{trained.card.notes} {excluded['note']}".rstrip(),
+                       extra=dict(trained.card.extra, erased_customers_excluded=excluded["erased_customers_excluded"]))
+        metrics = card.metrics
         return {
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
             "data_start": card.data_window[0], "data_end": card.data_window[1],
-            "train_cutoff": train_cutoff.date(), "eval_cutoff": eval_cutoff.date(), "horizon_days": horizon,
+            "train_cutoff": trained.train_cutoff.date(), "eval_cutoff": trained.eval_cutoff.date(),
+            "horizon_days": trained.churn.horizon_days,
             "train_customers": card.extra["train_customers"], "eval_customers": card.extra["eval_customers"],
             "roc_auc": metrics["roc_auc"], "pr_auc": metrics["pr_auc"], "brier": metrics["brier"],
             "churn_rate": metrics["churn_rate"],
@@ -176,20 +140,12 @@ class FusionChurnModel(models.Model):
             "roc_auc_baseline": _finite(metrics["roc_auc_baseline_bgnbd"]),
             "roc_auc_baseline_pnbd": _finite(metrics["roc_auc_baseline_pnbd"]),
             "brier_baseline": _finite(metrics["brier_baseline_rate"]),
-            **{name: _finite(value) for name, value in rolling.items()},
-            "value_horizon_days": value_horizon,
+            **{name: _finite(metrics[name]) for name in ("rolling_auc", "rolling_auc_baseline", "clv_mae",
+                                                          "clv_total_ratio")},
+            "value_horizon_days": trained.value_horizon_days,
             "card_json": json.dumps(card.to_dict(), default=str, sort_keys=True),
-            "model_data": self._dumps_model(churn), "clv_data": self._dumps_model(clv),
+            "model_data": self._dumps_model(trained.churn), "clv_data": self._dumps_model(trained.value),
         }
-
-    @api.model
-    def _get_fusion_value_horizon(self, tables, churn_horizon):
-        """Days the lifetime value covers: a year when the history allows measuring it there, else the churn horizon."""
-        try:
-            rolling_origins(tables, VALUE_HORIZON_DAYS, 1)
-        except InsufficientDataError:
-            return churn_horizon
-        return VALUE_HORIZON_DAYS
 
     # ------------------------------------------------------------------ scoring
 
@@ -208,13 +164,9 @@ class FusionChurnModel(models.Model):
         churn, clv = version._load()
         tables = self.env["fusion.churn.dataset"]._get_fusion_tables(company)
         scored_at = fields.Datetime.now()
-        X = build_features(tables, scored_at)
-        try:
-            clv.rebase(X)  # the anchor on today's customers, as the card's evaluation did at each cut-off
-        except InsufficientDataError as error:
-            _logger.warning("Lifetime value of %s: anchor kept from training (%s)", company.name, error.message)
-        value = clv.value(X, horizon_days=version.value_horizon_days or VALUE_HORIZON_DAYS)
-        result = churn.score(X).join(value)
+        # Versions stored before the value horizon was recorded valued a year.
+        result = churn_and_value_scores(churn, clv, build_features(tables, scored_at),
+                                        version.value_horizon_days or VALUE_HORIZON_DAYS)
         scores = self.env["fusion.churn.score"].sudo()._replace_scores(company, version, result, scored_at)
         high = sum(1 for level in scores.mapped("risk_level") if level == "high")
         _logger.info("Churn scoring of %s with %s: %d customers, %d at high risk", company.name, version.name,
