@@ -2,8 +2,11 @@
 
 :class:`CLVModel` anchors on a probabilistic buy-till-you-die model
 (Pareto/NBD or BG/NBD, fitted on the recency/frequency/tenure columns of the
-feature table) and learns, with gradient boosting on all the fused ERP/CRM
-features, a multiplicative correction of its forecast. The anchor carries the
+feature table) and can learn, with gradient boosting on all the fused ERP/CRM
+features, a multiplicative correction of its forecast (whether it does is
+chosen by the rolling evaluation on its earlier folds, as the anchor is: on
+CDNOW, with no feature beyond the orders, the correction made the forecasts
+worse there and is not used). The anchor carries the
 time dynamics and the level (it extrapolates to any horizon and to older
 customers, which trees cannot); the correction only re-ranks customers: it is
 scaled to average 1 over the training customers, weighted by the anchor's
@@ -320,6 +323,11 @@ class CLVModel(RegressorMixin, BaseEstimator):
         Length of the window the training target counts purchases in.
     anchor : {"pareto", "bgnbd"}
         Buy-till-you-die model the forecast starts from.
+    correction : bool
+        Learn the correction of the anchor's forecast by the fused features.
+        Without it the forecast is the anchor's, valued with the spend scale.
+        :func:`ai_insights.churn.evaluation.rolling_evaluation` chooses it on
+        the earlier folds, as it chooses the anchor.
     max_iter, learning_rate, min_samples_leaf : int, float, int
         Gradient boosting of the correction (Poisson loss).
     prior_orders : float
@@ -350,6 +358,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
         self,
         horizon_days: int = 365,
         anchor: str = "pareto",
+        correction: bool = True,
         max_iter: int = 200,
         learning_rate: float = 0.05,
         min_samples_leaf: int = 100,
@@ -359,6 +368,7 @@ class CLVModel(RegressorMixin, BaseEstimator):
     ) -> None:
         self.horizon_days = horizon_days
         self.anchor = anchor
+        self.correction = correction
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.min_samples_leaf = min_samples_leaf
@@ -394,24 +404,28 @@ class CLVModel(RegressorMixin, BaseEstimator):
         self.anchor_params_ = dict(anchor_params or fit_rfm_model(summary, self.anchor))
         forecast = rfm_forecast(summary, self.anchor_params_, self.anchor, self.horizon_days)
         exposure = np.maximum(forecast["expected"].to_numpy(), _MIN_ANCHOR)
-        # Poisson fit of y / exposure weighted by exposure = Poisson fit of y with log(exposure) offset.
-        self.regressor_ = HistGradientBoostingRegressor(
-            loss="poisson",
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            min_samples_leaf=self.min_samples_leaf,
-            random_state=self.random_state,
-        ).fit(self._design(X, forecast), y / exposure, sample_weight=exposure)
-        raw = self.regressor_.predict(self._design(X, forecast))
-        raw_mean = float((exposure * raw).sum() / exposure.sum())
-        # A correction whose anchor-weighted mean leaves the bounds has diverged (a degenerate anchor, see
-        # _MAX_CORRECTION): the anchor alone is used, and the model says so.
-        self.correction_used_ = bool(np.isfinite(raw_mean) and 1 / _MAX_CORRECTION <= raw_mean <= _MAX_CORRECTION)
-        self.correction_note_ = "" if self.correction_used_ else (
-            f"the learnt correction diverged (anchor-weighted mean {raw_mean:.3g}, bounds 1/{_MAX_CORRECTION:g}"
-            f"..{_MAX_CORRECTION:g}; anchor {self.anchor} parameters "
-            + ", ".join(f"{name}={value:.3g}" for name, value in self.anchor_params_.items())
-            + "): the anchor's forecast is used alone")
+        self.regressor_, self.correction_used_, self.correction_note_ = None, False, ""
+        raw = np.ones(len(X))
+        if self.correction:
+            # Poisson fit of y / exposure weighted by exposure = Poisson fit of y with log(exposure) offset.
+            self.regressor_ = HistGradientBoostingRegressor(
+                loss="poisson",
+                max_iter=self.max_iter,
+                learning_rate=self.learning_rate,
+                min_samples_leaf=self.min_samples_leaf,
+                random_state=self.random_state,
+            ).fit(self._design(X, forecast), y / exposure, sample_weight=exposure)
+            raw = self.regressor_.predict(self._design(X, forecast))
+            raw_mean = float((exposure * raw).sum() / exposure.sum())
+            # A correction whose anchor-weighted mean leaves the bounds has diverged (a degenerate anchor, see
+            # _MAX_CORRECTION): the anchor alone is used, and the model says so.
+            self.correction_used_ = bool(np.isfinite(raw_mean)
+                                         and 1 / _MAX_CORRECTION <= raw_mean <= _MAX_CORRECTION)
+            self.correction_note_ = "" if self.correction_used_ else (
+                f"the learnt correction diverged (anchor-weighted mean {raw_mean:.3g}, bounds"
+                f" 1/{_MAX_CORRECTION:g}..{_MAX_CORRECTION:g}; anchor {self.anchor} parameters "
+                + ", ".join(f"{name}={value:.3g}" for name, value in self.anchor_params_.items())
+                + "): the anchor's forecast is used alone")
         # The correction re-ranks, it does not move the total: its anchor-weighted mean is 1 on these customers.
         correction = self._bounded(raw)
         self.correction_scale_ = float(exposure.sum() / (exposure * correction).sum())
@@ -463,7 +477,8 @@ class CLVModel(RegressorMixin, BaseEstimator):
         forecast = rfm_forecast(
             rfm_from_features(X), self.anchor_params_, self.anchor, horizon_days or self.horizon_days
         )
-        correction = self._bounded(self.regressor_.predict(self._design(X, forecast))) * self.correction_scale_
+        raw = np.ones(len(X)) if self.regressor_ is None else self.regressor_.predict(self._design(X, forecast))
+        correction = self._bounded(raw) * self.correction_scale_
         expected = forecast["expected"].to_numpy() * correction
         never_bought = ~(X["frequency"].to_numpy() >= 1)
         expected[never_bought] = np.nan

@@ -17,9 +17,10 @@ The protocol cannot flatter: for each horizon it takes several cut-offs
   correlation and calibration in the large (forecast total / actual total).
 
 Every figure is then reported as the mean and standard deviation over the
-folds. The one model choice (the lifetime value anchor, Pareto/NBD or
-BG/NBD) is made on folds whose outcome window ends by the last cut-off only
-(:func:`choose_anchor`), and the result says so. The same function runs on
+folds. The model choices (the lifetime value anchor, Pareto/NBD or BG/NBD,
+and whether the fused features correct its forecast) are made on folds whose
+outcome window ends by the last cut-off only (:func:`choose_anchor`,
+:func:`choose_correction`), and the result says so. The same function runs on
 CDNOW, on the demo company and on the tables the Odoo addon reads.
 """
 
@@ -56,6 +57,7 @@ __all__ = [
     "rolling_origins",
     "future_revenue",
     "choose_anchor",
+    "choose_correction",
     "rolling_evaluation",
     "training_days",
     "train_value_model",
@@ -66,6 +68,10 @@ HORIZONS_DAYS = (91, 182, 364)
 # The lifetime value forecasts compared on every fold: ours and the two baselines.
 FORECASTERS = ("model", "bgnbd", "pnbd")
 _ANCHOR_OF = {"bgnbd": "bgnbd", "pnbd": "pareto"}
+# The lifetime value model is trained on every fold with and without the correction by the fused features
+# (CLVModel's ``correction``); the ``model`` figures are those of the variant the earlier folds prefer.
+_CORRECTION_OF = {"corrected": True, "uncorrected": False}
+_FIGURES = ("mae", "rmse", "r", "total_ratio", "count_ratio")
 
 
 @dataclass
@@ -80,7 +86,9 @@ class RollingEvaluation:
         (``auc``, ``auc_bgnbd_expected``, ``auc_pnbd_alive``) and per
         forecaster in :data:`FORECASTERS` ``mae_<f>``, ``rmse_<f>``, ``r_<f>``
         (on the value of the purchases), ``total_ratio_<f>`` (value) and
-        ``count_ratio_<f>`` (purchases).
+        ``count_ratio_<f>`` (purchases); the same for the lifetime value model
+        trained with and without the correction (``..._corrected``,
+        ``..._uncorrected``), ``model`` being the chosen one.
     summary : dict
         ``<figure>_<H>w`` mean and ``<figure>_<H>w_sd`` standard deviation
         over the horizon's folds, and the churn AUCs over every fold whose
@@ -166,20 +174,39 @@ def future_revenue(tables: Mapping[str, pd.DataFrame], cutoff, horizon_days: int
     return by_customer.reindex(pd.Index(customer_ids, name="customer_id"), fill_value=0.0).astype(float)
 
 
-def choose_anchor(folds: pd.DataFrame) -> str:
-    """The anchor (``"pareto"`` or ``"bgnbd"``) whose baseline forecast the value best on these folds.
+def _best_calibrated(folds: pd.DataFrame, names) -> str | None:
+    """The forecaster among ``names`` whose value totals were closest to the actual ones on these folds.
 
     Judged by the mean absolute log of the value total ratio (calibration in
     the large, the lifetime value's first duty), ties broken by the mean
-    value MAE. Give it only folds before the last cut-off.
+    value MAE; None when no fold has a figure for any of them.
     """
-    if folds.empty:
-        return "pareto"
     scores = {}
-    for name, anchor in _ANCHOR_OF.items():
-        ratio = folds[f"total_ratio_{name}"].to_numpy(dtype=float)
-        scores[anchor] = (np.nanmean(np.abs(np.log(ratio))), np.nanmean(folds[f"mae_{name}"]))
-    return min(scores, key=scores.get)
+    for name in names:
+        ratio = folds[f"total_ratio_{name}"].to_numpy(dtype=float) if f"total_ratio_{name}" in folds else []
+        if np.isfinite(ratio).any():
+            scores[name] = (np.nanmean(np.abs(np.log(ratio))), np.nanmean(folds[f"mae_{name}"]))
+    return min(scores, key=scores.get) if scores else None
+
+
+def choose_anchor(folds: pd.DataFrame) -> str:
+    """The anchor (``"pareto"`` or ``"bgnbd"``) whose baseline forecast the value best on these folds.
+
+    See :func:`_best_calibrated`. Give it only folds before the last cut-off.
+    """
+    best = _best_calibrated(folds, _ANCHOR_OF)
+    return _ANCHOR_OF[best] if best else "pareto"
+
+
+def choose_correction(folds: pd.DataFrame) -> bool:
+    """Whether the lifetime value model trained with the correction forecast the value better on these folds.
+
+    The same judgement as :func:`choose_anchor`, between the ``corrected`` and
+    ``uncorrected`` figures; with neither measured, the correction is used.
+    Give it only folds before the last cut-off.
+    """
+    best = _best_calibrated(folds, _CORRECTION_OF)
+    return _CORRECTION_OF[best] if best else True
 
 
 def _forecast_errors(name: str, forecast: np.ndarray, actual: np.ndarray, count: np.ndarray,
@@ -363,18 +390,18 @@ def rolling_evaluation(
     folds_frame = pd.DataFrame(rows)
     last_origin = folds_frame["origin"].max()
     outcomes_end = pd.to_datetime(folds_frame["origin"]) + pd.to_timedelta(folds_frame["horizon_days"], unit="D")
-    earlier = folds_frame[(outcomes_end <= pd.Timestamp(last_origin)).to_numpy()]
-    anchor = clv_params.pop("anchor", None) or choose_anchor(earlier)
-    notes.append(f"Lifetime value anchor {anchor}: chosen on the {len(earlier)} folds whose outcomes end by the"
-                 f" last cut-off ({last_origin}), i.e. before the last cut-off, by the baselines' value"
-                 " calibration; nothing else is tuned on any fold's outcome window.")
+    earlier = (outcomes_end <= pd.Timestamp(last_origin)).to_numpy()
+    anchor = clv_params.pop("anchor", None) or choose_anchor(folds_frame[earlier])
+    fixed_correction = clv_params.pop("correction", None)
+    variants = {name: flag for name, flag in _CORRECTION_OF.items()
+                if fixed_correction is None or flag == fixed_correction}
 
     for index, (horizon, origin) in enumerate(kept):
         state = at(origin)
         train_days = training_days(tables, origin, horizon, min_train_history_days)
         folds_frame.loc[index, "train_days"] = train_days
-        nan_model = {key: float("nan") for key in ("auc", "mae_model", "rmse_model", "r_model",
-                                                   "total_ratio_model", "count_ratio_model")}
+        nan_model = {"auc": float("nan")} | {f"{figure}_{name}": float("nan") for figure in _FIGURES
+                                             for name in variants}
         if train_days < min_train_days:
             _assign(folds_frame, index, nan_model)
             continue
@@ -395,21 +422,32 @@ def rolling_evaluation(
             figures["auc"] = _auc(count == 0, churn.predict_proba(state.X, horizon_days=horizon)[:, 1])
         except InsufficientDataError as error:
             notes.append(f"{origin.date()}, {horizon} days: no churn model ({error.message})")
-        try:
-            clv = train_value_model(tables, origin, horizon, anchor, min_train_history_days=min_train_history_days,
-                                    min_train_days=min_train_days, recent_days=recent_days, clv_params=clv_params,
-                                    features=X_train, anchor_params=trained_on.params[anchor])
-            if not clv.correction_used_:
-                notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of {train_cutoff.date()}"
-                             f" on {train_days} days: {clv.correction_note_}")
-            clv.rebase(state.X, state.params[anchor])
-            forecast = clv.value(state.X, horizon)
-            figures.update(_forecast_errors("model", forecast["expected_revenue"].to_numpy(), value,
-                                            forecast["expected_purchases"].to_numpy(), count))
-        except InsufficientDataError as error:
-            notes.append(f"{origin.date()}, {horizon} days: no lifetime value model ({error.message})")
+        for name, correction in variants.items():
+            try:
+                clv = train_value_model(tables, origin, horizon, anchor, min_train_history_days=min_train_history_days,
+                                        min_train_days=min_train_days, recent_days=recent_days,
+                                        clv_params=clv_params | {"correction": correction},
+                                        features=X_train, anchor_params=trained_on.params[anchor])
+                if clv.correction_note_:
+                    notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of"
+                                 f" {train_cutoff.date()} on {train_days} days: {clv.correction_note_}")
+                clv.rebase(state.X, state.params[anchor])
+                forecast = clv.value(state.X, horizon)
+                figures.update(_forecast_errors(name, forecast["expected_revenue"].to_numpy(), value,
+                                                forecast["expected_purchases"].to_numpy(), count))
+            except InsufficientDataError as error:
+                notes.append(f"{origin.date()}, {horizon} days: no lifetime value model {name} ({error.message})")
         _assign(folds_frame, index, figures)
-    return RollingEvaluation(folds_frame, _summarise(folds_frame), anchor, notes)
+    correction = fixed_correction if fixed_correction is not None else choose_correction(folds_frame[earlier])
+    chosen = next(name for name, flag in _CORRECTION_OF.items() if flag == correction)
+    for figure in _FIGURES:
+        folds_frame[f"{figure}_model"] = folds_frame.get(f"{figure}_{chosen}", float("nan"))
+    notes.append(f"Lifetime value anchor {anchor}, {'with' if correction else 'without'} the correction by the"
+                 f" fused features: chosen on the {int(earlier.sum())} folds whose outcomes end by the last cut-off"
+                 f" ({last_origin}), i.e. before the last cut-off, by value calibration (the baselines' for the"
+                 " anchor, the model's trained both ways for the correction); nothing else is tuned on any fold's"
+                 " outcome window.")
+    return RollingEvaluation(folds_frame, _summarise(folds_frame), anchor, notes, {"correction": bool(correction)})
 
 
 def _assign(frame: pd.DataFrame, index: int, values: Mapping[str, float]) -> None:
@@ -420,7 +458,8 @@ def _assign(frame: pd.DataFrame, index: int, values: Mapping[str, float]) -> Non
 def _summarise(folds: pd.DataFrame) -> dict[str, float]:
     """Mean and standard deviation of every figure per horizon, and of the churn AUCs at their own horizon."""
     summary: dict[str, float] = {}
-    figures = [f"{kind}_{name}" for kind in ("mae", "rmse", "r", "total_ratio", "count_ratio") for name in FORECASTERS]
+    figures = [f"{kind}_{name}" for kind in _FIGURES for name in FORECASTERS + tuple(_CORRECTION_OF)
+               if f"{kind}_{name}" in folds]
     aucs = ["auc", "auc_bgnbd_expected", "auc_pnbd_alive"]
     for horizon, group in folds.groupby("horizon_days"):
         weeks = f"{round(horizon / 7)}w"

@@ -21,6 +21,7 @@ from ai_insights.churn.clv import (
 from ai_insights.churn.datasets import calibration_holdout, data_end, load_cdnow
 from ai_insights.churn.evaluation import (
     choose_anchor,
+    choose_correction,
     future_purchases,
     future_revenue,
     rolling_evaluation,
@@ -95,6 +96,45 @@ def test_anchor_is_chosen_by_calibration_on_the_folds_given():
                           "mae_bgnbd": [2.0, 2.0], "mae_pnbd": [1.0, 1.0]})
     assert choose_anchor(folds) == "bgnbd"
     assert choose_anchor(folds.assign(total_ratio_pnbd=[1.0, 1.0])) == "pareto"
+
+
+def test_correction_is_chosen_by_calibration_on_the_earlier_folds_and_passed_on(tables, evaluation):
+    folds = pd.DataFrame({"total_ratio_corrected": [1.18, 0.88], "total_ratio_uncorrected": [0.98, 0.9],
+                          "mae_corrected": [1.0, 1.0], "mae_uncorrected": [2.0, 2.0]})
+    assert choose_correction(folds) is False
+    assert choose_correction(folds.assign(total_ratio_corrected=[1.0, 1.0])) is True
+    # No figure for either: the correction stays, as before the choice existed.
+    assert choose_correction(folds.assign(total_ratio_corrected=np.nan, total_ratio_uncorrected=np.nan)) is True
+    # The evaluation trained both on every fold, chose on the earlier ones, and reports the chosen one as "model".
+    chosen = "corrected" if evaluation.clv_params["correction"] else "uncorrected"
+    frame = evaluation.folds
+    outcomes_end = pd.to_datetime(frame["origin"]) + pd.to_timedelta(frame["horizon_days"], unit="D")
+    earlier = frame[outcomes_end <= pd.Timestamp(frame["origin"].max())]
+    assert 0 < len(earlier) < len(frame)
+    assert evaluation.clv_params["correction"] == choose_correction(earlier)
+    for figure in ("mae", "rmse", "r", "total_ratio", "count_ratio"):
+        assert frame[f"{figure}_model"].tolist() == frame[f"{figure}_{chosen}"].tolist()
+    assert evaluation.to_dict()["clv_params"] == evaluation.clv_params
+    # A correction fixed by the caller is not chosen, and the other variant is not trained.
+    fixed = rolling_evaluation(tables, (90,), folds=2, clv_params={"correction": False})
+    assert fixed.clv_params == {"correction": False} and "total_ratio_corrected" not in fixed.folds
+    assert fixed.folds["total_ratio_model"].tolist() == fixed.folds["total_ratio_uncorrected"].tolist()
+
+
+def test_without_correction_the_forecast_is_the_anchors_valued_with_the_spend_scale(tables):
+    X_train, bought = calibration_holdout(tables, data_end(tables) - pd.Timedelta(days=180), 90)
+    revenue = future_revenue(tables, data_end(tables) - pd.Timedelta(days=180), 90, X_train.index)
+    model = CLVModel(horizon_days=90, anchor="bgnbd", correction=False).fit(X_train, bought, revenue=revenue)
+    assert model.regressor_ is None and not model.correction_used_ and model.correction_note_ == ""
+    later = build_features(tables, data_end(tables) - pd.Timedelta(days=90))
+    buyers = later[later["frequency"] >= 1]
+    model.rebase(buyers)
+    anchor = rfm_forecast(rfm_from_features(buyers), model.anchor_params_, "bgnbd", 60)["expected"].to_numpy()
+    value = model.value(buyers, 60)
+    assert value["expected_purchases"].to_numpy() == pytest.approx(anchor)
+    assert model.spend_scale_ != 1.0
+    order_value = expected_order_value(buyers, model.population_order_value_) * model.spend_scale_
+    assert value["expected_revenue"].to_numpy() == pytest.approx(anchor * order_value)
 
 
 def test_correction_reranks_without_moving_the_total_and_rebase_refits_the_anchor(tables):
