@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
 from ai_insights.churn.features import build_features
+from ai_insights.churn.production import churn_and_value_scores, train_production_models
 
 from .common import ChurnDemoCommon
 
@@ -86,6 +87,25 @@ class TestChurnScoring(ChurnDemoCommon):
         # A year's value from a model trained at 90 days would be about four times larger: it is not.
         year = clv.value(X, horizon_days=365)["expected_purchases"].sum()
         self.assertGreater(year, 2 * sum(self.scores.mapped("expected_orders")))
+
+    def test_partner_shows_what_the_core_production_training_gives(self):
+        # make demo trains and scores with the same core functions: the same tables give the same figures.
+        version = self.Version._get_active(self.company)
+        tables = self.env["fusion.churn.dataset"]._get_fusion_tables(self.company)
+        trained = train_production_models(tables, self.company.fusion_churn_horizon_days)
+        self.assertEqual(version.value_horizon_days, trained.value_horizon_days)
+        self.assertEqual(version.train_cutoff, trained.train_cutoff.date())
+        self.assertAlmostEqual(version.roc_auc, trained.card.metrics["roc_auc"], places=6)
+        self.assertAlmostEqual(version.clv_total_ratio, trained.card.metrics["clv_total_ratio"], places=6)
+        expected = churn_and_value_scores(trained.churn, trained.value,
+                                          build_features(tables, self.scores[0].scored_at), trained.value_horizon_days)
+        partners = self.env["res.partner"].with_user(self.salesperson).browse(self.scores.partner_id.ids)
+        self.assertEqual(len(partners), len(expected))
+        for partner in partners:
+            row = expected.loc[partner.id]
+            self.assertAlmostEqual(partner.fusion_churn_probability, row["churn_probability"], delta=1e-3)
+            self.assertAlmostEqual(partner.fusion_lifetime_value, row["expected_margin"], places=0)
+            self.assertEqual(partner.fusion_lifetime_value_days, trained.value_horizon_days)
 
     def test_probability_shown_is_the_models_on_the_customers_as_of_scoring(self):
         version = self.Version._get_active(self.company)
