@@ -4,7 +4,8 @@
 * :mod:`~ai_insights.actions.evaluate`: :func:`evaluate_rules`, vectorised over
   subjects: consent, episodes (idempotency), deterministic control group.
 * :mod:`~ai_insights.actions.offers`: :func:`plan_offers`, retention offers inside
-  the pricing guardrail, on products deliverable in time.
+  the pricing guardrail, on the :func:`offer_candidates` that are
+  :func:`deliverable` within :data:`OFFER_DAYS`.
 * :mod:`~ai_insights.actions.impact`: :func:`measure_impact`, treated vs control
   with Newcombe intervals; uplift is positive when the action helps.
 * :mod:`~demo_company.simulation`: :func:`simulate_rules`, the whole loop on
@@ -23,7 +24,14 @@ from ai_insights.actions.evaluate import (
     evaluate_rules,
 )
 from ai_insights.actions.impact import ImpactReport, MetricImpact, measure_impact, newcombe_interval, wilson_interval
-from ai_insights.actions.offers import OFFER_COLUMNS, OFFER_REASONS, plan_offers
+from ai_insights.actions.offers import (
+    OFFER_COLUMNS,
+    OFFER_DAYS,
+    OFFER_REASONS,
+    deliverable,
+    offer_candidates,
+    plan_offers,
+)
 from ai_insights.actions.rules import (
     ACTIONS,
     CONSENT_CHANNELS,
@@ -38,7 +46,8 @@ from ai_insights.actions.rules import (
 
 __all__ = [
     "ACTIONS", "CONSENT_CHANNELS", "CUSTOMER_ACTIONS", "CUSTOMER_TRIGGERS", "DECISION_COLUMNS", "EVENT_TRIGGERS",
-    "HISTORY_COLUMNS", "OFFER_COLUMNS", "OFFER_REASONS", "PRODUCT_ACTIONS", "PRODUCT_TRIGGERS", "SKIP_REASONS",
-    "STATUSES", "TRIGGERS", "ImpactReport", "MetricImpact", "Rule", "control_draw", "episode_keys",
-    "evaluate_rules", "measure_impact", "newcombe_interval", "plan_offers", "wilson_interval",
+    "HISTORY_COLUMNS", "OFFER_COLUMNS", "OFFER_DAYS", "OFFER_REASONS", "PRODUCT_ACTIONS", "PRODUCT_TRIGGERS",
+    "SKIP_REASONS", "STATUSES", "TRIGGERS", "ImpactReport", "MetricImpact", "Rule", "control_draw", "deliverable",
+    "episode_keys", "evaluate_rules", "measure_impact", "newcombe_interval", "offer_candidates", "plan_offers",
+    "wilson_interval",
 ]

@@ -9,11 +9,14 @@ import pandas as pd
 import pytest
 
 from ai_insights.actions import (
+    OFFER_DAYS,
     Rule,
     control_draw,
+    deliverable,
     evaluate_rules,
     measure_impact,
     newcombe_interval,
+    offer_candidates,
     plan_offers,
     wilson_interval,
 )
@@ -214,6 +217,47 @@ def test_offers_respect_the_guardrail_and_delivery():
     assert small["reason"].tolist() == ["offered"] and small["discount"].tolist() == [0.05]
     price = products.set_index("product_id").loc[3]
     assert price["list_price"] * (1 - offers.loc[1, "discount"]) >= price["cost"] / 0.8 - 1e-9
+
+
+def test_a_candidate_product_missing_from_the_products_is_not_deliverable():
+    products = pd.DataFrame({"product_id": [1], "cost": [50.0], "list_price": [100.0], "deliverable": [True]})
+    candidates = offer_candidates([1, 2], [99, 1])  # 99 is unknown: skipped, 1 offered
+    offers = plan_offers(pd.DataFrame({"customer_id": [1, 2]}), candidates, products, 0.1, PricingPolicy())
+    assert offers["product_id"].tolist() == [1, 1]
+    alone = plan_offers(pd.DataFrame({"customer_id": [1]}), offer_candidates([1], [99]), products, 0.1,
+                        PricingPolicy())
+    assert alone["reason"].tolist() == ["no_deliverable_product"] and alone["product_id"].tolist() == [-1]
+
+
+def test_deliverable_counts_every_unstocked_product_and_needs_stock_or_a_fast_vendor_otherwise():
+    nan = np.nan
+    storable = [True, True, True, True, True, False, False, True]
+    free_qty = [1.0, 0.5, 0.0, 0.0, nan, 0.0, 0.0, 5.0]
+    lead = [nan, nan, OFFER_DAYS, OFFER_DAYS + 1, nan, nan, 60.0, 1.0]
+    held = [False] * 7 + [True]
+    assert deliverable(storable, free_qty, lead, held).tolist() == [True, False, True, False, False, True, True, False]
+    assert deliverable([], [], []).tolist() == []
+    with pytest.raises(ValidationError) as error:
+        deliverable([True, False], [1.0], [3.0])
+    assert error.value.code == "length_mismatch"
+
+
+def test_offer_candidates_are_the_rules_products_in_order_else_what_each_customer_buys_most():
+    listed = offer_candidates([7, 8], [30, 10, 30, 20])  # duplicates count once, the rule's order kept
+    assert listed.values.tolist() == [[7, 30, 0], [7, 10, 1], [7, 20, 2], [8, 30, 0], [8, 10, 1], [8, 20, 2]]
+    purchases = pd.DataFrame({"customer_id": [7, 7, 7, 7, 7, 8, 9],
+                              "product_id": [1, 2, 3, 1, 4, 5, 6],
+                              "qty": [1.0, 5.0, 2.0, 1.0, 0.0, 3.0, 9.0]})
+    own = offer_candidates([7, 8, 10], purchases=purchases, top=2)
+    # 7: product 2 (5 units), then 1 and 3 tie at 2 units: the lower id; 4 was never really bought; 10 bought nothing
+    assert own.values.tolist() == [[7, 2, 0], [7, 1, 1], [8, 5, 0]]
+    assert offer_candidates([7], [40], purchases=purchases).values.tolist() == [[7, 40, 0]]  # the rule wins
+    assert offer_candidates([], purchases=purchases).empty and offer_candidates([], [1]).empty
+    for kwargs, code in (({}, "no_offer_products"), ({"purchases": purchases.drop(columns="qty")}, "missing_column"),
+                         ({"purchases": purchases, "top": 0}, "invalid_top")):
+        with pytest.raises(ValidationError) as error:
+            offer_candidates([7], **kwargs)
+        assert error.value.code == code
 
 
 # ---- impact
