@@ -54,12 +54,13 @@ deviation over them.
   ``_r_<H>``, and calibration in the large ``cdnow_rolling_total_ratio_<H>``
   (forecast total / actual total; ``_count_ratio_<H>`` for the purchases),
   with ``cdnow_rolling_total_ratio_folds_<H>`` fold by fold. The model
-  choices, the lifetime value anchor and whether the fused features correct
-  its forecast, are made on the folds before the last cut-off only
-  (``cdnow_rolling_anchor``, ``cdnow_rolling_value_correction``, with the
-  criterion of the latter for both variants in
-  ``cdnow_rolling_value_choice_<variant>``); both variants' figures are
-  printed (``..._corrected``, ``..._uncorrected``). The goals are printed as
+  choices, the lifetime value anchor, whether the fused features correct
+  its forecast and whether a spend scale values its purchases, are made on
+  the folds before the last cut-off only (``cdnow_rolling_anchor``,
+  ``cdnow_rolling_value_params``, with the criterion for each variant of
+  ``ai_insights.churn.evaluation.VALUE_VARIANTS`` in
+  ``cdnow_rolling_value_choice_<variant>``); every variant's figures are
+  printed (``..._corrected``, ``..._uncorrected``…). The goals are printed as
   ``..._goal`` lines: met or missed;
 * what no forecaster of this kind could reach, measured with hindsight
   (``_cdnow_limits``): ``cdnow_hindsight_count_ratio_folds_<H>`` (the
@@ -124,7 +125,13 @@ from ai_insights.churn.datasets import (
     latest_cutoffs,
     load_cdnow,
 )
-from ai_insights.churn.evaluation import HORIZONS_DAYS, future_revenue, rolling_evaluation, rolling_origins
+from ai_insights.churn.evaluation import (
+    HORIZONS_DAYS,
+    VALUE_VARIANTS,
+    future_revenue,
+    rolling_evaluation,
+    rolling_origins,
+)
 from ai_insights.churn.features import build_features
 from ai_insights.churn.model import ChurnModel, train_churn_model
 from ai_insights.churn.snapshot import evaluate_snapshot, snapshot_from_table
@@ -210,10 +217,10 @@ def _cdnow_figures() -> Iterator[tuple[str, object]]:
     summary, folds = evaluation.summary, evaluation.folds
     anchor_note = next(note for note in evaluation.notes if note.startswith("Lifetime value anchor"))
     yield "cdnow_rolling_anchor", f"{evaluation.anchor} ({anchor_note})"
-    yield "cdnow_rolling_value_correction", evaluation.clv_params["correction"]
+    yield "cdnow_rolling_value_params", evaluation.clv_params
     earlier = folds[pd.to_datetime(folds["origin"]) + pd.to_timedelta(folds["horizon_days"], unit="D")
                     <= pd.Timestamp(folds["origin"].max())]
-    for variant in ("corrected", "uncorrected"):
+    for variant in VALUE_VARIANTS:
         # The criterion of the choice on those earlier folds: mean |log(forecast total / actual total)|.
         yield f"cdnow_rolling_value_choice_{variant}", float(np.mean(np.abs(np.log(earlier[f"total_ratio_{variant}"]))))
     for name in ("auc", "auc_bgnbd_expected", "auc_pnbd_alive"):
@@ -237,7 +244,7 @@ def _cdnow_figures() -> Iterator[tuple[str, object]]:
         ratios = group["total_ratio_model"].to_numpy()
         yield f"cdnow_rolling_total_ratio_folds_{weeks}", " ".join(
             f"{origin}:{ratio:.3f}" for origin, ratio in zip(group["origin"], ratios))
-        for variant in ("corrected", "uncorrected"):
+        for variant in VALUE_VARIANTS:
             yield f"cdnow_rolling_total_ratio_folds_{weeks}_{variant}", " ".join(
                 f"{origin}:{ratio:.3f}" for origin, ratio in zip(group["origin"], group[f"total_ratio_{variant}"]))
             for kind in ("mae", "rmse", "r"):

@@ -18,9 +18,10 @@ The protocol cannot flatter: for each horizon it takes several cut-offs
 
 Every figure is then reported as the mean and standard deviation over the
 folds. The model choices (the lifetime value anchor, Pareto/NBD or BG/NBD,
-and whether the fused features correct its forecast) are made on folds whose
-outcome window ends by the last cut-off only (:func:`choose_anchor`,
-:func:`choose_correction`), and the result says so. The same function runs on
+whether the fused features correct its forecast and whether a spend scale
+values its purchases) are made on folds whose outcome window ends by the last
+cut-off only (:func:`choose_anchor`, :func:`choose_value_params`), and the
+result says so. The same function runs on
 CDNOW, on the demo company and on the tables the Odoo addon reads.
 """
 
@@ -57,7 +58,8 @@ __all__ = [
     "rolling_origins",
     "future_revenue",
     "choose_anchor",
-    "choose_correction",
+    "choose_value_params",
+    "VALUE_VARIANTS",
     "rolling_evaluation",
     "training_days",
     "train_value_model",
@@ -68,9 +70,15 @@ HORIZONS_DAYS = (91, 182, 364)
 # The lifetime value forecasts compared on every fold: ours and the two baselines.
 FORECASTERS = ("model", "bgnbd", "pnbd")
 _ANCHOR_OF = {"bgnbd": "bgnbd", "pnbd": "pareto"}
-# The lifetime value model is trained on every fold with and without the correction by the fused features
-# (CLVModel's ``correction``); the ``model`` figures are those of the variant the earlier folds prefer.
-_CORRECTION_OF = {"corrected": True, "uncorrected": False}
+# The lifetime value model is trained on every fold in each of these variants (CLVModel parameters: the
+# correction by the fused features, the spend scale learnt on the training pair); the ``model`` figures are
+# those of the variant the earlier folds prefer. The first is the model as it was before the choice existed.
+VALUE_VARIANTS = {
+    "corrected": {"correction": True, "learn_spend_scale": True},
+    "uncorrected": {"correction": False, "learn_spend_scale": True},
+    "corrected_unscaled": {"correction": True, "learn_spend_scale": False},
+    "uncorrected_unscaled": {"correction": False, "learn_spend_scale": False},
+}
 _FIGURES = ("mae", "rmse", "r", "total_ratio", "count_ratio")
 
 
@@ -86,9 +94,9 @@ class RollingEvaluation:
         (``auc``, ``auc_bgnbd_expected``, ``auc_pnbd_alive``) and per
         forecaster in :data:`FORECASTERS` ``mae_<f>``, ``rmse_<f>``, ``r_<f>``
         (on the value of the purchases), ``total_ratio_<f>`` (value) and
-        ``count_ratio_<f>`` (purchases); the same for the lifetime value model
-        trained with and without the correction (``..._corrected``,
-        ``..._uncorrected``), ``model`` being the chosen one.
+        ``count_ratio_<f>`` (purchases); the same for each variant of the
+        lifetime value model in :data:`VALUE_VARIANTS` (``..._corrected``,
+        ``..._uncorrected``…), ``model`` being the chosen one.
     summary : dict
         ``<figure>_<H>w`` mean and ``<figure>_<H>w_sd`` standard deviation
         over the horizon's folds, and the churn AUCs over every fold whose
@@ -198,15 +206,15 @@ def choose_anchor(folds: pd.DataFrame) -> str:
     return _ANCHOR_OF[best] if best else "pareto"
 
 
-def choose_correction(folds: pd.DataFrame) -> bool:
-    """Whether the lifetime value model trained with the correction forecast the value better on these folds.
+def choose_value_params(folds: pd.DataFrame, variants=None) -> dict[str, bool]:
+    """The :class:`CLVModel` parameters of the variant that forecast the value best on these folds.
 
-    The same judgement as :func:`choose_anchor`, between the ``corrected`` and
-    ``uncorrected`` figures; with neither measured, the correction is used.
-    Give it only folds before the last cut-off.
+    The same judgement as :func:`choose_anchor`, among the figures of
+    ``variants`` (names of :data:`VALUE_VARIANTS`, default all); with none
+    measured, the first of them. Give it only folds before the last cut-off.
     """
-    best = _best_calibrated(folds, _CORRECTION_OF)
-    return _CORRECTION_OF[best] if best else True
+    names = list(variants or VALUE_VARIANTS)
+    return dict(VALUE_VARIANTS[_best_calibrated(folds, names) or names[0]])
 
 
 def _forecast_errors(name: str, forecast: np.ndarray, actual: np.ndarray, count: np.ndarray,
@@ -392,9 +400,11 @@ def rolling_evaluation(
     outcomes_end = pd.to_datetime(folds_frame["origin"]) + pd.to_timedelta(folds_frame["horizon_days"], unit="D")
     earlier = (outcomes_end <= pd.Timestamp(last_origin)).to_numpy()
     anchor = clv_params.pop("anchor", None) or choose_anchor(folds_frame[earlier])
-    fixed_correction = clv_params.pop("correction", None)
-    variants = {name: flag for name, flag in _CORRECTION_OF.items()
-                if fixed_correction is None or flag == fixed_correction}
+    # Parameters the caller fixed are not chosen: only the variants that agree with them are trained.
+    variants = {name: params for name, params in VALUE_VARIANTS.items()
+                if all(clv_params.get(key, value) == value for key, value in params.items())}
+    for key in VALUE_VARIANTS["corrected"]:
+        clv_params.pop(key, None)
 
     for index, (horizon, origin) in enumerate(kept):
         state = at(origin)
@@ -422,15 +432,16 @@ def rolling_evaluation(
             figures["auc"] = _auc(count == 0, churn.predict_proba(state.X, horizon_days=horizon)[:, 1])
         except InsufficientDataError as error:
             notes.append(f"{origin.date()}, {horizon} days: no churn model ({error.message})")
-        for name, correction in variants.items():
+        for name, params in variants.items():
             try:
                 clv = train_value_model(tables, origin, horizon, anchor, min_train_history_days=min_train_history_days,
                                         min_train_days=min_train_days, recent_days=recent_days,
-                                        clv_params=clv_params | {"correction": correction},
+                                        clv_params=clv_params | params,
                                         features=X_train, anchor_params=trained_on.params[anchor])
-                if clv.correction_note_:
-                    notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of"
-                                 f" {train_cutoff.date()} on {train_days} days: {clv.correction_note_}")
+                note = (f"{origin.date()}, {horizon} days: lifetime value trained as of {train_cutoff.date()}"
+                        f" on {train_days} days: {clv.correction_note_}")
+                if clv.correction_note_ and note not in notes:  # said once, not per variant
+                    notes.append(note)
                 clv.rebase(state.X, state.params[anchor])
                 forecast = clv.value(state.X, horizon)
                 figures.update(_forecast_errors(name, forecast["expected_revenue"].to_numpy(), value,
@@ -438,16 +449,17 @@ def rolling_evaluation(
             except InsufficientDataError as error:
                 notes.append(f"{origin.date()}, {horizon} days: no lifetime value model {name} ({error.message})")
         _assign(folds_frame, index, figures)
-    correction = fixed_correction if fixed_correction is not None else choose_correction(folds_frame[earlier])
-    chosen = next(name for name, flag in _CORRECTION_OF.items() if flag == correction)
+    chosen_params = choose_value_params(folds_frame[earlier], variants)
+    chosen = next(name for name, params in variants.items() if params == chosen_params)
     for figure in _FIGURES:
         folds_frame[f"{figure}_model"] = folds_frame.get(f"{figure}_{chosen}", float("nan"))
-    notes.append(f"Lifetime value anchor {anchor}, {'with' if correction else 'without'} the correction by the"
-                 f" fused features: chosen on the {int(earlier.sum())} folds whose outcomes end by the last cut-off"
+    notes.append(f"Lifetime value anchor {anchor}, {'with' if chosen_params['correction'] else 'without'} the"
+                 f" correction by the fused features, {'with' if chosen_params['learn_spend_scale'] else 'without'}"
+                 f" a spend scale: chosen on the {int(earlier.sum())} folds whose outcomes end by the last cut-off"
                  f" ({last_origin}), i.e. before the last cut-off, by value calibration (the baselines' for the"
-                 " anchor, the model's trained both ways for the correction); nothing else is tuned on any fold's"
-                 " outcome window.")
-    return RollingEvaluation(folds_frame, _summarise(folds_frame), anchor, notes, {"correction": bool(correction)})
+                 f" anchor, the model's trained in {len(variants)} variants for the rest); nothing else is tuned on"
+                 " any fold's outcome window.")
+    return RollingEvaluation(folds_frame, _summarise(folds_frame), anchor, notes, chosen_params)
 
 
 def _assign(frame: pd.DataFrame, index: int, values: Mapping[str, float]) -> None:
@@ -458,7 +470,7 @@ def _assign(frame: pd.DataFrame, index: int, values: Mapping[str, float]) -> Non
 def _summarise(folds: pd.DataFrame) -> dict[str, float]:
     """Mean and standard deviation of every figure per horizon, and of the churn AUCs at their own horizon."""
     summary: dict[str, float] = {}
-    figures = [f"{kind}_{name}" for kind in _FIGURES for name in FORECASTERS + tuple(_CORRECTION_OF)
+    figures = [f"{kind}_{name}" for kind in _FIGURES for name in FORECASTERS + tuple(VALUE_VARIANTS)
                if f"{kind}_{name}" in folds]
     aucs = ["auc", "auc_bgnbd_expected", "auc_pnbd_alive"]
     for horizon, group in folds.groupby("horizon_days"):

@@ -20,8 +20,9 @@ from ai_insights.churn.clv import (
 )
 from ai_insights.churn.datasets import calibration_holdout, data_end, load_cdnow
 from ai_insights.churn.evaluation import (
+    VALUE_VARIANTS,
     choose_anchor,
-    choose_correction,
+    choose_value_params,
     future_purchases,
     future_revenue,
     rolling_evaluation,
@@ -98,27 +99,32 @@ def test_anchor_is_chosen_by_calibration_on_the_folds_given():
     assert choose_anchor(folds.assign(total_ratio_pnbd=[1.0, 1.0])) == "pareto"
 
 
-def test_correction_is_chosen_by_calibration_on_the_earlier_folds_and_passed_on(tables, evaluation):
+def test_value_variant_is_chosen_by_calibration_on_the_earlier_folds_and_passed_on(tables, evaluation):
     folds = pd.DataFrame({"total_ratio_corrected": [1.18, 0.88], "total_ratio_uncorrected": [0.98, 0.9],
-                          "mae_corrected": [1.0, 1.0], "mae_uncorrected": [2.0, 2.0]})
-    assert choose_correction(folds) is False
-    assert choose_correction(folds.assign(total_ratio_corrected=[1.0, 1.0])) is True
-    # No figure for either: the correction stays, as before the choice existed.
-    assert choose_correction(folds.assign(total_ratio_corrected=np.nan, total_ratio_uncorrected=np.nan)) is True
-    # The evaluation trained both on every fold, chose on the earlier ones, and reports the chosen one as "model".
-    chosen = "corrected" if evaluation.clv_params["correction"] else "uncorrected"
+                          "total_ratio_corrected_unscaled": [0.7, 0.6], "total_ratio_uncorrected_unscaled": [0.6, 0.6],
+                          "mae_corrected": [1.0, 1.0], "mae_uncorrected": [2.0, 2.0],
+                          "mae_corrected_unscaled": [1.0, 1.0], "mae_uncorrected_unscaled": [1.0, 1.0]})
+    assert choose_value_params(folds) == {"correction": False, "learn_spend_scale": True}
+    assert choose_value_params(folds.assign(total_ratio_uncorrected_unscaled=[1.0, 1.01])) == {
+        "correction": False, "learn_spend_scale": False}
+    assert choose_value_params(folds, ["corrected", "corrected_unscaled"]) == {
+        "correction": True, "learn_spend_scale": True}
+    # Nothing measured: the first variant, the model as it was before the choice existed.
+    assert choose_value_params(folds.iloc[:0]) == {"correction": True, "learn_spend_scale": True}
+    # The evaluation trained every variant on every fold, chose on the earlier ones, and reports it as "model".
     frame = evaluation.folds
     outcomes_end = pd.to_datetime(frame["origin"]) + pd.to_timedelta(frame["horizon_days"], unit="D")
     earlier = frame[outcomes_end <= pd.Timestamp(frame["origin"].max())]
     assert 0 < len(earlier) < len(frame)
-    assert evaluation.clv_params["correction"] == choose_correction(earlier)
+    assert evaluation.clv_params == choose_value_params(earlier)
+    chosen = next(name for name, params in VALUE_VARIANTS.items() if params == evaluation.clv_params)
     for figure in ("mae", "rmse", "r", "total_ratio", "count_ratio"):
         assert frame[f"{figure}_model"].tolist() == frame[f"{figure}_{chosen}"].tolist()
     assert evaluation.to_dict()["clv_params"] == evaluation.clv_params
-    # A correction fixed by the caller is not chosen, and the other variant is not trained.
+    # Parameters fixed by the caller are not chosen, and variants that disagree with them are not trained.
     fixed = rolling_evaluation(tables, (90,), folds=2, clv_params={"correction": False})
-    assert fixed.clv_params == {"correction": False} and "total_ratio_corrected" not in fixed.folds
-    assert fixed.folds["total_ratio_model"].tolist() == fixed.folds["total_ratio_uncorrected"].tolist()
+    assert fixed.clv_params["correction"] is False and "total_ratio_corrected" not in fixed.folds
+    assert "total_ratio_uncorrected_unscaled" in fixed.folds
 
 
 def test_without_correction_the_forecast_is_the_anchors_valued_with_the_spend_scale(tables):
