@@ -19,7 +19,7 @@ import pandas as pd
 
 from crm_bridge.contract.errors import ValidationError
 
-__all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester", "disputed_amount"]
+__all__ = ["CONTEXT_FIELDS", "DEFAULT_TEMPLATES", "ReplySuggester", "disputed_amount", "reply_context"]
 
 CONTEXT_FIELDS = {
     "customer_name": "greeting",
@@ -204,6 +204,85 @@ def disputed_amount(text: str | None) -> str | None:
     if not match:
         return None
     return " ".join(match.group(0).split())
+
+
+# Invoice payment states that are still owed: past their due date they are overdue.
+_OWED_STATES = ("not_paid", "partial")
+
+
+def reply_context(
+    customer_name: str | None,
+    today: date,
+    order: Mapping[str, Any] | None = None,
+    invoice: Mapping[str, Any] | None = None,
+    product: Mapping[str, Any] | None = None,
+    text: str | None = None,
+    message_count: int | None = None,
+) -> dict[str, Any]:
+    """A ticket's reply context (:data:`CONTEXT_FIELDS`) from plain values: the helpdesk's and ``make demo``'s.
+
+    Parameters
+    ----------
+    customer_name : str or None
+        Who the reply greets.
+    today : datetime.date
+        The day the reply is written: an owed invoice due before it is overdue.
+    order : dict, optional
+        The order the ticket is about: ``name``, ``state``, ``promised_date``
+        (else ``expected_date``), ``delivery_date`` (an order delivered is in
+        state ``delivered`` whatever its ``state``), ``amount``, ``currency``.
+    invoice : dict, optional
+        Its invoice: ``name``, ``payment_state`` (``paid``, ``not_paid``,
+        ``partial``, ...), ``amount``, ``currency``, ``due_date``.
+    product : dict, optional
+        The product concerned: ``name``, ``stock_qty`` (None when not stocked),
+        ``next_receipt_date``.
+    text : str, optional
+        The ticket's plain text, where the disputed amount is read
+        (:func:`disputed_amount`).
+    message_count : int, optional
+        Messages the customer sent about the issue.
+
+    Returns
+    -------
+    dict
+        Only the fields known; missing values (None, NaN, NaT, False) are left
+        to the suggester, which drops the sentences that need them.
+
+    Raises
+    ------
+    ValidationError
+        ``today`` is not a date.
+    """
+    if not isinstance(today, date):
+        raise ValidationError(f"today must be a date, got {today!r}", field="today")
+    today = _as_date(today)
+    context: dict[str, Any] = {"customer_name": customer_name}
+    if order:
+        delivered = order.get("delivery_date")
+        context.update(
+            order_name=order.get("name"), order_state="delivered" if not _is_missing(delivered) else order.get("state"),
+            promised_date=next((order[key] for key in ("promised_date", "expected_date")
+                                if not _is_missing(order.get(key))), None),
+            delivery_date=delivered, order_amount=order.get("amount"), currency=order.get("currency"))
+    if invoice:
+        due = invoice.get("due_date")
+        state = invoice.get("payment_state")
+        due_day = None if _is_missing(due) else _as_date(due)
+        overdue = state in _OWED_STATES and due_day is not None and due_day < today
+        context.update(invoice_name=invoice.get("name"), invoice_state="overdue" if overdue else state,
+                       invoice_amount=invoice.get("amount"), invoice_due_date=due,
+                       currency=invoice.get("currency") or context.get("currency"))
+    if product:
+        context.update(product_name=product.get("name"), stock_qty=product.get("stock_qty"),
+                       next_receipt_date=product.get("next_receipt_date"))
+    if text is not None:
+        context["disputed_amount"] = disputed_amount(text)
+    if message_count is not None:
+        context["message_count"] = message_count
+    return {key: value for key, value in context.items() if not _is_missing(value)}
+
+
 _SPACE_BEFORE_BREAK = re.compile(r"[ \t]+\n")
 
 

@@ -371,27 +371,34 @@ TICKET_TASKS = ["category", "urgency", "sentiment"]
 
 
 def _ticket_context(company, ticket) -> dict[str, Any]:
-    """The operational context of one ticket, as the reply suggester takes it."""
-    context: dict[str, Any] = {"customer_name": company.customers.set_index("customer_id").at[ticket.customer_id,
-                                                                                            "name"]}
+    """The reply context of one ticket, by the helpdesk's builder (:func:`ai_insights.nlp.replies.reply_context`)
+    from the demo's tables: an unpaid invoice past its due date on the reference date is overdue."""
+    from ai_insights.nlp.replies import reply_context
+
+    order = invoice = product = None
     if pd.notna(ticket.order_id):
-        order = company.orders.set_index("order_id").loc[int(ticket.order_id)]
-        context.update(order_name=f"S{int(ticket.order_id):05d}", order_state=order["state"],
-                       promised_date=order["commitment_date"], delivery_date=order["delivery_date"])
-        invoices = company.invoices[company.invoices["order_id"] == int(ticket.order_id)]
+        order_id = int(ticket.order_id)
+        row = company.orders.set_index("order_id").loc[order_id]
+        lines = company.order_lines[company.order_lines["order_id"] == order_id]
+        order = {"name": f"S{order_id:05d}", "state": row["state"], "promised_date": row["commitment_date"],
+                 "delivery_date": row["delivery_date"], "currency": "EUR",
+                 "amount": float((lines["qty"] * lines["price_unit"] * (1 - lines["discount"] / 100)).sum())}
+        invoices = company.invoices[company.invoices["order_id"] == order_id]
         if len(invoices):
-            invoice = invoices.iloc[0]
-            context.update(invoice_name=f"INV/{int(invoice['invoice_id']):05d}", invoice_amount=invoice["amount"],
-                           invoice_due_date=invoice["date_due"], currency="EUR",
-                           invoice_state="paid" if pd.notna(invoice["date_paid"]) else "not_paid")
+            first = invoices.iloc[0]
+            invoice = {"name": f"INV/{int(first['invoice_id']):05d}", "amount": first["amount"], "currency": "EUR",
+                       "due_date": first["date_due"],
+                       "payment_state": "paid" if pd.notna(first["date_paid"]) else "not_paid"}
     if pd.notna(ticket.product_id):
         product_id = int(ticket.product_id)
-        context.update(product_name=company.products.set_index("product_id").at[product_id, "name"],
-                       stock_qty=company.stock.loc[company.stock["product_id"] == product_id, "qty_on_hand"].sum())
-        receipts = company.incoming[company.incoming["product_id"] == product_id]
-        if len(receipts):
-            context["next_receipt_date"] = receipts["date_expected"].min()
-    return context
+        receipts = company.incoming.loc[company.incoming["product_id"] == product_id, "date_expected"]
+        product = {"name": company.products.set_index("product_id").at[product_id, "name"],
+                   "stock_qty": company.stock.loc[company.stock["product_id"] == product_id, "qty_on_hand"].sum(),
+                   "next_receipt_date": receipts.min() if len(receipts) else None}
+    name = company.customers.set_index("customer_id").at[ticket.customer_id, "name"]
+    # A demo ticket is one message: its text, as the helpdesk counts a ticket's description.
+    return reply_context(name, pd.Timestamp(company.reference_date), order=order, invoice=invoice, product=product,
+                         text=f"{ticket.subject} {ticket.body}", message_count=1)
 
 
 def tickets_and_replies(ctx: JobContext) -> Section:
