@@ -7,6 +7,12 @@ in the product's unit of measure, counted in the week of the order's
 complete weeks enter the history: the last one ends on or before ``as_of``,
 the first one starts on or after the earliest order of the company.
 
+What is forecast is :func:`sold_goods`: the products that are not services
+and appear on a line of an order that was not cancelled. Every forecast of
+a company (the Odoo run, ``make demo``) reads its tables through it, so the
+pooled interval calibration and the revenue-weighted scores are those of
+the same products everywhere.
+
 Two facts the tables cannot give, and how they are handled:
 
 * **When a product was launched.** The ``products`` table has no creation
@@ -35,7 +41,8 @@ import pandas as pd
 
 from crm_bridge.contract.errors import InsufficientDataError, ValidationError
 
-__all__ = ["CENSORED_COLUMNS", "REQUIRED_COLUMNS", "DemandHistory", "week_start", "weekly_demand"]
+__all__ = ["CENSORED_COLUMNS", "GOODS_COLUMNS", "REQUIRED_COLUMNS", "DemandHistory", "sold_goods", "week_start",
+           "weekly_demand"]
 
 #: Columns of each table the forecast reads (and no other).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,6 +52,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "products": ("product_id", "category"),
     "warehouses": ("warehouse_id",),
 }
+#: Columns :func:`sold_goods` reads besides :data:`REQUIRED_COLUMNS`.
+GOODS_COLUMNS: dict[str, tuple[str, ...]] = {"products": ("product_id", "type")}
+#: Product type (``products.type``) that is never forecast: nothing of it is stocked.
+SERVICE_TYPE = "service"
 #: Columns of the ``censored`` argument: a product out of stock in a warehouse during a week.
 CENSORED_COLUMNS = ("product_id", "warehouse_id", "week")
 
@@ -119,15 +130,57 @@ def _launch(qty: np.ndarray) -> np.ndarray:
     return np.where(sold.any(axis=1), sold.argmax(axis=1), qty.shape[-1])
 
 
-def _table(tables: Any, name: str) -> pd.DataFrame:
+def _table(tables: Any, name: str, columns: Mapping[str, tuple[str, ...]] = REQUIRED_COLUMNS) -> pd.DataFrame:
     frame = tables.get(name)
     if frame is None:
         raise ValidationError(f"The demand forecast needs the {name!r} table.", code="missing_table", field=name)
-    missing = [column for column in REQUIRED_COLUMNS[name] if column not in frame.columns]
+    missing = [column for column in columns[name] if column not in frame.columns]
     if missing:
         raise ValidationError(f"Table {name!r} lacks columns {missing}.", code="missing_columns", field=name,
                               details={"missing": missing})
     return frame
+
+
+def sold_goods(tables: Mapping[str, pd.DataFrame] | Any) -> dict[str, pd.DataFrame]:
+    """The company tables limited to the products the demand forecast forecasts: the goods that sold.
+
+    A good is a product whose ``type`` is not ``"service"``; it sold when a
+    line of an order that was not cancelled holds it (at any date: the
+    history's window is :func:`weekly_demand`'s business). Services are
+    not stocked, and a good never sold has nothing to learn from: neither
+    is forecast, so neither enters the backtest's pooled intervals and
+    scores nor gets a reordering rule.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame, or CompanyTables
+        As :func:`weekly_demand` reads them; ``products`` also with
+        :data:`GOODS_COLUMNS`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Every table as given, but ``products`` limited to the goods that
+        sold and ``order_lines`` to the lines of those goods.
+
+    Raises
+    ------
+    ValidationError
+        ``missing_table`` or ``missing_columns``.
+    InsufficientDataError
+        No good has been sold yet.
+    """
+    if hasattr(tables, "public_tables"):
+        tables = tables.public_tables()
+    products = _table(tables, "products", GOODS_COLUMNS)
+    orders, lines = _table(tables, "orders"), _table(tables, "order_lines")
+    live = orders.loc[orders["state"].astype(str) != "cancelled", "order_id"]
+    sold = lines.loc[lines["order_id"].isin(live), "product_id"]
+    goods = products[(products["type"].astype(str) != SERVICE_TYPE) & products["product_id"].isin(sold)]
+    if goods.empty:
+        raise InsufficientDataError("No good has been sold yet: nothing to forecast.", field="products",
+                                    details={"products": len(products)})
+    return {**tables, "products": goods, "order_lines": lines[lines["product_id"].isin(goods["product_id"])]}
 
 
 def _censored_cells(censored: pd.DataFrame | None, products: pd.Index, warehouses: pd.Index,

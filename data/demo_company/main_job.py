@@ -192,16 +192,17 @@ def demand_forecast(ctx: JobContext) -> Section:
     """Forecast weekly demand per product, segment and warehouse; the promise step reads its daily demand.
 
     The forecaster (``ai_insights.forecast``) learns on the company's history
-    up to its reference date and measures its value added against seasonal
-    naive on its own backtest. ``ctx.results["forecast"]`` keeps the
+    of the goods that sold (``ai_insights.forecast.sold_goods``, the products
+    the Odoo run forecasts) up to its reference date and measures its value
+    added against seasonal naive on its own backtest. ``ctx.results["forecast"]`` keeps the
     forecast; the days of cover of the pricing guardrail read its demand per
     day (``ai_insights.forecast.demand.daily_demand``), as the sale order
     does in Odoo when ``fusion_forecast`` is installed.
     """
-    from ai_insights.forecast import DemandForecaster, weekly_demand
+    from ai_insights.forecast import DemandForecaster, sold_goods, weekly_demand
 
     company = ctx.company
-    history = weekly_demand(company.public_tables(), as_of=company.reference_date)
+    history = weekly_demand(sold_goods(company.public_tables()), as_of=company.reference_date)
     forecast = DemandForecaster(horizon=FORECAST_HORIZON_WEEKS).fit(history).predict()
     ctx.results["forecast"] = forecast
     metrics = forecast.metrics

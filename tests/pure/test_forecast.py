@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_insights.forecast import DemandForecaster, weekly_demand
+from ai_insights.forecast import DemandForecaster, sold_goods, weekly_demand
 from ai_insights.forecast.demand import demand_over
 from ai_insights.forecast.hierarchy import LEVELS
 from ai_insights.forecast.methods import INTERMITTENT_METHODS
@@ -89,6 +89,42 @@ def test_weekly_demand_counts_orders_not_cancelled_in_complete_weeks():
 
 
 # --------------------------------------------------------------------------- censored weeks
+
+
+def test_only_the_goods_that_sold_are_forecast():
+    # 1 and 2 are goods that sold, 3 a service that sold, 4 a good never sold, 5 a good only on a cancelled order.
+    tables, end = poisson_company({1: 5.0, 2: 3.0, 3: 4.0}, weeks=40, categories=dict.fromkeys(range(1, 6), "Tools"))
+    tables["products"]["type"] = ["storable", "consumable", "service", "storable", "storable"]
+    orders, lines = tables["orders"], tables["order_lines"]
+    cancelled = pd.DataFrame([(9000, 1, 1, START + pd.Timedelta(days=8), "cancelled")], columns=orders.columns)
+    tables["orders"] = pd.concat([orders, cancelled], ignore_index=True)
+    tables["order_lines"] = pd.concat([lines, pd.DataFrame([(9000, 9000, 5, 9.0, 10.0, 0.0)],
+                                                           columns=lines.columns)])
+    goods = sold_goods(tables)
+    assert goods["products"]["product_id"].tolist() == [1, 2]
+    assert set(goods["order_lines"]["product_id"]) == {1, 2}
+    assert goods["orders"] is tables["orders"] and goods["customers"] is tables["customers"]
+    assert weekly_demand(goods, as_of=end).products["product_id"].tolist() == [1, 2]
+
+    # The goods' intervals are those of a company that never sold the service: its errors are not pooled in.
+    without_service = {**tables, "order_lines": lines[lines["product_id"] != 3]}
+    goods_only = DemandForecaster().fit(weekly_demand(without_service, as_of=end)).predict()
+    pooled = [DemandForecaster().fit(weekly_demand(source, as_of=end)).predict() for source in (goods, tables)]
+    rows = goods_only.frame["product_id"].isin([1, 2])
+    assert np.allclose(pooled[0].quantile(0.95), goods_only.quantile(0.95)[rows])
+    every_product = pooled[1].frame["product_id"].isin([1, 2]).to_numpy()
+    assert not np.allclose(pooled[1].quantile(0.95)[every_product], pooled[0].quantile(0.95))
+
+
+def test_sold_goods_says_what_is_missing():
+    tables, _ = poisson_company({1: 5.0}, weeks=10)
+    with pytest.raises(ValidationError) as raised:
+        sold_goods(tables)
+    assert raised.value.code == "missing_columns" and raised.value.details == {"missing": ["type"]}
+    tables["products"]["type"] = "service"
+    with pytest.raises(InsufficientDataError) as raised:
+        sold_goods(tables)
+    assert raised.value.field == "products"
 
 
 def test_censored_weeks_are_not_zero_demand():

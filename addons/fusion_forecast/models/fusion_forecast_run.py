@@ -88,9 +88,15 @@ class FusionForecastRun(models.Model):
     def _get_fusion_tables(self, company):
         """{table: DataFrame} of ``company`` for ``ai_insights.forecast.weekly_demand``: goods that sold only.
 
-        The customers' segment is the reader's rule (a company is B2B, a person
-        B2C), read for the orders' customers only.
+        The products forecast are the core's ``ai_insights.forecast.sold_goods``
+        (not services, on an order that was not cancelled), as ``make demo``
+        forecasts them. The customers' segment is the reader's rule (a company
+        is B2B, a person B2C), read for the orders' customers only.
+
+        Raises ``InsufficientDataError`` when no good has been sold yet.
         """
+        from ai_insights.forecast.history import sold_goods  # the package loads statsforecast: only here
+
         backend = OrmBackend(self.sudo().env)
         purposes = self.env["fusion.data.purpose"]
         try:
@@ -106,18 +112,11 @@ class FusionForecastRun(models.Model):
             raise UserError(self.env._(
                 "The demand forecast needs fields without a declared purpose (%(fields)s): declare their purpose "
                 "in Settings > ERP-CRM Fusion > Declared data uses.", fields=listed)) from error
-        goods = tables["products"][tables["products"]["type"].astype(str) != "service"]
-        lines = tables["order_lines"]
-        lines = lines[lines["product_id"].isin(goods["product_id"])]
         partner_ids = sorted(int(i) for i in tables["orders"]["customer_id"].dropna().unique())
         segments = self._get_fusion_segments(
             self.env["res.partner"].sudo().with_context(active_test=False).browse(partner_ids))
-        tables.update(
-            order_lines=lines,
-            products=goods[goods["product_id"].isin(lines["product_id"])],
-            customers=pd.DataFrame({"customer_id": list(segments), "segment": list(segments.values())}),
-        )
-        return tables
+        tables["customers"] = pd.DataFrame({"customer_id": list(segments), "segment": list(segments.values())})
+        return sold_goods(tables)
 
     @api.model
     def _get_fusion_segments(self, partners):
@@ -138,10 +137,8 @@ class FusionForecastRun(models.Model):
 
         run_vals = {"company_id": company.id, "horizon_weeks": company.fusion_forecast_horizon_weeks,
                     "service_level": company.fusion_forecast_service_level}
-        tables = self._get_fusion_tables(company)
         try:
-            if tables["products"].empty:
-                raise InsufficientDataError("no product has been sold yet")
+            tables = self._get_fusion_tables(company)
             history = weekly_demand(tables, as_of=fields.Date.context_today(self))
             forecast = DemandForecaster(horizon=company.fusion_forecast_horizon_weeks).fit(history).predict()
         except InsufficientDataError as error:

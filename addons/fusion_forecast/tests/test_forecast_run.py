@@ -61,6 +61,21 @@ class TestForecastRun(ForecastSalesCommon):
         self.assertEqual(len(set(self.Forecast.search([("kind", "=", "forecast")]).mapped("week"))), 4)
         self.assertEqual(self.Run.search_count([("company_id", "=", self.company.id)]), 2)
 
+    def test_the_products_forecast_are_the_goods_that_sold(self):
+        # The core's sold_goods, as make demo forecasts them: not the service, not a good only on a cancelled
+        # order, not a good never sold.
+        cancelled_only, never_sold = self.env["product.product"].create([
+            {"name": "Forecast cancelled goods", "is_storable": True, "list_price": 5.0},
+            {"name": "Forecast unsold goods", "is_storable": True, "list_price": 5.0}])
+        order = self.env["sale.order"].create({
+            "partner_id": self.customers[0].id,
+            "order_line": [Command.create({"product_id": cancelled_only.id, "product_uom_qty": 4})]})
+        order._action_cancel()
+        tables = self.Run._get_fusion_tables(self.company)
+        self.assertEqual(set(tables["products"]["product_id"]), set(self.goods.ids))
+        self.assertEqual(set(tables["order_lines"]["product_id"]), set(self.goods.ids))
+        self.assertNotIn(never_sold.id, set(tables["products"]["product_id"]))
+
     def test_reading_the_company_does_not_query_per_product(self):
         self.Run._get_fusion_tables(self.company)  # warm the caches
         self.env.invalidate_all()
