@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
 from ai_insights.actions import CUSTOMER_TRIGGERS, EVENT_TRIGGERS, Rule, evaluate_rules, measure_impact, plan_offers
+from ai_insights.actions.offers import OFFER_DAYS, deliverable, offer_candidates
 from ai_insights.actions.signals import signal_frame
 from crm_bridge.contract.errors import FusionError
 from crm_bridge.pricing.guardrail import PricingPolicy
@@ -16,7 +17,7 @@ from crm_bridge.tables.odoo import customer_segment
 
 from .fusion_action_signal import TRIGGER_SELECTION
 
-OFFER_DAYS = 14  # an offered product must reach the customer within this many days
+__all__ = ["OFFER_DAYS", "FusionActionRule"]  # OFFER_DAYS: the core's, imported from here by fusion_recommend
 
 
 class FusionActionRule(models.Model):
@@ -67,8 +68,10 @@ class FusionActionRule(models.Model):
     do_offer = fields.Boolean("Create a retention offer")
     offer_discount = fields.Float("Offer discount (%)", digits=(16, 2),
                                   help="Lowered to what the pricing guardrail allows for the product and customer.")
-    offer_product_ids = fields.Many2many("product.product", string="Products to offer",
-                                         help="In order of preference; only those deliverable in time are used.")
+    offer_product_ids = fields.Many2many(
+        "product.product", string="Products to offer",
+        help="In order of preference; only those deliverable in time are used. Empty: the products each customer "
+             "buys most, most bought first.")
     do_escalate = fields.Boolean("Escalate")
     escalate_user_id = fields.Many2one("res.users", "Escalate to")
     do_hold_promotion = fields.Boolean("Hold back promotions of the product")
@@ -139,8 +142,6 @@ class FusionActionRule(models.Model):
                 raise ValidationError(self.env._("The email template must be one for contacts (res.partner)."))
             if rule.do_escalate and not rule.escalate_user_id:
                 raise ValidationError(self.env._("Rule %s escalates: choose to whom.", rule.name))
-            if rule.do_offer and not rule.offer_product_ids:
-                raise ValidationError(self.env._("Rule %s makes offers: choose the products to offer.", rule.name))
             if rule.outcome_days < 1:
                 raise ValidationError(self.env._("The outcome window is at least one day."))
 
@@ -394,37 +395,54 @@ class FusionActionRule(models.Model):
         """
         return {}
 
-    def _get_fusion_offer_products(self, today):
-        """The products table of :func:`plan_offers`: price, cost, category, cover and deliverability.
+    def _get_fusion_offer_products(self, products, today):
+        """The products table of :func:`plan_offers` for ``products``: price, cost, category, cover, deliverability.
 
-        Held-back products are not deliverable for offers; the days of cover
-        come from ``_get_fusion_offer_cover``.
+        Deliverability is the core's :func:`~ai_insights.actions.offers.deliverable`
+        (held-back products are not offered); the days of cover come from
+        ``_get_fusion_offer_cover``.
         """
-        products = self.offer_product_ids.with_company(self.company_id)
+        products = products.with_company(self.company_id)
         cover = self._get_fusion_offer_cover(products, today)
-        rows = []
-        for product in products:
-            lead = min(product.seller_ids.mapped("delay") or [OFFER_DAYS + 1])
-            stocked = not product.is_storable or product.free_qty >= 1 or lead <= OFFER_DAYS
-            rows.append({
-                "product_id": product.id, "cost": product.standard_price, "list_price": product.lst_price or 0.01,
-                "category": str(product.categ_id.id), "cover_days": cover.get(product.id, np.nan),
-                "deliverable": stocked and not product.fusion_promotion_hold,
-            })
-        return pd.DataFrame(rows), products
+        return pd.DataFrame({
+            "product_id": products.ids,
+            "cost": products.mapped("standard_price"),
+            "list_price": [product.lst_price or 0.01 for product in products],
+            "category": [str(product.categ_id.id) for product in products],
+            "cover_days": [cover.get(product.id, np.nan) for product in products],
+            "deliverable": deliverable(
+                products.mapped("is_storable"), products.mapped("free_qty"),
+                [min(product.seller_ids.mapped("delay"), default=np.nan) for product in products],
+                products.mapped("fusion_promotion_hold")),
+        }, columns=["product_id", "cost", "list_price", "category", "cover_days", "deliverable"])
+
+    def _get_fusion_offer_purchases(self, partners):
+        """What ``partners`` bought in this rule's company (confirmed orders), in one grouped query.
+
+        Returns ``customer_id``, ``product_id``, ``qty``: the purchases
+        :func:`offer_candidates` ranks when the rule lists no products.
+        """
+        groups = self.env["sale.order.line"]._read_group(
+            [("order_partner_id", "in", partners.ids), ("state", "=", "sale"), ("product_id", "!=", False),
+             ("company_id", "=", self.company_id.id)],
+            ["order_partner_id", "product_id"], ["product_uom_qty:sum"])
+        return pd.DataFrame([(partner.id, product.id, qty) for partner, product, qty in groups],
+                            columns=["customer_id", "product_id", "qty"])
 
     def _execute_offers(self, logs, subjects, updates):
-        """Quotations with the guarded discount on the first deliverable product with room."""
-        table, products = self._get_fusion_offer_products(fields.Date.context_today(self))
+        """Quotations with the guarded discount on the first deliverable candidate product with room.
+
+        The candidates are the core's :func:`offer_candidates`: the rule's
+        products, or each customer's most bought ones when it lists none.
+        """
         by_partner = subjects.drop_duplicates("subject_id").set_index("subject_id")
         customers = pd.DataFrame({"customer_id": logs.partner_id.ids})
         customers["churn_risk"] = by_partner["churn_risk"].reindex(customers["customer_id"]).to_numpy()
         customers["clv"] = by_partner["clv"].reindex(customers["customer_id"]).to_numpy()
-        candidates = pd.DataFrame({
-            "customer_id": np.repeat(customers["customer_id"].to_numpy(), len(products)),
-            "product_id": np.tile(products.ids, len(customers)),
-            "rank": np.tile(np.arange(len(products)), len(customers)),
-        })
+        purchases = None if self.offer_product_ids else self._get_fusion_offer_purchases(logs.partner_id)
+        candidates = offer_candidates(customers["customer_id"], self.offer_product_ids.ids, purchases)
+        products = self.env["product.product"].browse(candidates["product_id"].unique().tolist())
+        table = self._get_fusion_offer_products(products, fields.Date.context_today(self))
         offers = plan_offers(customers, candidates, table, self.offer_discount / 100,
                              self._get_fusion_action_pricing_policy(products)).set_index("customer_id")
         offered = [log for log in logs if offers.loc[log.partner_id.id, "status"] == "offer"]

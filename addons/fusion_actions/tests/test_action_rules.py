@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from ai_insights.actions import control_draw
+from ai_insights.actions import OFFER_DAYS, control_draw
 
 from .common import FusionActionsCommon
 
@@ -16,7 +16,7 @@ class TestActionRules(FusionActionsCommon):
 
     def test_impossible_rules_are_refused(self):
         for values in ({"min_clv": 5000, "max_clv": 1000}, {"threshold": 1.5}, {"do_email": True},
-                       {"do_offer": True, "offer_discount": 10.0}, {"do_activity": False},
+                       {"do_offer": True}, {"do_activity": False},
                        {"do_escalate": True}, {"trigger": "scarce_product"}):
             with self.subTest(values=values), self.assertRaises(ValidationError), self.env.cr.savepoint():
                 self.make_rule(**values)
@@ -86,6 +86,43 @@ class TestActionRules(FusionActionsCommon):
             self.assertGreaterEqual(line.price_unit * (1 - line.discount / 100), 60.0 / 0.85 - 0.01)
             self.assertEqual(log.offer_status, "capped")
             self.assertIn("offer", log.actions_done)
+
+    def test_offers_without_listed_products_go_to_what_each_customer_buys_most(self):
+        favourite = self.env["product.product"].create({"name": "Favourite", "type": "consu", "lst_price": 50.0,
+                                                        "standard_price": 20.0})
+        first, second, nothing = self.risky[:3]
+        orders = self.env["sale.order"].create([
+            {"partner_id": first.id, "order_line": [(0, 0, {"product_id": favourite.id, "product_uom_qty": 5}),
+                                                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]},
+            {"partner_id": second.id, "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})]},
+        ])
+        orders.action_confirm()
+        rule = self.make_rule(do_offer=True, offer_discount=10.0, control_share=0)  # no products listed
+        rule._run_rules()
+        logs = {log.partner_id: log for log in self.logs(rule)}
+        self.assertEqual(logs[first].sale_order_id.order_line.product_id, favourite)
+        self.assertEqual(logs[second].sale_order_id.order_line.product_id, self.product)
+        self.assertFalse(logs[nothing].sale_order_id)
+        self.assertEqual(logs[nothing].offer_status, "no_deliverable_product")
+
+    def test_deliverability_is_the_cores(self):
+        vendor = self.env["res.partner"].create({"name": "Fast vendor"})
+        Product = self.env["product.product"]
+        products = Product.create([
+            {"name": "Stocked, none free, no vendor", "type": "consu", "is_storable": True},
+            {"name": "Stocked, fast vendor", "type": "consu", "is_storable": True,
+             "seller_ids": [(0, 0, {"partner_id": vendor.id, "delay": OFFER_DAYS})]},
+            {"name": "Stocked, slow vendor", "type": "consu", "is_storable": True,
+             "seller_ids": [(0, 0, {"partner_id": vendor.id, "delay": OFFER_DAYS + 1})]},
+            {"name": "Consumable", "type": "consu"},
+            {"name": "Service", "type": "service"},
+            {"name": "Held back", "type": "consu"},
+        ])
+        products[-1].product_tmpl_id.fusion_promotion_hold = True
+        rule = self.make_rule()
+        table = rule._get_fusion_offer_products(products, fields.Date.context_today(rule))
+        self.assertEqual(table["product_id"].tolist(), products.ids)
+        self.assertEqual(table["deliverable"].tolist(), [False, True, False, True, True, False])
 
     def test_outcomes_and_impact(self):
         rule = self.make_rule(outcome_days=30)
