@@ -63,3 +63,37 @@ def test_refuses_too_few_customers_and_unknown_anchor(fitted):
         CLVModel(min_customers=100).fit(X.iloc[:30], bought.iloc[:30])
     with pytest.raises(ValidationError):
         CLVModel(anchor="crystal_ball").fit(X, bought)
+
+
+def test_bgnbd_fit_falls_back_to_bounds_where_bfgs_alone_does_not_converge():
+    """Nobody drops out: BFGS in log space walks off to an edge of the parameters and fails; the bounded fit ends."""
+    import pandas as pd
+
+    from ai_insights.churn.clv import FIT_ATTEMPTS, fit_rfm_model, rfm_forecast
+
+    rng = np.random.default_rng(5)
+    rates = rng.gamma(1.0, 1 / 60, size=800)  # purchases a day, about as the demo company's customers
+    T = rng.uniform(50, 450, size=800)
+    frequency, recency = [], []
+    for rate, tenure in zip(rates, T):
+        times = np.cumsum(rng.exponential(1 / rate, size=300))
+        times = times[times < tenure]
+        frequency.append(max(len(times) - 1, 0))
+        recency.append(times[-1] - times[0] if len(times) > 1 else 0.0)
+    summary = pd.DataFrame({"frequency": frequency, "recency": recency, "T": T})
+    with pytest.raises(InsufficientDataError):  # the unpenalised BFGS fit alone fails here
+        fit_rfm_model(summary, "bgnbd", FIT_ATTEMPTS["bgnbd"][:1])
+    params = fit_rfm_model(summary, "bgnbd")
+    assert all(np.isfinite(value) and value > 0 for value in params.values())
+    # A better fit than the penalised one the sequence fell to before: a higher unpenalised likelihood.
+    from lifetimes import BetaGeoFitter
+
+    def negative_log_likelihood(fitted):
+        log_params = np.log([fitted[name] for name in ("r", "alpha", "a", "b")])
+        return BetaGeoFitter._negative_log_likelihood(
+            log_params, summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float),
+            summary["T"].to_numpy(float), np.ones(len(summary)), 0.0)
+
+    penalised = fit_rfm_model(summary, "bgnbd", FIT_ATTEMPTS["bgnbd"][2:])
+    assert negative_log_likelihood(params) < negative_log_likelihood(penalised)
+    assert rfm_forecast(summary, params, "bgnbd", 100)["expected"].notna().all()
