@@ -501,7 +501,9 @@ def actions_and_impact(ctx: JobContext) -> Section:
                                     "(ERP-CRM Fusion > Action impact); the simulation needs the demo company.")])
     from demo_company.simulation import simulate_rules
 
-    simulation = simulate_rules(ctx.company, forecast_daily=_forecast_daily(ctx))
+    # The churn step's production scores and card: the churn risk and lifetime value Odoo's rules read
+    simulation = simulate_rules(ctx.company, forecast_daily=_forecast_daily(ctx), scores=ctx.results.get("churn"),
+                                card=ctx.results.get("churn_card"))
     ctx.results["actions"] = simulation
     section = Section(
         words("Prediction to action: measured impact"),

@@ -1,12 +1,16 @@
 """The whole prediction-to-action loop on the demo company, scored by its hidden response model.
 
-1. **Predict**: a churn model is trained on the company's history
-   (:func:`ai_insights.churn.model.train_churn_model`) and scores every customer
-   as of the reference date, with reasons.
+1. **Predict**: every customer's churn probability and lifetime value
+   (expected margin) as of the reference date, with reasons: the scores of the
+   main job's churn step, i.e. the production models of
+   :mod:`ai_insights.churn.production` at the company's churn horizon, the
+   ones Odoo stores in ``fusion.churn.score`` and its rules read.
 2. **Act**: the rules are evaluated (:func:`evaluate_rules`): consent,
    episodes, a deterministic control group; customers acted on with an
-   ``offer`` get a discount on a product they buy that can be delivered in
-   time, capped by the pricing guardrail (:func:`plan_offers`).
+   ``offer`` get a discount on one of the products they buy most
+   (:func:`offer_candidates`: the demo's rules list no products) that is
+   :func:`deliverable` in time, capped by the pricing guardrail given their
+   churn risk and lifetime value (:func:`plan_offers`), as in Odoo.
 3. **Observe**: what customers do over the next ``horizon_days`` is decided
    by ``demo_company.simulate_outcomes``, the generator's hidden response
    model (persuadables, sleeping dogs, loyal customers who simply take the
@@ -33,15 +37,17 @@ import pandas as pd
 
 from ai_insights.actions.evaluate import evaluate_rules
 from ai_insights.actions.impact import ImpactReport, measure_impact
-from ai_insights.actions.offers import plan_offers
+from ai_insights.actions.offers import deliverable, offer_candidates, plan_offers
 from ai_insights.actions.rules import Rule
-from ai_insights.churn.datasets import data_end, demo_tables, latest_cutoffs
+from ai_insights.churn.datasets import data_end, demo_tables
 from ai_insights.churn.features import build_features
-from ai_insights.churn.model import train_churn_model
+from ai_insights.churn.production import churn_and_value_scores, train_production_models
+from ai_insights.registry.store import ModelCard
 from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import PricingPolicy
 
-__all__ = ["DEMO_RULES", "RuleSimulation", "DemoSimulation", "demo_subjects", "demo_offer_inputs", "simulate_rules"]
+__all__ = ["DEMO_RULES", "RuleSimulation", "DemoSimulation", "demo_subjects", "demo_offer_inputs", "production_scores",
+           "simulate_rules"]
 
 # A good rule (risky customers, a call and an offer) and a bad one (a discount mailed to loyal customers).
 DEMO_RULES = (
@@ -50,8 +56,6 @@ DEMO_RULES = (
     Rule(2, "Discount email to low-risk customers", trigger="churn_risk", threshold=0.0, max_risk=0.3,
          actions=("email", "offer"), discount=0.10, control_share=0.5, action_cost=0.05),
 )
-CHURN_HORIZON_DAYS = 120
-OFFER_DAYS = 14  # an offered product must reach the customer within this many days
 
 
 @dataclass(frozen=True)
@@ -107,51 +111,83 @@ class DemoSimulation:
         }
 
 
-def demo_subjects(company: Any, model_version: str = "churn v1", horizon_days: int = CHURN_HORIZON_DAYS
-                  ) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Customers as subjects for :func:`evaluate_rules`: churn risk with reasons, segment, contact, consent.
+def production_scores(company: Any) -> tuple[pd.DataFrame, ModelCard]:
+    """The churn step's scores, for callers that run the simulation alone.
 
-    Trains the churn model on the company's latest windows and scores every
-    customer as of the end of the data. Returns the subjects and the model's
-    held-out metrics.
+    The production models (:func:`train_production_models`) at the main
+    job's churn horizon, scored as of the end of the data
+    (:func:`churn_and_value_scores`), as ``main_job.churn_and_value`` does.
+    Returns the scores (indexed by customer) and the model card.
     """
+    from demo_company.main_job import CHURN_HORIZON_DAYS
+
     tables = demo_tables(company)
-    model, card = train_churn_model(tables, *latest_cutoffs(tables, horizon_days), horizon_days=horizon_days,
-                                    version=model_version)
-    scores = model.score(build_features(tables, data_end(tables)))
+    trained = train_production_models(tables, CHURN_HORIZON_DAYS)
+    scores = churn_and_value_scores(trained.churn, trained.value, build_features(tables, data_end(tables)),
+                                    trained.value_horizon_days)
+    return scores, trained.card
+
+
+def demo_subjects(company: Any, scores: pd.DataFrame | None = None, card: ModelCard | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Customers as subjects for :func:`evaluate_rules`: churn risk with reasons, lifetime value, segment, consent.
+
+    Parameters
+    ----------
+    company : demo_company.DemoCompany
+        The generated company.
+    scores : DataFrame, optional
+        :func:`churn_and_value_scores` of the churn step (``churn_probability``,
+        ``expected_margin``, ``reason_1``... indexed by customer); default:
+        :func:`production_scores`.
+    card : ModelCard, optional
+        The model card of those scores (its name, version and metrics).
+
+    Returns
+    -------
+    tuple of (DataFrame, dict)
+        The subjects, ``clv`` being the expected margin (Odoo's lifetime
+        value), and the card's numeric metrics.
+    """
+    if scores is None:
+        scores, card = production_scores(company)
     reasons = scores.filter(like="reason_").apply(lambda row: "; ".join(r for r in row if r), axis=1)
     customers = company.customers.set_index("customer_id").loc[scores.index]
     subjects = pd.DataFrame({
         "subject_id": scores.index.to_numpy(),
-        "churn_risk": scores["churn_probability"].to_numpy(),
+        "churn_risk": scores["churn_probability"].to_numpy(float),
+        "clv": scores["expected_margin"].to_numpy(float),
         "segment": customers["segment"].astype(str).to_numpy(),
         "email": customers["email"].to_numpy(),
         "consent_email": customers["consent_email"].to_numpy(bool),
         "phone": customers["phone"].to_numpy(),
         "consent_sms": customers["consent_sms"].to_numpy(bool),
-        "model_version": f"{card.name} {card.version}",
+        "model_version": f"{card.name} {card.version}" if card else "",
         "reasons": reasons.to_numpy(),
     })
-    return subjects, card.metrics
+    metrics = {name: float(value) for name, value in (card.metrics if card else {}).items()
+               if isinstance(value, int | float | np.number)}
+    return subjects, metrics
 
 
-def demo_offer_inputs(company: Any, today: date, top: int = 3,
+def demo_offer_inputs(company: Any, today: date,
                       forecast_daily: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each customer's ``top`` most bought products, and the products' guardrail and delivery inputs.
+    """What each customer bought, and the products' guardrail and delivery inputs.
 
-    A product is deliverable when there is stock, or it can be bought in
-    within :data:`OFFER_DAYS`; its days of cover are
-    :func:`crm_bridge.pricing.cover.cover_from_tables`, the rule the sale
-    order and the action rules use, from the demand forecast's demand per
-    day (``forecast_daily``, ``ai_insights.forecast.demand.daily_demand``)
-    where given, as the sale order reads it when ``fusion_forecast`` is
-    installed, and from trailing sales otherwise.
+    The purchases (``customer_id``, ``product_id``, ``qty`` of confirmed and
+    delivered orders) feed :func:`offer_candidates`. A product is
+    :func:`deliverable` as Odoo decides it: a consumable or a service always,
+    a storable product with a free unit or a vendor within the offer window.
+    Its days of cover are :func:`crm_bridge.pricing.cover.cover_from_tables`,
+    the rule the sale order and the action rules use, from the demand
+    forecast's demand per day (``forecast_daily``,
+    ``ai_insights.forecast.demand.daily_demand``) where given, as the sale
+    order reads it when ``fusion_forecast`` is installed, and from trailing
+    sales otherwise.
     """
-    orders = company.orders[company.orders["state"] != "cancelled"]
-    lines = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")
-    bought = lines.groupby(["customer_id", "product_id"], as_index=False)["qty"].sum()
-    bought["rank"] = bought.groupby("customer_id")["qty"].rank(method="first", ascending=False)
-    candidates = bought[bought["rank"] <= top]
+    orders = company.orders[company.orders["state"].isin(("confirmed", "delivered"))]
+    purchases = company.order_lines.merge(orders[["order_id", "customer_id"]], on="order_id")[
+        ["customer_id", "product_id", "qty"]]
     products = company.products.set_index("product_id")
     cover = cover_from_tables(company.public_tables(), today, forecast_daily=forecast_daily).reindex(products.index)
     products = pd.DataFrame({
@@ -160,9 +196,10 @@ def demo_offer_inputs(company: Any, today: date, top: int = 3,
         "list_price": products["list_price"].to_numpy(float),
         "category": products["category"].astype(str).to_numpy(),
         "cover_days": cover["cover_days"].to_numpy(float),
-        "deliverable": ((cover["free_qty"] >= 1) | (products["vendor_lead_days"] <= OFFER_DAYS)).to_numpy(),
+        "deliverable": deliverable(products["type"].to_numpy() == "storable", cover["free_qty"].to_numpy(float),
+                                   products["vendor_lead_days"].to_numpy(float)),
     })
-    return candidates, products
+    return purchases, products
 
 
 def simulate_rules(
@@ -172,6 +209,8 @@ def simulate_rules(
     horizon_days: int = 90,
     seed: int = 0,
     forecast_daily: pd.Series | None = None,
+    scores: pd.DataFrame | None = None,
+    card: ModelCard | None = None,
 ) -> DemoSimulation:
     """Run the loop (predict, act, observe, measure) for each rule on a demo company.
 
@@ -191,14 +230,17 @@ def simulate_rules(
         Demand per day of each product (``product_id`` index) from the
         demand forecast: the offers' days of cover read it
         (:func:`demo_offer_inputs`).
+    scores, card : DataFrame, ModelCard, optional
+        The churn step's scores and card (:func:`demo_subjects`); computed
+        as that step does when not given.
     """
     from demo_company import simulate_outcomes
 
     policy = policy or PricingPolicy()
     today = company.reference_date
-    subjects, metrics = demo_subjects(company)
+    subjects, metrics = demo_subjects(company, scores, card)
     decisions = evaluate_rules(rules, subjects, today)
-    candidates, products = demo_offer_inputs(company, today, forecast_daily=forecast_daily)
+    purchases, products = demo_offer_inputs(company, today, forecast_daily=forecast_daily)
     by_id = subjects.set_index("subject_id")
     runs = []
     unmeasured: dict[str, str] = {}
@@ -209,8 +251,8 @@ def simulate_rules(
         discount = np.zeros(len(acted))
         offer_counts: dict[str, int] = {}
         if "offer" in rule.actions and len(acted):
-            customers = pd.DataFrame({"customer_id": acted["subject_id"].to_numpy(),
-                                      "churn_risk": by_id.loc[acted["subject_id"], "churn_risk"].to_numpy()})
+            customers = by_id.loc[acted["subject_id"], ["churn_risk", "clv"]].rename_axis("customer_id").reset_index()
+            candidates = offer_candidates(customers["customer_id"], purchases=purchases)  # no products listed
             offers = plan_offers(customers, candidates, products, rule.discount, policy)
             discount = offers["discount"].to_numpy(float)
             offer_counts = {reason: int(n) for reason, n in offers["reason"].value_counts().items()}
@@ -235,4 +277,4 @@ def simulate_rules(
             true_uplift=float(nobody["churned"].mean() - everybody["churned"].mean()),
         ))
     return DemoSimulation(tuple(runs), model_version=str(subjects["model_version"].iloc[0]),
-                          model_metrics={k: float(v) for k, v in metrics.items()}, unmeasured=unmeasured)
+                          model_metrics=metrics, unmeasured=unmeasured)
