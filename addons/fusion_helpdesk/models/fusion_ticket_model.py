@@ -12,8 +12,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ai_insights.nlp import TicketAnalyzer, ticket_texts
-from ai_insights.nlp.seed import load_seed_corpus, read_seed_card
-from ai_insights.nlp.training import OWN_TICKET_WEIGHT, seeded_training_set
+from ai_insights.nlp.seed import load_seed_corpus
+from ai_insights.nlp.training import OWN_TICKET_WEIGHT, train_ticket_analyzer
 from ai_insights.registry.store import CARD_FILE, MODEL_FILE, SUMS_FILE, UntrustedModelError
 
 TASKS = ("category", "urgency", "sentiment")
@@ -182,30 +182,24 @@ class FusionTicketModel(models.Model):
 
     @api.model
     def _prepare_trained_vals(self, company, label):
-        """Train on the seed corpus plus ``company``'s own labelled tickets (:meth:`_get_training_set`),
-        each own ticket weighted ``OWN_TICKET_WEIGHT`` seed tickets
-        (:func:`ai_insights.nlp.training.seeded_training_set`, the path the benchmark's learning curve measures)."""
+        """Train on the seed corpus plus ``company``'s own labelled tickets (:meth:`_get_training_set`) with
+        :func:`ai_insights.nlp.training.train_ticket_analyzer`, the training ``make demo`` runs (each own ticket
+        weighs ``OWN_TICKET_WEIGHT`` seed tickets, the path the benchmark's learning curve measures)."""
         own_texts, own_labels, dates = self._get_training_set(company)
         seed = load_seed_corpus(limit=self._get_fusion_seed_corpus_size())
-        texts, labels, weights = seeded_training_set(own_texts, own_labels, seed)
-        analyzer = TicketAnalyzer(confidence_threshold=company.fusion_helpdesk_confidence)
-        analyzer.fit(texts, labels, dates=dates, version=label, sample_weight=weights)
-        own_count = len(texts) - len(seed)
-        seed_card = read_seed_card()
-        extra = {
-            "seed_corpus": {key: seed_card[key] for key in ("sha256", "rows", "created", "licence", "provenance")},
-            "seed_tickets": len(seed), "own_tickets": own_count, "own_ticket_weight": OWN_TICKET_WEIGHT,
-        }
+        analyzer = train_ticket_analyzer(own_texts, own_labels, dates=dates, seed=seed,
+                                         confidence_threshold=company.fusion_helpdesk_confidence, version=label)
+        extra = analyzer.card_.extra
+        own_count, texts_count = extra["own_tickets"], extra["seed_tickets"] + extra["own_tickets"]
         weight = f"{OWN_TICKET_WEIGHT:g}"  # outside the _() call: Babel's extractor evaluates its arguments
         note = self.env._(
             "Trained on %(seed)d tickets of the seed corpus shipped with the analyzer (synthetic, in Spanish and "
             "English) and %(own)d of the company's own labelled tickets, each weighing %(weight)s seed tickets.",
             seed=len(seed), own=own_count, weight=weight)
-        card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])),
-                       extra={**analyzer.card_.extra, **extra})
+        card = replace(analyzer.card_, notes=" ".join(filter(None, [note, analyzer.card_.notes])))
         metrics = card.metrics
         return {
-            "source": "tickets" if own_count else "seed_corpus", "ticket_count": len(texts),
+            "source": "tickets" if own_count else "seed_corpus", "ticket_count": texts_count,
             "own_ticket_count": own_count, "message": note,
             "trained_at": pd.Timestamp(card.trained_at).tz_convert(None).to_pydatetime(),
             "card_json": json.dumps(card.to_dict(), default=str, sort_keys=True),

@@ -8,7 +8,8 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang, html2plaintext, plaintext2html
 
 from ai_insights.nlp import ReplySuggester
-from ai_insights.nlp.replies import disputed_amount
+from ai_insights.nlp.escalation import escalations
+from ai_insights.nlp.replies import reply_context
 
 LANGUAGES = [("es", "Spanish"), ("en", "English"), ("other", "Other")]
 URGENCIES = [("low", "Low"), ("normal", "Normal"), ("high", "High")]
@@ -270,25 +271,31 @@ class HelpdeskTicket(models.Model):
         load.update({user.id: count for user, count in groups})
         return load
 
-    def _get_fusion_escalation(self, customer_value):
-        """Why this ticket must be escalated: ``(code, params)`` (a code of ``ESCALATIONS``), or ``(False, {})``.
+    def _get_fusion_escalations(self, customer_values):
+        """{ticket: (code, params)} of the tickets to escalate, by the core rule
+        (:func:`ai_insights.nlp.escalation.escalations`, the one ``make demo`` applies), one call per company.
 
-        High urgency, or a very negative sentiment (score under the company's
-        threshold) from a valuable customer (lifetime value from the churn
-        model, when installed). The value itself stays out of the params:
-        agents without the suite's user group do not see what a customer is worth.
+        High urgency (the urgency the ticket carries: set by a person, or predicted confidently enough to be
+        applied), or a very negative sentiment (score at or under the company's threshold) from a valuable
+        customer (``customer_values``: commercial partner id -> {"clv": expected margin}, see
+        :meth:`_get_fusion_customer_values`). The value itself stays out of the params: agents without the
+        suite's user group do not see what a customer is worth.
         """
-        self.ensure_one()
-        company = self.company_id
-        if self.fusion_urgency == "high" and self.env.context.get("fusion_urgency_set_by"):
-            return "urgency_set", {"user": self.env.context["fusion_urgency_set_by"]}
-        if self.fusion_urgency == "high":
-            return "urgency_predicted", {"confidence": self.fusion_urgency_confidence}
-        very_negative = (self.fusion_sentiment == "negative"
-                         and self.fusion_sentiment_score <= company.fusion_helpdesk_negative_score)
-        if very_negative and customer_value >= company.fusion_helpdesk_valuable_clv:
-            return "negative_valuable", {"score": self.fusion_sentiment_score}
-        return False, {}
+        set_by = self.env.context.get("fusion_urgency_set_by")
+        params = {"urgency_set": lambda ticket: {"user": set_by},
+                  "urgency_predicted": lambda ticket: {"confidence": ticket.fusion_urgency_confidence},
+                  "negative_valuable": lambda ticket: {"score": ticket.fusion_sentiment_score}}
+        found = {}
+        for company, tickets in self.grouped("company_id").items():
+            codes = escalations(
+                tickets.mapped("fusion_urgency"), tickets.mapped("fusion_sentiment"),
+                tickets.mapped("fusion_sentiment_score"),
+                [customer_values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0) for ticket in tickets],
+                urgency_set_by_person=[bool(set_by)] * len(tickets),
+                negative_score=company.fusion_helpdesk_negative_score,
+                valuable_value=company.fusion_helpdesk_valuable_clv)
+            found.update({ticket: (code, params[code](ticket)) for ticket, code in zip(tickets, codes) if code})
+        return found
 
     @api.model
     def _get_fusion_escalation_phrases(self):
@@ -322,12 +329,9 @@ class HelpdeskTicket(models.Model):
         The urgency stays what the analysis or a person said (it is the training label); the priority says the
         ticket is handled first. The note and the activity are written in the assignee's language.
         """
-        values = self._get_fusion_customer_values(self.commercial_partner_id)
-        for ticket in self.filtered(lambda ticket: not ticket.fusion_escalated):
-            customer_value = values.get(ticket.commercial_partner_id.id, {}).get("clv", 0.0)
-            code, params = ticket._get_fusion_escalation(customer_value)
-            if not code:
-                continue
+        todo = self.filtered(lambda ticket: not ticket.fusion_escalated)
+        found = todo._get_fusion_escalations(self._get_fusion_customer_values(todo.commercial_partner_id))
+        for ticket, (code, params) in found.items():
             assignee = ticket.team_id.user_id or ticket.company_id.fusion_helpdesk_escalation_user_id or ticket.user_id
             reader = ticket.with_context(lang=assignee.lang or self.env.lang)
             reason = reader._get_fusion_escalation_text(code, params)
@@ -475,23 +479,31 @@ class HelpdeskTicket(models.Model):
             orders_of[(order.partner_id.commercial_partner_id.id, order.company_id.id)].append(order)
         for invoice in invoices:
             invoices_of[(invoice.commercial_partner_id.id, invoice.company_id.id)].append(invoice)
-        result, chosen_orders = {}, {}
+        result, chosen = {}, {}
         for ticket in tickets:
             key = (ticket.commercial_partner_id.id, ticket.company_id.id)
-            text = f"{ticket.name or ''} {html2plaintext((ticket.description or '')[:MENTION_SCAN_CHARS])}"
+            text = ticket._get_fusion_plain_text()
             ticket_orders, ticket_invoices = orders_of[key], invoices_of[key]
             order = next((o for o in ticket_orders if o.name in text), ticket_orders[0] if ticket_orders else None)
             invoice = next((i for i in ticket_invoices if i.name in text),
                            ticket_invoices[0] if ticket_invoices else None)
-            chosen_orders[ticket.id] = order
-            result[ticket.id] = {"orders": ticket_orders[:CONTEXT_ROWS], "invoices": ticket_invoices[:CONTEXT_ROWS],
-                                 "reply": ticket._prepare_fusion_reply_context(order, invoice)}
-        self._add_fusion_product_context(result, chosen_orders)
-        tickets._add_fusion_conversation_context(result)
+            chosen[ticket.id] = (order, invoice, text)
+            result[ticket.id] = {"orders": ticket_orders[:CONTEXT_ROWS], "invoices": ticket_invoices[:CONTEXT_ROWS]}
+        products = self._get_fusion_reply_products({ticket_id: order for ticket_id, (order, _i, _t) in chosen.items()})
+        counts = tickets._get_fusion_message_counts()
+        for ticket in tickets:
+            order, invoice, text = chosen[ticket.id]
+            result[ticket.id]["reply"] = ticket._prepare_fusion_reply_context(
+                order, invoice, products.get(ticket.id), text, counts[ticket.id])
         return result
 
-    def _add_fusion_conversation_context(self, result):
-        """Add what the customer wrote: the amount they dispute and how many messages they sent, in batch.
+    def _get_fusion_plain_text(self):
+        """Title and the start of the description in plain text: where orders, invoices and amounts are named."""
+        self.ensure_one()
+        return f"{self.name or ''} {html2plaintext((self.description or '')[:MENTION_SCAN_CHARS])}"
+
+    def _get_fusion_message_counts(self):
+        """{ticket id: messages the customer sent about it}, in one grouped query.
 
         The messages are those of the ticket's customer (any contact of its
         company) on the ticket, plus the ticket's own description, the first
@@ -514,41 +526,27 @@ class HelpdeskTicket(models.Model):
             created = ticket.create_date or fields.Datetime.now()
             if not (ticket.id in first_email and first_email[ticket.id] <= created + timedelta(minutes=1)):
                 counts[ticket.id] += 1
-            text = f"{ticket.name or ''} {html2plaintext((ticket.description or '')[:MENTION_SCAN_CHARS])}"
-            result[ticket.id]["reply"].update({
-                "disputed_amount": disputed_amount(text),
-                "message_count": counts[ticket.id],
-            })
+        return counts
 
-    def _prepare_fusion_reply_context(self, order, invoice):
-        """Reply context (customer, order, invoice) of this ticket; products are added by
-        :meth:`_add_fusion_product_context`."""
+    def _prepare_fusion_reply_context(self, order, invoice, product, text, message_count):
+        """Reply context of this ticket by the core's builder (:func:`ai_insights.nlp.replies.reply_context`, the
+        one ``make demo`` calls): the customer, the ``order`` and ``invoice`` records (or None), the ``product``
+        values of :meth:`_get_fusion_reply_products`, the ticket's plain ``text`` and the customer's
+        ``message_count``."""
         self.ensure_one()
-        context = {"customer_name": self.partner_id.name}
-        if order:
-            delivered = order.effective_date
-            context.update({
-                "order_name": order.name,
-                "order_state": "delivered" if delivered else order.state,
-                "promised_date": order.commitment_date or order.expected_date,
-                "delivery_date": delivered,
-                "order_amount": order.amount_total,
-                "currency": order.currency_id.symbol,
-            })
-        if invoice:
-            overdue = (invoice.payment_state in ("not_paid", "partial") and invoice.invoice_date_due
-                       and invoice.invoice_date_due < fields.Date.context_today(self))
-            context.update({
-                "invoice_name": invoice.name,
-                "invoice_state": "overdue" if overdue else invoice.payment_state,
-                "invoice_amount": invoice.amount_total,
-                "currency": invoice.currency_id.symbol,
-                "invoice_due_date": invoice.invoice_date_due,
-            })
-        return context
+        order_values = order and {
+            "name": order.name, "state": order.state, "promised_date": order.commitment_date,
+            "expected_date": order.expected_date, "delivery_date": order.effective_date,
+            "amount": order.amount_total, "currency": order.currency_id.symbol}
+        invoice_values = invoice and {
+            "name": invoice.name, "payment_state": invoice.payment_state, "amount": invoice.amount_total,
+            "currency": invoice.currency_id.symbol, "due_date": invoice.invoice_date_due}
+        return reply_context(self.partner_id.name, fields.Date.context_today(self), order=order_values,
+                             invoice=invoice_values, product=product, text=text, message_count=message_count)
 
-    def _add_fusion_product_context(self, result, chosen_orders):
-        """Add the first product of each ticket's order, its free stock and next receipt, in batch."""
+    def _get_fusion_reply_products(self, chosen_orders):
+        """{ticket id: {"name", "stock_qty", "next_receipt_date"}} of the first product of each ticket's order
+        (``chosen_orders``: ticket id -> order or None), its free stock and next receipt, in batch."""
         order_ids = [order.id for order in chosen_orders.values() if order]
         lines = self.env["sale.order.line"].sudo().search(
             [("order_id", "in", order_ids), ("display_type", "=", False), ("product_id", "!=", False)],
@@ -563,15 +561,15 @@ class HelpdeskTicket(models.Model):
         next_receipt = {}
         for move in receipts:
             next_receipt.setdefault(move.product_id.id, move.date)
+        found = {}
         for ticket_id, order in chosen_orders.items():
             line = first_line.get(order.id) if order else None
             if line:
                 product = line.product_id.with_company(order.company_id)
-                result[ticket_id]["reply"].update({
-                    "product_name": product.name,
-                    "stock_qty": product.free_qty if product.is_storable else None,
-                    "next_receipt_date": next_receipt.get(product.id),
-                })
+                found[ticket_id] = {"name": product.name,
+                                    "stock_qty": product.free_qty if product.is_storable else None,
+                                    "next_receipt_date": next_receipt.get(product.id)}
+        return found
 
     def _get_fusion_context_html(self, context):
         """The context panel: recent orders (promised and actual delivery, deliveries) and invoices.

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import Form, tagged
 from odoo.tools import format_date
 
@@ -88,6 +88,22 @@ class TestTicketContext(FusionHelpdeskCommon):
         self.assertIn(self.order.name, reply)
         self.assertIn("3 times", reply)
         self.assertNotIn("invoice", reply.lower(), "the customer has no invoice")
+
+    def test_an_unpaid_invoice_past_due_is_overdue_in_the_reply(self):
+        """The reply context is the core's (ai_insights.nlp.replies.reply_context): its overdue rule included."""
+        today = fields.Date.context_today(self.customer)
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.customer.id, "invoice_date": today - timedelta(days=40),
+            "invoice_date_due": today - timedelta(days=10),
+            "invoice_line_ids": [Command.create({"name": "Silla", "quantity": 1.0, "price_unit": 99.0,
+                                                 "tax_ids": [Command.clear()]})]})
+        invoice.action_post()
+        ticket = self._create_ticket(f"Invoice {invoice.name}\n\nWhere is my invoice {invoice.name}?",
+                                     category_id=self.categories["billing"].id)
+        context = ticket._get_fusion_operational_context()[ticket.id]["reply"]
+        self.assertEqual((context["invoice_name"], context["invoice_state"]), (invoice.name, "overdue"))
+        self.assertEqual(context["order_name"], self.order.name)
+        self.assertNotIn("delivery_date", context, "what is not known is left out")
 
     def test_urgency_a_person_sets_flows_into_priority_and_escalation(self):
         text, _expected = self._probe(language="en", category="delivery", urgency="normal")

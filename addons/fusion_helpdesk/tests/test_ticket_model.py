@@ -1,11 +1,13 @@
 import html
+import json
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.fusion_helpdesk.models.fusion_ticket_model import SEED_SIZE_PARAMETER
 
-from ai_insights.nlp.seed import read_seed_card
+from ai_insights.nlp.seed import load_seed_corpus, read_seed_card
+from ai_insights.nlp.training import DEFAULT_CONFIDENCE, train_ticket_analyzer
 from ai_insights.registry.promotion import PromotionPolicy
 
 from .common import FusionHelpdeskCommon
@@ -84,6 +86,16 @@ class TestTicketModel(FusionHelpdeskCommon):
                       html.unescape(new.card_html))
         after = new._get_analyzer().predict(OWN_PROBE)
         self.assertEqual({task: after[task] for task in OWN_LABELS}, OWN_LABELS)
+        # The version is the core's training (the one make demo runs) on the same tickets, measured the same way.
+        own_texts, own_labels, dates = self.env["fusion.ticket.model"]._get_training_set(self.company)
+        core = train_ticket_analyzer(own_texts, own_labels, dates=dates, seed=load_seed_corpus(limit=SMALL_CORPUS),
+                                     confidence_threshold=self.company.fusion_helpdesk_confidence)
+        self.assertEqual(json.loads(new.card_json)["metrics"], core.card_.metrics)
+        self.assertEqual(new._get_analyzer().confidence_threshold, self.company.fusion_helpdesk_confidence)
+
+    def test_confidence_default_is_the_cores(self):
+        defaults = self.env["res.company"].default_get(["fusion_helpdesk_confidence"])
+        self.assertEqual(defaults["fusion_helpdesk_confidence"], DEFAULT_CONFIDENCE)
 
     def _version(self, offset, drop):
         """A trained version ``offset`` numbers after the installed one, ``drop`` macro-F1 points worse on every

@@ -2,6 +2,8 @@ from unittest.mock import patch
 
 from odoo.tests import new_test_user, tagged
 
+from ai_insights.nlp.escalation import NEGATIVE_SCORE_THRESHOLD, VALUABLE_CUSTOMER_VALUE, escalations
+
 from .common import FusionHelpdeskCommon
 
 
@@ -89,3 +91,24 @@ class TestTicketRouting(FusionHelpdeskCommon):
             ticket = self._create_ticket(text)
         self.assertFalse(ticket.fusion_escalated)
         self.assertIn(ticket.user_id, self.agent_a | self.agent_b)
+
+    def test_escalations_are_the_core_rule_with_the_company_thresholds(self):
+        """A batch escalates exactly as ai_insights.nlp.escalation.escalations says on the tickets' stored labels."""
+        defaults = self.env["res.company"].default_get(["fusion_helpdesk_negative_score",
+                                                        "fusion_helpdesk_valuable_clv"])
+        self.assertEqual((defaults["fusion_helpdesk_negative_score"], defaults["fusion_helpdesk_valuable_clv"]),
+                         (NEGATIVE_SCORE_THRESHOLD, VALUABLE_CUSTOMER_VALUE))
+        self.company.write({"fusion_helpdesk_negative_score": -0.3, "fusion_helpdesk_valuable_clv": 200.0})
+        texts = [self._probe(urgency="high")[0], self._probe(sentiment="negative", urgency="normal")[0],
+                 self._probe(sentiment="neutral", urgency="low")[0]]
+        values = {self.customer.id: {"clv": 250.0, "churn": False}}
+        with patch.object(type(self.env["helpdesk.ticket"]), "_get_fusion_customer_values", return_value=values):
+            tickets = self.env["helpdesk.ticket"].with_user(self.agent_a).create([
+                {"name": text.partition("\n\n")[0], "description": text.partition("\n\n")[2],
+                 "partner_id": self.customer.id, "team_id": self.team.id} for text in texts]).with_env(self.env)
+        expected = escalations(tickets.mapped("fusion_urgency"), tickets.mapped("fusion_sentiment"),
+                               tickets.mapped("fusion_sentiment_score"), [250.0] * 3,
+                               negative_score=-0.3, valuable_value=200.0)
+        self.assertEqual([ticket.fusion_escalation_code or "" for ticket in tickets], expected.tolist())
+        self.assertEqual(expected.tolist()[0], "urgency_predicted")
+        self.assertEqual(expected.tolist()[2], "")
