@@ -106,7 +106,7 @@ def churn_and_value(ctx: JobContext) -> Section:
     """Train the production churn and lifetime value models as Odoo does, then score everyone today with them."""
     from ai_insights.churn.datasets import data_end, demo_tables
     from ai_insights.churn.features import build_features
-    from ai_insights.churn.production import EVALUATION_FOLDS, churn_and_value_scores, train_production_models
+    from ai_insights.churn.production import churn_and_value_scores, train_production_models
 
     tables = demo_tables(ctx.company)
     trained = train_production_models(tables, CHURN_HORIZON_DAYS)
@@ -125,7 +125,9 @@ def churn_and_value(ctx: JobContext) -> Section:
               "customer as of today, as Odoo does. Lifetime value covers the next {value_days} days, from the model "
               "measured on {folds} rolling cut-offs.", days=_count(CHURN_HORIZON_DAYS),
               train=words.date(trained.train_cutoff), evaluation=words.date(trained.eval_cutoff),
-              value_days=_count(trained.value_horizon_days), folds=_count(EVALUATION_FOLDS)),
+              value_days=_count(trained.value_horizon_days),
+              # the cut-offs the evaluation could fit at the value horizon, which may be fewer than asked
+              folds=_count((trained.evaluation.folds["horizon_days"] == trained.value_horizon_days).sum())),
     )
     section.figures = {
         words("ROC-AUC on the held-out window"): words.number(metrics["roc_auc"], 3),
