@@ -432,22 +432,28 @@ def rolling_evaluation(
             figures["auc"] = _auc(count == 0, churn.predict_proba(state.X, horizon_days=horizon)[:, 1])
         except InsufficientDataError as error:
             notes.append(f"{origin.date()}, {horizon} days: no churn model ({error.message})")
-        for name, params in variants.items():
+        # The spend scale only multiplies the value: one fit per correction serves the variants with and without it.
+        for correction in dict.fromkeys(params["correction"] for params in variants.values()):
             try:
                 clv = train_value_model(tables, origin, horizon, anchor, min_train_history_days=min_train_history_days,
                                         min_train_days=min_train_days, recent_days=recent_days,
-                                        clv_params=clv_params | params,
+                                        clv_params=clv_params | {"correction": correction, "learn_spend_scale": True},
                                         features=X_train, anchor_params=trained_on.params[anchor])
-                note = (f"{origin.date()}, {horizon} days: lifetime value trained as of {train_cutoff.date()}"
-                        f" on {train_days} days: {clv.correction_note_}")
-                if clv.correction_note_ and note not in notes:  # said once, not per variant
-                    notes.append(note)
+                if clv.correction_note_:
+                    notes.append(f"{origin.date()}, {horizon} days: lifetime value trained as of"
+                                 f" {train_cutoff.date()} on {train_days} days: {clv.correction_note_}")
                 clv.rebase(state.X, state.params[anchor])
                 forecast = clv.value(state.X, horizon)
-                figures.update(_forecast_errors(name, forecast["expected_revenue"].to_numpy(), value,
-                                                forecast["expected_purchases"].to_numpy(), count))
             except InsufficientDataError as error:
-                notes.append(f"{origin.date()}, {horizon} days: no lifetime value model {name} ({error.message})")
+                notes.append(f"{origin.date()}, {horizon} days: no lifetime value model"
+                             f" {'with' if correction else 'without'} the correction ({error.message})")
+                continue
+            for name, params in variants.items():
+                if params["correction"] == correction:
+                    revenue = forecast["expected_revenue"].to_numpy() / (
+                        1.0 if params["learn_spend_scale"] else clv.spend_scale_)
+                    figures.update(_forecast_errors(name, revenue, value, forecast["expected_purchases"].to_numpy(),
+                                                    count))
         _assign(folds_frame, index, figures)
     chosen_params = choose_value_params(folds_frame[earlier], variants)
     chosen = next(name for name, params in variants.items() if params == chosen_params)
