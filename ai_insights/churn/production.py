@@ -150,12 +150,15 @@ def train_production_models(
         "clv_mae": summary.get(f"mae_model_{weeks}", float("nan")),
         "clv_total_ratio": summary.get(f"total_ratio_model_{weeks}", float("nan")),
     }
+    corrected = (" corrected by the same features, a correction that only re-ranks customers" if value.correction
+                 else " used alone, without the correction by the same features")
+    spend = (f" times {value.spend_scale_:.3f}, what a purchase in that window was worth against what the forecast"
+             " valued it" if value.learn_spend_scale else "")
     notes = (f" Lifetime value: expected margin over the next {value_days} days from a {evaluation.anchor}-anchored"
-             " model (anchor refitted on the customers when scoring) whose correction by the same features only"
-             f" re-ranks customers; trained on the purchases of the last {value.horizon_days} days of data, as each"
-             f" cut-off of the rolling evaluation trained it for the {value_days}-day horizon; a purchase is valued"
-             f" at the customer's shrunk mean order value times {value.spend_scale_:.3f}, what a purchase in that"
-             " window was worth against what the forecast valued it.")
+             f" model (anchor refitted on the customers when scoring),{corrected}; trained on the purchases of the"
+             f" last {value.horizon_days} days of data, as each cut-off of the rolling evaluation trained it for the"
+             f" {value_days}-day horizon; a purchase is valued at the customer's shrunk mean order value{spend}."
+             " Whether the correction and the spend scale are used was chosen on the evaluation's earlier folds.")
     if value.correction_note_:
         notes += f" {value.correction_note_}"
     card = replace(

@@ -52,7 +52,11 @@ def test_card_carries_the_rolling_evaluation_at_the_value_horizon(small, trained
     assert metrics["clv_total_ratio"] == pytest.approx(rolling["summary"]["total_ratio_model_13w"])
     assert metrics["rolling_auc_baseline"] == max(rolling["summary"]["auc_bgnbd_expected"],
                                                   rolling["summary"]["auc_pnbd_alive"])
-    assert f"times {trained.value.spend_scale_:.3f}" in trained.card.notes
+    # Trained with the parameters the evaluation chose on its earlier folds, and the notes say which.
+    value = trained.value
+    assert {"correction": value.correction, "learn_spend_scale": value.learn_spend_scale} == rolling["clv_params"]
+    assert (f"times {value.spend_scale_:.3f}" in trained.card.notes) == value.learn_spend_scale
+    assert ("corrected by the same features" in trained.card.notes) == value.correction
     # The churn model is the one the held-out window measured, not a refit on a later window.
     assert trained.churn.horizon_days == HORIZON
     assert extra["train_cutoff"] == str(trained.train_cutoff.date())

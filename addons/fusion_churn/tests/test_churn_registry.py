@@ -52,7 +52,10 @@ class TestChurnRegistry(ChurnDemoCommon):
         # The lifetime value is trained as each fold trained it for the value horizon: the card names its window.
         self.assertEqual(clv.horizon_days, json.loads(version.card_json)["extra"]["value_train_days"])
         self.assertAlmostEqual(clv.spend_scale_, json.loads(version.card_json)["extra"]["value_spend_scale"])
-        self.assertIn(f"times {clv.spend_scale_:.3f}", version.card_json)
+        # Trained with the parameters the evaluation chose on its earlier folds, and the card says which.
+        self.assertEqual({"correction": clv.correction, "learn_spend_scale": clv.learn_spend_scale},
+                         rolling["clv_params"])
+        self.assertEqual(f"times {clv.spend_scale_:.3f}" in version.card_json, clv.learn_spend_scale)
         self.assertLessEqual(clv.horizon_days, version.value_horizon_days)
         self.assertEqual(churn.horizon_days, 90)
         self.assertTrue(hasattr(clv, "regressor_"))
