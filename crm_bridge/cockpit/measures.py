@@ -21,11 +21,14 @@ What each figure is worth as evidence is part of its definition
 * ``associated``: later churn of customers who got a late delivery
   (:func:`late_delivery_churn`) is a correlation, never claimed as a cause.
 
-Rules are not re-derived here: the discount limit is
-:meth:`crm_bridge.pricing.guardrail.PricingPolicy.check_batch`'s (the cover at
-the order date is not known, so the policy's base room applies), scarcity is
+Rules are not re-derived here, and they are the company's: the discount
+limit is :meth:`crm_bridge.pricing.guardrail.PricingPolicy.check_batch`'s with
+the company's policy and category floors (the cover at the order date is not
+known, so the policy's base room applies), scarcity is
 :func:`crm_bridge.pricing.cover.cover_from_tables` against the policy's
-``scarce_cover_days``, and sold orders are :data:`~crm_bridge.pricing.cover.SOLD_ORDER_STATES`.
+``scarce_cover_days``, with the demand forecast's daily demand where the
+company has one (as the sale order's days of cover), and sold orders are
+:data:`~crm_bridge.pricing.cover.SOLD_ORDER_STATES`.
 """
 
 from __future__ import annotations
@@ -117,10 +120,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
              "Cancelled after an impossible verdict (no stock, none coming), less what the cancellation rate of "
              "orders with a feasible promise would have cancelled of them anyway.", needs=("promise_checks",)),
     _measure("margin_above_guardrail", "Margin given away above the guardrail", "currency", "sum", "measured",
-             "conflict", "On sold lines whose discount the pricing guardrail refuses (cover at the order date "
-             "unknown: base room), the net amount below the price the guardrail allows."),
+             "conflict", "On sold lines whose discount the company's pricing guardrail refuses (its margin "
+             "floors; cover at the order date unknown: base room), the net amount below the price the guardrail "
+             "allows."),
     _measure("discount_on_scarce", "Discount given on scarce products", "currency", "sum", "measured", "conflict",
-             "Discount amount on sold lines, in the demand window, of products whose cover today is scarce."),
+             "Discount amount on sold lines, in the demand window, of products whose cover today is scarce "
+             "(from the demand forecast where there is one, as the sale order reads it)."),
     _measure("conflict_tickets", "Conflict tickets", "count", "sum", "measured", "conflict",
              "Tickets about delivery dates, billing or discounts."),
     _measure("conflict_ticket_hours", "Support hours on conflicts", "hours", "sum", "estimated", "conflict",
@@ -225,8 +230,8 @@ def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
 
 
-def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
-                    policy: PricingPolicy | None = None) -> CockpitRecords:
+def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date, policy: PricingPolicy | None = None,
+                    forecast_daily: pd.Series | None = None) -> CockpitRecords:
     """Every record behind every :data:`MEASURES` figure of a company.
 
     Parameters
@@ -238,7 +243,12 @@ def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
     today : datetime.date
         The company's today: promised dates after it are not yet due; the demand window and the stock end there.
     policy : PricingPolicy, optional
-        The company's pricing policy (default :class:`PricingPolicy`'s defaults).
+        The company's pricing policy, with its category floors keyed as the ``products`` table's ``category``
+        (default :class:`PricingPolicy`'s defaults).
+    forecast_daily : pandas.Series, optional
+        ``product_id`` to the demand per day the company's demand forecast expects
+        (:func:`ai_insights.forecast.demand.daily_demand`): the days of cover that decide scarcity read it for
+        the products it holds, as the sale order does (default: every cover from the trailing sales).
 
     Returns
     -------
@@ -265,7 +275,7 @@ def cockpit_records(tables: Mapping[str, pd.DataFrame], today: dt.date,
 
     parts = [
         *_promise_rows(orders, tables.get("promise_checks") if "promise_checks" in kept else None),
-        *_pricing_rows(tables, lines, orders, gross, net, policy, today),
+        *_pricing_rows(tables, lines, orders, gross, net, policy, today, forecast_daily),
         *_ticket_rows(tables["tickets"], *(tables[name] if name in kept else None
                                            for name in ("ticket_effort", "ticket_elapsed"))),
         _credit_note_rows(tables["invoices"]),
@@ -306,8 +316,10 @@ def _promise_rows(orders: pd.DataFrame, checks: pd.DataFrame | None) -> list[pd.
 
 
 def _pricing_rows(tables: Mapping[str, pd.DataFrame], lines: pd.DataFrame, orders: pd.DataFrame,
-                  gross: np.ndarray, net: np.ndarray, policy: PricingPolicy, today: dt.date) -> list[pd.DataFrame]:
-    """Sold lines above the guardrail (the policy's verdict) and discounts on products scarce today."""
+                  gross: np.ndarray, net: np.ndarray, policy: PricingPolicy, today: dt.date,
+                  forecast_daily: pd.Series | None) -> list[pd.DataFrame]:
+    """Sold lines above the guardrail (the policy's verdict) and discounts on products scarce today (the cover
+    from the forecast's daily demand where there is one)."""
     header = orders.set_index("order_id")[["month", "customer_id", "state", "date_order"]]
     info = header.reindex(lines["order_id"].to_numpy())
     sold = info["state"].isin(SOLD_ORDER_STATES).to_numpy() & (lines["price_unit"].to_numpy(float) > 0)
@@ -321,7 +333,7 @@ def _pricing_rows(tables: Mapping[str, pd.DataFrame], lines: pd.DataFrame, order
     rows = [_rows("margin_above_guardrail", info["month"].to_numpy()[sold][over],
                   info["customer_id"].to_numpy()[sold][over], "sale.order.line", mine["line_id"].to_numpy()[over],
                   given[over])]
-    cover = cover_from_tables(tables, today)
+    cover = cover_from_tables(tables, today, forecast_daily=forecast_daily)
     scarce_ids = cover.index[cover["cover_days"] <= policy.scarce_cover_days]
     first, end = (pd.Timestamp(day) for day in demand_window(today, DEMAND_WINDOW_DAYS))
     when = info["date_order"].to_numpy()[sold]

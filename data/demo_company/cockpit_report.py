@@ -21,9 +21,10 @@ from crm_bridge.cockpit.measures import (
     cockpit_records,
     late_delivery_churn,
 )
+from crm_bridge.pricing.guardrail import PricingPolicy
 from demo_company.report import Section, new_figure, words
 
-__all__ = ["cockpit_report_section", "cockpit_section"]
+__all__ = ["cockpit_report_section", "cockpit_section", "company_records"]
 
 #: How each unit of a measure is written, in the report's language.
 _UNIT_FORMAT = {"currency": lambda value: words.number(value), "hours": lambda value: f"{words.number(value)} h",
@@ -40,8 +41,17 @@ def _label(key: str) -> str:
     return words(MEASURES[key].label)
 
 
-def _records(company) -> CockpitRecords:
-    return cockpit_records({**company.public_tables(), **company.record_tables()}, company.reference_date)
+def company_records(company, policy: PricingPolicy | None = None,
+                    forecast_daily: pd.Series | None = None) -> CockpitRecords:
+    """The cockpit's records of ``company``: :func:`~crm_bridge.cockpit.measures.cockpit_records` on its public and
+    record tables at its reference date.
+
+    ``policy`` and ``forecast_daily`` are the main job's: the pricing policy its promise step checks quotations
+    with and its forecast's daily demand, so the guardrail and scarcity are those the sale order applies (as
+    Odoo's cockpit passes the company's policy and stored forecast). Without them, the core's defaults.
+    """
+    return cockpit_records({**company.public_tables(), **company.record_tables()}, company.reference_date,
+                           policy=policy, forecast_daily=forecast_daily)
 
 
 def _caveats(company, records: CockpitRecords) -> list[str]:
@@ -74,9 +84,9 @@ def cockpit_section(company, switch_on: dt.date | None = None, impacts: Mapping 
         Rule name to its outcomes or :class:`~ai_insights.actions.impact.ImpactReport` (the main job's
         simulation keeps them): adds treated against control.
     records : CockpitRecords, optional
-        Already computed records (default: computed here).
+        Already computed records (default: :func:`company_records` with the core's defaults).
     """
-    records = records or _records(company)
+    records = records or company_records(company)
     whole = cockpit_figures(records.records, by=()).set_index("measure")["figure"]
     months = records.records["month"].dropna()
     lines = [words("Cockpit: the cost of disconnection, {start} to {end}", start=words.month(months.min()),
@@ -112,9 +122,13 @@ def cockpit_section(company, switch_on: dt.date | None = None, impacts: Mapping 
     return lines
 
 
-def cockpit_report_section(company, switch_on: dt.date | None = None, impacts: Mapping | None = None) -> Section:
-    """The report's first section: the headline costs, the monthly chart, the pairs and the salespeople."""
-    records = _records(company)
+def cockpit_report_section(company, switch_on: dt.date | None = None, impacts: Mapping | None = None,
+                           records: CockpitRecords | None = None) -> Section:
+    """The report's first section: the headline costs, the monthly chart, the pairs and the salespeople.
+
+    The parameters are :func:`cockpit_section`'s.
+    """
+    records = records or company_records(company)
     whole = cockpit_figures(records.records, by=()).set_index("measure")["figure"]
     section = Section(words("The cost of disconnection: the cockpit"),
                       intro=words("What the gap between what sales promised and what operations could do cost, "

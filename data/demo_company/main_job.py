@@ -599,12 +599,16 @@ def cost_of_disconnection(ctx: JobContext) -> Section:
         return Section(words(COCKPIT_TITLE), notes=[words("On a live company the cockpit is in Odoo (Sales > "
                                                           "Reporting > Cockpit), filled from the promise verdicts "
                                                           "kept on each order.")])
-    from demo_company.cockpit_report import cockpit_report_section, cockpit_section
+    from crm_bridge.pricing.guardrail import PricingPolicy
+    from demo_company.cockpit_report import cockpit_report_section, cockpit_section, company_records
 
     simulation = ctx.results.get("actions")
     impacts = {words(run.rule.name): run.impact for run in simulation.rules} if simulation else None
-    ctx.summary.extend(words("cockpit: {line}", line=line) for line in cockpit_section(ctx.company, impacts=impacts))
-    return cockpit_report_section(ctx.company, impacts=impacts)
+    # The rules the promise step applies to quotations: its pricing policy, the forecast's days of cover.
+    records = company_records(ctx.company, PricingPolicy(), _forecast_daily(ctx))
+    ctx.summary.extend(words("cockpit: {line}", line=line)
+                       for line in cockpit_section(ctx.company, impacts=impacts, records=records))
+    return cockpit_report_section(ctx.company, impacts=impacts, records=records)
 
 
 COCKPIT_TITLE = "The cost of disconnection: the cockpit"

@@ -11,6 +11,7 @@ import pytest
 from crm_bridge.cockpit.change import before_after, treated_vs_control
 from crm_bridge.cockpit.measures import MEASURES, PAIRS, cockpit_figures, cockpit_records, late_delivery_churn
 from crm_bridge.contract.errors import ValidationError
+from crm_bridge.pricing.guardrail import PricingPolicy
 
 TODAY = dt.date(2026, 3, 31)
 NaT = pd.NaT
@@ -125,6 +126,23 @@ def test_figures_per_salesperson_and_month_add_up_to_the_whole(records):
     volume = monthly[monthly["measure"] == "sales_volume"]
     assert volume["figure"].sum() == pytest.approx(650.0)
     assert volume.set_index(["month", "segment"]).loc[(pd.Timestamp("2026-03-01"), "B2B"), "figure"] == 190.0
+
+
+def test_the_guardrail_and_scarcity_are_the_company_s_own():
+    # Line 5 (product 2, "Cleaning": 5 % off 20, cost 10) is within the default guardrail; a 50 % floor on
+    # Cleaning puts its floor price at the list price, so none of its 10 of discount was allowed.
+    default = _whole(cockpit_records(_tables(), TODAY))
+    strict = _whole(cockpit_records(_tables(), TODAY, policy=PricingPolicy(category_floors={"Cleaning": 0.5})))
+    assert default["margin_above_guardrail"] == pytest.approx(30.0)
+    assert strict["margin_above_guardrail"] == pytest.approx(40.0)
+    # Product 2 sold 20 in the 90 days (1,000 in stock: overstock by its sales); the forecast expects 100 a day,
+    # 10 days of cover: scarce, so line 5's discount counts, as the sale order would judge the product today.
+    forecast = _whole(cockpit_records(_tables(), TODAY, forecast_daily=pd.Series({2: 100.0})))
+    assert default["discount_on_scarce"] == pytest.approx(40.0)
+    assert forecast["discount_on_scarce"] == pytest.approx(50.0)
+    # A forecast for another product leaves the trailing sales to decide.
+    assert _whole(cockpit_records(_tables(), TODAY, forecast_daily=pd.Series({9: 100.0})))[
+        "discount_on_scarce"] == pytest.approx(40.0)
 
 
 def test_without_the_record_tables_their_measures_are_unavailable_and_the_rest_unchanged():

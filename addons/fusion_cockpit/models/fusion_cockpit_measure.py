@@ -94,7 +94,9 @@ class FusionCockpitMeasure(models.Model):
         """{table: DataFrame} of ``company`` as the cockpit reads it, with the record tables Odoo keeps.
 
         Read as superuser within the company (record rules decide who sees the rows, not what they count),
-        limited to the fields declared for the consumer "cockpit".
+        limited to the fields declared for the consumer "cockpit". The products' ``category`` is the category
+        id (as text), the key of the pricing guardrail's category floors as the sale order passes it: a name
+        may be shared by two categories.
         """
         purposes = self.env["fusion.data.purpose"]
         try:
@@ -108,11 +110,40 @@ class FusionCockpitMeasure(models.Model):
             raise UserError(self.env._(
                 "The cockpit needs fields without a declared purpose (%(fields)s): declare their purpose in "
                 "Settings > ERP-CRM Fusion > Declared data uses.", fields=listed)) from error
+        tables["products"] = tables["products"].assign(
+            category=[str(product.categ_id.id) for product in self._get_fusion_products(tables)])
         checks = self._get_fusion_promise_checks(company)
         if len(checks):
             tables["promise_checks"] = checks
         tables["ticket_elapsed"] = self._get_fusion_ticket_elapsed(company)
         return tables
+
+    @api.model
+    def _get_fusion_products(self, tables):
+        """The ``product.product`` records of the ``products`` table (any company reader sees them: superuser)."""
+        return self.env["product.product"].sudo().with_context(active_test=False).browse(
+            [int(i) for i in tables["products"]["product_id"]])
+
+    @api.model
+    def _get_fusion_pricing_policy(self, company, tables):
+        """The company's pricing guardrail, as the sale order checks its lines: its policy and category floors.
+
+        ``company._get_fusion_pricing_policy`` (``fusion_sale_promise``) with
+        the floors of the categories of the ``products`` table, keyed by
+        category id as that table's ``category`` is (:meth:`_get_fusion_tables`).
+        """
+        return company._get_fusion_pricing_policy(self._get_fusion_products(tables).categ_id)
+
+    @api.model
+    def _get_fusion_forecast_daily(self, company, tables):
+        """Demand per day the company's demand forecast expects for the products of ``tables`` (their cover).
+
+        Hook: ``None`` here (every days of cover from the trailing sales);
+        with the demand forecast installed (glue ``fusion_cockpit_forecast``)
+        a pandas Series, product id to the daily demand the sale order's days
+        of cover read.
+        """
+        return None
 
     @api.model
     def _get_fusion_ticket_elapsed(self, company):
@@ -160,9 +191,15 @@ class FusionCockpitMeasure(models.Model):
 
     @api.model
     def _refresh(self, company, today=None):
-        """Recompute ``company``'s figures and replace its rows in one batch; the core's records."""
+        """Recompute ``company``'s figures and replace its rows in one batch; the core's records.
+
+        The core judges the discounts with the company's pricing policy and its category floors, and scarcity
+        with the days of cover the sale order prices with (the demand forecast's where there is one).
+        """
         today = today or fields.Date.context_today(self)
-        result = cockpit_records(self._get_fusion_tables(company), today)
+        tables = self._get_fusion_tables(company)
+        result = cockpit_records(tables, today, policy=self._get_fusion_pricing_policy(company, tables),
+                                 forecast_daily=self._get_fusion_forecast_daily(company, tables))
         cells = cockpit_figures(result.records, by=("month", "segment", "salesperson"), record_ids=True)
         names = sorted(set(cells["salesperson"]) - {""})
         users = {user.name: user.id for user in self.env["res.users"].sudo().with_context(active_test=False)

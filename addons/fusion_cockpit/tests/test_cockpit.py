@@ -24,7 +24,10 @@ class TestCockpit(CockpitCommon):
 
     def test_dashboard_figures_are_the_cores(self):
         tables = self.Measure._get_fusion_tables(self.company)
-        core = cockpit_figures(cockpit_records(tables, self.today).records, by=("month", "segment", "salesperson"))
+        measure, company = self.Measure, self.company
+        records = cockpit_records(tables, self.today, policy=measure._get_fusion_pricing_policy(company, tables),
+                                  forecast_daily=measure._get_fusion_forecast_daily(company, tables))
+        core = cockpit_figures(records.records, by=("month", "segment", "salesperson"))
         expected = {_key(r.measure, r.month.date() if pd.notna(r.month) else False, r.segment, r.salesperson):
                     (r.value, r.base, r.records) for r in core.itertuples()}
         stored = {_key(r.measure, r.month, r.segment, r.salesperson): (r.value, r.base, r.record_count)
@@ -34,6 +37,27 @@ class TestCockpit(CockpitCommon):
             self.assertAlmostEqual(stored[key][0], value, delta=1e-6 * max(1.0, abs(value)), msg=key)
             self.assertAlmostEqual(stored[key][1], base, delta=1e-6 * max(1.0, abs(base)), msg=key)
             self.assertEqual(stored[key][2], count, key)
+
+    def test_the_guardrail_is_the_company_s_policy_with_its_category_floors(self):
+        """A discount the default policy allows is given away above the guardrail once its category's floor says so,
+        as the sale order would judge it."""
+        def refused(records):
+            return set(records.loc[records["measure"] == "margin_above_guardrail", "record_id"])
+
+        tables = self.Measure._get_fusion_tables(self.company)
+        lines = tables["order_lines"]
+        costed = set(lines.loc[(lines["discount"] > 0) & (lines["cost"] > 0) & (lines["price_unit"] > 0), "line_id"])
+        allowed = self.env["sale.order.line"].browse(sorted(costed - refused(self.result.records))).filtered(
+            lambda line: line.state == "sale")
+        self.assertTrue(allowed, "the tiny demo has discounts within the default guardrail")
+        line = allowed[0]
+        line.product_id.categ_id.fusion_margin_floor = 95.0
+        self.assertNotIn(line.id, refused(cockpit_records(tables, self.today).records), "the default policy allows it")
+        policy = self.Measure._get_fusion_pricing_policy(self.company, tables)
+        self.assertEqual(policy.category_floors[str(line.product_id.categ_id.id)], 0.95)
+        self.assertIn(line.id, refused(self.Measure._refresh(self.company, self.today).records))
+        stored = self._stored().filtered(lambda r: r.measure == "margin_above_guardrail")
+        self.assertIn(line.id, {i for row in stored for i in json.loads(row.res_ids)})
 
     def test_sales_figures_match_the_demo_tables(self):
         """What the loader put in Odoo, the cockpit counts as the core counts it on the generated tables."""
