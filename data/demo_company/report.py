@@ -363,10 +363,13 @@ SPANISH: dict[str, str] = {
     # tickets
     "Service-to-Resolution: what customers write about, and the replies ready to send":
         "Del servicio a la resolución: de qué escriben los clientes, y las respuestas listas para enviar",
-    "The ticket model learnt category, urgency and sentiment from {closed} closed tickets in Spanish and English (a "
-    "fifth held out to judge it), then read the {open} open tickets.":
-        "El modelo de tickets aprendió la categoría, la urgencia y el sentimiento de {closed} tickets cerrados en "
-        "español e inglés (una quinta parte reservada para evaluarlo), y después leyó los {open} tickets abiertos.",
+    "The ticket model learnt category, urgency and sentiment as the helpdesk does, from the {seed} tickets of the "
+    "seed corpus and the {closed} closed tickets in Spanish and English, each closed ticket weighing {weight} seed "
+    "tickets (a fifth of them all held out to judge it), then read the {open} open tickets.":
+        "El modelo de tickets aprendió la categoría, la urgencia y el sentimiento como lo hace el servicio de "
+        "asistencia, de los {seed} tickets del corpus semilla y los {closed} tickets cerrados en español e inglés, "
+        "cada ticket cerrado con el peso de {weight} tickets del corpus (una quinta parte de todos ellos reservada "
+        "para evaluarlo), y después leyó los {open} tickets abiertos.",
     "macro-F1 {task} (held out)": "macro-F1 {task} (reservado)",
     "category": "categoría",
     "urgency": "urgencia",
