@@ -441,8 +441,9 @@ def tickets_and_replies(ctx: JobContext) -> Section:
     escalate = pd.Series(codes != "", index=open_tickets.index)
     ctx.results["tickets"] = {"analyzer": analyzer, "open_results": results, "escalations": codes}
     section.figures[words("open tickets to escalate")] = _count(int(escalate.sum()))
-    section.figures[words("left to a person (low confidence)")] = _count(int(predictions["needs_review"].map(bool)
-                                                                             .sum()))
+    # Counted on the results, not a frame of them: with no open ticket the frame has no column.
+    section.figures[words("left to a person (low confidence)")] = _count(
+        sum(bool(result["needs_review"]) for result in results))
 
     matrix = card.extra["confusion_matrices"]["category"]
     figure, axes = new_figure(5.0, 4.0)
@@ -453,14 +454,15 @@ def tickets_and_replies(ctx: JobContext) -> Section:
     axes.set_ylabel(words("labelled"))
     section.add_chart(words("Category confusion on held-out tickets: returns and defects are the usual mix-up."),
                       figure)
-    counts = predictions.groupby(["category", "sentiment"]).size().unstack(fill_value=0)
-    figure, axes = new_figure(5.0, 3.2)
-    counts.plot.barh(stacked=True, ax=axes, color={"negative": "#fca5a5", "neutral": "#e5e7eb",
-                                                    "positive": "#a7f3d0"})
-    axes.set_xlabel(words("open tickets"))
-    axes.set_ylabel("")
-    axes.legend(title=words("sentiment"))
-    section.add_chart(words("Open tickets by predicted category and sentiment."), figure)
+    if results:  # a company with no open ticket has no chart of them
+        counts = predictions.groupby(["category", "sentiment"]).size().unstack(fill_value=0)
+        figure, axes = new_figure(5.0, 3.2)
+        counts.plot.barh(stacked=True, ax=axes, color={"negative": "#fca5a5", "neutral": "#e5e7eb",
+                                                        "positive": "#a7f3d0"})
+        axes.set_xlabel(words("open tickets"))
+        axes.set_ylabel("")
+        axes.legend(title=words("sentiment"))
+        section.add_chart(words("Open tickets by predicted category and sentiment."), figure)
 
     with_product = tickets["product_id"].notna().to_numpy()
     per_product = group_key_phrases([p for p, keep in zip(phrases, with_product) if keep],
@@ -478,14 +480,16 @@ def tickets_and_replies(ctx: JobContext) -> Section:
 
     suggester = ReplySuggester()
     examples = []
+    # At most three open tickets, the escalated ones first; none when nothing is open.
     for index in predictions.index[escalate.to_numpy()][:3].tolist() or predictions.index[:3].tolist():
         ticket, prediction = tickets.loc[index], predictions.loc[index]
         reply = suggester.suggest(prediction["category"], prediction["language"], _ticket_context(company, ticket))
         examples.append({words("ticket"): f"{ticket['subject']}", words("category"): words(prediction["category"]),
                          words("urgency"): words(prediction["urgency"]),
                          words("sentiment"): words(prediction["sentiment"]), words("suggested reply"): reply["text"]})
-    section.add_table(words("Suggested replies, in the customer's language, with the order and invoice facts"),
-                      pd.DataFrame(examples))
+    if examples:
+        section.add_table(words("Suggested replies, in the customer's language, with the order and invoice facts"),
+                          pd.DataFrame(examples))
     ctx.summary.append(words(
         "tickets: macro-F1 category {category}, urgency {urgency}, sentiment {sentiment}; {escalate} of {open} open "
         "tickets to escalate", category=words.number(card.metrics["macro_f1_category"], 3),
