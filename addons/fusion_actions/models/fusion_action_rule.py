@@ -9,15 +9,13 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
 from ai_insights.actions import CUSTOMER_TRIGGERS, EVENT_TRIGGERS, Rule, evaluate_rules, measure_impact, plan_offers
-from ai_insights.actions.offers import OFFER_DAYS, deliverable, offer_candidates
+from ai_insights.actions.offers import deliverable, offer_candidates
 from ai_insights.actions.signals import signal_frame
 from crm_bridge.contract.errors import FusionError
 from crm_bridge.pricing.guardrail import PricingPolicy
 from crm_bridge.tables.odoo import customer_segment
 
 from .fusion_action_signal import TRIGGER_SELECTION
-
-__all__ = ["OFFER_DAYS", "FusionActionRule"]  # OFFER_DAYS: the core's, imported from here by fusion_recommend
 
 
 class FusionActionRule(models.Model):

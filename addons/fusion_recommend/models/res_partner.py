@@ -8,8 +8,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
-
+from ai_insights.actions.offers import OFFER_DAYS
 from ai_insights.recommend import (
     LEARNERS,
     ActionEconomics,

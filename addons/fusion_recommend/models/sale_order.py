@@ -5,8 +5,7 @@ import pandas as pd
 
 from odoo import api, fields, models, tools
 
-from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
-
+from ai_insights.actions.offers import OFFER_DAYS
 from ai_insights.recommend.complements import CoPurchase, honour_filter
 from crm_bridge.contract.reasons import Reason, render
 from crm_bridge.tables.odoo import customer_segment

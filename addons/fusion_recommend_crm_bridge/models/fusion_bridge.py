@@ -2,8 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.fusion_actions.models.fusion_action_rule import OFFER_DAYS
-
+from ai_insights.actions.offers import OFFER_DAYS
 from crm_bridge.contract.errors import FusionError
 from crm_bridge.contract.recommend_query import validate_recommend_query
 
