@@ -102,17 +102,27 @@ CHURN_HORIZON_DAYS = 180
 HIGH_RISK = 0.5
 
 
-def churn_and_value(ctx: JobContext) -> Section:
-    """Train the production churn and lifetime value models as Odoo does, then score everyone today with them."""
+def production_churn(company: Any) -> tuple[Any, pd.DataFrame]:
+    """The production churn and lifetime value models, and every customer scored with them as of today.
+
+    What Odoo's fusion_churn trains and shows, on the company's tables, at
+    :data:`CHURN_HORIZON_DAYS`: ``(ProductionModels, scores)``. The churn step
+    and the actions simulation run alone both use it.
+    """
     from ai_insights.churn.datasets import data_end, demo_tables
     from ai_insights.churn.features import build_features
     from ai_insights.churn.production import churn_and_value_scores, train_production_models
 
-    tables = demo_tables(ctx.company)
+    tables = demo_tables(company)
     trained = train_production_models(tables, CHURN_HORIZON_DAYS)
+    return trained, churn_and_value_scores(trained.churn, trained.value, build_features(tables, data_end(tables)),
+                                           trained.value_horizon_days)
+
+
+def churn_and_value(ctx: JobContext) -> Section:
+    """Train the production churn and lifetime value models as Odoo does, then score everyone today with them."""
+    trained, scores = production_churn(ctx.company)
     card = trained.card
-    scores = churn_and_value_scores(trained.churn, trained.value, build_features(tables, data_end(tables)),
-                                    trained.value_horizon_days)
     ctx.results["churn"] = scores
     ctx.results["churn_card"] = card
 

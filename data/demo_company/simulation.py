@@ -39,9 +39,6 @@ from ai_insights.actions.evaluate import evaluate_rules
 from ai_insights.actions.impact import ImpactReport, measure_impact
 from ai_insights.actions.offers import deliverable, offer_candidates, plan_offers
 from ai_insights.actions.rules import Rule
-from ai_insights.churn.datasets import data_end, demo_tables
-from ai_insights.churn.features import build_features
-from ai_insights.churn.production import churn_and_value_scores, train_production_models
 from ai_insights.registry.store import ModelCard
 from crm_bridge.pricing.cover import cover_from_tables
 from crm_bridge.pricing.guardrail import PricingPolicy
@@ -114,17 +111,12 @@ class DemoSimulation:
 def production_scores(company: Any) -> tuple[pd.DataFrame, ModelCard]:
     """The churn step's scores, for callers that run the simulation alone.
 
-    The production models (:func:`train_production_models`) at the main
-    job's churn horizon, scored as of the end of the data
-    (:func:`churn_and_value_scores`), as ``main_job.churn_and_value`` does.
-    Returns the scores (indexed by customer) and the model card.
+    ``main_job.production_churn``, as the churn step computes them. Returns
+    the scores (indexed by customer) and the model card.
     """
-    from demo_company.main_job import CHURN_HORIZON_DAYS
+    from demo_company.main_job import production_churn
 
-    tables = demo_tables(company)
-    trained = train_production_models(tables, CHURN_HORIZON_DAYS)
-    scores = churn_and_value_scores(trained.churn, trained.value, build_features(tables, data_end(tables)),
-                                    trained.value_horizon_days)
+    trained, scores = production_churn(company)
     return scores, trained.card
 
 
