@@ -235,7 +235,7 @@ def demand_forecast(ctx: JobContext) -> Section:
     figure, axes = new_figure()
     axes.plot(past.index, past.to_numpy(), color="#6b7280", label=words("ordered"))
     axes.plot(totals.index, totals["mean"], color="#714b67", label=words("forecast"))
-    axes.set_ylabel(words("units per week, every product"))
+    axes.set_ylabel(words("units per week, goods sold (no services)"))
     axes.legend(loc="upper left", fontsize=8)
     section.add_chart(words("Units ordered per week and the forecast ahead."), figure)
     stockouts = _forecast_stockouts(company, forecast)

@@ -296,7 +296,7 @@ SPANISH: dict[str, str] = {
     "value added against seasonal naive": "valor añadido frente al ingenuo estacional",
     "ordered": "pedido",
     "forecast": "previsión",
-    "units per week, every product": "unidades por semana, todos los productos",
+    "units per week, goods sold (no services)": "unidades por semana, productos vendidos (sin servicios)",
     "Units ordered per week and the forecast ahead.": "Unidades pedidas por semana y la previsión futura.",
     "products and warehouses running out within {days} days": "productos y almacenes sin stock en {days} días",
     "Forecast stock-outs within {days} days ({service} service), with the suggested reordering rule (minimum: demand "
