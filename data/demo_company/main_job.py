@@ -311,8 +311,10 @@ def promises_and_pricing(ctx: JobContext) -> Section:
     company = ctx.company
     today = pd.Timestamp(company.reference_date)
     churn = ctx.results.get("churn")
-    value = None if churn is None else pd.DataFrame({"churn_risk": churn["churn_probability"],
-                                                     "clv": churn["expected_revenue"]})
+    # As the sale order's guardrail reads a partner's scores: the lifetime value is the expected margin, 0 unknown.
+    value = None if churn is None else pd.DataFrame({
+        "churn_risk": churn["churn_probability"],
+        "clv": churn["expected_margin"].where(churn["expected_margin"] != 0)})
     forecast_daily = _forecast_daily(ctx)
     checked, orders = check_quotations(company.public_tables(), today.date(), PricingPolicy(), value,
                                        forecast_daily=forecast_daily)
