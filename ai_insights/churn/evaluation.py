@@ -79,6 +79,8 @@ VALUE_VARIANTS = {
     "corrected_unscaled": {"correction": True, "learn_spend_scale": False},
     "uncorrected_unscaled": {"correction": False, "learn_spend_scale": False},
 }
+# The CLVModel parameters the variants set (and the evaluation chooses unless the caller fixes them).
+_VALUE_PARAMS = ("correction", "learn_spend_scale")
 _FIGURES = ("mae", "rmse", "r", "total_ratio", "count_ratio")
 
 
@@ -403,7 +405,7 @@ def rolling_evaluation(
     # Parameters the caller fixed are not chosen: only the variants that agree with them are trained.
     variants = {name: params for name, params in VALUE_VARIANTS.items()
                 if all(clv_params.get(key, value) == value for key, value in params.items())}
-    for key in VALUE_VARIANTS["corrected"]:
+    for key in _VALUE_PARAMS:
         clv_params.pop(key, None)
 
     for index, (horizon, origin) in enumerate(kept):
